@@ -1,0 +1,10 @@
+//! The syntax layer of Gloss: the tree-sitter grammar and a typed view of
+//! its tree. It knows nothing of LSP, files or the registry.
+//!
+//! Parsing never fails: any text gives a [`Markup`], with the problems in
+//! [`Markup::errors`]. Brackets that do not form a span are prose.
+
+mod markup;
+mod parse;
+
+pub use markup::*;
