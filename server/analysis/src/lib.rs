@@ -1,5 +1,25 @@
 //! Gloss analysis: pure functions from document texts and the registry to
 //! facts (entities, mentions, claims) and answers (diagnostics, hover, ...).
 //! Byte offsets only; no IO, no LSP types.
+//!
+//! Each file's facts are read from that file alone ([`document`],
+//! [`registry`]); the [`index`] joins them across the workspace; features
+//! ([`diagnostics`], ...) answer from an immutable [`Analysis`] snapshot.
 
+pub mod claim;
+pub mod config;
+pub mod conflict;
+pub mod date;
+pub mod diagnostics;
+pub mod document;
+pub mod entity;
 pub mod figure;
+pub mod index;
+pub mod line_index;
+pub mod mentions;
+pub mod registry;
+mod workspace;
+
+pub use workspace::{Analysis, Facts, File, FileId, Workspace};
+pub mod fixture;
+pub mod features;

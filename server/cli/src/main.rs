@@ -1,1 +1,62 @@
-fn main() {}
+//! `gloss`: one binary for the CLI and (soon) the language server. A thin
+//! shell: it reads files with gloss-project and prints what the analysis
+//! says.
+
+mod check;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(name = "gloss", version, about = "Annotation markup for source texts: actors, treaties, claims and their sources")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the diagnostics of a workspace or of some files.
+    Check(CheckArgs),
+}
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// Workspace folders (with a gloss.toml) or documents; default: the
+    /// current folder.
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Also fail (exit 1) on these: `warnings`.
+    #[arg(long, value_name = "LEVEL")]
+    pub deny: Vec<Deny>,
+    /// Show hints in the text output (machine formats always carry them).
+    #[arg(long)]
+    pub hints: bool,
+    /// Colour the text output: auto, always, never.
+    #[arg(long, default_value = "auto")]
+    pub color: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    Warnings,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+    }
+}

@@ -1,0 +1,51 @@
+//! Claims: spans that state a figure about a subject (spec section 4).
+
+use std::ops::Range;
+
+use crate::date::Period;
+use crate::figure::Figure;
+
+/// An id as written in an attribute, without its `@`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdAt {
+    pub id: String,
+    pub range: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claim {
+    /// The whole span, `[` to `}`.
+    pub range: Range<usize>,
+    /// The bracketed text: where claim diagnostics point.
+    pub text_range: Range<usize>,
+    /// The text as a reader sees it.
+    pub text: String,
+    /// `claim=SUBJECT`
+    pub subject: IdAt,
+    /// `src=`: who asserts the figure.
+    pub sources: Vec<IdAt>,
+    /// `via=`: where it was reported.
+    pub via: Vec<IdAt>,
+    /// The figure read from `value=` or the text; `None` when none can be
+    /// read (a `bad-value` problem says why).
+    pub figure: Option<Figure>,
+    /// Whether the figure comes from `value=`.
+    pub explicit_value: bool,
+    /// `unit=`, else a currency read from the text. The subject's unit is
+    /// applied by the index.
+    pub unit: Option<String>,
+    /// `date=`, else the document header's date.
+    pub date: Option<Period>,
+    /// `cred=`: credibility of the information, 1-6.
+    pub cred: Option<u8>,
+    pub note: Option<String>,
+    /// Keys Gloss does not know, kept for hover.
+    pub other: Vec<(String, String)>,
+}
+
+impl Claim {
+    /// Whether anyone is named for the figure.
+    pub fn is_sourced(&self) -> bool {
+        !self.sources.is_empty() || !self.via.is_empty()
+    }
+}

@@ -1,0 +1,147 @@
+//! Computing each file's diagnostics from its facts and the index.
+
+use crate::claim::Claim;
+use crate::diagnostics::{Code, Diagnostic, Related};
+use crate::entity::{EntityKind, ReferenceRole};
+use crate::index::ClaimNo;
+use crate::{Analysis, Facts, FileId};
+
+/// How many other claims a conflict message names before "and N more".
+const NAMED_IN_MESSAGE: usize = 3;
+
+/// Every diagnostic of one file, in order of position.
+pub fn diagnostics(analysis: &Analysis, file_id: FileId) -> Vec<Diagnostic> {
+    let Some(file) = analysis.file(file_id) else { return Vec::new() };
+    let mut out = Vec::new();
+    let mut push = |range: std::ops::Range<usize>, code: Code, message: String, related: Vec<Related>| {
+        out.push(Diagnostic { file: file_id, range, severity: code.severity(), code, message, related })
+    };
+    let (problems, definitions, references) = match &*file.facts {
+        Facts::Unreadable { why, registry } => {
+            push(0..0, if *registry { Code::Registry } else { Code::Unreadable }, why.clone(), Vec::new());
+            return out;
+        }
+        Facts::Document(d) => (&d.problems, &d.definitions, &d.references),
+        Facts::Registry(r) => (&r.problems, &r.definitions, &r.references),
+    };
+    for p in problems {
+        push(p.range.clone(), p.code, p.message.clone(), Vec::new());
+    }
+
+    for r in references {
+        match (&r.role, analysis.entity(&r.id)) {
+            (ReferenceRole::Subject, Some((_, def))) if def.kind == EntityKind::Subject => {}
+            (ReferenceRole::Subject, Some((_, def))) => push(
+                r.range.clone(),
+                Code::UndeclaredSubject,
+                format!("`{}` is {} {}, not a subject: declare a subject for what the figure counts", r.id, article(def.kind), def.kind),
+                Vec::new(),
+            ),
+            (ReferenceRole::Subject, None) => push(
+                r.range.clone(),
+                Code::UndeclaredSubject,
+                format!("subject `{}` is not declared: add [subject.{}] with its name and unit to the registry", r.id, r.id),
+                Vec::new(),
+            ),
+            (_, Some(_)) => {}
+            (_, None) => push(r.range.clone(), Code::UnknownId, format!("`@{}` is not defined in the registry or the documents", r.id), Vec::new()),
+        }
+    }
+
+    for d in definitions {
+        let all: Vec<_> = analysis.definitions(&d.id).collect();
+        if all.len() > 1 {
+            let related = all
+                .iter()
+                .filter(|(f, other)| !(*f == file_id && other.id_range == d.id_range))
+                .map(|(f, other)| Related { file: *f, range: other.id_range.clone(), message: format!("`{}` is also defined here", d.id) })
+                .collect();
+            push(d.id_range.clone(), Code::DuplicateId, format!("`{}` is defined {} times; ids must be unique in the workspace", d.id, all.len()), related);
+        }
+    }
+
+    if let Some(doc) = file.document() {
+        for (i, claim) in doc.claims.iter().enumerate() {
+            let no = analysis.index().claim_no(file_id, i).expect("indexed");
+            claim_diagnostics(analysis, no, claim, &mut push);
+        }
+        if let Some(names) = &analysis.index().names {
+            for range in &doc.bare_prose {
+                for hit in names.find(&file.text, range.clone()) {
+                    let name = analysis.entity(hit.id).map_or(hit.name, |(_, d)| d.display_name());
+                    push(hit.range.clone(), Code::UnannotatedMention, format!("`{}` mentions {name} (@{}) without annotation", &file.text[hit.range.clone()], hit.id), Vec::new());
+                }
+            }
+        }
+        out.retain(|d| !doc.acks.iter().any(|(span, codes)| span.start <= d.range.start && d.range.end <= span.end && codes.contains(&d.code)));
+    }
+    out.sort_by(|a, b| (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code)));
+    out
+}
+
+fn claim_diagnostics(
+    analysis: &Analysis,
+    no: ClaimNo,
+    claim: &Claim,
+    push: &mut impl FnMut(std::ops::Range<usize>, Code, String, Vec<Related>),
+) {
+    let index = analysis.index();
+    let range = claim.text_range.clone();
+    if !claim.is_sourced() {
+        push(range.clone(), Code::UnsourcedClaim, format!("`{}` states a figure with no source: add src=@who or via=@where", claim.text), Vec::new());
+    }
+    if let Some(expected) = &index.unit_mismatch[no] {
+        let unit = index.units[no].as_deref().unwrap_or("?");
+        push(range.clone(), Code::UnitMismatch, format!("this figure is in {unit}, other claims on `{}` in {expected}: they are not compared", claim.subject.id), Vec::new());
+    }
+    let others = &index.conflicts[no];
+    if !others.is_empty() {
+        let named: Vec<String> = others.iter().take(NAMED_IN_MESSAGE).map(|&o| summary(analysis, o)).collect();
+        let more = match others.len().saturating_sub(NAMED_IN_MESSAGE) {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        let related = others
+            .iter()
+            .map(|&o| {
+                let (f, c) = analysis.claim(o);
+                Related { file: f, range: c.text_range.clone(), message: format!("conflicting claim: {}", summary(analysis, o)) }
+            })
+            .collect();
+        push(
+            range,
+            Code::ConflictingClaim,
+            format!("{} on `{}` conflicts with {}{more}", summary(analysis, no), claim.subject.id, named.join("; ")),
+            related,
+        );
+    }
+}
+
+/// A claim in a few words: `≈10,000 soldiers (@ua-intel, 2024-10)`.
+pub fn summary(analysis: &Analysis, no: ClaimNo) -> String {
+    let (_, c) = analysis.claim(no);
+    let value = c.figure.as_ref().map_or("?".to_string(), |f| f.describe());
+    let unit = match &analysis.index().units[no] {
+        Some(u) if c.figure.as_ref().is_some_and(|f| f.currency.as_deref() == Some(u.as_str())) => String::new(),
+        Some(u) => format!(" {u}"),
+        None => String::new(),
+    };
+    let who: Vec<String> = c.sources.iter().chain(&c.via).map(|s| format!("@{}", s.id)).collect();
+    let who = if who.is_empty() { "unsourced".to_string() } else { who.join(", ") };
+    let when = c.date.map_or("undated".to_string(), |d| d.to_string());
+    format!("{value}{unit} ({who}, {when})")
+}
+
+fn article(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Actor => "an",
+        _ => "a",
+    }
+}
+
+/// Every diagnostic of the workspace, by file path and position.
+pub fn workspace_diagnostics(analysis: &Analysis) -> Vec<Diagnostic> {
+    let mut files: Vec<_> = analysis.files().collect();
+    files.sort_by(|a, b| a.1.path.cmp(&b.1.path));
+    files.into_iter().flat_map(|(id, _)| diagnostics(analysis, id)).collect()
+}

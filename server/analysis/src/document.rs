@@ -1,0 +1,235 @@
+//! The facts one annotated document states, read from its markup alone.
+
+use std::ops::Range;
+
+use gloss_syntax::{AttrBlock, AttrKind, Markup, ValueKind};
+
+use crate::claim::{Claim, IdAt};
+use crate::date::Period;
+use crate::diagnostics::{Code, Problem};
+use crate::entity::{Definition, DefinitionSite, EntityKind, Field, FieldValue, Reference, ReferenceRole};
+use crate::figure::{parse_value, read_figure};
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocumentFacts {
+    pub definitions: Vec<Definition>,
+    pub references: Vec<Reference>,
+    pub claims: Vec<Claim>,
+    pub problems: Vec<Problem>,
+    /// Spans with `ack=`: the codes their annotator accepted.
+    pub acks: Vec<(Range<usize>, Vec<Code>)>,
+    /// Text outside every span, header and comment.
+    pub bare_prose: Vec<Range<usize>>,
+    /// The header's `date`, the default date of the document's claims.
+    pub date: Option<Period>,
+    /// Spans, for answering "what is under the cursor".
+    pub spans: Vec<Range<usize>>,
+}
+
+/// Reads a document's facts from its parsed markup.
+pub fn read_document(text: &str, markup: &Markup) -> DocumentFacts {
+    let mut facts = DocumentFacts {
+        problems: markup.errors.iter().map(|e| Problem::new(Code::Syntax, e.range.clone(), e.message.clone())).collect(),
+        bare_prose: markup.bare_prose(text),
+        spans: markup.spans.iter().map(|s| s.range.clone()).collect(),
+        ..DocumentFacts::default()
+    };
+    if let Some(header) = &markup.header {
+        facts.date = read_date(text, header, &mut facts.problems);
+        read_block(&mut facts, text, header, header.range.clone(), None, DefinitionSite::Header);
+    }
+    for span in &markup.spans {
+        let prose = markup.prose(text, span.text.clone());
+        read_block(&mut facts, text, &span.block, span.range.clone(), Some(&prose), DefinitionSite::Span);
+        if let Some(subject) = span.block.get("claim") {
+            let claim = read_claim(&mut facts, text, &span.block, span.range.clone(), span.text.clone(), prose, subject);
+            facts.claims.push(claim);
+        }
+    }
+    facts
+}
+
+/// References, definitions and acks of one attribute block.
+fn read_block(
+    facts: &mut DocumentFacts,
+    text: &str,
+    block: &AttrBlock,
+    span: Range<usize>,
+    prose: Option<&str>,
+    site: DefinitionSite,
+) {
+    let in_span = (site == DefinitionSite::Span).then(|| span.clone());
+    let mut fields = Vec::new();
+    for attr in &block.attrs {
+        match &attr.kind {
+            AttrKind::Ref(id) => facts.references.push(Reference {
+                id: id.name.clone(),
+                range: id.range.clone(),
+                role: ReferenceRole::Mention,
+                span: in_span.clone(),
+            }),
+            AttrKind::Def(_) => {}
+            AttrKind::Pair { key, value } => {
+                let role = match key.name.as_str() {
+                    "src" => ReferenceRole::Src,
+                    "via" => ReferenceRole::Via,
+                    "claim" => ReferenceRole::Subject,
+                    other => ReferenceRole::Field(other.to_string()),
+                };
+                match &value.kind {
+                    ValueKind::Refs(ids) => {
+                        for id in ids {
+                            facts.references.push(Reference {
+                                id: id.name.clone(),
+                                range: id.range.clone(),
+                                role: role.clone(),
+                                span: in_span.clone(),
+                            });
+                        }
+                        let list = ids.iter().map(|i| format!("@{}", i.name)).collect();
+                        fields.push(Field { key: key.name.clone(), value: FieldValue::List(list), range: value.range.clone() });
+                    }
+                    ValueKind::Bare(s) | ValueKind::Quoted(s) => {
+                        if role == ReferenceRole::Subject {
+                            facts.references.push(Reference {
+                                id: s.clone(),
+                                range: value.range.clone(),
+                                role: ReferenceRole::Subject,
+                                span: in_span.clone(),
+                            });
+                        }
+                        if matches!(role, ReferenceRole::Src | ReferenceRole::Via) {
+                            facts.problems.push(Problem::new(
+                                Code::Syntax,
+                                value.range.clone(),
+                                format!("`{}` takes references, like {}=@some-id", key.name, key.name),
+                            ));
+                        }
+                        if key.name == "ack" {
+                            let codes = read_acks(s, value.range.clone(), &mut facts.problems);
+                            facts.acks.push((span.clone(), codes));
+                        }
+                        fields.push(Field { key: key.name.clone(), value: FieldValue::Text(s.clone()), range: value.range.clone() });
+                    }
+                }
+            }
+        }
+    }
+    if let Some(id) = block.def() {
+        let kind = EntityKind::from_inline_kind(block.get("kind").map(|v| v.as_str(text)));
+        facts.definitions.push(Definition {
+            id: id.name.clone(),
+            kind,
+            site,
+            id_range: id.range.clone(),
+            range: span,
+            text: prose.map(str::to_string),
+            fields,
+        });
+    }
+}
+
+fn read_acks(value: &str, range: Range<usize>, problems: &mut Vec<Problem>) -> Vec<Code> {
+    let mut codes = Vec::new();
+    for name in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        match Code::parse(name) {
+            Some(code) => codes.push(code),
+            None => problems.push(Problem::new(Code::Syntax, range.clone(), format!("`ack`: unknown diagnostic code `{name}`"))),
+        }
+    }
+    codes
+}
+
+fn read_date(text: &str, block: &AttrBlock, problems: &mut Vec<Problem>) -> Option<Period> {
+    let value = block.get("date")?;
+    Period::parse(value.as_str(text))
+        .map_err(|e| problems.push(Problem::new(Code::Syntax, value.range.clone(), e)))
+        .ok()
+}
+
+fn ids(block: &AttrBlock, key: &str) -> Vec<IdAt> {
+    match block.get(key).map(|v| (&v.kind, v)) {
+        Some((ValueKind::Refs(ids), _)) => ids.iter().map(|i| IdAt { id: i.name.clone(), range: i.range.clone() }).collect(),
+        // A bare value here is a syntax problem, reported by read_block.
+        Some(_) | None => Vec::new(),
+    }
+}
+
+fn read_claim(
+    facts: &mut DocumentFacts,
+    text: &str,
+    block: &AttrBlock,
+    range: Range<usize>,
+    text_range: Range<usize>,
+    prose: String,
+    subject: &gloss_syntax::Value,
+) -> Claim {
+    let subject = match &subject.kind {
+        ValueKind::Refs(ids) => IdAt { id: ids[0].name.clone(), range: ids[0].range.clone() },
+        _ => IdAt { id: subject.as_str(text).to_string(), range: subject.range.clone() },
+    };
+    let explicit = block.get("value");
+    let figure = match explicit {
+        Some(v) => parse_value(v.as_str(text))
+            .map_err(|e| facts.problems.push(Problem::new(Code::BadValue, text_range.clone(), e)))
+            .ok(),
+        None => {
+            let figure = read_figure(&prose);
+            match &figure {
+                None => facts.problems.push(Problem::new(
+                    Code::BadValue,
+                    text_range.clone(),
+                    format!("no figure can be read from `{prose}`: give it with value=, e.g. value=~10000"),
+                )),
+                Some(f) if f.ambiguous => facts.problems.push(Problem::new(
+                    Code::AmbiguousValue,
+                    text_range.clone(),
+                    format!("several numbers here; the first was taken ({}): add value= if another is meant", f.describe()),
+                )),
+                Some(_) => {}
+            }
+            figure
+        }
+    };
+    let unit = block
+        .get("unit")
+        .map(|u| u.as_str(text).to_string())
+        .or_else(|| figure.as_ref().and_then(|f| f.currency.clone()));
+    let date = match block.get("date") {
+        Some(_) => read_date(text, block, &mut facts.problems),
+        None => facts.date,
+    };
+    let cred = block.get("cred").and_then(|v| match v.as_str(text).parse::<u8>() {
+        Ok(n @ 1..=6) => Some(n),
+        _ => {
+            facts.problems.push(Problem::new(Code::Syntax, v.range.clone(), "`cred` is the credibility of the information, 1 to 6"));
+            None
+        }
+    });
+    const KNOWN: [&str; 9] = ["claim", "src", "via", "value", "unit", "date", "cred", "ack", "note"];
+    let other = block
+        .attrs
+        .iter()
+        .filter_map(|a| match &a.kind {
+            AttrKind::Pair { key, value } if !KNOWN.contains(&key.name.as_str()) => {
+                Some((key.name.clone(), value.as_str(text).to_string()))
+            }
+            _ => None,
+        })
+        .collect();
+    Claim {
+        range,
+        text_range,
+        text: prose,
+        subject,
+        sources: ids(block, "src"),
+        via: ids(block, "via"),
+        figure,
+        explicit_value: explicit.is_some(),
+        unit,
+        date,
+        cred,
+        note: block.get("note").map(|n| n.as_str(text).to_string()),
+        other,
+    }
+}

@@ -1,0 +1,166 @@
+//! Entities (actors, treaties, sources, subjects), where they are defined,
+//! and where they are mentioned: the facts one file contributes.
+
+use std::fmt;
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntityKind {
+    Actor,
+    Treaty,
+    Source,
+    Subject,
+}
+
+impl EntityKind {
+    /// The registry table a kind lives in: `[actor.putin]`.
+    pub fn from_table(table: &str) -> Option<EntityKind> {
+        Some(match table {
+            "actor" => EntityKind::Actor,
+            "treaty" => EntityKind::Treaty,
+            "source" => EntityKind::Source,
+            "subject" => EntityKind::Subject,
+            _ => return None,
+        })
+    }
+
+    /// What an inline `#id` span defines, from its `kind=` (spec section 3).
+    pub fn from_inline_kind(kind: Option<&str>) -> EntityKind {
+        match kind {
+            Some("person" | "state" | "organization" | "agency" | "unit") => EntityKind::Actor,
+            Some("treaty" | "agreement" | "resolution" | "law") => EntityKind::Treaty,
+            Some("subject") => EntityKind::Subject,
+            _ => EntityKind::Source,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Actor => "actor",
+            EntityKind::Treaty => "treaty",
+            EntityKind::Source => "source",
+            EntityKind::Subject => "subject",
+        }
+    }
+
+    /// The field that names an entity of this kind.
+    pub fn title_field(self) -> &'static str {
+        match self {
+            EntityKind::Source => "title",
+            _ => "name",
+        }
+    }
+}
+
+impl fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A field of an entity as written: in the registry or as a span attribute.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub key: String,
+    pub value: FieldValue,
+    /// Where the value is written.
+    pub range: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldValue {
+    Text(String),
+    List(Vec<String>),
+}
+
+impl FieldValue {
+    pub fn texts(&self) -> &[String] {
+        match self {
+            FieldValue::Text(t) => std::slice::from_ref(t),
+            FieldValue::List(l) => l,
+        }
+    }
+}
+
+impl fmt::Display for FieldValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.texts().join(", "))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefinitionSite {
+    /// A registry table `[actor.putin]`.
+    Registry,
+    /// A span with `#id`.
+    Span,
+    /// A document header `{#id ...}`: the document as a source.
+    Header,
+}
+
+/// Where an entity is defined, with what it says about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Definition {
+    pub id: String,
+    pub kind: EntityKind,
+    pub site: DefinitionSite,
+    /// The id as written (`putin` in `[actor.putin]` or `#putin`).
+    pub id_range: Range<usize>,
+    /// The whole table or span.
+    pub range: Range<usize>,
+    /// An inline definition's span text.
+    pub text: Option<String>,
+    pub fields: Vec<Field>,
+}
+
+impl Definition {
+    pub fn field(&self, key: &str) -> Option<&FieldValue> {
+        self.fields.iter().find(|f| f.key == key).map(|f| &f.value)
+    }
+
+    pub fn field_text(&self, key: &str) -> Option<&str> {
+        self.field(key).and_then(|v| v.texts().first()).map(String::as_str)
+    }
+
+    /// What to call the entity: its name or title, else the span text,
+    /// else its id.
+    pub fn display_name(&self) -> &str {
+        self.field_text(self.kind.title_field())
+            .or_else(|| self.field_text("name"))
+            .or(self.text.as_deref())
+            .unwrap_or(&self.id)
+    }
+
+    /// Names an annotator may find in prose: name and aliases.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        let name = self.field_text("name").into_iter();
+        let aliases = self.field("aliases").into_iter().flat_map(|v| v.texts().iter().map(String::as_str));
+        name.chain(aliases)
+    }
+}
+
+/// How a place refers to an entity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReferenceRole {
+    /// `[Putin]{@putin}`: the span mentions the entity.
+    Mention,
+    /// `src=@ua-intel`
+    Src,
+    /// `via=@bertrand-2024`
+    Via,
+    /// `claim=SUBJECT`
+    Subject,
+    /// Any other field, e.g. `author=@x`, `country = "@russia"`.
+    Field(String),
+}
+
+/// One place an id is used.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    pub id: String,
+    /// The id as written, without its `@`.
+    pub range: Range<usize>,
+    pub role: ReferenceRole,
+    /// The span the reference is in, if any.
+    pub span: Option<Range<usize>>,
+}

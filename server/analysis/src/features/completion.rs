@@ -1,0 +1,184 @@
+//! Completion of ids after `@`, subjects after `claim=`, keys in a block.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use crate::entity::EntityKind;
+use crate::{Analysis, FileId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompletionKind {
+    Actor,
+    Treaty,
+    Source,
+    Subject,
+    Key,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompletionItem {
+    pub label: String,
+    pub kind: CompletionKind,
+    /// One line: kind and name.
+    pub detail: String,
+    pub documentation: Option<String>,
+    pub insert_text: String,
+    /// The text the item replaces.
+    pub replace: Range<usize>,
+    /// Ranks items: the more likely first.
+    pub sort_text: String,
+}
+
+/// Keys Gloss knows, with what they mean.
+const KEYS: [(&str, &str); 10] = [
+    ("claim", "the span states a figure about SUBJECT"),
+    ("src", "who asserts the figure: @agency, @official"),
+    ("via", "where it was reported: @article"),
+    ("value", "the figure when the text does not give it right: ~10000, >=3000, 2000..5000"),
+    ("unit", "the unit of the figure"),
+    ("date", "when the figure holds: 2024, 2024-10, 2024-10-23, 2024-06..2024-08"),
+    ("cred", "credibility of the information, 1-6"),
+    ("ack", "diagnostic codes the annotator accepts on this span"),
+    ("note", "free text shown on hover"),
+    ("kind", "what a #id span defines: person, state, treaty, source..."),
+];
+
+/// What is being typed at the cursor.
+enum Context {
+    /// After `@` (in a block, `src=`, `via=`): `key` is the key, if any.
+    Id { key: Option<String>, prefix: Range<usize> },
+    /// After `claim=`.
+    Subject { prefix: Range<usize> },
+    /// A new attribute in a block.
+    Key { prefix: Range<usize> },
+}
+
+pub fn complete(analysis: &Analysis, file: FileId, offset: usize) -> Vec<CompletionItem> {
+    let Some(f) = analysis.file(file) else { return Vec::new() };
+    if f.document().is_none() {
+        return Vec::new();
+    }
+    match context(&f.text, offset) {
+        Some(Context::Id { key, prefix }) => ids(analysis, key.as_deref(), prefix),
+        Some(Context::Subject { prefix }) => subjects(analysis, prefix),
+        Some(Context::Key { prefix }) => KEYS
+            .iter()
+            .enumerate()
+            .map(|(i, (k, doc))| CompletionItem {
+                label: k.to_string(),
+                kind: CompletionKind::Key,
+                detail: doc.to_string(),
+                documentation: None,
+                insert_text: format!("{k}="),
+                replace: prefix.clone(),
+                sort_text: format!("{i:02}"),
+            })
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// Reads the attribute being typed: the text from the block's `{` on this
+/// line to the cursor.
+fn context(text: &str, offset: usize) -> Option<Context> {
+    let offset = offset.min(text.len());
+    if !text.is_char_boundary(offset) {
+        return None;
+    }
+    let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let before = &text[line_start..offset];
+    let open = before.rfind('{')?;
+    if before[open..].contains('}') || before[open..].starts_with("{%") {
+        return None;
+    }
+    let block_is_attrs = open == 0 || before[..open].ends_with(']') || before[..open].trim().is_empty();
+    if !block_is_attrs {
+        return None;
+    }
+    let inside = &before[open + 1..];
+    if inside.matches('"').count() % 2 == 1 {
+        return None; // inside a quoted value
+    }
+    let word_start = inside.rfind(|c: char| c.is_whitespace()).map_or(0, |i| i + 1);
+    let word = &inside[word_start..];
+    let word_at = line_start + open + 1 + word_start;
+    if let Some(at) = word.rfind('@') {
+        let key = word.split_once('=').map(|(k, _)| k.to_string());
+        return Some(Context::Id { key, prefix: word_at + at + 1..offset });
+    }
+    if let Some(rest) = word.strip_prefix("claim=") {
+        let _ = rest;
+        return Some(Context::Subject { prefix: word_at + "claim=".len()..offset });
+    }
+    if !word.contains('=') && !word.starts_with('#') {
+        return Some(Context::Key { prefix: word_at..offset });
+    }
+    None
+}
+
+fn ids(analysis: &Analysis, key: Option<&str>, prefix: Range<usize>) -> Vec<CompletionItem> {
+    let index = analysis.index();
+    let mut items = Vec::new();
+    let mut seen = BTreeSet::new();
+    for id in index.definitions.keys() {
+        let Some((_, d)) = analysis.entity(id) else { continue };
+        if d.kind == EntityKind::Subject || !seen.insert(id.clone()) {
+            continue;
+        }
+        // Who a figure comes from is an actor or a source; a plain mention
+        // is most often an actor.
+        let rank = match (key, d.kind) {
+            (Some("via"), EntityKind::Source) => 0,
+            (Some("via"), _) => 1,
+            (Some("src"), EntityKind::Actor | EntityKind::Source) => 0,
+            (Some(_), _) => 1,
+            (None, EntityKind::Actor) => 0,
+            (None, EntityKind::Treaty) => 1,
+            (None, _) => 2,
+        };
+        let uses = index.references.get(id).map_or(0, Vec::len);
+        let kind = match d.kind {
+            EntityKind::Actor => CompletionKind::Actor,
+            EntityKind::Treaty => CompletionKind::Treaty,
+            _ => CompletionKind::Source,
+        };
+        let finer = d.field_text("kind").map(|k| format!(" ({k})")).unwrap_or_default();
+        items.push(CompletionItem {
+            label: id.clone(),
+            kind,
+            detail: format!("{}{finer}: {}", d.kind, d.display_name()),
+            documentation: Some(super::hover::entity_card(analysis, d)),
+            insert_text: id.clone(),
+            replace: prefix.clone(),
+            sort_text: format!("{rank}{:08}{id}", 99_999_999usize.saturating_sub(uses)),
+        });
+    }
+    items.sort_by(|a, b| a.sort_text.cmp(&b.sort_text));
+    items
+}
+
+fn subjects(analysis: &Analysis, prefix: Range<usize>) -> Vec<CompletionItem> {
+    let index = analysis.index();
+    let mut ids: BTreeSet<&String> = index.by_subject.keys().collect();
+    ids.extend(index.definitions.keys().filter(|id| analysis.entity(id).is_some_and(|(_, d)| d.kind == EntityKind::Subject)));
+    let mut items: Vec<CompletionItem> = ids
+        .into_iter()
+        .map(|id| {
+            let claims = index.by_subject.get(id).map_or(0, Vec::len);
+            let def = analysis.entity(id).filter(|(_, d)| d.kind == EntityKind::Subject).map(|(_, d)| d);
+            let name = def.map_or("not declared".to_string(), |d| d.display_name().to_string());
+            let unit = def.and_then(|d| d.field_text("unit")).map(|u| format!(", in {u}")).unwrap_or_default();
+            CompletionItem {
+                label: id.clone(),
+                kind: CompletionKind::Subject,
+                detail: format!("subject: {name}{unit} ({claims} claims)"),
+                documentation: None,
+                insert_text: id.clone(),
+                replace: prefix.clone(),
+                sort_text: format!("{}{:08}{id}", u8::from(def.is_none()), 99_999_999usize.saturating_sub(claims)),
+            }
+        })
+        .collect();
+    items.sort_by(|a, b| a.sort_text.cmp(&b.sort_text));
+    items
+}

@@ -1,0 +1,274 @@
+//! Hover: an entity's card, a subject's claims, a claim with the ledger of
+//! every other claim on its subject.
+
+use std::fmt::Write;
+use std::ops::Range;
+
+use super::cursor::{target_at, Target};
+use crate::entity::{Definition, EntityKind, FieldValue, ReferenceRole};
+use crate::figure::Qualifier;
+use crate::index::ClaimNo;
+use crate::{Analysis, FileId};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hover {
+    /// What the hover is about (the id, the claim text).
+    pub range: Range<usize>,
+    pub markdown: String,
+}
+
+pub fn hover(analysis: &Analysis, file: FileId, offset: usize) -> Option<Hover> {
+    let target = target_at(analysis, file, offset)?;
+    let markdown = match target {
+        Target::Claim(no) => claim_card(analysis, no),
+        Target::Reference(r) if r.role == ReferenceRole::Subject => subject_card(analysis, &r.id),
+        Target::Reference(r) => match analysis.entity(&r.id) {
+            Some((_, d)) => entity_card(analysis, d),
+            None => format!("`@{}` is not defined yet: add it to the registry or define it with `#{}` on a span.", r.id, r.id),
+        },
+        Target::Definition(d) if d.kind == EntityKind::Subject => subject_card(analysis, &d.id),
+        Target::Definition(d) => entity_card(analysis, d),
+    };
+    Some(Hover { range: target.range(analysis), markdown })
+}
+
+/// `Name (@id)` for a reference written in a field.
+fn name_of(analysis: &Analysis, text: &str) -> String {
+    match text.strip_prefix('@') {
+        Some(id) => match analysis.entity(id) {
+            Some((_, d)) => format!("{} (`@{id}`)", d.display_name()),
+            None => format!("`@{id}`"),
+        },
+        None => text.to_string(),
+    }
+}
+
+fn field_line(analysis: &Analysis, value: &FieldValue) -> String {
+    value.texts().iter().map(|t| name_of(analysis, t)).collect::<Vec<_>>().join(", ")
+}
+
+/// Fields shown in a card's heading or paragraphs rather than its list.
+const SHOWN_APART: [&str; 8] = ["name", "title", "kind", "role", "description", "summary", "provisions", "aliases"];
+
+pub(crate) fn entity_card(analysis: &Analysis, d: &Definition) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "### {}", d.display_name());
+    let finer = d.field_text("kind").map(|k| format!(" · {k}")).unwrap_or_default();
+    let _ = writeln!(md, "*{}{finer}* · `@{}`\n", d.kind, d.id);
+    for key in ["role", "description", "summary"] {
+        if let Some(text) = d.field_text(key) {
+            let _ = writeln!(md, "{text}\n");
+        }
+    }
+    if let Some(aliases) = d.field("aliases") {
+        let _ = writeln!(md, "**Also called:** {}  ", aliases.texts().join(", "));
+    }
+    for f in d.fields.iter().filter(|f| !SHOWN_APART.contains(&f.key.as_str())) {
+        let value = match (f.key.as_str(), f.value.texts().first()) {
+            ("reliability", Some(r)) => format!("{r} ({})", reliability(r)),
+            _ => field_line(analysis, &f.value),
+        };
+        let _ = writeln!(md, "**{}:** {value}  ", f.key);
+    }
+    if let Some(p) = d.field("provisions") {
+        let _ = writeln!(md, "\n**Provisions:**");
+        for item in p.texts() {
+            let _ = writeln!(md, "- {item}");
+        }
+    }
+
+    let mut mentions = 0;
+    let mut documents = std::collections::BTreeSet::new();
+    let mut treaties = Vec::new();
+    let mut sourced = Vec::new();
+    for (file, r) in analysis.references(&d.id) {
+        let Some(f) = analysis.file(file) else { continue };
+        if let Some(doc) = f.document() {
+            mentions += 1;
+            documents.insert(file);
+            if matches!(r.role, ReferenceRole::Src | ReferenceRole::Via) {
+                if let Some(i) = doc.claims.iter().position(|c| c.range.start <= r.range.start && r.range.end <= c.range.end) {
+                    sourced.extend(analysis.index().claim_no(file, i));
+                }
+            }
+        }
+        if matches!(&r.role, ReferenceRole::Field(k) if k == "parties" || k == "signatories") {
+            let defs = f.registry().map(|x| &x.definitions[..]).or(f.document().map(|x| &x.definitions[..])).unwrap_or(&[]);
+            if let Some(t) = defs.iter().find(|t| t.kind == EntityKind::Treaty && t.range.start <= r.range.start && r.range.end <= t.range.end) {
+                let signed = t.field_text("signed").map(|s| format!(" (signed {s})")).unwrap_or_default();
+                let line = format!("{}{signed}", t.display_name());
+                if !treaties.contains(&line) {
+                    treaties.push(line);
+                }
+            }
+        }
+    }
+    let _ = writeln!(md, "\nMentioned {mentions} {} in {} {}.", plural(mentions, "time"), documents.len(), plural(documents.len(), "document"));
+    if !treaties.is_empty() {
+        let _ = writeln!(md, "\n**Party to:** {}", treaties.join("; "));
+    }
+    sourced.sort_unstable();
+    sourced.dedup();
+    if !sourced.is_empty() {
+        let _ = writeln!(md, "\n**Source of {} {}:**", sourced.len(), plural(sourced.len(), "claim"));
+        for no in sourced {
+            let (_, c) = analysis.claim(no);
+            let _ = writeln!(md, "- {} on `{}`", crate::diagnostics::summary(analysis, no), c.subject.id);
+        }
+    }
+    md
+}
+
+fn subject_card(analysis: &Analysis, id: &str) -> String {
+    let mut md = String::new();
+    let def = analysis.entity(id).map(|(_, d)| d).filter(|d| d.kind == EntityKind::Subject);
+    match def {
+        Some(d) => {
+            let _ = writeln!(md, "### {}\n*subject* · `{id}`{}\n", d.display_name(), d.field_text("unit").map(|u| format!(" · in {u}")).unwrap_or_default());
+            if let Some(text) = d.field_text("description") {
+                let _ = writeln!(md, "{text}\n");
+            }
+        }
+        None => {
+            let _ = writeln!(md, "### `{id}`\n*subject, not declared in the registry*\n");
+        }
+    }
+    let claims = analysis.index().by_subject.get(id).cloned().unwrap_or_default();
+    ledger(analysis, &mut md, &claims, None);
+    md
+}
+
+fn claim_card(analysis: &Analysis, no: ClaimNo) -> String {
+    let (_, c) = analysis.claim(no);
+    let index = analysis.index();
+    let mut md = String::new();
+    let subject = analysis.entity(&c.subject.id).filter(|(_, d)| d.kind == EntityKind::Subject).map(|(_, d)| d.display_name());
+    let _ = writeln!(md, "### Claim: {}\n`{}`\n", subject.unwrap_or(&c.subject.id), c.subject.id);
+    match &c.figure {
+        Some(f) => {
+            let unit = index.units[no].as_deref().filter(|u| f.currency.as_deref() != Some(*u)).map(|u| format!(" {u}")).unwrap_or_default();
+            let how = if c.explicit_value { "from `value=`" } else { "read from the text" };
+            let _ = writeln!(
+                md,
+                "**{}{unit}**: {}, interval {} ({how})  ",
+                f.describe(),
+                qualifier(&f.qualifier),
+                f.interval(analysis.config().claims.approx)
+            );
+        }
+        None => {
+            let _ = writeln!(md, "**No figure could be read**: give it with `value=`.  ");
+        }
+    }
+    let _ = writeln!(md, "**Date:** {}  ", c.date.map_or("none (compared with every date)".to_string(), |d| d.to_string()));
+    let who = |ids: &[crate::claim::IdAt]| ids.iter().map(|s| name_of(analysis, &format!("@{}", s.id))).collect::<Vec<_>>().join(", ");
+    if c.sources.is_empty() && c.via.is_empty() {
+        let _ = writeln!(md, "**Sources:** none: this figure is unsourced  ");
+    }
+    if !c.sources.is_empty() {
+        let _ = writeln!(md, "**Sources:** {}  ", who(&c.sources));
+    }
+    if !c.via.is_empty() {
+        let _ = writeln!(md, "**Via:** {}  ", who(&c.via));
+    }
+    if let Some(cred) = c.cred {
+        let reliability = c
+            .sources
+            .iter()
+            .chain(&c.via)
+            .find_map(|s| analysis.entity(&s.id).and_then(|(_, d)| d.field_text("reliability")))
+            .unwrap_or("?");
+        let _ = writeln!(md, "**Grade:** {reliability}{cred} ({}; information {})  ", reliability_word(reliability), credibility(cred));
+    }
+    if let Some(note) = &c.note {
+        let _ = writeln!(md, "**Note:** {note}  ");
+    }
+    for (k, v) in &c.other {
+        let _ = writeln!(md, "**{k}:** {v}  ");
+    }
+    let others: Vec<ClaimNo> = index.by_subject.get(&c.subject.id).into_iter().flatten().copied().filter(|&o| o != no).collect();
+    let _ = writeln!(md);
+    ledger(analysis, &mut md, &others, Some(no));
+    md
+}
+
+/// The table of claims on a subject, conflicts and revisions marked
+/// relative to `about` when given.
+fn ledger(analysis: &Analysis, md: &mut String, claims: &[ClaimNo], about: Option<ClaimNo>) {
+    let index = analysis.index();
+    if claims.is_empty() {
+        let _ = writeln!(md, "No other claims on this subject.");
+        return;
+    }
+    let title = if about.is_some() { "Other claims on this subject" } else { "Claims on this subject" };
+    let _ = writeln!(md, "**{title}** ({})\n", claims.len());
+    let _ = writeln!(md, "| | value | sources | date | where |\n|---|---|---|---|---|");
+    for &o in claims {
+        let (file, c) = analysis.claim(o);
+        let mark = match about {
+            Some(a) if index.conflicts[a].contains(&o) => "⚠ conflicts",
+            Some(a) if index.revised_by[a].contains(&o) => "revises this",
+            Some(a) if index.revised_by[o].contains(&a) => "revised by this",
+            _ if !index.conflicts[o].is_empty() => "⚠ in conflict",
+            _ if !index.revised_by[o].is_empty() => "revised",
+            _ => "",
+        };
+        let value = c.figure.as_ref().map_or("?".into(), |f| f.describe());
+        let who: Vec<String> = c.sources.iter().chain(&c.via).map(|s| format!("@{}", s.id)).collect();
+        let f = analysis.file(file).expect("claim of a known file");
+        let line = f.line_index.line_col(&f.text, c.range.start, crate::line_index::Encoding::Utf8).line + 1;
+        let _ = writeln!(
+            md,
+            "| {mark} | {value} | {} | {} | {}:{line} |",
+            if who.is_empty() { "unsourced".to_string() } else { who.join(", ") },
+            c.date.map_or("—".to_string(), |d| d.to_string()),
+            f.path
+        );
+    }
+}
+
+fn qualifier(q: &Qualifier) -> &'static str {
+    match q {
+        Qualifier::Exact => "exact",
+        Qualifier::Approximate => "approximate",
+        Qualifier::AtLeast => "at least",
+        Qualifier::MoreThan => "more than",
+        Qualifier::AtMost => "at most",
+        Qualifier::LessThan => "less than",
+        Qualifier::Range => "a range",
+        Qualifier::Vague => "a vague amount",
+    }
+}
+
+/// Admiralty scale: the reliability of a source.
+fn reliability(grade: &str) -> &'static str {
+    reliability_word(grade)
+}
+
+fn reliability_word(grade: &str) -> &'static str {
+    match grade {
+        "A" => "completely reliable",
+        "B" => "usually reliable",
+        "C" => "fairly reliable",
+        "D" => "not usually reliable",
+        "E" => "unreliable",
+        "F" => "reliability cannot be judged",
+        _ => "reliability not given",
+    }
+}
+
+/// Admiralty scale: the credibility of a piece of information.
+fn credibility(n: u8) -> &'static str {
+    match n {
+        1 => "confirmed",
+        2 => "probably true",
+        3 => "possibly true",
+        4 => "doubtful",
+        5 => "improbable",
+        _ => "cannot be judged",
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { word.to_string() } else { format!("{word}s") }
+}

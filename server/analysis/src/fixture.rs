@@ -1,0 +1,134 @@
+//! Test fixtures: several files in one string, with expected diagnostics
+//! written under the text they point at, and a cursor marker.
+//!
+//! ```text
+//! //- gloss.toml
+//! [subject.x]
+//! name = "X"
+//! //- a.txt
+//! [10,000 troops]{claim=x}
+//!  ^^^^^^^^^^^^^ warning unsourced-claim
+//! ```
+//!
+//! A line of carets, then a severity and a code, annotates the line above
+//! it; it is not part of the file. `$0` marks the cursor.
+
+use crate::diagnostics::{workspace_diagnostics, Diagnostic};
+use crate::{Analysis, Workspace};
+
+pub const CURSOR: &str = "$0";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FixtureFile {
+    pub path: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Fixture {
+    pub files: Vec<FixtureFile>,
+    /// File index and byte offset of `$0`.
+    pub cursor: Option<(usize, usize)>,
+}
+
+impl Fixture {
+    pub fn parse(fixture: &str) -> Fixture {
+        let mut files: Vec<FixtureFile> = Vec::new();
+        let mut cursor = None;
+        for line in fixture.split_inclusive('\n') {
+            if let Some(path) = line.strip_prefix("//- ") {
+                files.push(FixtureFile { path: path.trim().to_string(), text: String::new() });
+                continue;
+            }
+            if files.is_empty() {
+                files.push(FixtureFile { path: "doc.txt".into(), text: String::new() });
+            }
+            if is_annotation(line) {
+                continue;
+            }
+            let index = files.len() - 1;
+            let file = &mut files[index];
+            let mut line = line.to_string();
+            if let Some(at) = line.find(CURSOR) {
+                cursor = Some((index, file.text.len() + at));
+                line.replace_range(at..at + CURSOR.len(), "");
+            }
+            file.text.push_str(&line);
+        }
+        Fixture { files, cursor }
+    }
+
+    pub fn workspace(&self) -> Workspace {
+        let mut ws = Workspace::new();
+        for f in &self.files {
+            if f.path.ends_with(".toml") {
+                ws.set_registry(&f.path, &f.text, f.path == "gloss.toml");
+            } else {
+                ws.set_document(&f.path, &f.text);
+            }
+        }
+        ws
+    }
+
+    pub fn analysis(&self) -> Analysis {
+        self.workspace().snapshot()
+    }
+
+    /// The fixture written back with these diagnostics under their lines.
+    pub fn render(&self, analysis: &Analysis, diagnostics: &[Diagnostic]) -> String {
+        let mut out = String::new();
+        let single = self.files.len() == 1 && self.files[0].path == "doc.txt";
+        for f in &self.files {
+            if !single {
+                out.push_str(&format!("//- {}\n", f.path));
+            }
+            let id = analysis.files().find(|(_, file)| file.path == f.path).map(|(id, _)| id);
+            let mut start = 0;
+            for line in f.text.split_inclusive('\n') {
+                let end = start + line.len();
+                out.push_str(line);
+                if !line.ends_with('\n') {
+                    out.push('\n');
+                }
+                let body = line.trim_end_matches(['\n', '\r']);
+                for d in diagnostics.iter().filter(|d| Some(d.file) == id && d.range.start >= start && (d.range.start < end || (d.range.start == end && end == f.text.len()))) {
+                    let col = f.text[start..d.range.start].chars().count();
+                    let stop = d.range.end.min(start + body.len()).max(d.range.start);
+                    let width = f.text[d.range.start..stop].chars().count().max(1);
+                    out.push_str(&format!("{}{} {} {}\n", " ".repeat(col), "^".repeat(width), d.severity, d.code));
+                }
+                start = end;
+            }
+        }
+        out
+    }
+}
+
+fn is_annotation(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with('^') && {
+        let rest = t.trim_start_matches('^');
+        let mut words = rest.split_whitespace();
+        matches!(words.next(), Some("error" | "warning" | "information" | "hint")) && words.next().is_some()
+    }
+}
+
+/// Checks that the workspace's diagnostics are exactly the ones annotated.
+#[track_caller]
+pub fn check_diagnostics(fixture: &str) {
+    let f = Fixture::parse(fixture);
+    let analysis = f.analysis();
+    let actual = f.render(&analysis, &workspace_diagnostics(&analysis));
+    let expected = normalise(fixture);
+    if actual != expected {
+        panic!("diagnostics differ\n--- expected\n{expected}\n--- actual\n{actual}");
+    }
+}
+
+fn normalise(fixture: &str) -> String {
+    let mut s: String = fixture.replace(CURSOR, "");
+    if !s.ends_with('\n') {
+        s.push('\n');
+    }
+    s
+}

@@ -1,0 +1,209 @@
+//! The workspace as the analysis sees it: files by id, each with its text
+//! and the facts read from it, and immutable snapshots to answer from.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use gloss_syntax::Markup;
+
+use crate::config::Config;
+use crate::document::{read_document, DocumentFacts};
+use crate::claim::Claim;
+use crate::entity::{Definition, Reference};
+use crate::index::{ClaimNo, Index, Site};
+use crate::line_index::LineIndex;
+use crate::registry::{read_registry, RegistryFacts};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Facts {
+    Document(DocumentFacts),
+    Registry(RegistryFacts),
+    /// The file could not be read: why, and whether it is a registry file.
+    Unreadable { why: String, registry: bool },
+}
+
+impl Facts {
+    /// Reads an annotated document's facts. Pure and `Send`: callers may
+    /// read many documents in parallel, then [`Workspace::set`] them.
+    pub fn of_document(text: &str) -> Facts {
+        Facts::Document(read_document(text, &Markup::parse(text)))
+    }
+
+    /// Reads a registry file; `is_config` for the workspace's `gloss.toml`.
+    pub fn of_registry(text: &str, is_config: bool) -> Facts {
+        Facts::Registry(read_registry(text, is_config))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct File {
+    /// Relative to the workspace root, with `/` separators.
+    pub path: String,
+    pub text: Arc<str>,
+    pub line_index: Arc<LineIndex>,
+    pub facts: Arc<Facts>,
+}
+
+impl File {
+    pub fn document(&self) -> Option<&DocumentFacts> {
+        match &*self.facts {
+            Facts::Document(d) => Some(d),
+            _ => None,
+        }
+    }
+    pub fn registry(&self) -> Option<&RegistryFacts> {
+        match &*self.facts {
+            Facts::Registry(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+/// The mutable side: files come and go; [`Workspace::snapshot`] gives an
+/// immutable [`Analysis`] to answer questions from.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    files: Vec<Option<File>>,
+    by_path: HashMap<String, FileId>,
+    /// The file whose `[workspace]`/`[claims]` settings apply.
+    config_file: Option<FileId>,
+    index: Option<Arc<Index>>,
+}
+
+impl Workspace {
+    pub fn new() -> Workspace {
+        Workspace::default()
+    }
+
+    /// Sets an annotated document's text, parsing it.
+    pub fn set_document(&mut self, path: &str, text: &str) -> FileId {
+        self.set(path, text, Facts::of_document(text))
+    }
+
+    /// Sets a document whose markup the caller parsed already (a server
+    /// keeping trees of open documents).
+    pub fn set_document_markup(&mut self, path: &str, text: &str, markup: &Markup) -> FileId {
+        self.set(path, text, Facts::Document(read_document(text, markup)))
+    }
+
+    /// Sets a registry file; `is_config` for the workspace's `gloss.toml`.
+    pub fn set_registry(&mut self, path: &str, text: &str, is_config: bool) -> FileId {
+        self.set(path, text, Facts::of_registry(text, is_config))
+    }
+
+    /// Records a file that could not be read, so the annotator hears of it.
+    pub fn set_unreadable(&mut self, path: &str, why: &str, registry: bool) -> FileId {
+        self.set(path, "", Facts::Unreadable { why: why.to_string(), registry })
+    }
+
+    pub fn remove(&mut self, path: &str) {
+        if let Some(id) = self.by_path.remove(path) {
+            self.files[id.0 as usize] = None;
+            if self.config_file == Some(id) {
+                self.config_file = None;
+            }
+            self.index = None;
+        }
+    }
+
+    pub fn file_id(&self, path: &str) -> Option<FileId> {
+        self.by_path.get(path).copied()
+    }
+
+    /// Sets a file with facts read by the caller ([`Facts::of_document`]...).
+    pub fn set(&mut self, path: &str, text: &str, facts: Facts) -> FileId {
+        let is_config = matches!(&facts, Facts::Registry(r) if r.config.is_some());
+        let file = File {
+            path: path.to_string(),
+            text: Arc::from(text),
+            line_index: Arc::new(LineIndex::new(text)),
+            facts: Arc::new(facts),
+        };
+        self.index = None;
+        let id = match self.by_path.get(path) {
+            Some(&id) => {
+                self.files[id.0 as usize] = Some(file);
+                id
+            }
+            None => {
+                let id = FileId(self.files.len() as u32);
+                self.files.push(Some(file));
+                self.by_path.insert(path.to_string(), id);
+                id
+            }
+        };
+        if is_config {
+            self.config_file = Some(id);
+        } else if self.config_file == Some(id) {
+            self.config_file = None;
+        }
+        id
+    }
+
+    /// An immutable view of the workspace as it is now, with its index.
+    pub fn snapshot(&mut self) -> Analysis {
+        let files = Arc::new(self.files.clone());
+        let config = self
+            .config_file
+            .and_then(|id| self.files[id.0 as usize].as_ref())
+            .and_then(|f| f.registry()?.config.clone())
+            .unwrap_or_default();
+        let index = self.index.get_or_insert_with(|| Arc::new(Index::build(&files, &config))).clone();
+        Analysis { files, index }
+    }
+}
+
+/// A consistent view of the workspace; cheap to clone, safe to share.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    files: Arc<Vec<Option<File>>>,
+    index: Arc<Index>,
+}
+
+impl Analysis {
+    pub fn file(&self, id: FileId) -> Option<&File> {
+        self.files.get(id.0 as usize)?.as_ref()
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &File)> {
+        self.files.iter().enumerate().filter_map(|(i, f)| Some((FileId(i as u32), f.as_ref()?)))
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.index.config
+    }
+}
+
+impl Analysis {
+    /// The definitions of an id, in file order.
+    pub fn definitions<'a>(&'a self, id: &str) -> impl Iterator<Item = (FileId, &'a Definition)> + 'a {
+        self.sites(self.index.definitions.get(id)).map(|(f, s)| (f, &crate::index::parts(self.file(f).unwrap()).0[s]))
+    }
+
+    /// Where an id resolves: its first definition.
+    pub fn entity(&self, id: &str) -> Option<(FileId, &Definition)> {
+        self.definitions(id).next()
+    }
+
+    /// Every use of an id, in file order.
+    pub fn references<'a>(&'a self, id: &str) -> impl Iterator<Item = (FileId, &'a Reference)> + 'a {
+        self.sites(self.index.references.get(id)).map(|(f, s)| (f, &crate::index::parts(self.file(f).unwrap()).1[s]))
+    }
+
+    /// A claim by its number in the index.
+    pub fn claim(&self, no: ClaimNo) -> (FileId, &Claim) {
+        let site = self.index.claims[no];
+        (site.file, &crate::index::parts(self.file(site.file).unwrap()).2[site.index])
+    }
+
+    fn sites<'a>(&'a self, sites: Option<&'a Vec<Site>>) -> impl Iterator<Item = (FileId, usize)> + 'a {
+        sites.into_iter().flatten().map(|s| (s.file, s.index))
+    }
+}

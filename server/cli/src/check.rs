@@ -1,0 +1,77 @@
+//! `gloss check`: load, analyse, print, and exit 1 on errors.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use gloss_analysis::diagnostics::{workspace_diagnostics, Diagnostic, Severity};
+use gloss_analysis::FileId;
+use gloss_project::{find_root, Project};
+
+use crate::{output, CheckArgs, Deny, Format};
+
+pub fn run(args: &CheckArgs) -> ExitCode {
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let mut failed = false;
+    let mut reports = Vec::new();
+    for (root, only) in group_by_root(&paths) {
+        let mut project = match Project::load(&root) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("gloss: cannot read {}: {e}", root.display());
+                return ExitCode::from(2);
+            }
+        };
+        let analysis = project.workspace.snapshot();
+        let mut diagnostics = workspace_diagnostics(&analysis);
+        if let Some(only) = &only {
+            let wanted: BTreeSet<FileId> = project.paths.iter().filter(|(_, p)| only.iter().any(|o| p.starts_with(o))).map(|(id, _)| *id).collect();
+            diagnostics.retain(|d| wanted.contains(&d.file));
+        }
+        failed |= diagnostics.iter().any(|d| fails(d, &args.deny));
+        reports.push((project, analysis, diagnostics));
+    }
+    let result = match args.format {
+        Format::Text => output::text(&reports, args),
+        Format::Json => output::json(&reports),
+        Format::Sarif => output::sarif(&reports),
+    };
+    if let Err(e) = result {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("gloss: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+fn fails(d: &Diagnostic, deny: &[Deny]) -> bool {
+    d.severity == Severity::Error || (d.severity == Severity::Warning && deny.contains(&Deny::Warnings))
+}
+
+/// Workspaces to load, each with the files asked for (None: all of it).
+/// A path inside a workspace loads the whole workspace, so conflicts with
+/// other documents are found, but reports only on that path.
+fn group_by_root(paths: &[PathBuf]) -> Vec<(PathBuf, Option<BTreeSet<PathBuf>>)> {
+    let mut groups: Vec<(PathBuf, Option<BTreeSet<PathBuf>>)> = Vec::new();
+    for path in paths {
+        let real = path.canonicalize().unwrap_or_else(|_| path.clone());
+        let is_dir = real.is_dir();
+        let root = find_root(&real).unwrap_or_else(|| if is_dir { real.clone() } else { parent(&real) });
+        let only = (!(is_dir && root == real)).then(|| real.clone());
+        match groups.iter_mut().find(|(r, _)| *r == root) {
+            Some((_, filter)) => match (filter.as_mut(), only) {
+                (Some(set), Some(p)) => {
+                    set.insert(p);
+                }
+                _ => *filter = None,
+            },
+            None => groups.push((root, only.map(|p| BTreeSet::from([p])))),
+        }
+    }
+    groups
+}
+
+fn parent(path: &Path) -> PathBuf {
+    path.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}

@@ -1,0 +1,185 @@
+//! Printing diagnostics: text with the source line and a caret, JSON lines,
+//! SARIF 2.1.0.
+
+use std::io::{self, Write};
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use gloss_analysis::diagnostics::{Code, Diagnostic, Severity};
+use gloss_analysis::line_index::{Encoding, LineCol};
+use gloss_analysis::{Analysis, FileId};
+use gloss_project::Project;
+use serde_json::{json, Value};
+
+use crate::CheckArgs;
+
+pub type Report = (Project, Analysis, Vec<Diagnostic>);
+
+pub fn text(reports: &[Report], args: &CheckArgs) -> io::Result<()> {
+    let choice = match args.color.as_str() {
+        "always" => ColorChoice::Always,
+        "never" => ColorChoice::Never,
+        _ if std::env::var_os("NO_COLOR").is_some() => ColorChoice::Never,
+        _ => ColorChoice::Auto,
+    };
+    let mut out = StandardStream::stdout(choice);
+    let config = codespan_reporting::term::Config::default();
+    let mut counts = [0usize; 4];
+    let mut documents = 0;
+    for (_, analysis, diagnostics) in reports {
+        let mut files = SimpleFiles::new();
+        let ids: Vec<(FileId, usize)> = analysis.files().map(|(id, f)| (id, files.add(f.path.clone(), f.text.clone()))).collect();
+        let handle = |id: FileId| ids.iter().find(|(f, _)| *f == id).map(|(_, h)| *h).unwrap_or(0);
+        documents += analysis.files().filter(|(_, f)| f.document().is_some()).count();
+        for d in diagnostics {
+            counts[d.severity as usize] += 1;
+            if d.severity == Severity::Hint && !args.hints {
+                continue;
+            }
+            let severity = match d.severity {
+                Severity::Error => cs::Severity::Error,
+                Severity::Warning => cs::Severity::Warning,
+                Severity::Information => cs::Severity::Note,
+                Severity::Hint => cs::Severity::Help,
+            };
+            let mut labels = vec![cs::Label::primary(handle(d.file), d.range.clone())];
+            labels.extend(d.related.iter().map(|r| cs::Label::secondary(handle(r.file), r.range.clone()).with_message(&r.message)));
+            let diagnostic = cs::Diagnostic::new(severity).with_code(d.code.as_str()).with_message(&d.message).with_labels(labels);
+            codespan_reporting::term::emit_to_write_style(&mut out.lock(), &config, &files, &diagnostic)
+                .map_err(|e| io::Error::other(e.to_string()))?;
+        }
+    }
+    let [errors, warnings, infos, hints] = counts;
+    let hidden = if args.hints || hints == 0 { String::new() } else { format!(" ({hints} hints not shown: --hints shows them)") };
+    writeln!(
+        out,
+        "{documents} documents: {errors} {}, {warnings} {}, {infos} information{hidden}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { word.to_string() } else { format!("{word}s") }
+}
+
+/// Path, LSP range (0-based line, UTF-16 character), severity, code.
+fn located(project: &Project, analysis: &Analysis, file: FileId, range: &std::ops::Range<usize>) -> (String, LineCol, LineCol) {
+    let f = analysis.file(file).expect("diagnostic of a known file");
+    let at = |o| f.line_index.line_col(&f.text, o, Encoding::Utf16);
+    let path = project.paths.get(&file).map(|p| project.relative(p)).unwrap_or_else(|| f.path.clone());
+    (path, at(range.start), at(range.end))
+}
+
+pub fn json(reports: &[Report]) -> io::Result<()> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for (project, analysis, diagnostics) in reports {
+        for d in diagnostics {
+            let (path, start, end) = located(project, analysis, d.file, &d.range);
+            let line = json!({
+                "path": path,
+                "range": {
+                    "start": {"line": start.line, "character": start.col},
+                    "end": {"line": end.line, "character": end.col},
+                },
+                "severity": d.severity.as_str(),
+                "code": d.code.as_str(),
+                "message": d.message,
+            });
+            writeln!(out, "{line}")?;
+        }
+    }
+    out.flush()
+}
+
+pub fn sarif(reports: &[Report]) -> io::Result<()> {
+    let rules: Vec<Value> = Code::ALL
+        .iter()
+        .map(|c| json!({"id": c.as_str(), "defaultConfiguration": {"level": level(c.severity())}, "shortDescription": {"text": describe(*c)}}))
+        .collect();
+    let mut results = Vec::new();
+    for (project, analysis, diagnostics) in reports {
+        let location = |file: FileId, range: &std::ops::Range<usize>| {
+            let (path, start, end) = located(project, analysis, file, range);
+            json!({"physicalLocation": {
+                "artifactLocation": {"uri": uri(&path)},
+                "region": {"startLine": start.line + 1, "startColumn": start.col + 1, "endLine": end.line + 1, "endColumn": end.col + 1}
+            }})
+        };
+        for d in diagnostics {
+            let rule_index = Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0);
+            let mut result = json!({
+                "ruleId": d.code.as_str(),
+                "ruleIndex": rule_index,
+                "level": level(d.severity),
+                "message": {"text": d.message},
+                "locations": [location(d.file, &d.range)],
+            });
+            if !d.related.is_empty() {
+                result["relatedLocations"] = d
+                    .related
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| {
+                        let mut l = location(r.file, &r.range);
+                        l["id"] = json!(i);
+                        l["message"] = json!({"text": r.message});
+                        l
+                    })
+                    .collect();
+            }
+            results.push(result);
+        }
+    }
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "gloss", "version": env!("CARGO_PKG_VERSION"), "rules": rules}},
+            "columnKind": "utf16CodeUnits",
+            "results": results,
+        }],
+    });
+    let mut out = io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, &log)?;
+    writeln!(out)
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Information | Severity::Hint => "note",
+    }
+}
+
+/// A relative path as a URI reference: `/` separators, spaces and other
+/// reserved bytes percent-encoded.
+fn uri(path: &str) -> String {
+    let mut out = String::new();
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn describe(code: Code) -> &'static str {
+    match code {
+        Code::Syntax => "An attribute block that does not close, or a bad attribute",
+        Code::UnknownId => "A reference to an id that nothing defines",
+        Code::DuplicateId => "An id defined twice",
+        Code::UnsourcedClaim => "A claim with neither src nor via",
+        Code::ConflictingClaim => "A claim whose figure conflicts with another claim on the same subject",
+        Code::BadValue => "A claim whose figure cannot be read",
+        Code::AmbiguousValue => "A claim with several numbers; the first was taken",
+        Code::UnitMismatch => "A claim in another unit than the other claims on its subject",
+        Code::UndeclaredSubject => "A subject not declared in the registry",
+        Code::UnannotatedMention => "A registry name or alias in prose outside any span",
+        Code::Registry => "The registry cannot be read, or an entry lacks its name or title",
+        Code::Unreadable => "A document that cannot be read or is not UTF-8",
+    }
+}

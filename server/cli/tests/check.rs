@@ -1,0 +1,133 @@
+//! `gloss check` as a user runs it: the binary, its output and exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn gloss(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gloss")).args(args).current_dir(dir).env("NO_COLOR", "1").output().expect("run gloss")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+const REGISTRY: &str = "[actor.ua-intel]\nname = \"Ukrainian intelligence\"\n[subject.troops]\nname = \"Troops\"\nunit = \"soldiers\"\n";
+
+#[test]
+fn seed_corpus_json_matches_the_expected_file() {
+    let out = gloss(&["check", "seeds", "--format", "json"], &repo());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    expect_test::expect_file!["../../../tests/expected/seeds-check.jsonl"].assert_eq(&stdout);
+    // The corpus has warnings (conflicts, unsourced figures) but no errors.
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    for line in stdout.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_ne!(v["severity"], "error", "{line}");
+    }
+}
+
+#[test]
+fn seed_corpus_shows_the_real_conflicts() {
+    let out = gloss(&["check", "seeds", "--format", "json"], &repo());
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let conflicts: Vec<&str> = lines.iter().filter(|v| v["code"] == "conflicting-claim").map(|v| v["message"].as_str().unwrap()).collect();
+    let troops = conflicts.iter().any(|m| m.contains("10,000") && m.contains("3,000") && m.contains("nk-troops-in-russia"));
+    let shells = conflicts.iter().any(|m| m.contains("1,000,000") && m.contains("350,000") && m.contains("nk-shells-to-russia"));
+    assert!(troops && shells, "{conflicts:#?}");
+    assert!(lines.iter().any(|v| v["code"] == "unsourced-claim"));
+}
+
+#[test]
+fn text_output_shows_the_line_and_a_caret() {
+    let ws = workspace(&[("gloss.toml", REGISTRY), ("a.txt", "Some say [10,000 soldiers]{claim=troops}.\n")]);
+    let out = gloss(&["check"], ws.path());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("warning[unsourced-claim]"), "{text}");
+    assert!(text.contains("a.txt:1:11"), "{text}");
+    assert!(text.contains("Some say [10,000 soldiers]{claim=troops}."), "{text}");
+    assert!(text.contains("^^^^^^^^^^^^^^^"), "{text}");
+    assert!(text.contains("1 documents: 0 errors, 1 warning, 0 information"), "{text}");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn exit_codes() {
+    let warn = workspace(&[("gloss.toml", REGISTRY), ("a.txt", "[10,000 soldiers]{claim=troops}\n")]);
+    assert_eq!(gloss(&["check"], warn.path()).status.code(), Some(0));
+    assert_eq!(gloss(&["check", "--deny", "warnings"], warn.path()).status.code(), Some(1));
+    let error = workspace(&[("gloss.toml", REGISTRY), ("a.txt", "[Putin]{@putin}\n")]);
+    assert_eq!(gloss(&["check"], error.path()).status.code(), Some(1));
+    let missing = gloss(&["check", "no/such/folder"], warn.path());
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no/such/folder"));
+}
+
+#[test]
+fn json_lines_have_the_spec_fields_in_utf16() {
+    let ws = workspace(&[("gloss.toml", REGISTRY), ("docs/한국.txt", "😀 한국 [@x]{@nobody}\r\n")]);
+    let out = gloss(&["check", "--format", "json"], ws.path());
+    let line = String::from_utf8(out.stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
+    assert_eq!(v["path"], "docs/한국.txt");
+    assert_eq!(v["code"], "unknown-id");
+    assert_eq!(v["severity"], "error");
+    // 😀 is two UTF-16 units: "😀 한국 [@x]{@" is 2+1+2+1+5+1 = 12 units.
+    assert_eq!(v["range"]["start"], serde_json::json!({"line": 0, "character": 12}));
+    assert_eq!(v["range"]["end"], serde_json::json!({"line": 0, "character": 18}));
+    assert!(v["message"].as_str().unwrap().contains("nobody"));
+}
+
+#[test]
+fn sarif_is_a_2_1_0_log_with_rules_and_locations() {
+    let ws = workspace(&[("gloss.toml", REGISTRY), ("a b.txt", "[Putin]{@putin} [10,000 soldiers]{claim=troops}\n")]);
+    let out = gloss(&["check", "--format", "sarif"], ws.path());
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "gloss");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    for r in results {
+        let rule = &rules[r["ruleIndex"].as_u64().unwrap() as usize];
+        assert_eq!(rule["id"], r["ruleId"]);
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], "a%20b.txt");
+        assert_eq!(loc["region"]["startLine"], 1);
+        assert!(loc["region"]["startColumn"].as_u64().unwrap() >= 1);
+    }
+}
+
+#[test]
+fn a_file_path_reports_only_that_file_but_sees_the_workspace() {
+    let ws = workspace(&[
+        ("gloss.toml", REGISTRY),
+        ("a.txt", "{#a date=2024-10-01}\n[10,000 soldiers]{claim=troops src=@ua-intel}\n"),
+        ("b.txt", "{#b date=2024-10-02}\n[around 3,000]{claim=troops src=@b}\n"),
+    ]);
+    let out = gloss(&["check", "a.txt", "--format", "json"], ws.path());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.contains("conflicting-claim") && text.contains("\"path\":\"a.txt\""), "{text}");
+}
+
+#[test]
+fn unreadable_and_non_utf8_files_are_diagnostics_not_crashes() {
+    let ws = workspace(&[("gloss.toml", REGISTRY)]);
+    std::fs::write(ws.path().join("latin1.txt"), b"caf\xe9 [x]{@ua-intel}\n").unwrap();
+    let out = gloss(&["check", "--format", "json"], ws.path());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("\"code\":\"unreadable\"") && text.contains("not UTF-8"), "{text}");
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -1,0 +1,188 @@
+//! Reading a Gloss workspace from disk: where its root is, which files are
+//! its documents and registry, and their texts. The only IO below the
+//! server and the CLI; everything it reads goes into an analysis
+//! [`Workspace`] as facts.
+//!
+//! Confinement: only files under the root are read. A registry file that
+//! `gloss.toml` lists outside it (`../x.toml`, or a link that leads out) is
+//! reported, not read.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use gloss_analysis::config::Config;
+use gloss_analysis::{Facts, FileId, Workspace};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+
+pub const CONFIG_FILE: &str = "gloss.toml";
+
+/// A workspace read from disk.
+#[derive(Debug)]
+pub struct Project {
+    /// The folder with `gloss.toml`, or the folder given when there is none.
+    pub root: PathBuf,
+    pub has_config: bool,
+    pub workspace: Workspace,
+    /// Absolute path of every file read, by id.
+    pub paths: BTreeMap<FileId, PathBuf>,
+}
+
+/// The nearest folder at or above `start` with a `gloss.toml`.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    let start = start.canonicalize().ok()?;
+    let dir = if start.is_file() { start.parent()?.to_path_buf() } else { start };
+    dir.ancestors().find(|d| d.join(CONFIG_FILE).is_file()).map(Path::to_path_buf)
+}
+
+impl Project {
+    /// Reads the workspace rooted at `root`: `gloss.toml` if there is one,
+    /// the registry files it lists, and every document its globs match
+    /// (honouring `.gitignore`), read and analysed in parallel.
+    pub fn load(root: &Path) -> std::io::Result<Project> {
+        let root = root.canonicalize()?;
+        let mut project = Project { has_config: false, root: root.clone(), workspace: Workspace::new(), paths: BTreeMap::new() };
+        let config_path = root.join(CONFIG_FILE);
+        let mut config = Config::default();
+        if config_path.is_file() {
+            project.has_config = true;
+            project.read_registry(&config_path, true);
+            let snapshot = project.workspace.snapshot();
+            config = snapshot.config().clone();
+            for listed in &config.registry {
+                project.read_registry(&root.join(listed), false);
+            }
+        }
+        let registry: Vec<PathBuf> = project.paths.values().cloned().collect();
+        let documents = find_documents(&root, &config.documents)?;
+        let read: Vec<(PathBuf, Result<(String, Facts), String>)> = documents
+            .into_par_iter()
+            .filter(|p| !registry.contains(p))
+            .map(|p| {
+                let facts = read_text(&p).map(|text| {
+                    let facts = Facts::of_document(&text);
+                    (text, facts)
+                });
+                (p, facts)
+            })
+            .collect();
+        for (path, result) in read {
+            project.insert(&path, result, false);
+        }
+        Ok(project)
+    }
+
+    /// The workspace-relative path of a file, with `/` separators.
+    pub fn relative(&self, path: &Path) -> String {
+        relative(&self.root, path)
+    }
+
+    fn read_registry(&mut self, path: &Path, is_config: bool) {
+        let result = match confine(&self.root, path) {
+            Err(why) => Err(why),
+            Ok(path) => read_text(&path).map(|text| {
+                let facts = Facts::of_registry(&text, is_config);
+                (text, facts)
+            }),
+        };
+        self.insert(path, result, true);
+    }
+
+    fn insert(&mut self, path: &Path, result: Result<(String, Facts), String>, registry: bool) {
+        let rel = self.relative(path);
+        let id = match result {
+            Ok((text, facts)) => self.workspace.set(&rel, &text, facts),
+            Err(why) => self.workspace.set_unreadable(&rel, &why, registry),
+        };
+        self.paths.insert(id, path.to_path_buf());
+    }
+}
+
+/// Reads a file as UTF-8, saying in words what went wrong.
+pub fn read_text(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!("{} is not UTF-8 (invalid byte at offset {}): save it as UTF-8", path.display(), e.utf8_error().valid_up_to())
+    })
+}
+
+/// `path` resolved, if it stays inside `root`.
+fn confine(root: &Path, path: &Path) -> Result<PathBuf, String> {
+    let real = path.canonicalize().map_err(|e| format!("cannot read registry file {}: {e}", path.display()))?;
+    if real.starts_with(root) {
+        Ok(real)
+    } else {
+        Err(format!("registry file {} is outside the workspace {}: not read", path.display(), root.display()))
+    }
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+fn globs(patterns: &[String]) -> std::io::Result<GlobSet> {
+    let mut set = GlobSetBuilder::new();
+    for p in patterns {
+        let glob = Glob::new(p).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("gloss.toml: bad glob `{p}`: {e}")))?;
+        set.add(glob);
+    }
+    set.build().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))
+}
+
+/// Documents under `root` matching the globs, in path order. Honours
+/// `.gitignore` and skips hidden folders; follows no links out of the root.
+fn find_documents(root: &Path, patterns: &[String]) -> std::io::Result<Vec<PathBuf>> {
+    let set = globs(patterns)?;
+    let mut found = Vec::new();
+    for entry in ignore::WalkBuilder::new(root).require_git(false).build().flatten() {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        let rel = relative(root, path);
+        if set.is_match(&rel) && path.canonicalize().is_ok_and(|p| p.starts_with(root)) {
+            found.push(path.to_path_buf());
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gloss_analysis::diagnostics::{workspace_diagnostics, Code};
+
+    #[test]
+    fn reads_a_workspace_and_reports_what_it_cannot_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("gloss.toml"), "[workspace]\ndocuments = [\"docs/*.txt\"]\nregistry = [\"reg.toml\", \"missing.toml\", \"../outside.toml\"]\n").unwrap();
+        std::fs::write(root.join("reg.toml"), "[actor.putin]\nname = \"Vladimir Putin\"\n").unwrap();
+        std::fs::write(dir.path().parent().unwrap().join("outside.toml"), "[actor.x]\nname = \"X\"\n").ok();
+        std::fs::create_dir(root.join("docs")).unwrap();
+        std::fs::write(root.join("docs/a.txt"), "[Putin]{@putin} spoke.\n").unwrap();
+        std::fs::write(root.join("docs/bad.txt"), b"caf\xe9\n").unwrap();
+        std::fs::write(root.join("docs/ignored.txt"), "[x]{@nobody}\n").unwrap();
+        std::fs::write(root.join(".gitignore"), "docs/ignored.txt\n").unwrap();
+        std::fs::write(root.join("other.txt"), "[x]{@nobody}\n").unwrap();
+
+        let mut project = Project::load(root).unwrap();
+        assert!(project.has_config);
+        let analysis = project.workspace.snapshot();
+        let mut paths: Vec<_> = analysis.files().map(|(_, f)| f.path.clone()).collect();
+        paths.sort();
+        assert_eq!(paths, ["../outside.toml", "docs/a.txt", "docs/bad.txt", "gloss.toml", "missing.toml", "reg.toml"]);
+        let found: Vec<_> = workspace_diagnostics(&analysis)
+            .into_iter()
+            .map(|d| (analysis.file(d.file).unwrap().path.clone(), d.code))
+            .collect();
+        assert_eq!(found, [
+            ("../outside.toml".to_string(), Code::Registry),
+            ("docs/bad.txt".to_string(), Code::Unreadable),
+            ("missing.toml".to_string(), Code::Registry),
+        ]);
+        assert_eq!(find_root(&root.join("docs/a.txt")).unwrap(), root.canonicalize().unwrap());
+    }
+}
