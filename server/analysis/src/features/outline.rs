@@ -133,8 +133,8 @@ pub fn workspace_symbols(analysis: &Analysis, query: &str) -> Vec<(FileId, Symbo
     out
 }
 
-/// Paragraphs of several lines, the reference list (a run of paragraphs
-/// that each define a source), and comments.
+/// Paragraphs of several lines, and the reference list: a run of
+/// paragraphs that each begin with a span defining a source.
 pub fn folding_ranges(analysis: &Analysis, file: FileId) -> Vec<(Range<usize>, FoldKind)> {
     let Some(f) = analysis.file(file) else { return Vec::new() };
     let Some(doc) = f.document() else { return Vec::new() };
@@ -164,7 +164,7 @@ pub fn folding_ranges(analysis: &Analysis, file: FileId) -> Vec<(Range<usize>, F
     let lines = |r: &Range<usize>| text[r.clone()].lines().count();
     let mut out: Vec<(Range<usize>, FoldKind)> = paragraphs.iter().filter(|p| lines(p) > 1).map(|p| (p.clone(), FoldKind::Paragraph)).collect();
     let is_reference = |p: &Range<usize>| {
-        doc.definitions.iter().any(|d| d.site == DefinitionSite::Span && d.kind == EntityKind::Source && d.range.start <= p.start + 1 && d.range.end + 1 >= p.end)
+        doc.definitions.iter().any(|d| d.site == DefinitionSite::Span && d.kind == EntityKind::Source && d.range.start == p.start)
     };
     let mut run: Option<Range<usize>> = None;
     for p in paragraphs.iter().chain(std::iter::once(&(usize::MAX..usize::MAX))) {

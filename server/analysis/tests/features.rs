@@ -1,0 +1,257 @@
+//! Hover, definition, references, rename, completion and the rest, on
+//! fixtures with a `$0` cursor.
+
+use gloss_analysis::features::{code_actions, completion, goto, hover, outline, references, rename, tokens};
+use gloss_analysis::fixture::Fixture;
+use gloss_analysis::{Analysis, FileId};
+
+const WORLD: &str = r#"//- gloss.toml
+[workspace]
+registry = ["registry.toml"]
+//- registry.toml
+[actor.putin]
+name = "Vladimir Putin"
+kind = "person"
+role = "President of Russia"
+country = "@russia"
+aliases = ["Putin", "President Putin"]
+
+[actor.russia]
+name = "Russia"
+kind = "state"
+
+[actor.dprk]
+name = "North Korea"
+kind = "state"
+
+[actor.ua-intel]
+name = "Ukrainian military intelligence"
+kind = "agency"
+
+[source.isw]
+title = "Institute for the Study of War"
+reliability = "B"
+url = "https://www.understandingwar.org"
+
+[treaty.csp-treaty]
+name = "Treaty on Comprehensive Strategic Partnership"
+signed = 2024-06-19
+parties = ["@russia", "@dprk"]
+signatories = ["@putin"]
+provisions = ["Art. 4: immediate military assistance"]
+
+[subject.nk-troops]
+name = "North Korean troops in Russia"
+unit = "soldiers"
+"#;
+
+struct World {
+    analysis: Analysis,
+    file: FileId,
+    offset: usize,
+    fixture: Fixture,
+}
+
+fn world(doc: &str) -> World {
+    let fixture = Fixture::parse(&format!("{WORLD}//- a.txt\n{doc}"));
+    let analysis = fixture.analysis();
+    let (i, offset) = fixture.cursor.expect("a $0 cursor");
+    let file = analysis.files().find(|(_, f)| f.path == fixture.files[i].path).unwrap().0;
+    World { analysis, file, offset, fixture }
+}
+
+fn text_at(w: &World, file: FileId, range: std::ops::Range<usize>) -> String {
+    w.analysis.file(file).unwrap().text[range].to_string()
+}
+
+fn path(w: &World, file: FileId) -> &str {
+    &w.analysis.file(file).unwrap().path
+}
+
+#[test]
+fn hover_on_an_actor_shows_its_card() {
+    let w = world("{#doc date=2024-10-20}\n[Vladimir Putin]{@pu$0tin} and [Putin]{@putin} signed [the treaty]{@csp-treaty}.\n");
+    let h = hover::hover(&w.analysis, w.file, w.offset).unwrap();
+    assert_eq!(text_at(&w, w.file, h.range), "putin");
+    let md = h.markdown;
+    assert!(md.starts_with("### Vladimir Putin\n*actor · person* · `@putin`"), "{md}");
+    assert!(md.contains("President of Russia"), "{md}");
+    assert!(md.contains("**Also called:** Putin, President Putin"), "{md}");
+    assert!(md.contains("**country:** Russia (`@russia`)"), "{md}");
+    assert!(md.contains("Mentioned 2 times in 1 document."), "{md}");
+    assert!(md.contains("**Party to:** Treaty on Comprehensive Strategic Partnership (signed 2024-06-19)"), "{md}");
+}
+
+#[test]
+fn hover_on_span_text_and_on_a_treaty() {
+    let w = world("[the mutual $0defence treaty]{@csp-treaty}\n");
+    let md = hover::hover(&w.analysis, w.file, w.offset).unwrap().markdown;
+    assert!(md.contains("### Treaty on Comprehensive Strategic Partnership"), "{md}");
+    assert!(md.contains("**parties:** Russia (`@russia`), North Korea (`@dprk`)"), "{md}");
+    assert!(md.contains("- Art. 4: immediate military assistance"), "{md}");
+}
+
+#[test]
+fn hover_on_a_claim_shows_the_ledger_with_conflicts() {
+    let fixture = format!(
+        "{WORLD}//- a.txt\n{{#a date=2024-10-17}}\n[approximately $010,000 soldiers]{{claim=nk-troops src=@ua-intel cred=2 note=\"from a briefing\"}}\n//- b.txt\n{{#b date=2024-10-23}}\n[around 3,000]{{claim=nk-troops src=@isw}}\n"
+    );
+    let f = Fixture::parse(&fixture);
+    let analysis = f.analysis();
+    let file = analysis.files().find(|(_, x)| x.path == "a.txt").unwrap().0;
+    let md = hover::hover(&analysis, file, f.cursor.unwrap().1).unwrap().markdown;
+    assert!(md.contains("### Claim: North Korean troops in Russia"), "{md}");
+    assert!(md.contains("**≈10,000 soldiers**: approximate, interval [8,000, 12,000] (read from the text)"), "{md}");
+    assert!(md.contains("**Date:** 2024-10-17"), "{md}");
+    assert!(md.contains("**Sources:** Ukrainian military intelligence (`@ua-intel`)"), "{md}");
+    assert!(md.contains("**Grade:** ?2"), "{md}");
+    assert!(md.contains("**Note:** from a briefing"), "{md}");
+    assert!(md.contains("| ⚠ conflicts | ≈3,000 | @isw | 2024-10-23 | b.txt:2 |"), "{md}");
+}
+
+#[test]
+fn definition_of_a_mention_is_the_registry_table_and_of_a_claim_its_sources() {
+    let w = world("[Putin]{@pu$0tin}\n");
+    let locs = goto::definition(&w.analysis, w.file, w.offset);
+    assert_eq!(locs.len(), 1);
+    assert_eq!(path(&w, locs[0].file), "registry.toml");
+    assert_eq!(text_at(&w, locs[0].file, locs[0].range.clone()), "putin");
+
+    let w = world("[a report]{#rep kind=report}\n[$010,000 troops]{claim=nk-troops src=@ua-intel via=@rep}\n");
+    let locs = goto::definition(&w.analysis, w.file, w.offset);
+    let found: Vec<_> = locs.iter().map(|l| (path(&w, l.file).to_string(), text_at(&w, l.file, l.range.clone()))).collect();
+    assert_eq!(found, [("registry.toml".to_string(), "ua-intel".to_string()), ("a.txt".to_string(), "rep".to_string())]);
+    let subject = goto::subject(&w.analysis, w.file, w.offset);
+    assert_eq!(text_at(&w, subject[0].file, subject[0].range.clone()), "nk-troops");
+}
+
+#[test]
+fn definition_prefers_the_inline_span_and_from_a_definition_lists_mentions() {
+    let w = world("[Bertrand 2024]{#bertrand kind=source} ... [(Bertrand, 2024)]{@bertr$0and} [again]{@bertrand}\n");
+    let locs = goto::definition(&w.analysis, w.file, w.offset);
+    assert_eq!(locs.len(), 1);
+    assert_eq!(locs[0].range.start, w.fixture.files.last().unwrap().text.find("bertrand").unwrap());
+    let back = goto::definition(&w.analysis, w.file, locs[0].range.start);
+    assert_eq!(back.len(), 2);
+}
+
+#[test]
+fn references_across_documents_and_registry() {
+    let w = world("[Russia]{@rus$0sia} and [Moscow]{@russia}\n");
+    let refs = references::references(&w.analysis, w.file, w.offset, true);
+    let mut found: Vec<_> = refs.iter().map(|l| path(&w, l.file).to_string()).collect();
+    found.sort();
+    // Two mentions, `country` of putin, `parties` of the treaty, and the definition.
+    assert_eq!(found, ["a.txt", "a.txt", "registry.toml", "registry.toml", "registry.toml"]);
+    let hl = references::highlights(&w.analysis, w.file, w.offset);
+    assert_eq!(hl.len(), 2);
+}
+
+#[test]
+fn rename_updates_spans_and_registry_and_refuses_bad_names() {
+    let w = world("[Russia]{@rus$0sia} [x]{claim=nk-troops src=@russia}\n");
+    assert_eq!(text_at(&w, w.file, rename::prepare(&w.analysis, w.file, w.offset).unwrap()), "russia");
+    let edit = rename::rename(&w.analysis, w.file, w.offset, "ru").unwrap();
+    let doc = &w.analysis.file(w.file).unwrap().text;
+    assert_eq!(edit.apply(w.file, doc), "[Russia]{@ru} [x]{claim=nk-troops src=@ru}\n");
+    let reg = w.analysis.files().find(|(_, f)| f.path == "registry.toml").unwrap();
+    let renamed = edit.apply(reg.0, &reg.1.text);
+    assert!(renamed.contains("[actor.ru]") && renamed.contains("country = \"@ru\"") && renamed.contains("parties = [\"@ru\", \"@dprk\"]"), "{renamed}");
+    assert!(rename::rename(&w.analysis, w.file, w.offset, "bad name").is_err());
+    assert!(rename::rename(&w.analysis, w.file, w.offset, "putin").unwrap_err().contains("already defined"));
+    let w = world("[10,000 tr$0oops]{claim=nk-troops src=@russia}\n");
+    assert!(rename::prepare(&w.analysis, w.file, w.offset).is_err());
+}
+
+#[test]
+fn completion_of_ids_subjects_and_keys() {
+    let w = world("[Putin]{@pu$0}\n");
+    let items = completion::complete(&w.analysis, w.file, w.offset);
+    assert_eq!(items[0].kind, completion::CompletionKind::Actor);
+    assert!(items.iter().any(|i| i.label == "putin" && i.detail == "actor (person): Vladimir Putin"));
+    assert!(items.iter().all(|i| i.label != "nk-troops"), "subjects are not mentioned with @");
+    assert_eq!(&w.fixture.files.last().unwrap().text[items[0].replace.clone()], "pu");
+
+    let w = world("[10,000]{claim=nk$0}\n");
+    let items = completion::complete(&w.analysis, w.file, w.offset);
+    assert_eq!(items.iter().map(|i| i.label.as_str()).collect::<Vec<_>>(), ["nk-troops"]);
+
+    let w = world("[10,000]{claim=nk-troops src=@$0}\n");
+    let items = completion::complete(&w.analysis, w.file, w.offset);
+    assert!(items.iter().position(|i| i.label == "isw").unwrap() < items.iter().position(|i| i.label == "csp-treaty").unwrap());
+
+    let w = world("[10,000]{claim=nk-troops $0}\n");
+    let labels: Vec<_> = completion::complete(&w.analysis, w.file, w.offset).into_iter().map(|i| i.label).collect();
+    assert!(labels.contains(&"src".to_string()) && labels.contains(&"date".to_string()));
+
+    let w = world("plain prose @$0\n");
+    assert!(completion::complete(&w.analysis, w.file, w.offset).is_empty());
+}
+
+#[test]
+fn symbols_lenses_hints_folds_links_tokens() {
+    let w = world("{#doc date=2024-10-01}\n[Putin]{@putin} said [10,000 soldiers]{claim=nk-troops src=@putin}$0 and [3,000]{claim=nk-troops}.\n\nReferences\n\n[ISW, 2024. https://x.org/a]{#isw-2024 kind=source url=\"https://x.org/a\"}\n[CNN, 2024.\nA report.]{#cnn-2024 kind=source}\n");
+    let symbols = outline::document_symbols(&w.analysis, w.file);
+    assert_eq!(symbols[0].name, "North Korean troops in Russia");
+    assert_eq!(symbols[0].children.len(), 2);
+    assert!(symbols.iter().any(|s| s.name == "Vladimir Putin" && s.detail.as_deref() == Some("actor @putin: 1 mention")), "{symbols:#?}");
+
+    let lenses = outline::code_lenses(&w.analysis, w.file);
+    assert_eq!(lenses[0].1, "2 claims on this subject");
+
+    let hints = outline::inlay_hints(&w.analysis, w.file, 0..usize::MAX);
+    assert_eq!(hints.iter().map(|h| h.label.as_str()).collect::<Vec<_>>(), ["10,000 soldiers", "3,000 soldiers"]);
+
+    let links = outline::document_links(&w.analysis, w.file);
+    assert_eq!(links.len(), 1);
+    assert_eq!(text_at(&w, w.file, links[0].0.clone()), "https://x.org/a");
+
+    let folds = outline::folding_ranges(&w.analysis, w.file);
+    assert!(folds.iter().any(|(_, k)| *k == outline::FoldKind::References), "{folds:?}");
+
+    let ws = outline::workspace_symbols(&w.analysis, "put");
+    assert_eq!(ws.len(), 1);
+
+    let toks = tokens::semantic_tokens(&w.analysis, w.file);
+    let putin = toks.iter().find(|t| text_at(&w, w.file, t.range.clone()) == "@putin").unwrap();
+    assert_eq!(putin.kind, tokens::TokenKind::Actor);
+    assert!(toks.windows(2).all(|p| p[0].range.end <= p[1].range.start));
+    assert!(toks.iter().all(|t| !text_at(&w, w.file, t.range.clone()).contains('\n')));
+}
+
+#[test]
+fn quick_fixes() {
+    // Unknown id: add it to the registry listed in gloss.toml.
+    let w = world("[Sergei Shoigu]{@sho$0igu}\n");
+    let actions = code_actions::code_actions(&w.analysis, w.file, w.offset..w.offset);
+    let add = actions.iter().find(|a| a.title == "Add `shoigu` to the registry as an actor").unwrap();
+    let (reg, edits) = &add.edit.changes[0];
+    assert_eq!(path(&w, *reg), "registry.toml");
+    assert_eq!(edits[0].new_text, "\n[actor.shoigu]\nname = \"Sergei Shoigu\"\n");
+
+    // Unsourced: take the source from the sentence.
+    let w = world("[Ukrainian intelligence]{@ua-intel} says [10,000 $0soldiers]{claim=nk-troops} are there.\n");
+    let actions = code_actions::code_actions(&w.analysis, w.file, w.offset..w.offset);
+    let fix = actions.iter().find(|a| a.title.starts_with("Take the source")).unwrap();
+    let text = &w.analysis.file(w.file).unwrap().text;
+    assert!(fix.edit.apply(w.file, text).contains("{claim=nk-troops src=@ua-intel}"));
+
+    // Undeclared subject.
+    let w = world("[$2,000 per month]{claim=nk-p$0ay src=@ua-intel}\n");
+    let actions = code_actions::code_actions(&w.analysis, w.file, w.offset..w.offset);
+    let declare = actions.iter().find(|a| a.title == "Declare subject `nk-pay` in the registry").unwrap();
+    assert_eq!(declare.edit.changes[0].1[0].new_text, "\n[subject.nk-pay]\nname = \"nk pay\"\nunit = \"USD\"\n");
+
+    // Unannotated mentions: this one, or all of them.
+    let w = world("Pu$0tin met Vladimir Putin.\n");
+    let actions = code_actions::code_actions(&w.analysis, w.file, w.offset..w.offset);
+    let text = &w.analysis.file(w.file).unwrap().text;
+    assert_eq!(actions[0].edit.apply(w.file, text), "[Putin]{@putin} met Vladimir Putin.\n");
+    assert_eq!(actions[1].edit.apply(w.file, text), "[Putin]{@putin} met [Vladimir Putin]{@putin}.\n");
+
+    // Ambiguous value: write value=.
+    let w = world("[500,000 155 mm$0 shells]{claim=nk-troops src=@ua-intel}\n");
+    let actions = code_actions::code_actions(&w.analysis, w.file, w.offset..w.offset);
+    let text = &w.analysis.file(w.file).unwrap().text;
+    assert_eq!(actions[0].edit.apply(w.file, text), "[500,000 155 mm shells]{claim=nk-troops src=@ua-intel value=500000}\n");
+}
