@@ -8,3 +8,7 @@ mod markup;
 mod parse;
 
 pub use markup::*;
+pub use parse::{language, parse_tree};
+
+#[cfg(test)]
+mod tests;

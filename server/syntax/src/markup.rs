@@ -12,6 +12,8 @@ pub struct Markup {
     pub spans: Vec<Span>,
     /// `{% ... %}` comments, whole.
     pub comments: Vec<Range<usize>>,
+    /// Escapes like `\[`, whole.
+    pub escapes: Vec<Range<usize>>,
     /// Syntax errors: an attribute block left open on its line (range: its
     /// `{`), a bad attribute (range: the attribute).
     pub errors: Vec<SyntaxError>,
