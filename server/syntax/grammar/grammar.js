@@ -55,7 +55,8 @@ module.exports = grammar({
 
     _attribute: $ => choice($.reference, $.definition, $.pair, $.invalid_attribute),
 
-    _space: $ => /[ \t]+/,
+    // Visible (as an anonymous node) so the leaves tile the document.
+    _space: $ => alias(/[ \t]+/, ' '),
 
     reference: $ => seq('@', field('id', $.id)),
 
