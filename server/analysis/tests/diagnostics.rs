@@ -174,11 +174,11 @@ fn ack_silences_only_its_codes() {
     check_diagnostics(&with_registry(
         r#"//- a.txt
 [$2,000 per month]{claim=nk-pay ack=unsourced-claim,undeclared-subject}
-[$3,000 per month]{claim=nk-pay ack=undeclared-subject}
+[$2,000 per month]{claim=nk-pay ack=undeclared-subject}
  ^^^^^^^^^^^^^^^^ warning unsourced-claim
-[$4,000]{claim=nk-pay ack=typo-code}
- ^^^^^^^ warning unsourced-claim
-                ^^^^^^ hint undeclared-subject
+[$2,000]{claim=nk-pay ack=typo-code}
+ ^^^^^^ warning unsourced-claim
+               ^^^^^^ hint undeclared-subject
                           ^^^^^^^^^ error syntax
 "#,
     ));

@@ -197,7 +197,7 @@ fn symbols_lenses_hints_folds_links_tokens() {
     assert!(symbols.iter().any(|s| s.name == "Vladimir Putin" && s.detail.as_deref() == Some("actor @putin: 1 mention")), "{symbols:#?}");
 
     let lenses = outline::code_lenses(&w.analysis, w.file);
-    assert_eq!(lenses[0].1, "2 claims on this subject");
+    assert_eq!(lenses[0].1, "2 claims on this subject · 1 conflict");
 
     let hints = outline::inlay_hints(&w.analysis, w.file, 0..usize::MAX);
     assert_eq!(hints.iter().map(|h| h.label.as_str()).collect::<Vec<_>>(), ["10,000 soldiers", "3,000 soldiers"]);

@@ -60,7 +60,7 @@ pub fn complete(analysis: &Analysis, file: FileId, offset: usize) -> Vec<Complet
     }
     match context(&f.text, offset) {
         Some(Context::Id { key, prefix }) => ids(analysis, key.as_deref(), prefix),
-        Some(Context::Subject { prefix }) => subjects(analysis, prefix),
+        Some(Context::Subject { prefix }) => subjects(analysis, &f.text, prefix),
         Some(Context::Key { prefix }) => KEYS
             .iter()
             .enumerate()
@@ -157,9 +157,11 @@ fn ids(analysis: &Analysis, key: Option<&str>, prefix: Range<usize>) -> Vec<Comp
     items
 }
 
-fn subjects(analysis: &Analysis, prefix: Range<usize>) -> Vec<CompletionItem> {
+fn subjects(analysis: &Analysis, text: &str, prefix: Range<usize>) -> Vec<CompletionItem> {
     let index = analysis.index();
-    let mut ids: BTreeSet<&String> = index.by_subject.keys().collect();
+    // The subject being typed is itself a subject of one claim: skip it.
+    let typed = &text[prefix.clone()];
+    let mut ids: BTreeSet<&String> = index.by_subject.keys().filter(|id| !(id.as_str() == typed && index.by_subject[*id].len() == 1)).collect();
     ids.extend(index.definitions.keys().filter(|id| analysis.entity(id).is_some_and(|(_, d)| d.kind == EntityKind::Subject)));
     let mut items: Vec<CompletionItem> = ids
         .into_iter()
