@@ -12,6 +12,10 @@ use crate::{output, CheckArgs, Deny, Format};
 
 pub fn run(args: &CheckArgs) -> ExitCode {
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    if let Some(missing) = paths.iter().find(|p| !p.exists()) {
+        eprintln!("gloss: {}: no such file or folder", missing.display());
+        return ExitCode::from(2);
+    }
     let mut failed = false;
     let mut reports = Vec::new();
     for (root, only) in group_by_root(&paths) {

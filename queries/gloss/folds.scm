@@ -1,0 +1,2 @@
+; Spans that run over several lines fold.
+(span) @fold
