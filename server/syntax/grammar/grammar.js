@@ -27,8 +27,10 @@ module.exports = grammar({
 
     _content: $ => choice($.text, $.span, $.comment, $.escape),
 
-    // Prose, including brackets and braces that do not form markup.
-    text: $ => choice(/[^\[\]\\{]+/, '[', ']', '{', '\\'),
+    // Prose, including brackets and braces that do not form markup (as
+    // patterns: the literal "[" and "]" are the span's own, aliased from
+    // the scanner's tokens).
+    text: $ => choice(/[^\[\]\\{]+/, /\[/, /\]/, /\{/, /\\/),
 
     comment: $ => token(seq('{%', /([^%]|%+[^%}])*/, repeat1('%'), '}')),
 

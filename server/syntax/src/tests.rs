@@ -19,6 +19,15 @@ fn spans_nest_and_prose_brackets_stay_prose() {
 }
 
 #[test]
+fn prose_brackets_after_text_are_not_errors() {
+    // Regression: the literal "[" of prose once clashed with the span's own
+    // "[" and turned the rest of the document into an ERROR.
+    let text = "x [A] y\nx {B} z\n";
+    let tree = parse_tree(text, None);
+    assert!(!tree.root_node().has_error(), "{}", tree.root_node().to_sexp());
+}
+
+#[test]
 fn attributes_are_typed() {
     let text = "[x]{@a #b claim=nk-troops src=@u,@v note=\"say \\\"hi\\\"\" date=2024-10}";
     let m = Markup::parse(text);
