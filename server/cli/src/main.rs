@@ -3,6 +3,7 @@
 //! says.
 
 mod check;
+mod export;
 mod output;
 
 use std::path::PathBuf;
@@ -21,6 +22,10 @@ struct Cli {
 enum Command {
     /// Print the diagnostics of a workspace or of some files.
     Check(CheckArgs),
+    /// Write the annotations or the claims in a format other tools read.
+    Export(export::ExportArgs),
+    /// Write the claim ledger as one self-contained HTML page.
+    Report(export::ReportArgs),
 }
 
 #[derive(clap::Args)]
@@ -58,5 +63,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Export(args) => export::export(&args),
+        Command::Report(args) => export::report(&args),
     }
 }

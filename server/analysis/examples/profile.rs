@@ -1,0 +1,26 @@
+//! Where reading time goes, stage by stage, on a generated corpus:
+//! `cargo run --release -p gloss-analysis --example profile`.
+
+use std::time::Instant;
+
+use gloss_analysis::Facts;
+use gloss_corpus::{generate, Shape};
+use gloss_syntax::{parse_tree, Markup};
+
+fn main() {
+    let corpus = generate(Shape { documents: 500, references: 100, ..Shape::default() });
+    let mb = corpus.documents.iter().map(|(_, t)| t.len()).sum::<usize>() as f64 / 1e6;
+    let t = Instant::now();
+    let trees: Vec<_> = corpus.documents.iter().map(|(_, t)| parse_tree(t, None)).collect();
+    let parse = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let markups: Vec<_> = trees.iter().zip(&corpus.documents).map(|(tree, (_, text))| Markup::from_tree(tree, text)).collect();
+    let lower = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let n: usize = corpus.documents.iter().map(|(_, text)| matches!(Facts::of_document(text), Facts::Document(_)) as usize).sum();
+    let all = t.elapsed().as_secs_f64();
+    println!("{mb:.1} MB, {n} documents, {} spans", markups.iter().map(|m| m.spans.len()).sum::<usize>());
+    println!("tree-sitter parse: {parse:.3} s ({:.1} MB/s)", mb / parse);
+    println!("lowering to Markup: {lower:.3} s ({:.1} MB/s)", mb / lower);
+    println!("parse + lower + facts: {all:.3} s ({:.1} MB/s)", mb / all);
+}
