@@ -1,18 +1,35 @@
-//! Reading figures from a claim's text (spec section 4.1).
-//! Interim reader (numerals, scales, qualifiers, currency); the full reader
-//! with number words, vague amounts and ranges replaces it.
+//! Reading figures from a claim's text (spec section 4.1), and the
+//! `value=` forms.
+//!
+//! A figure is a qualifier (`approximately`, `at least`, ...), a quantity
+//! (numerals, scales, number words, currency, vague amounts like `several
+//! thousand`) and possibly a range (`between X and Y`, `X to Y`, `X–Y`).
+//! Years and days of dates are not figures.
+
+mod lex;
+mod words;
+#[cfg(test)]
+mod tests;
 
 use std::fmt;
 use std::ops::Range;
 
+use lex::{lex, Tok, Token};
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
+    /// `None`: open below.
     pub low: Option<f64>,
+    /// `None`: open above.
     pub high: Option<f64>,
+    /// Approximate (`about`, `around`, `~`): widened by `claims.approx`.
     pub approximate: bool,
     pub qualifier: Qualifier,
+    /// `USD` for `$`, and so on.
     pub currency: Option<String>,
+    /// Where the figure phrase stands in the text read.
     pub span: Range<usize>,
+    /// Several numbers and no range between them: the first was taken.
     pub ambiguous: bool,
 }
 
@@ -25,9 +42,11 @@ pub enum Qualifier {
     AtMost,
     LessThan,
     Range,
+    /// `several thousand`, `hundreds`: a range by convention.
     Vague,
 }
 
+/// A figure's interval; `None` bounds are open.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Interval {
     pub low: Option<f64>,
@@ -45,9 +64,11 @@ impl fmt::Display for Interval {
     }
 }
 
+/// `1234567` as `1,234,567`; fractions as written.
 pub fn group(x: f64) -> String {
     if x.fract() != 0.0 || x.abs() >= 1e15 {
-        return format!("{x}");
+        let s = format!("{:.2}", x);
+        return s.trim_end_matches('0').trim_end_matches('.').to_string();
     }
     let digits = format!("{:.0}", x.abs());
     let mut out = String::new();
@@ -61,135 +82,209 @@ pub fn group(x: f64) -> String {
 }
 
 impl Figure {
+    /// The interval the figure stands for: approximate figures widened by
+    /// `approx` on each finite bound.
     pub fn interval(&self, approx: f64) -> Interval {
         if self.approximate {
-            Interval { low: self.low.map(|l| l * (1.0 - approx)), high: self.high.map(|h| h * (1.0 + approx)) }
+            Interval { low: self.low.map(|l| l - l.abs() * approx), high: self.high.map(|h| h + h.abs() * approx) }
         } else {
             Interval { low: self.low, high: self.high }
         }
     }
 
+    /// In a few characters: `≈10,000`, `≥3,000`, `2,000–9,999`, `$2,000`.
     pub fn describe(&self) -> String {
         let cur = match self.currency.as_deref() {
             Some("USD") => "$".to_string(),
+            Some("EUR") => "€".to_string(),
+            Some("GBP") => "£".to_string(),
             Some(c) => format!("{c} "),
             None => String::new(),
         };
         let n = |x: Option<f64>| format!("{cur}{}", x.map_or("?".into(), group));
+        let approx = if self.approximate { "≈" } else { "" };
         match self.qualifier {
-            Qualifier::AtLeast => format!("≥{}", n(self.low)),
-            Qualifier::MoreThan => format!(">{}", n(self.low)),
-            Qualifier::AtMost => format!("≤{}", n(self.high)),
-            Qualifier::LessThan => format!("<{}", n(self.high)),
-            _ if self.low == self.high => format!("{}{}", if self.approximate { "≈" } else { "" }, n(self.low)),
-            _ => format!("{}{}–{}", if self.approximate { "≈" } else { "" }, n(self.low), n(self.high)),
+            Qualifier::AtLeast => format!("{approx}≥{}", n(self.low)),
+            Qualifier::MoreThan => format!("{approx}>{}", n(self.low)),
+            Qualifier::AtMost => format!("{approx}≤{}", n(self.high)),
+            Qualifier::LessThan => format!("{approx}<{}", n(self.high)),
+            _ if self.low == self.high => format!("{approx}{}", n(self.low)),
+            _ => format!("{approx}{}–{}", n(self.low), n(self.high)),
         }
     }
 }
 
-const APPROX: [&str; 9] = ["approximately", "about", "around", "roughly", "some", "an estimated", "nearly", "almost", "close to"];
-const AT_LEAST: [&str; 2] = ["at least", "no fewer than"];
-const MORE: [&str; 4] = ["more than", "over", "upwards of", "in excess of"];
-const AT_MOST: [&str; 4] = ["up to", "at most", "no more than", "as many as"];
-const LESS: [&str; 3] = ["less than", "under", "fewer than"];
-
+/// Reads the figure of a claim's text; `None` when there is none.
 pub fn read_figure(text: &str) -> Option<Figure> {
-    let lower = text.to_lowercase();
-    if lower.len() != text.len() {
-        return read_numbers(text, text);
+    let tokens = lex(text);
+    let mut found: Vec<Figure> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        match figure_at(&tokens, i) {
+            Some((figure, end)) => {
+                found.push(figure);
+                i = end;
+            }
+            None => i += 1,
+        }
     }
-    read_numbers(text, &lower)
+    let count = found.len();
+    let mut figure = found.into_iter().next()?;
+    figure.ambiguous = count > 1;
+    Some(figure)
 }
 
-fn read_numbers(text: &str, lower: &str) -> Option<Figure> {
-    let b = text.as_bytes();
-    let mut numbers: Vec<(Range<usize>, f64)> = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) {
-            let start = i;
-            while i < b.len() && (b[i].is_ascii_digit() || ((b[i] == b',' || b[i] == b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit))) {
-                i += 1;
+/// A quantity: low and high (equal unless vague), currency, and the index
+/// of the token after it.
+struct Quantity {
+    low: f64,
+    high: f64,
+    vague: bool,
+    /// Whether a scale word was given (`10 thousand`): a range's first
+    /// number without one takes the second's.
+    scaled: bool,
+    currency: Option<&'static str>,
+    end: usize,
+}
+
+fn figure_at(tokens: &[Token], i: usize) -> Option<(Figure, usize)> {
+    let start_of_quantity = i;
+    let q = quantity(tokens, i)?;
+    let mut figure = Figure {
+        low: Some(q.low),
+        high: Some(q.high),
+        approximate: false,
+        qualifier: if q.vague { Qualifier::Vague } else { Qualifier::Exact },
+        currency: q.currency.map(str::to_string),
+        span: tokens[i].range.start..tokens[q.end - 1].range.end,
+        ambiguous: false,
+    };
+    let mut end = q.end;
+    // A range: `X to Y`, `X-Y`, `X–Y`, `between X and Y`, `from X to Y`.
+    let between = words::before(tokens, start_of_quantity, &["between"]).or(words::before(tokens, start_of_quantity, &["from"]));
+    let joiner = match tokens.get(end).map(|t| &t.tok) {
+        Some(Tok::Dash) => true,
+        Some(Tok::Word(w)) if w == "to" || (w == "and" && between.is_some()) => true,
+        _ => false,
+    };
+    if joiner {
+        if let Some(q2) = quantity(tokens, end + 1) {
+            let scale = if !q.scaled && q2.scaled { scale_of(q2.low) } else { 1.0 };
+            figure.low = Some(q.low * scale);
+            figure.high = Some(q2.high);
+            figure.qualifier = Qualifier::Range;
+            figure.currency = figure.currency.or(q2.currency.map(str::to_string));
+            end = q2.end;
+            figure.span.end = tokens[end - 1].range.end;
+            if let Some(b) = between {
+                figure.span.start = tokens[b].range.start;
             }
-            let raw: String = text[start..i].chars().filter(|c| *c != ',').collect();
-            let mut value: f64 = raw.parse().unwrap_or(0.0);
-            let rest = &lower[i..];
-            let mut end = i;
-            for (word, scale) in [(" thousand", 1e3), (" million", 1e6), (" billion", 1e9)] {
-                if rest.starts_with(word) {
-                    value *= scale;
-                    end = i + word.len();
+            return Some((figure, end));
+        }
+    }
+    if let Some((k, qualifier)) = words::qualifier(tokens, start_of_quantity) {
+        figure.span.start = tokens[k].range.start;
+        match qualifier {
+            Qualifier::Approximate => {
+                figure.approximate = true;
+                if !q.vague {
+                    figure.qualifier = Qualifier::Approximate;
                 }
             }
-            let is_year = raw.len() == 4 && (1900.0..2100.0).contains(&value) && !text[..start].contains('$');
-            if !is_year {
-                numbers.push((start..end, value));
+            Qualifier::AtLeast | Qualifier::MoreThan => {
+                figure.high = None;
+                figure.qualifier = qualifier;
             }
-            i = end.max(i);
-        } else {
-            i += 1;
+            Qualifier::AtMost | Qualifier::LessThan => {
+                figure.low = if q.vague { Some(q.low) } else { None };
+                figure.high = Some(q.high);
+                figure.qualifier = qualifier;
+            }
+            _ => {}
         }
     }
-    let (range, value) = numbers.first()?.clone();
-    let before = lower[..range.start].trim_end();
-    let before = before.strip_suffix('$').map(str::trim_end).unwrap_or(before);
-    let ends = |words: &[&str]| words.iter().find(|w| before.ends_with(*w)).map(|w| w.len());
-    let mut fig = Figure { low: Some(value), high: Some(value), approximate: false, qualifier: Qualifier::Exact, currency: None, span: range.clone(), ambiguous: numbers.len() > 1 };
-    let q = if let Some(n) = ends(&APPROX) {
-        fig.approximate = true;
-        Some((n, Qualifier::Approximate))
-    } else if let Some(n) = ends(&AT_LEAST) {
-        fig.high = None;
-        Some((n, Qualifier::AtLeast))
-    } else if let Some(n) = ends(&MORE) {
-        fig.high = None;
-        Some((n, Qualifier::MoreThan))
-    } else if let Some(n) = ends(&AT_MOST) {
-        fig.low = None;
-        Some((n, Qualifier::AtMost))
-    } else {
-        ends(&LESS).map(|n| {
-            fig.low = None;
-            (n, Qualifier::LessThan)
-        })
-    };
-    if let Some((_, q)) = q {
-        fig.qualifier = q;
-    }
-    if text[..range.start].trim_end().ends_with('$') {
-        fig.currency = Some("USD".into());
-    }
-    Some(fig)
+    Some((figure, end))
 }
 
+/// The power of ten a scaled value carries: 12,000 -> 1,000.
+fn scale_of(v: f64) -> f64 {
+    for s in [1e9, 1e6, 1e3] {
+        if v >= s && (v / s).fract() == 0.0 || v >= s * 10.0 {
+            return s;
+        }
+    }
+    1.0
+}
+
+/// A quantity starting at token `i`, if one does.
+fn quantity(tokens: &[Token], i: usize) -> Option<Quantity> {
+    let mut k = i;
+    let mut currency = None;
+    if let Some(Tok::Currency(c)) = tokens.get(k).map(|t| &t.tok) {
+        currency = Some(*c);
+        k += 1;
+    }
+    if let Some((low, high, end)) = words::vague(tokens, k) {
+        let currency = currency.or_else(|| words::currency_after(tokens, end).map(|(c, _)| c));
+        return Some(Quantity { low, high, vague: true, scaled: true, currency, end });
+    }
+    let (mut value, mut end) = match &tokens.get(k)?.tok {
+        Tok::Num { value, year_like, ordinal } => {
+            if *ordinal || (*year_like && currency.is_none() && words::is_date_context(tokens, k)) || words::is_day_of_month(tokens, k) {
+                return None;
+            }
+            (*value, k + 1)
+        }
+        Tok::Word(_) => words::number_words(tokens, k)?,
+        _ => return None,
+    };
+    let mut scaled = false;
+    if let Some((scale, next)) = words::scale(tokens, end, currency.is_some()) {
+        value *= scale;
+        end = next;
+        scaled = true;
+    }
+    if let Some((c, next)) = words::currency_after(tokens, end) {
+        currency = currency.or(Some(c));
+        end = next;
+    }
+    Some(Quantity { low: value, high: value, vague: false, scaled, currency, end })
+}
+
+/// Reads a `value=` attribute: `10000`, `1_000_000`, `~10000`, `>=3000`,
+/// `>1000000`, `<=100000`, `<5`, `20000..50000`, `~20000..50000`.
 pub fn parse_value(value: &str) -> Result<Figure, String> {
     let err = || format!("cannot read value `{value}`: expected a number, ~N, >=N, >N, <=N, <N or A..B");
-    let num = |s: &str| s.replace(['_', ','], "").parse::<f64>().map_err(|_| err());
-    let (approximate, v) = match value.strip_prefix('~') {
-        Some(rest) => (true, rest),
-        None => (false, value),
+    let num = |s: &str| -> Result<f64, String> {
+        let s = s.trim().replace(['_', ','], "");
+        if s.is_empty() || s.starts_with(['+', '-']) && s.len() == 1 {
+            return Err(err());
+        }
+        s.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(err)
     };
-    let mut fig = Figure { low: None, high: None, approximate, qualifier: if approximate { Qualifier::Approximate } else { Qualifier::Exact }, currency: None, span: 0..value.len(), ambiguous: false };
-    if let Some(n) = v.strip_prefix(">=") {
-        fig.low = Some(num(n)?);
-        fig.qualifier = Qualifier::AtLeast;
+    let v = value.trim();
+    let (approximate, v) = match v.strip_prefix('~') {
+        Some(rest) => (true, rest),
+        None => (false, v),
+    };
+    let exact = if approximate { Qualifier::Approximate } else { Qualifier::Exact };
+    let figure = |low, high, qualifier| Figure { low, high, approximate, qualifier, currency: None, span: 0..value.len(), ambiguous: false };
+    Ok(if let Some(n) = v.strip_prefix(">=") {
+        figure(Some(num(n)?), None, Qualifier::AtLeast)
     } else if let Some(n) = v.strip_prefix('>') {
-        fig.low = Some(num(n)?);
-        fig.qualifier = Qualifier::MoreThan;
+        figure(Some(num(n)?), None, Qualifier::MoreThan)
     } else if let Some(n) = v.strip_prefix("<=") {
-        fig.high = Some(num(n)?);
-        fig.qualifier = Qualifier::AtMost;
+        figure(None, Some(num(n)?), Qualifier::AtMost)
     } else if let Some(n) = v.strip_prefix('<') {
-        fig.high = Some(num(n)?);
-        fig.qualifier = Qualifier::LessThan;
+        figure(None, Some(num(n)?), Qualifier::LessThan)
     } else if let Some((a, b)) = v.split_once("..") {
-        fig.low = Some(num(a)?);
-        fig.high = Some(num(b)?);
-        fig.qualifier = Qualifier::Range;
+        let (a, b) = (num(a)?, num(b)?);
+        if a > b {
+            return Err(format!("cannot read value `{value}`: the range ends below its start"));
+        }
+        figure(Some(a), Some(b), Qualifier::Range)
     } else {
         let n = num(v)?;
-        fig.low = Some(n);
-        fig.high = Some(n);
-    }
-    Ok(fig)
+        figure(Some(n), Some(n), exact)
+    })
 }
