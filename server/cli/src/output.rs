@@ -1,7 +1,7 @@
 //! Printing diagnostics: text with the source line and a caret, JSON lines,
 //! SARIF 2.1.0.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::SimpleFiles;
@@ -21,6 +21,8 @@ pub fn text(reports: &[Report], args: &CheckArgs) -> io::Result<()> {
         "always" => ColorChoice::Always,
         "never" => ColorChoice::Never,
         _ if std::env::var_os("NO_COLOR").is_some() => ColorChoice::Never,
+        // termcolor's Auto looks at TERM only: a pipe would get colours.
+        _ if !std::io::stdout().is_terminal() => ColorChoice::Never,
         _ => ColorChoice::Auto,
     };
     let mut out = StandardStream::stdout(choice);
