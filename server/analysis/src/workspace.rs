@@ -67,7 +67,8 @@ impl File {
 #[derive(Debug, Default)]
 pub struct Workspace {
     files: Vec<Option<File>>,
-    by_path: HashMap<String, FileId>,
+    /// Shared with snapshots; copied only when a path is added or removed.
+    by_path: Arc<HashMap<String, FileId>>,
     /// The file whose `[workspace]`/`[claims]` settings apply.
     config_file: Option<FileId>,
     index: Option<Arc<Index>>,
@@ -100,7 +101,7 @@ impl Workspace {
     }
 
     pub fn remove(&mut self, path: &str) {
-        if let Some(id) = self.by_path.remove(path) {
+        if let Some(id) = Arc::make_mut(&mut self.by_path).remove(path) {
             self.files[id.0 as usize] = None;
             if self.config_file == Some(id) {
                 self.config_file = None;
@@ -131,7 +132,7 @@ impl Workspace {
             None => {
                 let id = FileId(self.files.len() as u32);
                 self.files.push(Some(file));
-                self.by_path.insert(path.to_string(), id);
+                Arc::make_mut(&mut self.by_path).insert(path.to_string(), id);
                 id
             }
         };
@@ -152,7 +153,7 @@ impl Workspace {
             .and_then(|f| f.registry()?.config.clone())
             .unwrap_or_default();
         let index = self.index.get_or_insert_with(|| Arc::new(Index::build(&files, &config))).clone();
-        Analysis { files, index }
+        Analysis { files, index, by_path: self.by_path.clone() }
     }
 }
 
@@ -161,11 +162,17 @@ impl Workspace {
 pub struct Analysis {
     files: Arc<Vec<Option<File>>>,
     index: Arc<Index>,
+    by_path: Arc<HashMap<String, FileId>>,
 }
 
 impl Analysis {
     pub fn file(&self, id: FileId) -> Option<&File> {
         self.files.get(id.0 as usize)?.as_ref()
+    }
+
+    /// The file at a workspace-relative path.
+    pub fn file_id(&self, path: &str) -> Option<FileId> {
+        self.by_path.get(path).copied().filter(|id| self.file(*id).is_some())
     }
 
     pub fn files(&self) -> impl Iterator<Item = (FileId, &File)> {

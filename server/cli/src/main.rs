@@ -1,6 +1,6 @@
-//! `gloss`: one binary for the CLI and (soon) the language server. A thin
-//! shell: it reads files with gloss-project and prints what the analysis
-//! says.
+//! `gloss`: one binary for the CLI and the language server. A thin shell:
+//! it reads files with gloss-project and prints what the analysis says, or
+//! hands standard input and output to gloss-lsp.
 
 mod check;
 mod export;
@@ -26,6 +26,8 @@ enum Command {
     Export(export::ExportArgs),
     /// Write the claim ledger as one self-contained HTML page.
     Report(export::ReportArgs),
+    /// Run the language server on standard input and output.
+    Lsp,
 }
 
 #[derive(clap::Args)]
@@ -65,5 +67,9 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Export(args) => export::export(&args),
         Command::Report(args) => export::report(&args),
+        Command::Lsp => {
+            gloss_lsp::run_stdio();
+            ExitCode::SUCCESS
+        }
     }
 }

@@ -79,7 +79,7 @@ const QUALIFIERS: [&str; 6] = ["approximately ", "at least ", "around ", "up to 
 const SOURCES: usize = 20;
 
 pub fn generate(shape: Shape) -> Corpus {
-    let mut rng = Rng(shape.seed.max(1) * 0x9E37_79B9_7F4A_7C15);
+    let mut rng = Rng(shape.seed.max(1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let mut registry = String::new();
     for i in 0..shape.entities {
         let kind = ["person", "state", "agency", "organization"][i % 4];

@@ -35,39 +35,74 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
     dir.ancestors().find(|d| d.join(CONFIG_FILE).is_file()).map(Path::to_path_buf)
 }
 
-impl Project {
-    /// Reads the workspace rooted at `root`: `gloss.toml` if there is one,
-    /// the registry files it lists, and every document its globs match
-    /// (honouring `.gitignore`), read and analysed in parallel.
-    pub fn load(root: &Path) -> std::io::Result<Project> {
-        let root = root.canonicalize()?;
-        let mut project = Project { has_config: false, root: root.clone(), workspace: Workspace::new(), paths: BTreeMap::new() };
-        let config_path = root.join(CONFIG_FILE);
-        let mut config = Config::default();
-        if config_path.is_file() {
-            project.has_config = true;
-            project.read_registry(&config_path, true);
-            let snapshot = project.workspace.snapshot();
-            config = snapshot.config().clone();
-            for listed in &config.registry {
-                project.read_registry(&root.join(listed), false);
-            }
+/// One file of a workspace as read from disk.
+#[derive(Debug)]
+pub struct ReadFile {
+    pub path: PathBuf,
+    /// Relative to the root, with `/` separators.
+    pub relative: String,
+    pub registry: bool,
+    /// Its text and facts, or why it could not be read.
+    pub content: Result<(String, Facts), String>,
+}
+
+/// Every file of the workspace rooted at `root`, read and analysed (in
+/// parallel): `gloss.toml` if there is one, the registry files it lists,
+/// and every document its globs match, honouring `.gitignore`.
+pub fn read_workspace(root: &Path) -> std::io::Result<(PathBuf, bool, Vec<ReadFile>)> {
+    let root = root.canonicalize()?;
+    let mut files = Vec::new();
+    let config_path = root.join(CONFIG_FILE);
+    let mut config = Config::default();
+    let has_config = config_path.is_file();
+    if has_config {
+        let read = read_registry(&root, &config_path, true);
+        if let Ok((_, Facts::Registry(r))) = &read.content {
+            config = r.config.clone().unwrap_or_default();
         }
-        let registry: Vec<PathBuf> = project.paths.values().cloned().collect();
-        let documents = find_documents(&root, &config.documents)?;
-        let read: Vec<(PathBuf, Result<(String, Facts), String>)> = documents
-            .into_par_iter()
-            .filter(|p| !registry.contains(p))
-            .map(|p| {
-                let facts = read_text(&p).map(|text| {
-                    let facts = Facts::of_document(&text);
-                    (text, facts)
-                });
-                (p, facts)
-            })
-            .collect();
-        for (path, result) in read {
-            project.insert(&path, result, false);
+        files.push(read);
+        for listed in &config.registry {
+            files.push(read_registry(&root, &root.join(listed), false));
+        }
+    }
+    let registry: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+    let documents = find_documents(&root, &config.documents)?;
+    let read: Vec<ReadFile> = documents
+        .into_par_iter()
+        .filter(|p| !registry.iter().any(|r| r == p || r.canonicalize().is_ok_and(|r| &r == p)))
+        .map(|path| {
+            let content = read_text(&path).map(|text| {
+                let facts = Facts::of_document(&text);
+                (text, facts)
+            });
+            ReadFile { relative: relative(&root, &path), path, registry: false, content }
+        })
+        .collect();
+    files.extend(read);
+    Ok((root, has_config, files))
+}
+
+fn read_registry(root: &Path, path: &Path, is_config: bool) -> ReadFile {
+    let content = confine(root, path).and_then(|real| {
+        read_text(&real).map(|text| {
+            let facts = Facts::of_registry(&text, is_config);
+            (text, facts)
+        })
+    });
+    ReadFile { relative: relative(root, path), path: path.to_path_buf(), registry: true, content }
+}
+
+impl Project {
+    /// Reads the workspace rooted at `root` into an analysis [`Workspace`].
+    pub fn load(root: &Path) -> std::io::Result<Project> {
+        let (root, has_config, files) = read_workspace(root)?;
+        let mut project = Project { has_config, root, workspace: Workspace::new(), paths: BTreeMap::new() };
+        for f in files {
+            let id = match f.content {
+                Ok((text, facts)) => project.workspace.set(&f.relative, &text, facts),
+                Err(why) => project.workspace.set_unreadable(&f.relative, &why, f.registry),
+            };
+            project.paths.insert(id, f.path);
         }
         Ok(project)
     }
@@ -75,26 +110,6 @@ impl Project {
     /// The workspace-relative path of a file, with `/` separators.
     pub fn relative(&self, path: &Path) -> String {
         relative(&self.root, path)
-    }
-
-    fn read_registry(&mut self, path: &Path, is_config: bool) {
-        let result = match confine(&self.root, path) {
-            Err(why) => Err(why),
-            Ok(path) => read_text(&path).map(|text| {
-                let facts = Facts::of_registry(&text, is_config);
-                (text, facts)
-            }),
-        };
-        self.insert(path, result, true);
-    }
-
-    fn insert(&mut self, path: &Path, result: Result<(String, Facts), String>, registry: bool) {
-        let rel = self.relative(path);
-        let id = match result {
-            Ok((text, facts)) => self.workspace.set(&rel, &text, facts),
-            Err(why) => self.workspace.set_unreadable(&rel, &why, registry),
-        };
-        self.paths.insert(id, path.to_path_buf());
     }
 }
 
@@ -116,7 +131,8 @@ fn confine(root: &Path, path: &Path) -> Result<PathBuf, String> {
     }
 }
 
-fn relative(root: &Path, path: &Path) -> String {
+/// `path` relative to `root`, with `/` separators.
+pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }

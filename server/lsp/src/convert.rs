@@ -1,0 +1,54 @@
+//! Byte offsets of the analysis to and from LSP positions, in the encoding
+//! negotiated at `initialize`, and analysis answers to LSP types.
+
+use std::ops::Range;
+
+use gloss_analysis::diagnostics::{Diagnostic as Found, Severity};
+use gloss_analysis::line_index::{Encoding, LineCol};
+use gloss_analysis::File;
+use tower_lsp_server::ls_types as lsp;
+
+pub fn offset(file: &File, pos: lsp::Position, enc: Encoding) -> usize {
+    file.line_index.offset(&file.text, LineCol { line: pos.line, col: pos.character }, enc)
+}
+
+pub fn position(file: &File, offset: usize, enc: Encoding) -> lsp::Position {
+    let lc = file.line_index.line_col(&file.text, offset, enc);
+    lsp::Position { line: lc.line, character: lc.col }
+}
+
+pub fn range(file: &File, r: &Range<usize>, enc: Encoding) -> lsp::Range {
+    lsp::Range { start: position(file, r.start, enc), end: position(file, r.end, enc) }
+}
+
+pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
+    match s {
+        Severity::Error => lsp::DiagnosticSeverity::ERROR,
+        Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+        Severity::Information => lsp::DiagnosticSeverity::INFORMATION,
+        Severity::Hint => lsp::DiagnosticSeverity::HINT,
+    }
+}
+
+/// A diagnostic, its related places resolved with `locate`.
+pub fn diagnostic(
+    file: &File,
+    d: &Found,
+    enc: Encoding,
+    locate: &dyn Fn(gloss_analysis::FileId, &Range<usize>) -> Option<lsp::Location>,
+) -> lsp::Diagnostic {
+    let related: Vec<lsp::DiagnosticRelatedInformation> = d
+        .related
+        .iter()
+        .filter_map(|r| Some(lsp::DiagnosticRelatedInformation { location: locate(r.file, &r.range)?, message: r.message.clone() }))
+        .collect();
+    lsp::Diagnostic {
+        range: range(file, &d.range, enc),
+        severity: Some(severity(d.severity)),
+        code: Some(lsp::NumberOrString::String(d.code.as_str().to_string())),
+        source: Some("gloss".to_string()),
+        message: d.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
+        ..lsp::Diagnostic::default()
+    }
+}

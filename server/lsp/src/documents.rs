@@ -1,0 +1,133 @@
+//! Open documents: their text as a rope for incremental edits, and their
+//! tree for incremental reparsing. Closed documents keep no tree.
+
+use gloss_analysis::line_index::Encoding;
+use gloss_syntax::{parse_tree, Markup};
+use ropey::Rope;
+use tower_lsp_server::ls_types as lsp;
+use tree_sitter::{InputEdit, Point, Tree};
+
+pub struct OpenDocument {
+    pub rope: Rope,
+    /// The tree of a document of Gloss markup; `None` for a registry file.
+    pub tree: Option<Tree>,
+    pub version: i32,
+    /// The workspace path the analysis knows it by.
+    pub key: String,
+}
+
+impl OpenDocument {
+    pub fn new(text: &str, version: i32, key: String, is_markup: bool) -> OpenDocument {
+        let tree = is_markup.then(|| parse_tree(text, None));
+        OpenDocument { rope: Rope::from_str(text), tree, version, key }
+    }
+
+    /// Applies one change from `didChange`: a range edit, or the whole
+    /// text when it has no range. Positions past a line's end or the
+    /// document's end are clamped to them.
+    pub fn apply(&mut self, change: &lsp::TextDocumentContentChangeEvent, enc: Encoding) {
+        let Some(range) = change.range else {
+            self.rope = Rope::from_str(&change.text);
+            self.tree = self.tree.as_ref().map(|_| parse_tree(&change.text, None));
+            return;
+        };
+        let start = self.char_at(range.start, enc);
+        let end = self.char_at(range.end, enc).max(start);
+        let start_byte = self.rope.char_to_byte(start);
+        let old_end_byte = self.rope.char_to_byte(end);
+        let start_position = self.point(start_byte);
+        let old_end_position = self.point(old_end_byte);
+        self.rope.remove(start..end);
+        self.rope.insert(start, &change.text);
+        let new_end_byte = start_byte + change.text.len();
+        let new_end_position = self.point(new_end_byte);
+        if let Some(tree) = &mut self.tree {
+            tree.edit(&InputEdit { start_byte, old_end_byte, new_end_byte, start_position, old_end_position, new_end_position });
+        }
+    }
+
+    /// After a batch of changes: the text, reparsed incrementally.
+    pub fn reparse(&mut self) -> (String, Option<Markup>) {
+        let text = self.rope.to_string();
+        let markup = self.tree.as_ref().map(|old| {
+            let tree = parse_tree(&text, Some(old));
+            let markup = Markup::from_tree(&tree, &text);
+            (tree, markup)
+        });
+        match markup {
+            Some((tree, markup)) => {
+                self.tree = Some(tree);
+                (text, Some(markup))
+            }
+            None => (text, None),
+        }
+    }
+
+    fn char_at(&self, pos: lsp::Position, enc: Encoding) -> usize {
+        let rope = &self.rope;
+        let line = pos.line as usize;
+        if line >= rope.len_lines() {
+            return rope.len_chars();
+        }
+        let slice = rope.line(line);
+        // The line without its line end.
+        let mut len = slice.len_chars();
+        while len > 0 && matches!(slice.char(len - 1), '\n' | '\r') {
+            len -= 1;
+        }
+        let content = slice.slice(..len);
+        let col = pos.character as usize;
+        let in_line = match enc {
+            Encoding::Utf16 => content.utf16_cu_to_char(col.min(content.len_utf16_cu())),
+            Encoding::Utf8 => {
+                let byte = col.min(content.len_bytes());
+                // A column inside a character goes to its start.
+                content.byte_to_char(byte)
+            }
+        };
+        rope.line_to_char(line) + in_line
+    }
+
+    fn point(&self, byte: usize) -> Point {
+        let row = self.rope.byte_to_line(byte);
+        Point { row, column: byte - self.rope.line_to_byte(row) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(l1: u32, c1: u32, l2: u32, c2: u32, text: &str) -> lsp::TextDocumentContentChangeEvent {
+        lsp::TextDocumentContentChangeEvent {
+            range: Some(lsp::Range { start: lsp::Position { line: l1, character: c1 }, end: lsp::Position { line: l2, character: c2 } }),
+            range_length: None,
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn utf16_and_utf8_edits_after_non_ascii_text_and_crlf() {
+        let mut doc = OpenDocument::new("😀 한국 [x]{@a}\r\nline two\n", 1, "d.txt".into(), true);
+        // UTF-16: 😀 is two units; `[` is at 6.
+        doc.apply(&change(0, 6, 0, 7, "[["), Encoding::Utf16);
+        doc.apply(&change(1, 0, 1, 4, "LINE"), Encoding::Utf16);
+        let (text, markup) = doc.reparse();
+        assert_eq!(text, "😀 한국 [[x]{@a}\r\nLINE two\n");
+        assert_eq!(markup.unwrap().spans.len(), 1);
+        // UTF-8: `[` is at byte 12; past the end of a line clamps to it.
+        doc.apply(&change(0, 12, 0, 13, ""), Encoding::Utf8);
+        doc.apply(&change(1, 99, 1, 99, "!"), Encoding::Utf8);
+        doc.apply(&change(9, 0, 9, 0, "end"), Encoding::Utf8);
+        assert_eq!(doc.reparse().0, "😀 한국 [x]{@a}\r\nLINE two!\nend");
+    }
+
+    #[test]
+    fn incremental_reparse_matches_a_fresh_parse() {
+        let mut doc = OpenDocument::new("[a]{@x} b\n[c]{@y}\n", 1, "d.txt".into(), true);
+        doc.apply(&change(0, 8, 0, 8, "[new]{@z} "), Encoding::Utf16);
+        doc.apply(&change(1, 0, 1, 1, ""), Encoding::Utf16);
+        let (text, markup) = doc.reparse();
+        assert_eq!(markup.unwrap(), Markup::parse(&text));
+    }
+}

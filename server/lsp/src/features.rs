@@ -1,0 +1,124 @@
+//! Analysis answers in protocol form.
+
+use gloss_analysis::features::{code_actions, completion, outline, tokens, Location, WorkspaceEdit};
+use gloss_analysis::line_index::Encoding;
+use gloss_analysis::{Analysis, File};
+use tower_lsp_server::ls_types as lsp;
+
+use crate::convert;
+use crate::state::State;
+
+pub fn location(state: &State, analysis: &Analysis, l: &Location, enc: Encoding) -> Option<lsp::Location> {
+    let file = analysis.file(l.file)?;
+    Some(lsp::Location { uri: state.uri(&file.path)?, range: convert::range(file, &l.range, enc) })
+}
+
+pub fn workspace_edit(state: &State, analysis: &Analysis, edit: &WorkspaceEdit, enc: Encoding) -> lsp::WorkspaceEdit {
+    let mut changes = std::collections::HashMap::new();
+    for (file_id, edits) in &edit.changes {
+        let (Some(file), Some(uri)) = (analysis.file(*file_id), analysis.file(*file_id).and_then(|f| state.uri(&f.path))) else { continue };
+        let list: Vec<lsp::TextEdit> = edits.iter().map(|e| lsp::TextEdit { range: convert::range(file, &e.range, enc), new_text: e.new_text.clone() }).collect();
+        changes.insert(uri, list);
+    }
+    lsp::WorkspaceEdit { changes: Some(changes), ..lsp::WorkspaceEdit::default() }
+}
+
+fn symbol_kind(k: outline::SymbolKind) -> lsp::SymbolKind {
+    match k {
+        outline::SymbolKind::Actor => lsp::SymbolKind::OBJECT,
+        outline::SymbolKind::Treaty => lsp::SymbolKind::CLASS,
+        outline::SymbolKind::Source => lsp::SymbolKind::NAMESPACE,
+        outline::SymbolKind::Subject => lsp::SymbolKind::STRUCT,
+        outline::SymbolKind::Claim => lsp::SymbolKind::NUMBER,
+    }
+}
+
+#[allow(deprecated)] // `deprecated` is a required field of the protocol type.
+pub fn document_symbol(file: &File, s: &outline::Symbol, enc: Encoding) -> lsp::DocumentSymbol {
+    lsp::DocumentSymbol {
+        name: if s.name.is_empty() { "(unnamed)".into() } else { s.name.clone() },
+        detail: s.detail.clone(),
+        kind: symbol_kind(s.kind),
+        tags: None,
+        deprecated: None,
+        range: convert::range(file, &s.range, enc),
+        selection_range: convert::range(file, &s.selection_range, enc),
+        children: Some(s.children.iter().map(|c| document_symbol(file, c, enc)).collect()),
+    }
+}
+
+pub fn workspace_symbol(state: &State, file: &File, s: &outline::Symbol, enc: Encoding) -> Option<lsp::WorkspaceSymbol> {
+    Some(lsp::WorkspaceSymbol {
+        name: s.name.clone(),
+        kind: symbol_kind(s.kind),
+        tags: None,
+        container_name: s.detail.clone(),
+        location: lsp::OneOf::Left(lsp::Location { uri: state.uri(&file.path)?, range: convert::range(file, &s.selection_range, enc) }),
+        data: None,
+    })
+}
+
+pub fn completion_item(file: &File, item: &completion::CompletionItem, enc: Encoding) -> lsp::CompletionItem {
+    let kind = match item.kind {
+        completion::CompletionKind::Actor => lsp::CompletionItemKind::VARIABLE,
+        completion::CompletionKind::Treaty => lsp::CompletionItemKind::CLASS,
+        completion::CompletionKind::Source => lsp::CompletionItemKind::REFERENCE,
+        completion::CompletionKind::Subject => lsp::CompletionItemKind::STRUCT,
+        completion::CompletionKind::Key => lsp::CompletionItemKind::PROPERTY,
+    };
+    lsp::CompletionItem {
+        label: item.label.clone(),
+        kind: Some(kind),
+        detail: Some(item.detail.clone()),
+        documentation: item.documentation.clone().map(|d| lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value: d })),
+        sort_text: Some(item.sort_text.clone()),
+        filter_text: Some(item.label.clone()),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit { range: convert::range(file, &item.replace, enc), new_text: item.insert_text.clone() })),
+        ..lsp::CompletionItem::default()
+    }
+}
+
+pub fn legend() -> lsp::SemanticTokensLegend {
+    lsp::SemanticTokensLegend {
+        token_types: tokens::TokenKind::ALL.iter().map(|k| lsp::SemanticTokenType::new(k.lsp_name())).collect(),
+        token_modifiers: vec![lsp::SemanticTokenModifier::DEFINITION],
+    }
+}
+
+/// Tokens as the protocol's relative, encoding-aware integers.
+pub fn semantic_tokens(file: &File, list: &[tokens::Token], enc: Encoding) -> Vec<lsp::SemanticToken> {
+    let mut out = Vec::with_capacity(list.len());
+    let (mut line, mut col) = (0u32, 0u32);
+    for t in list {
+        let start = convert::position(file, t.range.start, enc);
+        let end = convert::position(file, t.range.end, enc);
+        let length = if end.line == start.line { end.character - start.character } else { continue };
+        let delta_line = start.line - line;
+        let delta_start = if delta_line == 0 { start.character - col } else { start.character };
+        out.push(lsp::SemanticToken {
+            delta_line,
+            delta_start,
+            length,
+            token_type: tokens::TokenKind::ALL.iter().position(|k| *k == t.kind).unwrap_or(0) as u32,
+            token_modifiers_bitset: u32::from(t.definition),
+        });
+        (line, col) = (start.line, start.character);
+    }
+    out
+}
+
+pub fn code_action(state: &State, analysis: &Analysis, a: &code_actions::CodeAction, diagnostics: &[lsp::Diagnostic], enc: Encoding) -> lsp::CodeActionOrCommand {
+    let fixes: Vec<lsp::Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| a.fixes.is_some_and(|c| d.code == Some(lsp::NumberOrString::String(c.as_str().to_string()))))
+        .cloned()
+        .collect();
+    lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+        title: a.title.clone(),
+        kind: Some(if a.fixes.is_some() { lsp::CodeActionKind::QUICKFIX } else { lsp::CodeActionKind::REFACTOR_REWRITE }),
+        diagnostics: (!fixes.is_empty()).then_some(fixes),
+        edit: Some(workspace_edit(state, analysis, &a.edit, enc)),
+        is_preferred: Some(a.preferred),
+        ..lsp::CodeAction::default()
+    })
+}
