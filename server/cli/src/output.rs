@@ -3,9 +3,7 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use codespan_reporting::diagnostic as cs;
-use codespan_reporting::files::SimpleFiles;
-use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use gloss_analysis::diagnostics::{Code, Diagnostic, Severity};
 use gloss_analysis::line_index::{Encoding, LineCol};
 use gloss_analysis::{Analysis, FileId};
@@ -17,39 +15,43 @@ use crate::CheckArgs;
 pub type Report = (Project, Analysis, Vec<Diagnostic>);
 
 pub fn text(reports: &[Report], args: &CheckArgs) -> io::Result<()> {
-    let choice = match args.color.as_str() {
-        "always" => ColorChoice::Always,
-        "never" => ColorChoice::Never,
-        _ if std::env::var_os("NO_COLOR").is_some() => ColorChoice::Never,
-        // termcolor's Auto looks at TERM only: a pipe would get colours.
-        _ if !std::io::stdout().is_terminal() => ColorChoice::Never,
-        _ => ColorChoice::Auto,
+    let colour = match args.color.as_str() {
+        "always" => true,
+        "never" => false,
+        _ => std::env::var_os("NO_COLOR").is_none() && io::stdout().is_terminal(),
     };
-    let mut out = StandardStream::stdout(choice);
-    let config = codespan_reporting::term::Config::default();
+    // Prose lines are long: lines are cut around the annotation to fit.
+    let renderer = if colour { Renderer::styled() } else { Renderer::plain() }.term_width(120);
+    let mut out = io::BufWriter::new(io::stdout().lock());
     let mut counts = [0usize; 4];
     let mut documents = 0;
     for (_, analysis, diagnostics) in reports {
-        let mut files = SimpleFiles::new();
-        let ids: Vec<(FileId, usize)> = analysis.files().map(|(id, f)| (id, files.add(f.path.clone(), f.text.clone()))).collect();
-        let handle = |id: FileId| ids.iter().find(|(f, _)| *f == id).map(|(_, h)| *h).unwrap_or(0);
         documents += analysis.files().filter(|(_, f)| f.document().is_some()).count();
         for d in diagnostics {
             counts[d.severity as usize] += 1;
             if d.severity == Severity::Hint && !args.hints {
                 continue;
             }
-            let severity = match d.severity {
-                Severity::Error => cs::Severity::Error,
-                Severity::Warning => cs::Severity::Warning,
-                Severity::Information => cs::Severity::Note,
-                Severity::Hint => cs::Severity::Help,
+            let level = match d.severity {
+                Severity::Error => Level::ERROR,
+                Severity::Warning => Level::WARNING,
+                Severity::Information => Level::INFO,
+                Severity::Hint => Level::HELP,
             };
-            let mut labels = vec![cs::Label::primary(handle(d.file), d.range.clone())];
-            labels.extend(d.related.iter().map(|r| cs::Label::secondary(handle(r.file), r.range.clone()).with_message(&r.message)));
-            let diagnostic = cs::Diagnostic::new(severity).with_code(d.code.as_str()).with_message(&d.message).with_labels(labels);
-            codespan_reporting::term::emit_to_write_style(&mut out.lock(), &config, &files, &diagnostic)
-                .map_err(|e| io::Error::other(e.to_string()))?;
+            let file = analysis.file(d.file).expect("diagnostic of a known file");
+            let mut group = level
+                .primary_title(d.message.as_str())
+                .id(d.code.as_str())
+                .element(Snippet::source(&*file.text).path(file.path.as_str()).annotation(AnnotationKind::Primary.span(d.range.clone())));
+            for r in &d.related {
+                let other = analysis.file(r.file).expect("related of a known file");
+                group = group.element(
+                    Snippet::source(&*other.text)
+                        .path(other.path.as_str())
+                        .annotation(AnnotationKind::Context.span(r.range.clone()).label(r.message.as_str())),
+                );
+            }
+            writeln!(out, "{}\n", renderer.render(&[group]))?;
         }
     }
     let [errors, warnings, infos, hints] = counts;
@@ -59,7 +61,8 @@ pub fn text(reports: &[Report], args: &CheckArgs) -> io::Result<()> {
         "{documents} documents: {errors} {}, {warnings} {}, {infos} information{hidden}",
         plural(errors, "error"),
         plural(warnings, "warning")
-    )
+    )?;
+    out.flush()
 }
 
 fn plural(n: usize, word: &str) -> String {
