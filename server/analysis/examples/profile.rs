@@ -19,6 +19,19 @@ fn main() {
     let t = Instant::now();
     let n: usize = corpus.documents.iter().map(|(_, text)| matches!(Facts::of_document(text), Facts::Document(_)) as usize).sum();
     let all = t.elapsed().as_secs_f64();
+    let mut ws = gloss_analysis::Workspace::new();
+    ws.set_registry("gloss.toml", &corpus.config, true);
+    ws.set_registry("registry.toml", &corpus.registry, false);
+    for (path, text) in &corpus.documents {
+        ws.set_document(path, text);
+    }
+    let t = Instant::now();
+    let analysis = ws.snapshot();
+    let index = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let diagnostics = gloss_analysis::diagnostics::workspace_diagnostics(&analysis).len();
+    let diag = t.elapsed().as_secs_f64();
+    println!("index: {index:.3} s; diagnostics: {diag:.3} s ({diagnostics} diagnostics)");
     println!("{mb:.1} MB, {n} documents, {} spans", markups.iter().map(|m| m.spans.len()).sum::<usize>());
     println!("tree-sitter parse: {parse:.3} s ({:.1} MB/s)", mb / parse);
     println!("lowering to Markup: {lower:.3} s ({:.1} MB/s)", mb / lower);

@@ -45,6 +45,16 @@ pub fn relate(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSett
         .map(|c| c.figure.as_ref().map(|f| widen(f.interval(settings.approx), settings.tolerance)))
         .collect();
 
+    // Each claim's sources, sorted, once: revisions compare them pairwise.
+    let sources: Vec<Vec<&str>> = claims
+        .iter()
+        .map(|c| {
+            let mut v: Vec<&str> = c.sources.iter().map(|s| s.id.as_str()).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+        .collect();
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by_key(|&i| start(i));
     let mut active: Vec<usize> = Vec::new();
@@ -58,7 +68,7 @@ pub fn relate(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSett
             if !comparable || a == b {
                 continue;
             }
-            if let Some((older, newer)) = revision(claims[i], claims[j], i, j) {
+            if let Some((older, newer)) = revision(claims, &sources, i, j) {
                 rel.revised_by[older].push(newer);
             } else if disjoint(a, b) {
                 rel.conflicts[i].push(j);
@@ -74,18 +84,12 @@ pub fn relate(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSett
 }
 
 /// Claims by the same sources at different dates: the older is revised.
-fn revision(a: &Claim, b: &Claim, i: usize, j: usize) -> Option<(usize, usize)> {
-    if a.sources.is_empty() {
+fn revision(claims: &[&Claim], sources: &[Vec<&str>], i: usize, j: usize) -> Option<(usize, usize)> {
+    if sources[i].is_empty() || sources[i] != sources[j] {
         return None;
     }
-    fn ids(c: &Claim) -> Vec<&str> {
-        let mut v: Vec<&str> = c.sources.iter().map(|s| s.id.as_str()).collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    }
-    let (da, db) = (a.date?, b.date?);
-    if ids(a) != ids(b) || da == db {
+    let (da, db) = (claims[i].date?, claims[j].date?);
+    if da == db {
         return None;
     }
     Some(if (da.last, da.first) < (db.last, db.first) { (i, j) } else { (j, i) })

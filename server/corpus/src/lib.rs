@@ -106,8 +106,11 @@ pub fn generate(shape: Shape) -> Corpus {
                 text.push(' ');
             }
             if r % shape.claim_every.max(1) == shape.claim_every.max(1) - 1 {
-                let n = (1 + rng.below(50)) * 1000;
+                // Figures on a subject cluster around its own base, as
+                // reports of one quantity do; one in twenty is an outlier.
                 let subject = rng.below(shape.subjects.max(1));
+                let base = 1000 * (1 + subject % 50);
+                let n = if rng.below(20) == 0 { base * (2 + rng.below(8)) } else { base + base * rng.below(10) / 100 };
                 let src = rng.below(SOURCES);
                 let _ = write!(text, "[{}{n} soldiers]{{claim=subject-{subject} src=@source-{src}}}", rng.pick(&QUALIFIERS));
             } else {

@@ -8,6 +8,9 @@ use crate::{Analysis, Facts, FileId};
 
 /// How many other claims a conflict message names before "and N more".
 const NAMED_IN_MESSAGE: usize = 3;
+/// How many conflicting claims a diagnostic points at; the message counts
+/// them all.
+const RELATED_AT_MOST: usize = 50;
 
 /// Every diagnostic of one file, in order of position.
 pub fn diagnostics(analysis: &Analysis, file_id: FileId) -> Vec<Diagnostic> {
@@ -103,6 +106,7 @@ fn claim_diagnostics(
         };
         let related = others
             .iter()
+            .take(RELATED_AT_MOST)
             .map(|&o| {
                 let (f, c) = analysis.claim(o);
                 Related { file: f, range: c.text_range.clone(), message: format!("conflicting claim: {}", summary(analysis, o)) }
