@@ -69,9 +69,13 @@ impl Backend {
         let (state, client) = (self.state.clone(), self.client.clone());
         tokio::spawn(async move {
             let token = NumberOrString::String("gloss/index".into());
-            let progress = match client.create_work_done_progress(token.clone()).await {
-                Ok(()) => Some(client.progress(token, "Gloss: indexing").with_message(root.display().to_string()).begin().await),
-                Err(_) => None,
+            let supported = state.client.read().unwrap().work_done_progress;
+            let progress = match supported {
+                true => match client.create_work_done_progress(token.clone()).await {
+                    Ok(()) => Some(client.progress(token, "Gloss: indexing").with_message(root.display().to_string()).begin().await),
+                    Err(_) => None,
+                },
+                false => None,
             };
             let read = tokio::task::spawn_blocking(move || gloss_project::read_workspace(&root)).await;
             let count = match read {
@@ -101,6 +105,9 @@ impl Backend {
     }
 
     fn register_watchers(&self) {
+        if !self.state.client.read().unwrap().watch_registration {
+            return;
+        }
         let client = self.client.clone();
         tokio::spawn(async move {
             let watchers = ["**/*.txt", "**/*.gloss", "**/*.toml"]
@@ -184,6 +191,16 @@ impl LanguageServer for Backend {
             let root = gloss_project::find_root(&folder).or_else(|| folder.canonicalize().ok());
             *self.state.root.write().unwrap() = root;
         }
+        let caps = &params.capabilities;
+        *self.state.client.write().unwrap() = crate::state::ClientSupport {
+            work_done_progress: caps.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
+            watch_registration: caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
+        };
         if let Some(options) = &params.initialization_options {
             self.state.settings.write().unwrap().update(options);
         }

@@ -73,6 +73,15 @@ pub struct State {
     pub published: Mutex<HashMap<lsp::Uri, Vec<lsp::Diagnostic>>>,
     /// Paths of non-file documents, back to their URIs.
     pub other_uris: DashMap<String, lsp::Uri>,
+    /// What the client said it supports.
+    pub client: RwLock<ClientSupport>,
+}
+
+/// The client capabilities the server acts on.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ClientSupport {
+    pub work_done_progress: bool,
+    pub watch_registration: bool,
 }
 
 impl State {
@@ -86,6 +95,7 @@ impl State {
             generation: AtomicU64::new(0),
             published: Mutex::new(HashMap::new()),
             other_uris: DashMap::new(),
+            client: RwLock::new(ClientSupport::default()),
         }
     }
 
