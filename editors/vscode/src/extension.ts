@@ -1,0 +1,191 @@
+// Gloss for VS Code: runs `gloss lsp` for the workspace's documents, and
+// adds a claim-ledger view, a reading mode and a status bar summary.
+import * as cp from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+
+let client: LanguageClient | undefined;
+let output: vscode.OutputChannel;
+let status: vscode.StatusBarItem;
+let reading = false;
+const dimmed = vscode.window.createTextEditorDecorationType({ opacity: '0.25', letterSpacing: '-0.25em' });
+
+/** The folder with gloss.toml at or above a file, within the workspace. */
+function glossRoot(file: string): string | undefined {
+  let dir = path.dirname(file);
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'gloss.toml'))) {
+      return dir;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) {
+      return undefined;
+    }
+    dir = parent;
+  }
+}
+
+/** The server: the setting, else `gloss` on PATH. */
+function findServer(): string | undefined {
+  const configured = vscode.workspace.getConfiguration('gloss').get<string>('server.path');
+  if (configured) {
+    return fs.existsSync(configured) ? configured : undefined;
+  }
+  const which = cp.spawnSync(process.platform === 'win32' ? 'where' : 'which', ['gloss'], { encoding: 'utf8' });
+  const found = which.status === 0 ? which.stdout.split(/\r?\n/)[0].trim() : '';
+  return found || undefined;
+}
+
+function settings(): object {
+  const c = vscode.workspace.getConfiguration('gloss');
+  return {
+    diagnostics: { on: c.get('diagnostics.on'), debounceMs: c.get('diagnostics.debounceMs') },
+    claims: { tolerance: c.get('claims.tolerance'), windowDays: c.get('claims.windowDays') },
+  };
+}
+
+/** Plain-text documents under a gloss.toml are Gloss documents. */
+async function adopt(doc: vscode.TextDocument): Promise<void> {
+  if (doc.uri.scheme === 'file' && doc.languageId === 'plaintext' && glossRoot(doc.uri.fsPath)) {
+    await vscode.languages.setTextDocumentLanguage(doc, 'gloss');
+  }
+}
+
+async function start(): Promise<void> {
+  const server = findServer();
+  if (!server) {
+    const message =
+      'Gloss: the `gloss` binary was not found. Install it with `cargo install --path server/cli` from the Gloss repository, or set `gloss.server.path`.';
+    void vscode.window.showErrorMessage(message);
+    output.appendLine(message);
+    status.text = 'Gloss: no server';
+    return;
+  }
+  const serverOptions: ServerOptions = { command: server, args: ['lsp'], transport: TransportKind.stdio };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { language: 'gloss' },
+      { scheme: 'file', pattern: '**/*.txt' },
+      { scheme: 'file', pattern: '**/gloss.toml' },
+    ],
+    initializationOptions: settings(),
+    outputChannel: output,
+    synchronize: { configurationSection: 'gloss' },
+  };
+  client = new LanguageClient('gloss', 'Gloss', serverOptions, clientOptions);
+  await client.start();
+  output.appendLine(`Gloss: started ${server}`);
+}
+
+async function stop(): Promise<void> {
+  if (client) {
+    const c = client;
+    client = undefined;
+    await c.stop();
+  }
+}
+
+function updateStatus(): void {
+  let conflicts = 0;
+  let unsourced = 0;
+  let any = false;
+  for (const [, list] of vscode.languages.getDiagnostics()) {
+    for (const d of list) {
+      if (d.source !== 'gloss') {
+        continue;
+      }
+      any = true;
+      const code = typeof d.code === 'object' ? d.code.value : d.code;
+      if (code === 'conflicting-claim') {
+        conflicts++;
+      } else if (code === 'unsourced-claim') {
+        unsourced++;
+      }
+    }
+  }
+  status.text = any || client ? `Gloss: ${conflicts} conflicts · ${unsourced} unsourced` : 'Gloss: indexing…';
+}
+
+function applyReadingMode(editor: vscode.TextEditor | undefined): void {
+  if (!editor || editor.document.languageId !== 'gloss') {
+    return;
+  }
+  if (!reading) {
+    editor.setDecorations(dimmed, []);
+    return;
+  }
+  const text = editor.document.getText();
+  const ranges: vscode.Range[] = [];
+  // `]{...}` blocks, the `[` that opens their span, and the header line.
+  for (const m of text.matchAll(/\]\{[^}\n]*\}/g)) {
+    const start = m.index ?? 0;
+    ranges.push(new vscode.Range(editor.document.positionAt(start), editor.document.positionAt(start + m[0].length)));
+  }
+  for (const m of text.matchAll(/\[(?=[^\]\n]*\]\{)/g)) {
+    const start = m.index ?? 0;
+    ranges.push(new vscode.Range(editor.document.positionAt(start), editor.document.positionAt(start + 1)));
+  }
+  editor.setDecorations(dimmed, ranges);
+}
+
+async function showLedger(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    return;
+  }
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+    'vscode.executeHoverProvider',
+    editor.document.uri,
+    editor.selection.active,
+  );
+  const markdown = (hovers ?? [])
+    .flatMap((h) => h.contents)
+    .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
+    .join('\n\n');
+  if (!markdown.trim()) {
+    void vscode.window.showInformationMessage('Gloss: put the cursor on a claim or a subject to see its ledger.');
+    return;
+  }
+  const panel = vscode.window.createWebviewPanel('glossLedger', 'Gloss: claim ledger', vscode.ViewColumn.Beside, {});
+  const html = await vscode.commands.executeCommand<string>('markdown.api.render', markdown);
+  panel.webview.html = `<!DOCTYPE html><html><body>${html ?? `<pre>${markdown}</pre>`}</body></html>`;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel('Gloss');
+  status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 10);
+  status.text = 'Gloss: indexing…';
+  status.show();
+  context.subscriptions.push(
+    output,
+    status,
+    vscode.commands.registerCommand('gloss.restartServer', async () => {
+      await stop();
+      await start();
+    }),
+    vscode.commands.registerCommand('gloss.showLedger', showLedger),
+    vscode.commands.registerCommand('gloss.toggleReadingMode', () => {
+      reading = !reading;
+      vscode.window.visibleTextEditors.forEach(applyReadingMode);
+    }),
+    vscode.languages.onDidChangeDiagnostics(updateStatus),
+    vscode.workspace.onDidOpenTextDocument(adopt),
+    vscode.window.onDidChangeActiveTextEditor(applyReadingMode),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      const editor = vscode.window.activeTextEditor;
+      if (editor && e.document === editor.document) {
+        applyReadingMode(editor);
+      }
+    }),
+  );
+  for (const doc of vscode.workspace.textDocuments) {
+    await adopt(doc);
+  }
+  await start();
+}
+
+export async function deactivate(): Promise<void> {
+  await stop();
+}
