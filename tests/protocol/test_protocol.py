@@ -2,6 +2,7 @@
 and Neovim, and every response is structured into the LSP types (a malformed
 response fails the test)."""
 
+import asyncio
 import os
 import pathlib
 
@@ -29,6 +30,7 @@ async def client(lsp_client: LanguageClient, request, seeds):
         workspace_folders=[types.WorkspaceFolder(uri=seeds.as_uri(), name="seeds")],
         initialization_options={"diagnostics": {"debounceMs": 0}},
     )
+    lsp_client.capabilities = caps
     result = await lsp_client.initialize_session(params)
     assert result.server_info.name == "gloss"
     # Positions are counted in what the server chose from what the client offered.
@@ -59,13 +61,24 @@ def position(client: LanguageClient, text: str, needle: str, skip: int = 0) -> t
 
 
 async def settled(client: LanguageClient, uri: str, code: str) -> list[types.Diagnostic]:
-    """The published diagnostics once they include `code` (indexing runs in the background)."""
+    """The document's diagnostics once they include `code` (indexing runs in
+    the background): pulled from a client that pulls, else as pushed."""
+    pulls = client.capabilities.text_document is not None and client.capabilities.text_document.diagnostic is not None
     for _ in range(100):
-        found = client.diagnostics.get(uri, [])
+        if pulls:
+            report = await client.text_document_diagnostic_async(
+                types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+            )
+            found = list(report.items)
+        else:
+            found = list(client.diagnostics.get(uri, []))
         if any(d.code == code for d in found):
-            return list(found)
-        await client.wait_for_notification("textDocument/publishDiagnostics")
-    raise AssertionError(f"no {code} for {uri}: {client.diagnostics.get(uri)}")
+            return found
+        if pulls:
+            await asyncio.sleep(0.1)
+        else:
+            await client.wait_for_notification("textDocument/publishDiagnostics")
+    raise AssertionError(f"no {code} for {uri}")
 
 
 async def test_diagnostics_show_the_conflict(client: LanguageClient, seeds):

@@ -27,7 +27,11 @@ enum Command {
     /// Write the claim ledger as one self-contained HTML page.
     Report(export::ReportArgs),
     /// Run the language server on standard input and output.
-    Lsp,
+    Lsp {
+        /// Accepted for clients that always pass it (VS Code's does).
+        #[arg(long, hide = true)]
+        stdio: bool,
+    },
 }
 
 #[derive(clap::Args)]
@@ -67,7 +71,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Export(args) => export::export(&args),
         Command::Report(args) => export::report(&args),
-        Command::Lsp => {
+        Command::Lsp { .. } => {
             gloss_lsp::run_stdio();
             ExitCode::SUCCESS
         }

@@ -25,8 +25,16 @@ pub fn file_diagnostics(state: &State, analysis: &Analysis, key: &str, enc: Enco
     diagnostics(analysis, id).iter().map(|d| convert::diagnostic(file, d, enc, &locate)).collect()
 }
 
-/// Publishes the diagnostics of every open document whose list changed.
+/// Publishes the diagnostics of every open document whose list changed;
+/// a client that pulls them is asked to pull again instead.
 pub async fn publish_open(state: &Arc<State>, client: &Client) {
+    let support = *state.client.read().unwrap();
+    if support.pull_diagnostics {
+        if support.diagnostic_refresh {
+            let _ = client.workspace_diagnostic_refresh().await;
+        }
+        return;
+    }
     let analysis = state.snapshot();
     let enc = state.encoding();
     let open: Vec<(lsp::Uri, String, i32)> = state.documents.iter().map(|d| (d.key().clone(), d.key.clone(), d.version)).collect();

@@ -69,12 +69,13 @@ impl Backend {
         let (state, client) = (self.state.clone(), self.client.clone());
         tokio::spawn(async move {
             let token = NumberOrString::String("gloss/index".into());
+            // Progress only where the client supports it, and never waiting
+            // long for it: indexing does not depend on the client.
             let supported = state.client.read().unwrap().work_done_progress;
-            let progress = match supported {
-                true => match client.create_work_done_progress(token.clone()).await {
-                    Ok(()) => Some(client.progress(token, "Gloss: indexing").with_message(root.display().to_string()).begin().await),
-                    Err(_) => None,
-                },
+            let created = supported
+                && matches!(tokio::time::timeout(std::time::Duration::from_secs(2), client.create_work_done_progress(token.clone())).await, Ok(Ok(())));
+            let progress = match created {
+                true => Some(client.progress(token, "Gloss: indexing").with_message(root.display().to_string()).begin().await),
                 false => None,
             };
             let read = tokio::task::spawn_blocking(move || gloss_project::read_workspace(&root)).await;
@@ -200,6 +201,8 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|d| d.dynamic_registration)
                 .unwrap_or(false),
+            pull_diagnostics: caps.text_document.as_ref().is_some_and(|t| t.diagnostic.is_some()),
+            diagnostic_refresh: caps.workspace.as_ref().and_then(|w| w.diagnostics.as_ref()).and_then(|d| d.refresh_support).unwrap_or(false),
         };
         if let Some(options) = &params.initialization_options {
             self.state.settings.write().unwrap().update(options);

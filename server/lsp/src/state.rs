@@ -82,6 +82,11 @@ pub struct State {
 pub struct ClientSupport {
     pub work_done_progress: bool,
     pub watch_registration: bool,
+    /// The client pulls diagnostics (`textDocument/diagnostic`): pushing
+    /// as well would show every problem twice.
+    pub pull_diagnostics: bool,
+    /// ... and can be told to pull again (`workspace/diagnostic/refresh`).
+    pub diagnostic_refresh: bool,
 }
 
 impl State {
