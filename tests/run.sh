@@ -3,7 +3,9 @@
 # Installs what the tests need (idempotently) and runs, in order:
 #   1. the Rust workspace's tests (unit, fixture, property and end-to-end),
 #   2. the grammar check (the committed parser matches grammar.js; tree-sitter's own corpus tests),
-#   3. the CLI on the seed corpus against its expected output.
+#   3. the language server from outside (pytest-lsp), the HTML report in
+#      headless Chromium, the Neovim plugin in real Neovim, the VS Code
+#      extension in real VS Code (code-server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,9 +19,7 @@ if [ -x tests/grammar/check.sh ]; then
   bash tests/grammar/check.sh
 fi
 
-for extra in tests/protocol/run.sh editors/vscode/test/run.sh editors/nvim/test/run.sh; do
-  if [ -f "$extra" ]; then
-    step "$extra"
-    bash "$extra"
-  fi
+for extra in tests/protocol/run.sh tests/report/run.sh editors/nvim/test/run.sh editors/vscode/test/run.sh; do
+  step "$extra"
+  bash "$extra"
 done

@@ -101,6 +101,16 @@ end
 local highlighting = vim.treesitter.highlighter.active[buf] ~= nil
 check('tree-sitter highlighting is on and captures an actor id', highlighting and captured, tostring(parser))
 
+gloss.toggle_reading_mode()
+local concealed = 0
+for _, m in ipairs(vim.fn.getmatches()) do
+  if m.group == 'Conceal' then
+    concealed = concealed + 1
+  end
+end
+check('reading mode conceals attribute blocks', concealed == 3 and vim.wo.conceallevel == 2, vim.inspect(vim.fn.getmatches()))
+gloss.toggle_reading_mode()
+
 vim.cmd('edit ' .. ws .. '/02-the-stakes-of-the-russia-north-korea-alliance.txt')
 local buf2 = vim.api.nvim_get_current_buf()
 local unsourced = vim.wait(30000, function()

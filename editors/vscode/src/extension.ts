@@ -42,7 +42,6 @@ function settings(): object {
   const c = vscode.workspace.getConfiguration('gloss');
   return {
     diagnostics: { on: c.get('diagnostics.on'), debounceMs: c.get('diagnostics.debounceMs') },
-    claims: { tolerance: c.get('claims.tolerance'), windowDays: c.get('claims.windowDays') },
   };
 }
 

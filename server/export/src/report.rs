@@ -13,7 +13,6 @@ use crate::line_of;
 const WIDTH: f64 = 760.0;
 const HEIGHT: f64 = 280.0;
 const LEFT: f64 = 90.0;
-const RIGHT: f64 = 130.0;
 const TOP: f64 = 20.0;
 const BOTTOM: f64 = 40.0;
 const PALETTE: [&str; 8] = ["#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#17becf", "#bcbd22", "#7f7f7f", "#e377c2"];
@@ -93,59 +92,44 @@ fn section(analysis: &Analysis, out: &mut String, id: &str, claims: &[ClaimNo]) 
     let _ = writeln!(out, "</table>\n</section>");
 }
 
-/// Intervals as bars over time (x) and value (y, logarithmic when the
-/// figures span more than a factor of 50); exact figures as points; open
-/// bounds run to the chart's edge; conflicting claims in red.
+/// Claims as columns in date order (undated last), each an interval bar or
+/// an exact point, on a value axis that is logarithmic when the figures span
+/// more than a factor of 20; open bounds run to the chart's edge; claims in
+/// conflict in red, each source its own colour.
 fn chart(analysis: &Analysis, id: &str, claims: &[ClaimNo]) -> String {
     let approx = analysis.config().claims.approx;
-    let items: Vec<(ClaimNo, Option<f64>, Option<f64>)> = claims
+    let mut items: Vec<(ClaimNo, Option<f64>, Option<f64>)> = claims
         .iter()
         .filter_map(|&no| {
             let i = analysis.claim(no).1.figure.as_ref()?.interval(approx);
             Some((no, i.low, i.high))
         })
         .collect();
+    items.sort_by_key(|(no, _, _)| (analysis.claim(*no).1.date.map_or(i64::MAX, |d| d.first), *no));
     let values: Vec<f64> = items.iter().flat_map(|(_, l, h)| [*l, *h]).flatten().filter(|v| *v > 0.0).collect();
     let (mut vmin, mut vmax) = values.iter().fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
     if values.is_empty() {
         (vmin, vmax) = (1.0, 10.0);
     }
-    let log = vmax / vmin > 50.0;
+    let log = vmax / vmin > 20.0;
     let (lo, hi) = if log { (vmin.log10().floor(), vmax.log10().ceil()) } else { (0.0, vmax * 1.15) };
     let (lo, hi) = if hi - lo <= 0.0 { (lo, lo + 1.0) } else { (lo, hi) };
     let y = |v: f64| {
         let t = if log { v.max(1e-9).log10() } else { v };
         TOP + (HEIGHT - TOP - BOTTOM) * (1.0 - (t - lo) / (hi - lo))
     };
-    let dates: Vec<i64> = items.iter().filter_map(|(no, _, _)| analysis.claim(*no).1.date.map(|d| (d.first + d.last) / 2)).collect();
-    let (dmin, dmax) = (dates.iter().min().copied().unwrap_or(0), dates.iter().max().copied().unwrap_or(0));
-    let span = (dmax - dmin).max(1) as f64;
-    let plot_w = WIDTH - LEFT - RIGHT;
-    let x = |day: Option<i64>, k: usize| match day {
-        Some(d) if dmax > dmin => LEFT + plot_w * ((d - dmin) as f64 / span),
-        Some(_) => LEFT + plot_w / 2.0 + (k % 5) as f64 * 6.0,
-        None => WIDTH - RIGHT + 40.0 + (k % 4) as f64 * 10.0,
-    };
+    let plot_w = WIDTH - LEFT - 20.0;
+    let column = plot_w / items.len().max(1) as f64;
+    let x = |k: usize| LEFT + column * (k as f64 + 0.5);
     let mut svg = String::new();
     let _ = write!(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{HEIGHT}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" aria-label=\"claims on {}\">", esc(id));
-    // Axes and ticks.
     let _ = write!(svg, "<line x1=\"{LEFT}\" y1=\"{TOP}\" x2=\"{LEFT}\" y2=\"{}\" stroke=\"#999\"/>", HEIGHT - BOTTOM);
-    let _ = write!(svg, "<line x1=\"{LEFT}\" y1=\"{b}\" x2=\"{}\" y2=\"{b}\" stroke=\"#999\"/>", WIDTH - RIGHT + 70.0, b = HEIGHT - BOTTOM);
+    let _ = write!(svg, "<line x1=\"{LEFT}\" y1=\"{b}\" x2=\"{}\" y2=\"{b}\" stroke=\"#999\"/>", WIDTH - 20.0, b = HEIGHT - BOTTOM);
     let ticks: Vec<f64> = if log { (lo as i64..=hi as i64).map(|e| 10f64.powi(e as i32)).collect() } else { (0..=4).map(|k| hi * k as f64 / 4.0).collect() };
     for t in ticks {
+        let _ = write!(svg, "<line x1=\"{LEFT}\" y1=\"{yy:.1}\" x2=\"{}\" y2=\"{yy:.1}\" stroke=\"#eee\"/>", WIDTH - 20.0, yy = y(t));
         let _ = write!(svg, "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>", LEFT - 6.0, y(t) + 4.0, group(t.round()));
     }
-    let fmt = |d: i64| gloss_analysis::date::Period { first: d, last: d }.to_string();
-    if !dates.is_empty() {
-        let _ = write!(svg, "<text x=\"{LEFT}\" y=\"{}\">{}</text>", HEIGHT - BOTTOM + 16.0, fmt(dmin));
-        if dmax > dmin {
-            let _ = write!(svg, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", WIDTH - RIGHT, HEIGHT - BOTTOM + 16.0, fmt(dmax));
-        }
-    }
-    if items.iter().any(|(no, _, _)| analysis.claim(*no).1.date.is_none()) {
-        let _ = write!(svg, "<text x=\"{}\" y=\"{}\">undated</text>", WIDTH - RIGHT + 30.0, HEIGHT - BOTTOM + 16.0);
-    }
-    // Sources get colours in order of first appearance.
     let mut sources: Vec<String> = Vec::new();
     for (k, (no, low, high)) in items.iter().enumerate() {
         let c = analysis.claim(*no).1;
@@ -156,17 +140,21 @@ fn chart(analysis: &Analysis, id: &str, claims: &[ClaimNo]) -> String {
         });
         let conflict = !analysis.index().conflicts[*no].is_empty();
         let colour = if conflict { CONFLICT } else { PALETTE[ci % PALETTE.len()] };
-        let cx = x(c.date.map(|d| (d.first + d.last) / 2), k);
+        let cx = x(k);
         let top = high.map_or(TOP, y);
-        let bottom = low.map_or(HEIGHT - BOTTOM, y);
-        let label = esc(&format!("{} ({who}{})", c.figure.as_ref().map_or("?".into(), |f| f.describe()), c.date.map(|d| format!(", {d}")).unwrap_or_default()));
-        let _ = write!(svg, "<g class=\"claim{}\"><title>{label}</title>", if conflict { " conflict" } else { "" });
+        let bottom = low.filter(|l| *l > 0.0 || !log).map_or(HEIGHT - BOTTOM, y);
+        let value = c.figure.as_ref().map_or("?".into(), |f| f.describe());
+        let title = esc(&format!("{value} ({who}, {})", c.date.map_or("undated".to_string(), |d| d.to_string())));
+        let _ = write!(svg, "<g class=\"claim{}\"><title>{title}</title>", if conflict { " conflict" } else { "" });
         if (bottom - top).abs() < 1.0 {
             let _ = write!(svg, "<circle cx=\"{cx:.1}\" cy=\"{top:.1}\" r=\"5\" fill=\"{colour}\"/>");
         } else {
-            let _ = write!(svg, "<rect x=\"{:.1}\" y=\"{top:.1}\" width=\"8\" height=\"{:.1}\" fill=\"{colour}\" fill-opacity=\"0.55\" stroke=\"{colour}\"/>", cx - 4.0, bottom - top);
+            let _ = write!(svg, "<rect x=\"{:.1}\" y=\"{top:.1}\" width=\"10\" height=\"{:.1}\" fill=\"{colour}\" fill-opacity=\"0.5\" stroke=\"{colour}\"/>", cx - 5.0, bottom - top);
         }
-        let _ = write!(svg, "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"{colour}\">{label}</text></g>", cx + 8.0, (top + bottom) / 2.0 + 4.0);
+        let _ = write!(svg, "<text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"{colour}\">{}</text>", (top - 8.0).max(TOP - 6.0), esc(&value));
+        let when = c.date.map_or("undated".to_string(), |d| d.to_string());
+        let _ = write!(svg, "<text x=\"{cx:.1}\" y=\"{}\" text-anchor=\"middle\" fill=\"#555\">{}</text>", HEIGHT - BOTTOM + 14.0, esc(&when));
+        let _ = write!(svg, "<text x=\"{cx:.1}\" y=\"{}\" text-anchor=\"middle\" fill=\"#555\">{}</text></g>", HEIGHT - BOTTOM + 28.0, esc(&who));
     }
     svg.push_str("</svg>");
     svg

@@ -73,6 +73,27 @@ local function attach(buf)
 end
 M.attach = attach
 
+--- Reading mode: conceals attribute blocks and the `[` of spans in the
+--- current window, so prose reads as prose (hover still works).
+function M.toggle_reading_mode()
+  local win = vim.api.nvim_get_current_win()
+  if vim.w[win].gloss_reading then
+    for _, id in ipairs(vim.w[win].gloss_reading) do
+      pcall(vim.fn.matchdelete, id, win)
+    end
+    vim.w[win].gloss_reading = nil
+    vim.wo[win].conceallevel = 0
+    return
+  end
+  vim.w[win].gloss_reading = {
+    vim.fn.matchadd('Conceal', [=[\]\zs{[^}]*}]=], 10, -1, { conceal = '' }),
+    vim.fn.matchadd('Conceal', [=[\]\ze{[^}]*}]=], 10, -1, { conceal = '' }),
+    vim.fn.matchadd('Conceal', [=[\[\ze[^\]]*\]{]=], 10, -1, { conceal = '' }),
+  }
+  vim.wo[win].conceallevel = 2
+  vim.wo[win].concealcursor = ''
+end
+
 --- Opens the HTML claim ledger of the current workspace (`gloss report`).
 function M.report()
   local root = find_root(vim.api.nvim_buf_get_name(0)) or vim.fn.getcwd()
@@ -102,6 +123,7 @@ function M.setup(opts)
     end,
   })
   vim.api.nvim_create_user_command('GlossReport', M.report, { desc = 'Open the Gloss claim ledger' })
+  vim.api.nvim_create_user_command('GlossReadingMode', M.toggle_reading_mode, { desc = 'Toggle Gloss reading mode' })
   -- Buffers already open when setup runs.
   for _, buf in ipairs(vim.api.nvim_list_bufs()) do
     local name = vim.api.nvim_buf_get_name(buf)
