@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use gloss_analysis::entity::EntityKind;
+use gloss_analysis::figure::group;
 use gloss_analysis::index::ClaimNo;
 use gloss_analysis::Analysis;
 
@@ -158,17 +159,4 @@ fn chart(analysis: &Analysis, id: &str, claims: &[ClaimNo]) -> String {
     }
     svg.push_str("</svg>");
     svg
-}
-
-/// `1234567` as `1,234,567`.
-fn group(x: f64) -> String {
-    let digits = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
