@@ -2,6 +2,7 @@
 // adds a claim-ledger view, a reading mode and a status bar summary.
 import * as cp from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
@@ -129,6 +130,31 @@ function applyReadingMode(editor: vscode.TextEditor | undefined): void {
   editor.setDecorations(dimmed, ranges);
 }
 
+/** The subject's section of `gloss report`: its chart and table. */
+function reportSection(root: string, subject: string): string | undefined {
+  const server = findServer();
+  if (!server) {
+    return undefined;
+  }
+  const out = path.join(os.tmpdir(), `gloss-report-${process.pid}.html`);
+  const run = cp.spawnSync(server, ['report', root, '-o', out], { encoding: 'utf8' });
+  if (run.status !== 0 || !fs.existsSync(out)) {
+    output.appendLine(`gloss report failed: ${run.stderr}`);
+    return undefined;
+  }
+  const html = fs.readFileSync(out, 'utf8');
+  fs.rmSync(out, { force: true });
+  const style = html.match(/<style>[\s\S]*?<\/style>/)?.[0] ?? '';
+  const start = html.indexOf(`<section id="${subject}">`);
+  if (start < 0) {
+    return undefined;
+  }
+  const end = html.indexOf('</section>', start);
+  return `<!DOCTYPE html><html><head><meta charset="utf-8">${style}</head><body>${html.slice(start, end + '</section>'.length)}</body></html>`;
+}
+
+/** The claim ledger of the subject under the cursor: the report's chart
+ * and table when the server can write it, else the hover's ledger. */
 async function showLedger(): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
@@ -147,7 +173,15 @@ async function showLedger(): Promise<void> {
     void vscode.window.showInformationMessage('Gloss: put the cursor on a claim or a subject to see its ledger.');
     return;
   }
-  const panel = vscode.window.createWebviewPanel('glossLedger', 'Gloss: claim ledger', vscode.ViewColumn.Beside, {});
+  // Claim and subject cards name the subject's id in backticks first.
+  const subject = markdown.match(/`([A-Za-z0-9_][A-Za-z0-9_.:-]*)`/)?.[1];
+  const root = glossRoot(editor.document.uri.fsPath);
+  const section = subject && root ? reportSection(root, subject) : undefined;
+  const panel = vscode.window.createWebviewPanel('glossLedger', `Gloss: ${subject ?? 'claim ledger'}`, vscode.ViewColumn.Beside, {});
+  if (section) {
+    panel.webview.html = section;
+    return;
+  }
   const html = await vscode.commands.executeCommand<string>('markdown.api.render', markdown);
   panel.webview.html = `<!DOCTYPE html><html><body>${html ?? `<pre>${markdown}</pre>`}</body></html>`;
 }
