@@ -117,6 +117,22 @@ try {
   }, 60000);
   await page.screenshot({ path: path.join(artifacts, 'unsourced.png') });
   check('removing the source makes an unsourced-claim appear', unsourced);
+
+  // The claim ledger of the subject under the cursor opens beside the text.
+  await cursorTo('approximately 10,000 soldiers');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('F1');
+  await page.waitForTimeout(500);
+  await page.keyboard.type('Gloss: Show Claim Ledger');
+  await page.waitForTimeout(500);
+  await page.keyboard.press('Enter');
+  const ledger = await until(async () => {
+    const titles = await page.locator('.tab').allInnerTexts();
+    return titles.some((t) => t.includes('Gloss: nk-troops-in-russia'));
+  }, 30000);
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: path.join(artifacts, 'ledger.png') });
+  check('the claim ledger opens for the subject under the cursor', ledger);
 } catch (e) {
   check('the session ran to the end', false, e.stack);
 } finally {
