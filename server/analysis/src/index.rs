@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use crate::claim::Claim;
 use crate::config::Config;
 use crate::conflict::{relate, SubjectRelations};
-use crate::entity::{Definition, DefinitionSite, EntityKind, Reference};
+use crate::entity::{Definition, EntityKind, Reference};
 use crate::mentions::NameMatcher;
 use crate::workspace::{File, FileId};
 
@@ -129,12 +129,5 @@ pub(crate) fn parts(file: &File) -> (&[Definition], &[Reference], &[Claim]) {
         (&r.definitions, &r.references, &[])
     } else {
         (&[], &[], &[])
-    }
-}
-
-impl Definition {
-    /// Whether this definition is where an annotator would look first.
-    pub fn is_inline(&self) -> bool {
-        self.site != DefinitionSite::Registry
     }
 }

@@ -483,10 +483,7 @@ impl LanguageServer for Backend {
                             start_character: None,
                             end_line: range.end.line,
                             end_character: None,
-                            kind: Some(match kind {
-                                outline::FoldKind::Comment => FoldingRangeKind::Comment,
-                                _ => FoldingRangeKind::Region,
-                            }),
+                            kind: Some(FoldingRangeKind::Region),
                             collapsed_text: (*kind == outline::FoldKind::References).then(|| "References".to_string()),
                         }
                     })

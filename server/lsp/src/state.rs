@@ -1,10 +1,15 @@
-//! What the server holds: the analysis workspace (behind a mutex that is
-//! never held across an await), the open documents, and the settings.
+//! What the server holds: one analysis workspace per folder (each behind a
+//! mutex that is never held across an await), the open documents, and the
+//! settings.
+//!
+//! A folder is a workspace root (the nearest folder with `gloss.toml` at or
+//! above a workspace folder the client named, else that folder), or a file
+//! alone: a document outside every root is its own workspace.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, RwLock};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use dashmap::DashMap;
 use gloss_analysis::line_index::Encoding;
@@ -32,19 +37,20 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// Reads `{"diagnostics": {"on": "save", "debounceMs": 0}}`, as sent
-    /// in `initializationOptions` or under `gloss` in `didChangeConfiguration`.
+    /// Reads `{"diagnostics": {"on": "save", "debounceMs": 0}}`, as sent in
+    /// `initializationOptions`, as the `gloss` section of
+    /// `workspace/configuration`, or under `gloss` in
+    /// `didChangeConfiguration`. Dotted keys (`"diagnostics.on"`) work too.
     pub fn update(&mut self, value: &serde_json::Value) {
         let v = value.get("gloss").unwrap_or(value);
-        if let Some(d) = v.get("diagnostics") {
-            match d.get("on").and_then(|x| x.as_str()) {
-                Some("save") => self.diagnostics_on = DiagnosticsOn::Save,
-                Some("type") => self.diagnostics_on = DiagnosticsOn::Type,
-                _ => {}
-            }
-            if let Some(ms) = d.get("debounceMs").and_then(|x| x.as_u64()) {
-                self.debounce_ms = ms.min(60_000);
-            }
+        let get = |key: &str| v.get("diagnostics").and_then(|d| d.get(key)).or_else(|| v.get(format!("diagnostics.{key}")));
+        match get("on").and_then(|x| x.as_str()) {
+            Some("save") => self.diagnostics_on = DiagnosticsOn::Save,
+            Some("type") => self.diagnostics_on = DiagnosticsOn::Type,
+            _ => {}
+        }
+        if let Some(ms) = get("debounceMs").and_then(|x| x.as_u64().or_else(|| x.as_f64().map(|f| f.max(0.0) as u64))) {
+            self.debounce_ms = ms.min(60_000);
         }
     }
 }
@@ -55,14 +61,153 @@ pub enum FileRole {
     Document,
     /// A registry file; `true` for the workspace's `gloss.toml`.
     Registry(bool),
-    /// Not ours (another TOML file, say).
+    /// Not ours (a TOML file that no `gloss.toml` lists, say).
     Other,
 }
 
-pub struct State {
+/// Where a folder's files live.
+#[derive(Debug, Clone)]
+pub enum Place {
+    /// A workspace root; keys are paths relative to it.
+    Root(PathBuf),
+    /// One document alone (no `gloss.toml` above it, or not a file).
+    Alone(lsp::Uri),
+}
+
+pub struct Folder {
+    pub place: Place,
     pub workspace: Mutex<Workspace>,
+    /// `[workspace]` of the `gloss.toml` the last index read: when an edit
+    /// changes it, the folder is read again.
+    pub layout: Mutex<Option<(Vec<String>, Vec<String>)>>,
+}
+
+impl Folder {
+    pub fn new(place: Place) -> Folder {
+        Folder { place, workspace: Mutex::new(Workspace::new()), layout: Mutex::new(None) }
+    }
+
+    pub fn root(&self) -> Option<&Path> {
+        match &self.place {
+            Place::Root(r) => Some(r),
+            Place::Alone(_) => None,
+        }
+    }
+
+    pub fn lock(&self) -> MutexGuard<'_, Workspace> {
+        self.workspace.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// An immutable view to answer from; the lock is held only to take it.
+    pub fn snapshot(&self) -> Analysis {
+        self.lock().snapshot()
+    }
+
+    /// The key the analysis knows a file of this folder by.
+    pub fn key(&self, uri: &lsp::Uri) -> String {
+        match &self.place {
+            Place::Root(root) => match uri.to_file_path() {
+                Some(path) => relative_in(root, &path).unwrap_or_else(|| path.to_string_lossy().into_owned()),
+                None => uri.as_str().to_string(),
+            },
+            Place::Alone(u) => alone_key(u),
+        }
+    }
+
+    /// The URI of a file of this folder.
+    pub fn uri(&self, key: &str) -> Option<lsp::Uri> {
+        match &self.place {
+            Place::Root(root) => {
+                let path = Path::new(key);
+                lsp::Uri::from_file_path(if path.is_absolute() { path.to_path_buf() } else { normalize(&root.join(path)) })
+            }
+            Place::Alone(u) => Some(u.clone()),
+        }
+    }
+
+    /// Whether a file is a document, a registry file, or neither.
+    pub fn role(&self, key: &str, analysis: &Analysis) -> FileRole {
+        let is_root = self.root().is_some();
+        if key == gloss_project::CONFIG_FILE && is_root {
+            return FileRole::Registry(true);
+        }
+        if key.ends_with(".toml") {
+            let listed = analysis.config().registry.iter().any(|r| normalize_key(r) == key);
+            return if listed { FileRole::Registry(false) } else { FileRole::Other };
+        }
+        FileRole::Document
+    }
+
+    /// Whether a closed file belongs to the workspace: a registry file, or
+    /// a document the `[workspace] documents` globs match.
+    pub fn owns(&self, key: &str, analysis: &Analysis) -> bool {
+        match self.role(key, analysis) {
+            FileRole::Registry(_) => true,
+            FileRole::Other => false,
+            FileRole::Document => {
+                self.root().is_some() && !key.starts_with('/') && !key.starts_with("../") && matches_globs(&analysis.config().documents, key)
+            }
+        }
+    }
+}
+
+/// A key for a document alone: its file name, as `gloss check` would show it.
+fn alone_key(uri: &lsp::Uri) -> String {
+    uri.to_file_path()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| uri.as_str().to_string())
+}
+
+/// `path` relative to `root` when it is under it (as given or resolved).
+pub fn relative_in(root: &Path, path: &Path) -> Option<String> {
+    if path.starts_with(root) {
+        return Some(gloss_project::relative(root, &normalize(path)));
+    }
+    let real = path.canonicalize().ok().or_else(|| Some(path.parent()?.canonicalize().ok()?.join(path.file_name()?)))?;
+    real.starts_with(root).then(|| gloss_project::relative(root, &real))
+}
+
+/// `a/./b/../c` as `a/c`, without touching the disk.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn normalize_key(key: &str) -> String {
+    normalize(Path::new(key)).to_string_lossy().replace('\\', "/")
+}
+
+/// Whether a workspace-relative path matches the documents' globs (a
+/// small copy of gloss-project's rule, without `.gitignore`).
+pub fn matches_globs(globs: &[String], key: &str) -> bool {
+    let mut set = globset::GlobSetBuilder::new();
+    for g in globs {
+        match globset::Glob::new(g) {
+            Ok(g) => {
+                set.add(g);
+            }
+            Err(_) => return false,
+        }
+    }
+    set.build().is_ok_and(|s| s.is_match(key))
+}
+
+pub struct State {
+    /// Workspace roots, from the client's workspace folders and from the
+    /// `gloss.toml` above files opened outside them.
+    pub folders: RwLock<Vec<Arc<Folder>>>,
     pub documents: DashMap<lsp::Uri, OpenDocument>,
-    pub root: RwLock<Option<PathBuf>>,
     pub encoding: RwLock<Encoding>,
     pub settings: RwLock<Settings>,
     /// Bumped by every change; a debounced publication runs only if no
@@ -71,10 +216,12 @@ pub struct State {
     /// What was last published per document, so unchanged lists are not
     /// sent again.
     pub published: Mutex<HashMap<lsp::Uri, Vec<lsp::Diagnostic>>>,
-    /// Paths of non-file documents, back to their URIs.
-    pub other_uris: DashMap<String, lsp::Uri>,
+    /// One publication at a time, each from a newer snapshot than the last.
+    pub publishing: tokio::sync::Mutex<()>,
     /// What the client said it supports.
     pub client: RwLock<ClientSupport>,
+    /// `shutdown` came before `exit`: the process exits with 0.
+    pub shut_down: Arc<AtomicBool>,
 }
 
 /// The client capabilities the server acts on.
@@ -87,20 +234,22 @@ pub struct ClientSupport {
     pub pull_diagnostics: bool,
     /// ... and can be told to pull again (`workspace/diagnostic/refresh`).
     pub diagnostic_refresh: bool,
+    /// The client answers `workspace/configuration`.
+    pub configuration: bool,
 }
 
 impl State {
-    pub fn new() -> State {
+    pub fn new(shut_down: Arc<AtomicBool>) -> State {
         State {
-            workspace: Mutex::new(Workspace::new()),
+            folders: RwLock::new(Vec::new()),
             documents: DashMap::new(),
-            root: RwLock::new(None),
             encoding: RwLock::new(Encoding::Utf16),
             settings: RwLock::new(Settings::default()),
             generation: AtomicU64::new(0),
             published: Mutex::new(HashMap::new()),
-            other_uris: DashMap::new(),
+            publishing: tokio::sync::Mutex::new(()),
             client: RwLock::new(ClientSupport::default()),
+            shut_down,
         }
     }
 
@@ -112,6 +261,10 @@ impl State {
         self.settings.read().unwrap().clone()
     }
 
+    pub fn support(&self) -> ClientSupport {
+        *self.client.read().unwrap()
+    }
+
     pub fn bump(&self) -> u64 {
         self.generation.fetch_add(1, Ordering::SeqCst) + 1
     }
@@ -120,46 +273,80 @@ impl State {
         self.generation.load(Ordering::SeqCst)
     }
 
-    /// An immutable view to answer from; the lock is held only to take it.
-    pub fn snapshot(&self) -> Analysis {
-        self.workspace.lock().unwrap_or_else(|e| e.into_inner()).snapshot()
+    pub fn folders(&self) -> Vec<Arc<Folder>> {
+        self.folders.read().unwrap().clone()
     }
 
-    /// The path the analysis knows a URI by: relative to the root when
-    /// under it, else absolute, else the URI itself.
-    pub fn key(&self, uri: &lsp::Uri) -> String {
-        let Some(path) = uri.to_file_path() else {
-            let key = uri.as_str().to_string();
-            self.other_uris.insert(key.clone(), uri.clone());
-            return key;
-        };
-        match &*self.root.read().unwrap() {
-            Some(root) if path.starts_with(root) => gloss_project::relative(root, &path),
-            _ => path.to_string_lossy().into_owned(),
+    /// The root folder a path is under (the deepest one).
+    pub fn root_of(&self, path: &Path) -> Option<Arc<Folder>> {
+        let folders = self.folders.read().unwrap();
+        folders
+            .iter()
+            .filter(|f| f.root().is_some_and(|r| relative_in(r, path).is_some_and(|k| !k.starts_with("../"))))
+            .max_by_key(|f| f.root().map_or(0, |r| r.as_os_str().len()))
+            .cloned()
+    }
+
+    /// Adds a root (unless it is known), returning it and whether it is new.
+    pub fn add_root(&self, root: PathBuf) -> (Arc<Folder>, bool) {
+        let mut folders = self.folders.write().unwrap();
+        if let Some(f) = folders.iter().find(|f| f.root() == Some(root.as_path())) {
+            return (f.clone(), false);
+        }
+        let f = Arc::new(Folder::new(Place::Root(root)));
+        folders.push(f.clone());
+        (f, true)
+    }
+
+    /// The folder of a document being opened: the root it is under; else
+    /// the `gloss.toml` above it, as a new root (to index); else itself alone.
+    pub fn folder_for_open(&self, uri: &lsp::Uri) -> (Arc<Folder>, bool) {
+        let Some(path) = uri.to_file_path() else { return (Arc::new(Folder::new(Place::Alone(uri.clone()))), false) };
+        if let Some(f) = self.root_of(&path) {
+            return (f, false);
+        }
+        match gloss_project::find_root(path.parent().unwrap_or(&path)) {
+            Some(root) => self.add_root(root),
+            None => (Arc::new(Folder::new(Place::Alone(uri.clone()))), false),
         }
     }
 
-    pub fn uri(&self, key: &str) -> Option<lsp::Uri> {
-        if let Some(u) = self.other_uris.get(key) {
-            return Some(u.clone());
+    /// The folder and key a request's document is known by: where it was
+    /// opened, else the root it is under on disk.
+    pub fn locate(&self, uri: &lsp::Uri) -> Option<(Arc<Folder>, String)> {
+        if let Some(doc) = self.documents.get(uri) {
+            return Some((doc.folder.clone(), doc.key.clone()));
         }
-        let path = Path::new(key);
-        let full = match &*self.root.read().unwrap() {
-            Some(root) if path.is_relative() => root.join(path),
-            _ => path.to_path_buf(),
-        };
-        lsp::Uri::from_file_path(full)
+        let folder = self.root_of(&uri.to_file_path()?)?;
+        let key = folder.key(uri);
+        Some((folder, key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_from_nested_and_dotted_keys() {
+        let mut s = Settings::default();
+        s.update(&serde_json::json!({"gloss": {"diagnostics": {"on": "save", "debounceMs": 50}}}));
+        assert_eq!((s.diagnostics_on, s.debounce_ms), (DiagnosticsOn::Save, 50));
+        s.update(&serde_json::json!({"diagnostics.on": "type", "diagnostics.debounceMs": 10.0}));
+        assert_eq!((s.diagnostics_on, s.debounce_ms), (DiagnosticsOn::Type, 10));
+        s.update(&serde_json::Value::Null);
+        assert_eq!(s.debounce_ms, 10);
     }
 
-    /// Whether a path is a document, a registry file, or neither.
-    pub fn role(&self, key: &str, analysis: &Analysis) -> FileRole {
-        if key == gloss_project::CONFIG_FILE || key.ends_with("/gloss.toml") && self.root.read().unwrap().is_none() {
-            return FileRole::Registry(key == gloss_project::CONFIG_FILE);
-        }
-        if key.ends_with(".toml") {
-            let listed = analysis.config().registry.iter().any(|r| r.trim_start_matches("./") == key);
-            return if listed { FileRole::Registry(false) } else { FileRole::Other };
-        }
-        FileRole::Document
+    #[test]
+    fn keys_and_uris_of_a_root() {
+        let f = Folder::new(Place::Root(PathBuf::from("/ws")));
+        let uri = lsp::Uri::from_file_path("/ws/docs/a.txt").unwrap();
+        assert_eq!(f.key(&uri), "docs/a.txt");
+        assert_eq!(f.uri("docs/a.txt").unwrap(), uri);
+        assert_eq!(f.uri("../x.toml").unwrap(), lsp::Uri::from_file_path("/x.toml").unwrap());
+        assert!(matches_globs(&["**/*.txt".into()], "docs/a.txt"));
+        assert!(matches_globs(&["docs/*.txt".into()], "docs/a.txt"));
+        assert!(!matches_globs(&["docs/*.txt".into()], "other/a.txt"));
     }
 }

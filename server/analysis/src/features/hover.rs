@@ -65,7 +65,7 @@ pub(crate) fn entity_card(analysis: &Analysis, d: &Definition) -> String {
     }
     for f in d.fields.iter().filter(|f| !SHOWN_APART.contains(&f.key.as_str())) {
         let value = match (f.key.as_str(), f.value.texts().first()) {
-            ("reliability", Some(r)) => format!("{r} ({})", reliability(r)),
+            ("reliability", Some(r)) => format!("{r} ({})", reliability_word(r)),
             _ => field_line(analysis, &f.value),
         };
         let _ = writeln!(md, "**{}:** {value}  ", f.key);
@@ -241,10 +241,6 @@ fn qualifier(q: &Qualifier) -> &'static str {
 }
 
 /// Admiralty scale: the reliability of a source.
-fn reliability(grade: &str) -> &'static str {
-    reliability_word(grade)
-}
-
 fn reliability_word(grade: &str) -> &'static str {
     match grade {
         "A" => "completely reliable",

@@ -47,7 +47,6 @@ pub struct InlayHint {
 pub enum FoldKind {
     Paragraph,
     References,
-    Comment,
 }
 
 fn definition_symbol(d: &Definition) -> Symbol {

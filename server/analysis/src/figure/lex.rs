@@ -2,63 +2,121 @@
 
 use std::ops::Range;
 
+use super::Qualifier;
+
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Tok {
-    /// A numeral: its value, and whether it is written like a year (four
-    /// digits, no separator).
-    Num { value: f64, year_like: bool, ordinal: bool },
+    /// A numeral. `amount` is false for what is written as a number but
+    /// counts nothing: ordinals (`17th`), decades (`1990s`), designations
+    /// (`F-16`, `K2`, `mid-2024`), clock times, dotted or slashed dates and
+    /// ratios (`23.10.2024`, `24/7`), and, after [`super::dates::mark`],
+    /// years and days of dates.
+    Num { value: f64, amount: bool, year_like: bool, two_digits: bool },
     /// A word, lower case.
     Word(String),
-    /// A currency symbol, as an ISO code.
+    /// A currency symbol (or `US$`), as an ISO code.
     Currency(&'static str),
     /// `-`, `–` or `—` standing alone.
     Dash,
-    /// `~`
+    /// `~` or `≈`
     Tilde,
-    Other,
+    /// `>`, `>=`, `≥`, `<`, `<=`, `≤` before a number.
+    Cmp(Qualifier),
+    /// `+` right after a number: `10,000+`.
+    Plus,
+    /// Any other character (not a space or a quotation mark).
+    Other(char),
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Token {
     pub tok: Tok,
     pub range: Range<usize>,
+    /// Whether it begins with a capital letter (`May` the month).
+    pub cap: bool,
 }
 
 fn is_group_space(c: char) -> bool {
     matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}')
 }
 
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '\'' | '“' | '”' | '„' | '‘' | '’' | '«' | '»' | '‹' | '›')
+}
+
 pub(super) fn lex(text: &str) -> Vec<Token> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let ch = |k: usize| chars.get(k).map(|c| c.1);
     let end_of = |i: usize| chars.get(i).map_or(text.len(), |c| c.0);
-    let mut out = Vec::new();
+    let mut out: Vec<Token> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let (start, c) = chars[i];
+        let push = |out: &mut Vec<Token>, tok, end: usize| out.push(Token { tok, range: start..end_of(end), cap: false });
         if c.is_ascii_digit() {
-            let (value, year_like, mut j) = numeral(&chars, i);
-            let mut ordinal = false;
-            // 17th, 1st, 2nd, 3rd: an ordinal, not an amount.
-            let suffix: String = chars[j..].iter().take(2).map(|c| c.1.to_ascii_lowercase()).collect();
-            if ["st", "nd", "rd", "th"].contains(&suffix.as_str()) && !chars.get(j + 2).is_some_and(|c| c.1.is_alphanumeric()) {
-                ordinal = true;
-                j += 2;
+            let n = numeral(&chars, i);
+            let mut j = n.end;
+            let mut amount = true;
+            // Glued to a word before: `K2`, `G7`, `F-16`, `KN-23`, `mid-2024`.
+            let before = i.checked_sub(1).and_then(ch);
+            let glued = before.is_some_and(char::is_alphabetic)
+                || (before == Some('-') && i.checked_sub(2).and_then(ch).is_some_and(char::is_alphabetic));
+            if glued {
+                amount = false;
             }
-            out.push(Token { tok: Tok::Num { value, year_like, ordinal }, range: start..end_of(j) });
+            // Dotted, slashed or clock forms: `23.10.2024`, `24/7`, `10:30`.
+            if matches!(ch(j), Some('.' | '/' | ':')) && ch(j + 1).is_some_and(|c| c.is_ascii_digit()) {
+                amount = false;
+                let digit_at = |k: usize| ch(k).is_some_and(|c| c.is_ascii_digit());
+                while digit_at(j) || (matches!(ch(j), Some('.' | '/' | ':')) && digit_at(j + 1)) {
+                    j += 1;
+                }
+            }
+            // ISO dates and year spans: `2024-10-23`, `2024-10`, `2022-23`, `2020–2024`.
+            if n.year_like && matches!(ch(j), Some('-' | '–')) {
+                let run = |from: usize| (from..).take_while(|&k| ch(k).is_some_and(|c| c.is_ascii_digit())).count();
+                let after = |k: usize| !matches!((ch(k), ch(k + 1)), (Some(',' | '.'), Some('0'..='9')) | (Some('0'..='9'), _));
+                let d = run(j + 1);
+                let four_year = d == 4 && chars[j + 1..j + 5].iter().map(|c| c.1).collect::<String>().parse::<u32>().is_ok_and(|y| (1900..2100).contains(&y));
+                if (d == 2 || four_year) && after(j + 1 + d) {
+                    amount = false;
+                    j += 1 + d;
+                    if matches!(ch(j), Some('-')) && (1..=2).contains(&run(j + 1)) {
+                        j += 1 + run(j + 1);
+                    }
+                }
+            }
+            // 17th, 1st, 2nd, 3rd: an ordinal; 1990s, 90s: a decade.
+            let suffix: String = chars[j..].iter().take(2).map(|c| c.1.to_ascii_lowercase()).collect();
+            let two = ["st", "nd", "rd", "th"].contains(&suffix.as_str());
+            let decade = suffix.starts_with('s') && n.plain && n.value % 10.0 == 0.0;
+            let len = if two { 2 } else { usize::from(decade) };
+            if len > 0 && !ch(j + len).is_some_and(char::is_alphanumeric) {
+                amount = false;
+                j += len;
+            }
+            let tok = Tok::Num { value: n.value, amount, year_like: n.year_like, two_digits: n.plain && n.end - i == 2 };
+            push(&mut out, tok, j);
             i = j;
         } else if c.is_alphabetic() {
             let mut j = i;
             // Words keep inner hyphens and apostrophes: twenty-five, Kim's.
             while j < chars.len()
                 && (chars[j].1.is_alphabetic()
-                    || (matches!(chars[j].1, '-' | '\'' | '’') && chars.get(j + 1).is_some_and(|n| n.1.is_alphabetic())))
+                    || (matches!(chars[j].1, '-' | '\'' | '’') && ch(j + 1).is_some_and(char::is_alphabetic)))
             {
                 j += 1;
             }
             let word = text[start..end_of(j)].to_lowercase();
-            out.push(Token { tok: Tok::Word(word), range: start..end_of(j) });
+            if word == "us" && ch(j) == Some('$') {
+                push(&mut out, Tok::Currency("USD"), j + 1);
+                i = j + 1;
+                continue;
+            }
+            out.push(Token { tok: Tok::Word(word), range: start..end_of(j), cap: c.is_uppercase() });
             i = j;
         } else {
+            let mut end = i + 1;
             let tok = match c {
                 '$' => Tok::Currency("USD"),
                 '€' => Tok::Currency("EUR"),
@@ -67,23 +125,40 @@ pub(super) fn lex(text: &str) -> Vec<Token> {
                 '₽' => Tok::Currency("RUB"),
                 '¥' => Tok::Currency("JPY"),
                 '-' | '–' | '—' => Tok::Dash,
-                '~' => Tok::Tilde,
-                c if c.is_whitespace() => {
+                '~' | '≈' => Tok::Tilde,
+                '≥' => Tok::Cmp(Qualifier::AtLeast),
+                '≤' => Tok::Cmp(Qualifier::AtMost),
+                '>' | '<' if ch(i + 1) == Some('=') => {
+                    end = i + 2;
+                    Tok::Cmp(if c == '>' { Qualifier::AtLeast } else { Qualifier::AtMost })
+                }
+                '>' => Tok::Cmp(Qualifier::MoreThan),
+                '<' => Tok::Cmp(Qualifier::LessThan),
+                '+' if matches!(out.last(), Some(Token { tok: Tok::Num { .. }, range, .. }) if range.end == start) => Tok::Plus,
+                c if c.is_whitespace() || is_quote(c) => {
                     i += 1;
                     continue;
                 }
-                _ => Tok::Other,
+                c => Tok::Other(c),
             };
-            out.push(Token { tok, range: start..end_of(i + 1) });
-            i += 1;
+            push(&mut out, tok, end);
+            i = end;
         }
     }
     out
 }
 
-/// Reads `10,000`, `10 000`, `1.5`, `3,000.25` from `chars[i]`: value,
-/// whether it looks like a year, and where it ends.
-fn numeral(chars: &[(usize, char)], i: usize) -> (f64, bool, usize) {
+struct Numeral {
+    value: f64,
+    /// Four digits, 1900-2099, no separator or decimals.
+    year_like: bool,
+    /// Digits only: no separator or decimals.
+    plain: bool,
+    end: usize,
+}
+
+/// Reads `10,000`, `10 000`, `1.5`, `3,000.25` from `chars[i]`.
+fn numeral(chars: &[(usize, char)], i: usize) -> Numeral {
     let digit = |k: usize| chars.get(k).is_some_and(|c| c.1.is_ascii_digit());
     let mut j = i;
     while digit(j) {
@@ -91,28 +166,22 @@ fn numeral(chars: &[(usize, char)], i: usize) -> (f64, bool, usize) {
     }
     let mut digits: String = chars[i..j].iter().map(|c| c.1).collect();
     let first_group = j - i;
-    let mut grouped = false;
-    // Groups of three after a comma (or, with no comma, a space).
+    // Groups of three after commas or, with no comma, after spaces; a
+    // space group glued to letters is a calibre or a unit (`500 155mm`).
     if first_group <= 3 {
-        for sep_is_comma in [true, false] {
-            while chars.get(j).is_some_and(|c| if sep_is_comma { c.1 == ',' } else { is_group_space(c.1) })
+        let group_after = |j: usize, comma: bool| {
+            chars.get(j).is_some_and(|c| if comma { c.1 == ',' } else { is_group_space(c.1) })
                 && (1..=3).all(|k| digit(j + k))
                 && !digit(j + 4)
-            {
-                if !sep_is_comma && grouped {
-                    break;
-                }
-                digits.extend(chars[j + 1..j + 4].iter().map(|c| c.1));
-                j += 4;
-                if sep_is_comma {
-                    grouped = true;
-                }
-            }
-            if grouped {
-                break;
-            }
+                && (comma || !chars.get(j + 4).is_some_and(|c| c.1.is_alphabetic()))
+        };
+        let comma = group_after(j, true);
+        while group_after(j, comma) {
+            digits.extend(chars[j + 1..j + 4].iter().map(|c| c.1));
+            j += 4;
         }
     }
+    let grouped = digits.len() != j - i;
     let mut decimal = false;
     if chars.get(j).is_some_and(|c| c.1 == '.') && digit(j + 1) {
         decimal = true;
@@ -123,8 +192,8 @@ fn numeral(chars: &[(usize, char)], i: usize) -> (f64, bool, usize) {
             j += 1;
         }
     }
-    let grouped_any = digits.len() != j - i;
-    let value = digits.parse().unwrap_or(0.0);
-    let year_like = !decimal && !grouped_any && first_group == 4 && (1900.0..2100.0).contains(&value);
-    (value, year_like, j)
+    let value = digits.parse().unwrap_or(f64::NAN);
+    let plain = !decimal && !grouped;
+    let year_like = plain && first_group == 4 && (1900.0..2100.0).contains(&value);
+    Numeral { value, year_like, plain, end: j }
 }
