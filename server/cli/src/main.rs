@@ -71,9 +71,6 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Export(args) => export::export(&args),
         Command::Report(args) => export::report(&args),
-        Command::Lsp { .. } => {
-            gloss_lsp::run_stdio();
-            ExitCode::SUCCESS
-        }
+        Command::Lsp { .. } => gloss_lsp::run_stdio(),
     }
 }

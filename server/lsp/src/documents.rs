@@ -1,25 +1,36 @@
 //! Open documents: their text as a rope for incremental edits, and their
 //! tree for incremental reparsing. Closed documents keep no tree.
 
+use std::sync::Arc;
+
 use gloss_analysis::line_index::Encoding;
 use gloss_syntax::{parse_tree, Markup};
 use ropey::Rope;
 use tower_lsp_server::ls_types as lsp;
 use tree_sitter::{InputEdit, Point, Tree};
 
+use crate::state::{FileRole, Folder};
+
 pub struct OpenDocument {
     pub rope: Rope,
     /// The tree of a document of Gloss markup; `None` for a registry file.
     pub tree: Option<Tree>,
+    /// The version of the text, as the client last sent it.
     pub version: i32,
-    /// The workspace path the analysis knows it by.
+    /// The version the folder's workspace holds (set under its lock), so
+    /// diagnostics go out with the version they were computed for.
+    pub analysed_version: i32,
+    /// The folder it belongs to, and the path the analysis knows it by.
+    pub folder: Arc<Folder>,
     pub key: String,
+    /// A document, a registry file, or a file the workspace ignores.
+    pub role: FileRole,
 }
 
 impl OpenDocument {
-    pub fn new(text: &str, version: i32, key: String, is_markup: bool) -> OpenDocument {
-        let tree = is_markup.then(|| parse_tree(text, None));
-        OpenDocument { rope: Rope::from_str(text), tree, version, key }
+    pub fn new(text: &str, version: i32, folder: Arc<Folder>, key: String, role: FileRole) -> OpenDocument {
+        let tree = (role == FileRole::Document).then(|| parse_tree(text, None));
+        OpenDocument { rope: Rope::from_str(text), tree, version, analysed_version: version, folder, key, role }
     }
 
     /// Applies one change from `didChange`: a range edit, or the whole
@@ -97,6 +108,12 @@ impl OpenDocument {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::Place;
+
+    fn doc(text: &str) -> OpenDocument {
+        let folder = Arc::new(Folder::new(Place::Root("/ws".into())));
+        OpenDocument::new(text, 1, folder, "d.txt".into(), FileRole::Document)
+    }
 
     fn change(l1: u32, c1: u32, l2: u32, c2: u32, text: &str) -> lsp::TextDocumentContentChangeEvent {
         lsp::TextDocumentContentChangeEvent {
@@ -108,7 +125,7 @@ mod tests {
 
     #[test]
     fn utf16_and_utf8_edits_after_non_ascii_text_and_crlf() {
-        let mut doc = OpenDocument::new("😀 한국 [x]{@a}\r\nline two\n", 1, "d.txt".into(), true);
+        let mut doc = doc("😀 한국 [x]{@a}\r\nline two\n");
         // UTF-16: 😀 is two units; `[` is at 6.
         doc.apply(&change(0, 6, 0, 7, "[["), Encoding::Utf16);
         doc.apply(&change(1, 0, 1, 4, "LINE"), Encoding::Utf16);
@@ -124,7 +141,7 @@ mod tests {
 
     #[test]
     fn incremental_reparse_matches_a_fresh_parse() {
-        let mut doc = OpenDocument::new("[a]{@x} b\n[c]{@y}\n", 1, "d.txt".into(), true);
+        let mut doc = doc("[a]{@x} b\n[c]{@y}\n");
         doc.apply(&change(0, 8, 0, 8, "[new]{@z} "), Encoding::Utf16);
         doc.apply(&change(1, 0, 1, 1, ""), Encoding::Utf16);
         let (text, markup) = doc.reparse();

@@ -6,17 +6,17 @@ use gloss_analysis::{Analysis, File};
 use tower_lsp_server::ls_types as lsp;
 
 use crate::convert;
-use crate::state::State;
+use crate::state::Folder;
 
-pub fn location(state: &State, analysis: &Analysis, l: &Location, enc: Encoding) -> Option<lsp::Location> {
+pub fn location(folder: &Folder, analysis: &Analysis, l: &Location, enc: Encoding) -> Option<lsp::Location> {
     let file = analysis.file(l.file)?;
-    Some(lsp::Location { uri: state.uri(&file.path)?, range: convert::range(file, &l.range, enc) })
+    Some(lsp::Location { uri: folder.uri(&file.path)?, range: convert::range(file, &l.range, enc) })
 }
 
-pub fn workspace_edit(state: &State, analysis: &Analysis, edit: &WorkspaceEdit, enc: Encoding) -> lsp::WorkspaceEdit {
+pub fn workspace_edit(folder: &Folder, analysis: &Analysis, edit: &WorkspaceEdit, enc: Encoding) -> lsp::WorkspaceEdit {
     let mut changes = std::collections::HashMap::new();
     for (file_id, edits) in &edit.changes {
-        let (Some(file), Some(uri)) = (analysis.file(*file_id), analysis.file(*file_id).and_then(|f| state.uri(&f.path))) else { continue };
+        let (Some(file), Some(uri)) = (analysis.file(*file_id), analysis.file(*file_id).and_then(|f| folder.uri(&f.path))) else { continue };
         let list: Vec<lsp::TextEdit> = edits.iter().map(|e| lsp::TextEdit { range: convert::range(file, &e.range, enc), new_text: e.new_text.clone() }).collect();
         changes.insert(uri, list);
     }
@@ -47,13 +47,13 @@ pub fn document_symbol(file: &File, s: &outline::Symbol, enc: Encoding) -> lsp::
     }
 }
 
-pub fn workspace_symbol(state: &State, file: &File, s: &outline::Symbol, enc: Encoding) -> Option<lsp::WorkspaceSymbol> {
+pub fn workspace_symbol(folder: &Folder, file: &File, s: &outline::Symbol, enc: Encoding) -> Option<lsp::WorkspaceSymbol> {
     Some(lsp::WorkspaceSymbol {
         name: s.name.clone(),
         kind: symbol_kind(s.kind),
         tags: None,
         container_name: s.detail.clone(),
-        location: lsp::OneOf::Left(lsp::Location { uri: state.uri(&file.path)?, range: convert::range(file, &s.selection_range, enc) }),
+        location: lsp::OneOf::Left(lsp::Location { uri: folder.uri(&file.path)?, range: convert::range(file, &s.selection_range, enc) }),
         data: None,
     })
 }
@@ -85,14 +85,18 @@ pub fn legend() -> lsp::SemanticTokensLegend {
     }
 }
 
-/// Tokens as the protocol's relative, encoding-aware integers.
+/// Tokens as the protocol's relative, encoding-aware integers: one per
+/// line (a token over a line end is cut there), in order, never
+/// overlapping.
 pub fn semantic_tokens(file: &File, list: &[tokens::Token], enc: Encoding) -> Vec<lsp::SemanticToken> {
     let mut out = Vec::with_capacity(list.len());
-    let (mut line, mut col) = (0u32, 0u32);
-    for t in list {
-        let start = convert::position(file, t.range.start, enc);
-        let end = convert::position(file, t.range.end, enc);
-        let length = if end.line == start.line { end.character - start.character } else { continue };
+    // The previous token's line and start (deltas count from them), and
+    // where it ends.
+    let (mut line, mut col, mut end_col) = (0u32, 0u32, 0u32);
+    let mut push = |start: lsp::Position, length: u32, t: &tokens::Token| {
+        if length == 0 || (start.line, start.character) < (line, if out.is_empty() { 0 } else { end_col }) {
+            return;
+        }
         let delta_line = start.line - line;
         let delta_start = if delta_line == 0 { start.character - col } else { start.character };
         out.push(lsp::SemanticToken {
@@ -102,12 +106,29 @@ pub fn semantic_tokens(file: &File, list: &[tokens::Token], enc: Encoding) -> Ve
             token_type: tokens::TokenKind::ALL.iter().position(|k| *k == t.kind).unwrap_or(0) as u32,
             token_modifiers_bitset: u32::from(t.definition),
         });
-        (line, col) = (start.line, start.character);
+        (line, col, end_col) = (start.line, start.character, start.character + length);
+    };
+    for t in list {
+        let start = convert::position(file, t.range.start, enc);
+        let end = convert::position(file, t.range.end, enc);
+        if end.line == start.line {
+            push(start, end.character.saturating_sub(start.character), t);
+            continue;
+        }
+        for l in start.line..=end.line {
+            let from = if l == start.line { start.character } else { 0 };
+            let to = if l == end.line {
+                end.character
+            } else {
+                convert::position(file, file.line_index.line_range(&file.text, l as usize).end, enc).character
+            };
+            push(lsp::Position { line: l, character: from }, to.saturating_sub(from), t);
+        }
     }
     out
 }
 
-pub fn code_action(state: &State, analysis: &Analysis, a: &code_actions::CodeAction, diagnostics: &[lsp::Diagnostic], enc: Encoding) -> lsp::CodeActionOrCommand {
+pub fn code_action(folder: &Folder, analysis: &Analysis, a: &code_actions::CodeAction, diagnostics: &[lsp::Diagnostic], enc: Encoding) -> lsp::CodeActionOrCommand {
     let fixes: Vec<lsp::Diagnostic> = diagnostics
         .iter()
         .filter(|d| a.fixes.is_some_and(|c| d.code == Some(lsp::NumberOrString::String(c.as_str().to_string()))))
@@ -117,7 +138,7 @@ pub fn code_action(state: &State, analysis: &Analysis, a: &code_actions::CodeAct
         title: a.title.clone(),
         kind: Some(if a.fixes.is_some() { lsp::CodeActionKind::QUICKFIX } else { lsp::CodeActionKind::REFACTOR_REWRITE }),
         diagnostics: (!fixes.is_empty()).then_some(fixes),
-        edit: Some(workspace_edit(state, analysis, &a.edit, enc)),
+        edit: Some(workspace_edit(folder, analysis, &a.edit, enc)),
         is_preferred: Some(a.preferred),
         ..lsp::CodeAction::default()
     })

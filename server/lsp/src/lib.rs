@@ -13,21 +13,40 @@ mod publish;
 mod server;
 mod state;
 
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::{LspService, Server};
 
-/// Serves the protocol on a pair of streams until `exit`.
-pub async fn serve<I, O>(input: I, output: O)
+/// Serves the protocol on a pair of streams until `exit` (or the end of
+/// the input). Returns whether `shutdown` came first, as the protocol
+/// wants before a clean exit.
+pub async fn serve<I, O>(input: I, output: O) -> bool
 where
     I: AsyncRead + Unpin,
     O: AsyncWrite,
 {
-    let (service, socket) = LspService::new(server::Backend::new);
+    let shut_down = Arc::new(AtomicBool::new(false));
+    let flag = shut_down.clone();
+    let (service, socket) = LspService::new(move |client| server::Backend::new(client, flag.clone()));
     Server::new(input, output, socket).serve(service).await;
+    shut_down.load(Ordering::SeqCst)
 }
 
-/// `gloss lsp`: the server on standard input and output.
-pub fn run_stdio() {
+/// `gloss lsp`: the server on standard input and output. Exit status 0
+/// after `shutdown` then `exit`, 1 when `exit` (or the end of the input)
+/// comes without `shutdown`.
+pub fn run_stdio() -> ExitCode {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
-    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    let clean = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // Standard input is read on a blocking thread that may still wait for
+    // bytes that never come: do not wait for it.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

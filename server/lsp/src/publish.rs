@@ -12,37 +12,65 @@ use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::Client;
 
 use crate::convert;
-use crate::state::State;
+use crate::state::{FileRole, Folder, State};
 
 /// The diagnostics of the file at `key`, in protocol form.
-pub fn file_diagnostics(state: &State, analysis: &Analysis, key: &str, enc: Encoding) -> Vec<lsp::Diagnostic> {
+pub fn file_diagnostics(folder: &Folder, analysis: &Analysis, key: &str, enc: Encoding) -> Vec<lsp::Diagnostic> {
     let Some(id) = analysis.file_id(key) else { return Vec::new() };
-    let file = analysis.file(id).expect("an id from the analysis");
+    let Some(file) = analysis.file(id) else { return Vec::new() };
     let locate = |f: gloss_analysis::FileId, r: &std::ops::Range<usize>| {
         let other = analysis.file(f)?;
-        Some(lsp::Location { uri: state.uri(&other.path)?, range: convert::range(other, r, enc) })
+        Some(lsp::Location { uri: folder.uri(&other.path)?, range: convert::range(other, r, enc) })
     };
-    diagnostics(analysis, id).iter().map(|d| convert::diagnostic(file, d, enc, &locate)).collect()
+    let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| diagnostics(analysis, id)));
+    match found {
+        Ok(list) => list.iter().map(|d| convert::diagnostic(file, d, enc, &locate)).collect(),
+        Err(_) => {
+            eprintln!("gloss: internal error computing the diagnostics of {key}");
+            Vec::new()
+        }
+    }
 }
 
 /// Publishes the diagnostics of every open document whose list changed;
 /// a client that pulls them is asked to pull again instead.
 pub async fn publish_open(state: &Arc<State>, client: &Client) {
-    let support = *state.client.read().unwrap();
+    // One at a time: a publication never overtakes a newer one.
+    let _turn = state.publishing.lock().await;
+    let support = state.support();
     if support.pull_diagnostics {
         if support.diagnostic_refresh {
             let _ = client.workspace_diagnostic_refresh().await;
         }
         return;
     }
-    let analysis = state.snapshot();
     let enc = state.encoding();
-    let open: Vec<(lsp::Uri, String, i32)> = state.documents.iter().map(|d| (d.key().clone(), d.key.clone(), d.version)).collect();
+    // Open documents by folder.
+    let mut groups: Vec<(Arc<Folder>, Vec<lsp::Uri>)> = Vec::new();
+    for d in state.documents.iter().filter(|d| d.role != FileRole::Other) {
+        match groups.iter_mut().find(|(f, _)| Arc::ptr_eq(f, &d.folder)) {
+            Some((_, uris)) => uris.push(d.key().clone()),
+            None => groups.push((d.folder.clone(), vec![d.key().clone()])),
+        }
+    }
+    let mut out = Vec::new();
+    for (folder, uris) in groups {
+        // The snapshot and the versions it holds, under one lock.
+        let (analysis, docs) = {
+            let mut ws = folder.lock();
+            let analysis = ws.snapshot();
+            let docs: Vec<(lsp::Uri, String, i32)> =
+                uris.into_iter().filter_map(|u| state.documents.get(&u).map(|d| (u.clone(), d.key.clone(), d.analysed_version))).collect();
+            (analysis, docs)
+        };
+        for (uri, key, version) in docs {
+            out.push((uri, file_diagnostics(&folder, &analysis, &key, enc), version));
+        }
+    }
     let mut changed = Vec::new();
     {
         let mut published = state.published.lock().unwrap_or_else(|e| e.into_inner());
-        for (uri, key, version) in open {
-            let list = file_diagnostics(state, &analysis, &key, enc);
+        for (uri, list, version) in out {
             if published.get(&uri) != Some(&list) {
                 published.insert(uri.clone(), list.clone());
                 changed.push((uri, list, version));

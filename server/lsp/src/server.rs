@@ -1,8 +1,11 @@
 //! The protocol: lifecycle, documents, the workspace index, and each
 //! request routed to its analysis feature.
 
+use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use gloss_analysis::features::{code_actions, completion, goto, hover, outline, references, rename, tokens};
 use gloss_analysis::line_index::Encoding;
@@ -12,7 +15,7 @@ use tower_lsp_server::ls_types::{self as lsp, *};
 use tower_lsp_server::{Client, LanguageServer};
 
 use crate::documents::OpenDocument;
-use crate::state::{DiagnosticsOn, FileRole, State};
+use crate::state::{ClientSupport, DiagnosticsOn, FileRole, Folder, State};
 use crate::{convert, features, publish};
 
 pub struct Backend {
@@ -20,80 +23,100 @@ pub struct Backend {
     state: Arc<State>,
 }
 
+/// The `[workspace]` lists of a `gloss.toml`'s facts.
+fn layout_of(facts: &Facts) -> Option<(Vec<String>, Vec<String>)> {
+    match facts {
+        Facts::Registry(r) => r.config.as_ref().map(|c| (c.documents.clone(), c.registry.clone())),
+        _ => None,
+    }
+}
+
 impl Backend {
-    pub fn new(client: Client) -> Backend {
-        Backend { client, state: Arc::new(State::new()) }
+    pub fn new(client: Client, shut_down: Arc<AtomicBool>) -> Backend {
+        Backend { client, state: Arc::new(State::new(shut_down)) }
     }
 
     fn log(&self, level: MessageType, message: String) {
-        eprintln!("gloss: {message}");
-        let client = self.client.clone();
-        tokio::spawn(async move { client.log_message(level, message).await });
+        log(&self.client, level, message);
     }
 
-    /// Runs a feature on a snapshot of the file at `uri`; a panic becomes
-    /// an error response for this request, not a dead server.
-    fn on_file<T>(&self, uri: &Uri, f: impl FnOnce(&Analysis, FileId, &File, Encoding) -> Option<T>) -> Result<Option<T>> {
-        let analysis = self.state.snapshot();
+    /// Runs a feature on a snapshot of the folder of the file at `uri`; a
+    /// panic becomes an error response for this request, not a dead server.
+    fn on_file<T>(&self, uri: &Uri, f: impl FnOnce(&Analysis, &Folder, FileId, &File, Encoding) -> Option<T>) -> Result<Option<T>> {
+        let Some((folder, key)) = self.state.locate(uri) else { return Ok(None) };
+        let analysis = folder.snapshot();
         let enc = self.state.encoding();
-        let key = self.state.key(uri);
         let Some(id) = analysis.file_id(&key) else { return Ok(None) };
-        let file = analysis.file(id).expect("an id from the analysis");
-        catch_unwind(AssertUnwindSafe(|| f(&analysis, id, file, enc))).map_err(|_| {
+        let Some(file) = analysis.file(id) else { return Ok(None) };
+        catch_unwind(AssertUnwindSafe(|| f(&analysis, &folder, id, file, enc))).map_err(|_| {
             self.log(MessageType::ERROR, format!("internal error answering for {}", uri.as_str()));
             Error::internal_error()
         })
     }
 
-    /// Puts an open document's current text into the workspace.
-    fn update_workspace(&self, uri: &Uri) {
-        let Some(mut doc) = self.state.documents.get_mut(uri) else { return };
+    /// Puts an open document's current text into its folder's workspace.
+    /// Returns whether the folder must be read again (its `gloss.toml`
+    /// now lists other documents or registry files).
+    fn update_workspace(&self, uri: &Uri) -> bool {
+        let Some((folder, role)) = self.state.documents.get(uri).map(|d| (d.folder.clone(), d.role)) else { return false };
+        if role == FileRole::Other {
+            return false;
+        }
+        // The workspace lock first, then the document: the order everywhere.
+        let mut ws = folder.lock();
+        let Some(mut doc) = self.state.documents.get_mut(uri) else { return false };
         let key = doc.key.clone();
         let (text, markup) = doc.reparse();
+        doc.analysed_version = doc.version;
         drop(doc);
-        let mut ws = self.state.workspace.lock().unwrap_or_else(|e| e.into_inner());
-        match markup {
-            Some(m) => {
+        match (markup, role) {
+            (Some(m), _) => {
                 ws.set_document_markup(&key, &text, &m);
+                false
             }
-            None => {
-                ws.set_registry(&key, &text, key == gloss_project::CONFIG_FILE);
+            (None, FileRole::Registry(true)) => {
+                let facts = Facts::of_registry(&text, true);
+                let layout = layout_of(&facts);
+                ws.set(&key, &text, facts);
+                drop(ws);
+                let mut known = folder.layout.lock().unwrap_or_else(|e| e.into_inner());
+                let changed = *known != layout;
+                *known = layout;
+                changed
+            }
+            (None, _) => {
+                ws.set_registry(&key, &text, false);
+                false
             }
         }
     }
 
-    /// On `initialized`: reads every document and registry file of the
-    /// workspace in the background, with progress, then publishes.
-    fn index_workspace(&self) {
-        let Some(root) = self.state.root.read().unwrap().clone() else { return };
+    /// Reads every document and registry file of a root in the
+    /// background, with progress where the client supports it, then
+    /// publishes. Open documents keep their editor text; files the
+    /// workspace no longer has are dropped.
+    fn index_folder(&self, folder: Arc<Folder>) {
+        let Some(root) = folder.root().map(|r| r.to_path_buf()) else { return };
         let (state, client) = (self.state.clone(), self.client.clone());
         tokio::spawn(async move {
-            let token = NumberOrString::String("gloss/index".into());
-            // Progress only where the client supports it, and never waiting
-            // long for it: indexing does not depend on the client.
-            let supported = state.client.read().unwrap().work_done_progress;
-            let created = supported
-                && matches!(tokio::time::timeout(std::time::Duration::from_secs(2), client.create_work_done_progress(token.clone())).await, Ok(Ok(())));
+            let token = NumberOrString::String(format!("gloss/index/{}", root.display()));
+            // Never waiting long for the client: indexing does not depend on it.
+            let created = state.support().work_done_progress
+                && matches!(tokio::time::timeout(Duration::from_secs(2), client.create_work_done_progress(token.clone())).await, Ok(Ok(())));
             let progress = match created {
                 true => Some(client.progress(token, "Gloss: indexing").with_message(root.display().to_string()).begin().await),
                 false => None,
             };
-            let read = tokio::task::spawn_blocking(move || gloss_project::read_workspace(&root)).await;
+            let read_root = root.clone();
+            let read = tokio::task::spawn_blocking(move || gloss_project::read_workspace(&read_root)).await;
             let count = match read {
                 Ok(Ok((_, _, files))) => {
                     let count = files.len();
-                    let mut ws = state.workspace.lock().unwrap_or_else(|e| e.into_inner());
-                    let open: std::collections::HashSet<String> = state.documents.iter().map(|d| d.key.clone()).collect();
-                    for f in files.into_iter().filter(|f| !open.contains(&f.relative)) {
-                        match f.content {
-                            Ok((text, facts)) => ws.set(&f.relative, &text, facts),
-                            Err(why) => ws.set_unreadable(&f.relative, &why, f.registry),
-                        };
-                    }
+                    apply_index(&state, &folder, files);
                     count
                 }
                 Ok(Err(e)) => {
-                    client.log_message(MessageType::ERROR, format!("gloss: cannot read the workspace: {e}")).await;
+                    log(&client, MessageType::ERROR, format!("cannot read the workspace {}: {e}", root.display()));
                     0
                 }
                 Err(_) => 0,
@@ -106,12 +129,12 @@ impl Backend {
     }
 
     fn register_watchers(&self) {
-        if !self.state.client.read().unwrap().watch_registration {
+        if !self.state.support().watch_registration {
             return;
         }
         let client = self.client.clone();
         tokio::spawn(async move {
-            let watchers = ["**/*.txt", "**/*.gloss", "**/*.toml"]
+            let watchers = ["**/*.txt", "**/*.gloss", "**/gloss.toml", "**/*.toml"]
                 .iter()
                 .map(|g| FileSystemWatcher { glob_pattern: GlobPattern::String(g.to_string()), kind: None })
                 .collect();
@@ -121,8 +144,118 @@ impl Backend {
                 method: "workspace/didChangeWatchedFiles".into(),
                 register_options: serde_json::to_value(options).ok(),
             };
-            let _ = client.register_capability(vec![registration]).await;
+            if let Err(e) = client.register_capability(vec![registration]).await {
+                log(&client, MessageType::WARNING, format!("the client refused the file watchers: {e}"));
+            }
         });
+    }
+
+    /// Asks the client for the `gloss` settings, in the background.
+    fn pull_configuration(&self) {
+        if !self.state.support().configuration {
+            return;
+        }
+        let (state, client) = (self.state.clone(), self.client.clone());
+        tokio::spawn(async move {
+            let item = ConfigurationItem { scope_uri: None, section: Some("gloss".into()) };
+            if let Ok(values) = client.configuration(vec![item]).await {
+                if let Some(v) = values.first().filter(|v| v.is_object()) {
+                    state.settings.write().unwrap().update(v);
+                }
+            }
+        });
+    }
+
+    /// Every folder: the roots, and the documents open alone.
+    fn all_folders(&self) -> Vec<Arc<Folder>> {
+        let mut all = self.state.folders();
+        for d in self.state.documents.iter() {
+            if !all.iter().any(|f| Arc::ptr_eq(f, &d.folder)) {
+                all.push(d.folder.clone());
+            }
+        }
+        all
+    }
+
+    /// Reads a closed file of a folder back from disk, or drops it.
+    fn reload(&self, folder: &Folder, key: &str, path: Option<&std::path::Path>) {
+        let config = folder.config();
+        let role = folder.role(key, &config);
+        let keep = folder.owns(key, &config);
+        let read = match (keep, path) {
+            (true, Some(p)) => Some(gloss_project::read_text(p)),
+            _ => None,
+        };
+        let mut ws = folder.lock();
+        match (read, role) {
+            (None, _) => ws.remove(key),
+            (Some(Err(why)), FileRole::Registry(_)) => {
+                ws.set_unreadable(key, &why, true);
+            }
+            (Some(Err(_)), _) => ws.remove(key),
+            (Some(Ok(text)), FileRole::Registry(is_config)) => {
+                ws.set_registry(key, &text, is_config);
+            }
+            (Some(Ok(text)), _) => {
+                ws.set_document(key, &text);
+            }
+        }
+    }
+}
+
+fn log(client: &Client, level: MessageType, message: String) {
+    eprintln!("gloss: {message}");
+    let client = client.clone();
+    tokio::spawn(async move { client.log_message(level, message).await });
+}
+
+/// Puts what an index read into the folder's workspace (open documents
+/// keep their text), drops what is gone, and settles the role of every
+/// open document of the folder under the settings just read.
+fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::ReadFile>) {
+    let mut ws = folder.lock();
+    let open: HashSet<String> = state
+        .documents
+        .iter()
+        .filter(|d| Arc::ptr_eq(&d.folder, folder) && d.role != FileRole::Other)
+        .map(|d| d.key.clone())
+        .collect();
+    let before: Vec<String> = ws.snapshot().files().map(|(_, f)| f.path.clone()).collect();
+    let read: HashSet<String> = files.iter().map(|f| f.relative.clone()).collect();
+    let config_open = open.contains(gloss_project::CONFIG_FILE);
+    for f in files.into_iter().filter(|f| !open.contains(&f.relative)) {
+        match f.content {
+            Ok((text, facts)) => {
+                if f.relative == gloss_project::CONFIG_FILE && !config_open {
+                    *folder.layout.lock().unwrap_or_else(|e| e.into_inner()) = layout_of(&facts);
+                }
+                ws.set(&f.relative, &text, facts);
+            }
+            Err(why) => {
+                ws.set_unreadable(&f.relative, &why, f.registry);
+            }
+        };
+    }
+    for gone in before.iter().filter(|k| !read.contains(*k) && !open.contains(*k)) {
+        ws.remove(gone);
+    }
+    // A registry file opened before its gloss.toml was read is one now
+    // (or no longer one).
+    let config = ws.snapshot().config().clone();
+    for mut doc in state.documents.iter_mut().filter(|d| Arc::ptr_eq(&d.folder, folder)) {
+        let role = folder.role(&doc.key, &config);
+        if role == doc.role || (role == FileRole::Document) != (doc.role == FileRole::Document) {
+            continue;
+        }
+        doc.role = role;
+        let text = doc.rope.to_string();
+        doc.analysed_version = doc.version;
+        match role {
+            FileRole::Registry(is_config) => {
+                ws.set_registry(&doc.key, &text, is_config);
+            }
+            _ => ws.remove(&doc.key),
+        }
     }
 }
 
@@ -171,6 +304,10 @@ fn capabilities(enc: Encoding) -> ServerCapabilities {
             workspace_diagnostics: true,
             work_done_progress_options: WorkDoneProgressOptions::default(),
         })),
+        workspace: Some(WorkspaceServerCapabilities {
+            workspace_folders: Some(WorkspaceFoldersServerCapabilities { supported: Some(true), change_notifications: Some(OneOf::Left(true)) }),
+            file_operations: None,
+        }),
         ..ServerCapabilities::default()
     }
 }
@@ -181,28 +318,24 @@ impl LanguageServer for Backend {
         let enc = if offered.contains(&PositionEncodingKind::UTF8) { Encoding::Utf8 } else { Encoding::Utf16 };
         *self.state.encoding.write().unwrap() = enc;
         #[allow(deprecated)] // root_uri: for clients without workspace folders
-        let folder = params
-            .workspace_folders
-            .as_ref()
-            .and_then(|f| f.first())
-            .map(|f| f.uri.clone())
-            .or(params.root_uri.clone())
-            .and_then(|u| u.to_file_path().map(|p| p.into_owned()));
-        if let Some(folder) = folder {
-            let root = gloss_project::find_root(&folder).or_else(|| folder.canonicalize().ok());
-            *self.state.root.write().unwrap() = root;
+        let folders: Vec<Uri> = match (&params.workspace_folders, &params.root_uri) {
+            (Some(f), _) if !f.is_empty() => f.iter().map(|f| f.uri.clone()).collect(),
+            (_, Some(root)) => vec![root.clone()],
+            _ => Vec::new(),
+        };
+        for folder in folders.iter().filter_map(|u| u.to_file_path()) {
+            if let Some(root) = gloss_project::find_root(&folder).or_else(|| folder.canonicalize().ok()) {
+                self.state.add_root(root);
+            }
         }
         let caps = &params.capabilities;
-        *self.state.client.write().unwrap() = crate::state::ClientSupport {
+        let workspace = caps.workspace.as_ref();
+        *self.state.client.write().unwrap() = ClientSupport {
             work_done_progress: caps.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
-            watch_registration: caps
-                .workspace
-                .as_ref()
-                .and_then(|w| w.did_change_watched_files.as_ref())
-                .and_then(|d| d.dynamic_registration)
-                .unwrap_or(false),
+            watch_registration: workspace.and_then(|w| w.did_change_watched_files.as_ref()).and_then(|d| d.dynamic_registration).unwrap_or(false),
             pull_diagnostics: caps.text_document.as_ref().is_some_and(|t| t.diagnostic.is_some()),
-            diagnostic_refresh: caps.workspace.as_ref().and_then(|w| w.diagnostics.as_ref()).and_then(|d| d.refresh_support).unwrap_or(false),
+            diagnostic_refresh: workspace.and_then(|w| w.diagnostics.as_ref()).and_then(|d| d.refresh_support).unwrap_or(false),
+            configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
         };
         if let Some(options) = &params.initialization_options {
             self.state.settings.write().unwrap().update(options);
@@ -215,23 +348,29 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        self.log(MessageType::INFO, format!("root {:?}", self.state.root.read().unwrap()));
+        let roots: Vec<String> = self.state.folders().iter().filter_map(|f| Some(f.root()?.display().to_string())).collect();
+        self.log(MessageType::INFO, format!("workspace roots: {roots:?}"));
         self.register_watchers();
-        self.index_workspace();
+        self.pull_configuration();
+        for folder in self.state.folders() {
+            self.index_folder(folder);
+        }
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.state.shut_down.store(true, Ordering::SeqCst);
         Ok(())
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
-        let key = self.state.key(&doc.uri);
-        let role = self.state.role(&key, &self.state.snapshot());
-        if role == FileRole::Other {
-            return;
+        let (folder, created) = self.state.folder_for_open(&doc.uri);
+        if created {
+            self.index_folder(folder.clone());
         }
-        let open = OpenDocument::new(&doc.text, doc.version, key, role == FileRole::Document);
+        let key = folder.key(&doc.uri);
+        let role = folder.role(&key, &folder.config());
+        let open = OpenDocument::new(&doc.text, doc.version, folder, key, role);
         self.state.documents.insert(doc.uri.clone(), open);
         self.update_workspace(&doc.uri);
         publish::now(&self.state, &self.client);
@@ -241,7 +380,7 @@ impl LanguageServer for Backend {
         // Applied before any await: edits stay in order.
         let uri = params.text_document.uri;
         let enc = self.state.encoding();
-        {
+        let folder = {
             let Some(mut doc) = self.state.documents.get_mut(&uri) else {
                 self.log(MessageType::WARNING, format!("didChange for {}, which is not open: ignored", uri.as_str()));
                 return;
@@ -250,8 +389,11 @@ impl LanguageServer for Backend {
                 doc.apply(change, enc);
             }
             doc.version = params.text_document.version;
+            doc.folder.clone()
+        };
+        if self.update_workspace(&uri) {
+            self.index_folder(folder);
         }
-        self.update_workspace(&uri);
         if self.state.settings().diagnostics_on == DiagnosticsOn::Type {
             publish::schedule(&self.state, &self.client);
         }
@@ -264,74 +406,92 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         let Some((_, doc)) = self.state.documents.remove(&uri) else { return };
-        // The file on disk is what counts again.
-        let path = uri.to_file_path().map(|p| p.into_owned());
-        let mut ws = self.state.workspace.lock().unwrap_or_else(|e| e.into_inner());
-        match path.map(|p| gloss_project::read_text(&p)) {
-            Some(Ok(text)) if doc.tree.is_some() => {
-                ws.set(&doc.key, &text, Facts::of_document(&text));
-            }
-            Some(Ok(text)) => {
-                ws.set(&doc.key, &text, Facts::of_registry(&text, doc.key == gloss_project::CONFIG_FILE));
-            }
-            _ => ws.remove(&doc.key),
+        if doc.role != FileRole::Other {
+            // The file on disk is what counts again, if it is the workspace's.
+            let path = uri.to_file_path();
+            self.reload(&doc.folder, &doc.key, path.as_deref());
         }
-        drop(ws);
         self.state.published.lock().unwrap_or_else(|e| e.into_inner()).remove(&uri);
-        let client = self.client.clone();
-        tokio::spawn(async move { client.publish_diagnostics(uri, Vec::new(), None).await });
+        if !self.state.support().pull_diagnostics {
+            let client = self.client.clone();
+            tokio::spawn(async move { client.publish_diagnostics(uri, Vec::new(), None).await });
+        }
         publish::now(&self.state, &self.client);
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        self.state.settings.write().unwrap().update(&params.settings);
+        if params.settings.is_object() {
+            self.state.settings.write().unwrap().update(&params.settings);
+        }
+        // Clients that send no settings here want to be asked.
+        self.pull_configuration();
     }
 
-    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        let analysis = self.state.snapshot();
-        let mut reindex = false;
-        for change in params.changes {
-            let key = self.state.key(&change.uri);
-            if self.state.documents.contains_key(&change.uri) {
-                continue; // the editor's text wins while it is open
-            }
-            let role = self.state.role(&key, &analysis);
-            if role == FileRole::Registry(true) {
-                reindex = true; // the globs or the registry list may change
-                continue;
-            }
-            if role == FileRole::Other {
-                continue;
-            }
-            let mut ws = self.state.workspace.lock().unwrap_or_else(|e| e.into_inner());
-            match (change.typ, change.uri.to_file_path()) {
-                (FileChangeType::DELETED, _) | (_, None) => ws.remove(&key),
-                (_, Some(path)) => {
-                    let facts = gloss_project::read_text(&path).map(|t| {
-                        let f = if role == FileRole::Document { Facts::of_document(&t) } else { Facts::of_registry(&t, false) };
-                        (t, f)
-                    });
-                    match facts {
-                        Ok((text, facts)) => {
-                            ws.set(&key, &text, facts);
-                        }
-                        Err(why) => {
-                            ws.set_unreadable(&key, &why, role != FileRole::Document);
-                        }
-                    }
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        for removed in params.event.removed.iter().filter_map(|f| f.uri.to_file_path()) {
+            let root = gloss_project::find_root(&removed).or_else(|| removed.canonicalize().ok());
+            // Open documents keep the folder they were opened in.
+            self.state.folders.write().unwrap().retain(|f| f.root() != root.as_deref());
+        }
+        for added in params.event.added.iter().filter_map(|f| f.uri.to_file_path()) {
+            if let Some(root) = gloss_project::find_root(&added).or_else(|| added.canonicalize().ok()) {
+                let (folder, created) = self.state.add_root(root);
+                if created {
+                    self.index_folder(folder);
                 }
             }
         }
-        if reindex {
-            self.index_workspace();
-        } else {
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let mut reindex: Vec<Arc<Folder>> = Vec::new();
+        let mut configs: Vec<(Arc<Folder>, gloss_analysis::config::Config)> = Vec::new();
+        for change in params.changes {
+            if self.state.documents.contains_key(&change.uri) {
+                continue; // the editor's text wins while it is open
+            }
+            let Some(path) = change.uri.to_file_path() else { continue };
+            let Some(folder) = self.state.root_of(&path) else { continue };
+            let key = folder.key(&change.uri);
+            let config = match configs.iter().find(|(f, _)| Arc::ptr_eq(f, &folder)) {
+                Some((_, c)) => c.clone(),
+                None => {
+                    let c = folder.config();
+                    configs.push((folder.clone(), c.clone()));
+                    c
+                }
+            };
+            match folder.role(&key, &config) {
+                FileRole::Registry(true) => {
+                    // The globs or the registry list may change.
+                    if !reindex.iter().any(|f| Arc::ptr_eq(f, &folder)) {
+                        reindex.push(folder);
+                    }
+                }
+                FileRole::Other => {}
+                _ if change.typ == FileChangeType::DELETED => {
+                    let mut ws = folder.lock();
+                    match folder.role(&key, &config) {
+                        FileRole::Registry(_) => {
+                            ws.set_unreadable(&key, &format!("registry file {key} was deleted"), true);
+                        }
+                        _ => ws.remove(&key),
+                    }
+                }
+                _ => self.reload(&folder, &key, Some(&path)),
+            }
+        }
+        if reindex.is_empty() {
             publish::now(&self.state, &self.client);
+        }
+        for folder in reindex {
+            self.index_folder(folder);
         }
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let p = params.text_document_position_params;
-        self.on_file(&p.text_document.uri, |a, id, file, enc| {
+        self.on_file(&p.text_document.uri, |a, _, id, file, enc| {
             let h = hover::hover(a, id, convert::offset(file, p.position, enc))?;
             Some(Hover {
                 contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: h.markdown }),
@@ -342,9 +502,9 @@ impl LanguageServer for Backend {
 
     async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
         let p = params.text_document_position_params;
-        self.on_file(&p.text_document.uri, |a, id, file, enc| {
+        self.on_file(&p.text_document.uri, |a, folder, id, file, enc| {
             let found = goto::definition(a, id, convert::offset(file, p.position, enc));
-            let list: Vec<lsp::Location> = found.iter().filter_map(|l| features::location(&self.state, a, l, enc)).collect();
+            let list: Vec<lsp::Location> = found.iter().filter_map(|l| features::location(folder, a, l, enc)).collect();
             (!list.is_empty()).then_some(GotoDefinitionResponse::Array(list))
         })
     }
@@ -355,24 +515,24 @@ impl LanguageServer for Backend {
 
     async fn goto_type_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
         let p = params.text_document_position_params;
-        self.on_file(&p.text_document.uri, |a, id, file, enc| {
+        self.on_file(&p.text_document.uri, |a, folder, id, file, enc| {
             let found = goto::subject(a, id, convert::offset(file, p.position, enc));
-            let list: Vec<lsp::Location> = found.iter().filter_map(|l| features::location(&self.state, a, l, enc)).collect();
+            let list: Vec<lsp::Location> = found.iter().filter_map(|l| features::location(folder, a, l, enc)).collect();
             (!list.is_empty()).then_some(GotoDefinitionResponse::Array(list))
         })
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
         let p = params.text_document_position;
-        self.on_file(&p.text_document.uri, |a, id, file, enc| {
+        self.on_file(&p.text_document.uri, |a, folder, id, file, enc| {
             let found = references::references(a, id, convert::offset(file, p.position, enc), params.context.include_declaration);
-            Some(found.iter().filter_map(|l| features::location(&self.state, a, l, enc)).collect())
+            Some(found.iter().filter_map(|l| features::location(folder, a, l, enc)).collect())
         })
     }
 
     async fn document_highlight(&self, params: DocumentHighlightParams) -> Result<Option<Vec<DocumentHighlight>>> {
         let p = params.text_document_position_params;
-        self.on_file(&p.text_document.uri, |a, id, file, enc| {
+        self.on_file(&p.text_document.uri, |a, _, id, file, enc| {
             let found = references::highlights(a, id, convert::offset(file, p.position, enc));
             let kind = |def: bool| if def { DocumentHighlightKind::WRITE } else { DocumentHighlightKind::READ };
             Some(found.iter().map(|(r, def)| DocumentHighlight { range: convert::range(file, r, enc), kind: Some(kind(*def)) }).collect())
@@ -380,7 +540,7 @@ impl LanguageServer for Backend {
     }
 
     async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
-        let outcome = self.on_file(&params.text_document.uri, |a, id, file, enc| {
+        let outcome = self.on_file(&params.text_document.uri, |a, _, id, file, enc| {
             Some(rename::prepare(a, id, convert::offset(file, params.position, enc)).map(|r| convert::range(file, &r, enc)))
         })?;
         match outcome {
@@ -392,8 +552,8 @@ impl LanguageServer for Backend {
 
     async fn rename(&self, params: RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
         let p = params.text_document_position;
-        let outcome = self.on_file(&p.text_document.uri, |a, id, file, enc| {
-            Some(rename::rename(a, id, convert::offset(file, p.position, enc), &params.new_name).map(|e| features::workspace_edit(&self.state, a, &e, enc)))
+        let outcome = self.on_file(&p.text_document.uri, |a, folder, id, file, enc| {
+            Some(rename::rename(a, id, convert::offset(file, p.position, enc), &params.new_name).map(|e| features::workspace_edit(folder, a, &e, enc)))
         })?;
         match outcome {
             Some(Ok(edit)) => Ok(Some(edit)),
@@ -404,36 +564,39 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let p = params.text_document_position;
-        self.on_file(&p.text_document.uri, |a, id, file, enc| {
+        self.on_file(&p.text_document.uri, |a, _, id, file, enc| {
             let items = completion::complete(a, id, convert::offset(file, p.position, enc));
             Some(CompletionResponse::Array(items.iter().map(|i| features::completion_item(file, i, enc)).collect()))
         })
     }
 
     async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
-        self.on_file(&params.text_document.uri, |a, id, file, enc| {
+        self.on_file(&params.text_document.uri, |a, _, id, file, enc| {
             let symbols = outline::document_symbols(a, id);
             Some(DocumentSymbolResponse::Nested(symbols.iter().map(|s| features::document_symbol(file, s, enc)).collect()))
         })
     }
 
     async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
-        let analysis = self.state.snapshot();
         let enc = self.state.encoding();
-        let found = catch_unwind(AssertUnwindSafe(|| outline::workspace_symbols(&analysis, &params.query))).map_err(|_| Error::internal_error())?;
-        let list = found.iter().filter_map(|(f, s)| features::workspace_symbol(&self.state, analysis.file(*f)?, s, enc)).collect();
+        let mut list = Vec::new();
+        for folder in self.all_folders() {
+            let analysis = folder.snapshot();
+            let found = catch_unwind(AssertUnwindSafe(|| outline::workspace_symbols(&analysis, &params.query))).map_err(|_| Error::internal_error())?;
+            list.extend(found.iter().filter_map(|(f, s)| features::workspace_symbol(&folder, analysis.file(*f)?, s, enc)));
+        }
         Ok(Some(WorkspaceSymbolResponse::Nested(list)))
     }
 
     async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
-        self.on_file(&params.text_document.uri, |a, id, file, enc| {
+        self.on_file(&params.text_document.uri, |a, _, id, file, enc| {
             let data = features::semantic_tokens(file, &tokens::semantic_tokens(a, id), enc);
             Some(SemanticTokensResult::Tokens(SemanticTokens { result_id: None, data }))
         })
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        self.on_file(&params.text_document.uri, |a, id, file, enc| {
+        self.on_file(&params.text_document.uri, |a, _, id, file, enc| {
             let range = convert::offset(file, params.range.start, enc)..convert::offset(file, params.range.end, enc);
             let hints = outline::inlay_hints(a, id, range);
             Some(
@@ -455,7 +618,7 @@ impl LanguageServer for Backend {
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        self.on_file(&params.text_document.uri, |a, id, file, enc| {
+        self.on_file(&params.text_document.uri, |a, _, id, file, enc| {
             let lenses = outline::code_lenses(a, id);
             Some(
                 lenses
@@ -471,7 +634,7 @@ impl LanguageServer for Backend {
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        self.on_file(&params.text_document.uri, |a, id, file, enc| {
+        self.on_file(&params.text_document.uri, |a, _, id, file, enc| {
             let folds = outline::folding_ranges(a, id);
             Some(
                 folds
@@ -493,7 +656,7 @@ impl LanguageServer for Backend {
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
-        self.on_file(&params.text_document.uri, |a, id, file, enc| {
+        self.on_file(&params.text_document.uri, |a, _, id, file, enc| {
             let links = outline::document_links(a, id);
             Some(
                 links
@@ -507,17 +670,18 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        self.on_file(&params.text_document.uri, |a, id, file, enc| {
+        self.on_file(&params.text_document.uri, |a, folder, id, file, enc| {
             let range = convert::offset(file, params.range.start, enc)..convert::offset(file, params.range.end, enc);
             let actions = code_actions::code_actions(a, id, range);
-            Some(actions.iter().map(|x| features::code_action(&self.state, a, x, &params.context.diagnostics, enc)).collect())
+            Some(actions.iter().map(|x| features::code_action(folder, a, x, &params.context.diagnostics, enc)).collect())
         })
     }
 
     async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
-        let analysis = self.state.snapshot();
-        let key = self.state.key(&params.text_document.uri);
-        let items = publish::file_diagnostics(&self.state, &analysis, &key, self.state.encoding());
+        let items = match self.state.locate(&params.text_document.uri) {
+            Some((folder, key)) => publish::file_diagnostics(&folder, &folder.snapshot(), &key, self.state.encoding()),
+            None => Vec::new(),
+        };
         Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
             related_documents: None,
             full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id: None, items },
@@ -525,23 +689,23 @@ impl LanguageServer for Backend {
     }
 
     async fn workspace_diagnostic(&self, _: WorkspaceDiagnosticParams) -> Result<WorkspaceDiagnosticReportResult> {
-        let analysis = self.state.snapshot();
         let enc = self.state.encoding();
-        let items = analysis
-            .files()
-            .filter_map(|(_, f)| {
-                let uri = self.state.uri(&f.path)?;
-                let version = self.state.documents.get(&uri).map(|d| d.version as i64);
-                Some(WorkspaceDocumentDiagnosticReport::Full(WorkspaceFullDocumentDiagnosticReport {
+        let mut items = Vec::new();
+        for folder in self.all_folders() {
+            let analysis = folder.snapshot();
+            for (_, f) in analysis.files() {
+                let Some(uri) = folder.uri(&f.path) else { continue };
+                let version = self.state.documents.get(&uri).map(|d| d.analysed_version as i64);
+                items.push(WorkspaceDocumentDiagnosticReport::Full(WorkspaceFullDocumentDiagnosticReport {
                     uri,
                     version,
                     full_document_diagnostic_report: FullDocumentDiagnosticReport {
                         result_id: None,
-                        items: publish::file_diagnostics(&self.state, &analysis, &f.path, enc),
+                        items: publish::file_diagnostics(&folder, &analysis, &f.path, enc),
                     },
-                }))
-            })
-            .collect();
+                }));
+            }
+        }
         Ok(WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport { items }))
     }
 }

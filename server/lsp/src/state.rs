@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use dashmap::DashMap;
+use gloss_analysis::config::Config;
 use gloss_analysis::line_index::Encoding;
 use gloss_analysis::{Analysis, Workspace};
 use tower_lsp_server::ls_types as lsp;
@@ -103,6 +104,11 @@ impl Folder {
         self.lock().snapshot()
     }
 
+    /// The settings of its `gloss.toml` as the workspace holds them now.
+    pub fn config(&self) -> Config {
+        self.snapshot().config().clone()
+    }
+
     /// The key the analysis knows a file of this folder by.
     pub fn key(&self, uri: &lsp::Uri) -> String {
         match &self.place {
@@ -126,13 +132,13 @@ impl Folder {
     }
 
     /// Whether a file is a document, a registry file, or neither.
-    pub fn role(&self, key: &str, analysis: &Analysis) -> FileRole {
+    pub fn role(&self, key: &str, config: &Config) -> FileRole {
         let is_root = self.root().is_some();
         if key == gloss_project::CONFIG_FILE && is_root {
             return FileRole::Registry(true);
         }
         if key.ends_with(".toml") {
-            let listed = analysis.config().registry.iter().any(|r| normalize_key(r) == key);
+            let listed = config.registry.iter().any(|r| normalize_key(r) == key);
             return if listed { FileRole::Registry(false) } else { FileRole::Other };
         }
         FileRole::Document
@@ -140,12 +146,12 @@ impl Folder {
 
     /// Whether a closed file belongs to the workspace: a registry file, or
     /// a document the `[workspace] documents` globs match.
-    pub fn owns(&self, key: &str, analysis: &Analysis) -> bool {
-        match self.role(key, analysis) {
+    pub fn owns(&self, key: &str, config: &Config) -> bool {
+        match self.role(key, config) {
             FileRole::Registry(_) => true,
             FileRole::Other => false,
             FileRole::Document => {
-                self.root().is_some() && !key.starts_with('/') && !key.starts_with("../") && matches_globs(&analysis.config().documents, key)
+                self.root().is_some() && !key.starts_with('/') && !key.starts_with("../") && matches_globs(&config.documents, key)
             }
         }
     }
