@@ -221,8 +221,13 @@ fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::Re
         .map(|d| d.key.clone())
         .collect();
     let before: Vec<String> = ws.snapshot().files().map(|(_, f)| f.path.clone()).collect();
-    let read: HashSet<String> = files.iter().map(|f| f.relative.clone()).collect();
     let config_open = open.contains(gloss_project::CONFIG_FILE);
+    // The disk's gloss.toml chose what was read; an open one, edited but
+    // not saved, narrows it to its own globs (saving reads the folder again).
+    let globs = config_open.then(|| ws.snapshot().config().documents.clone());
+    let wanted = |f: &gloss_project::ReadFile| f.registry || globs.as_ref().is_none_or(|g| crate::state::matches_globs(g, &f.relative));
+    let files: Vec<gloss_project::ReadFile> = files.into_iter().filter(wanted).collect();
+    let read: HashSet<String> = files.iter().map(|f| f.relative.clone()).collect();
     for f in files.into_iter().filter(|f| !open.contains(&f.relative)) {
         match f.content {
             Ok((text, facts)) => {
@@ -399,8 +404,13 @@ impl LanguageServer for Backend {
         }
     }
 
-    async fn did_save(&self, _: DidSaveTextDocumentParams) {
-        publish::now(&self.state, &self.client);
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let config = self.state.documents.get(&params.text_document.uri).filter(|d| d.role == FileRole::Registry(true)).map(|d| d.folder.clone());
+        match config {
+            // What it lists may have changed on disk: read the folder again.
+            Some(folder) => self.index_folder(folder),
+            None => publish::now(&self.state, &self.client),
+        }
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {

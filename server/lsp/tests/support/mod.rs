@@ -1,4 +1,5 @@
 //! A small LSP client over an in-memory pipe to a real server.
+#![allow(dead_code)] // each test file uses a part
 
 use std::time::Duration;
 
@@ -11,15 +12,37 @@ pub struct Client {
     next_id: i64,
     /// Notifications received so far, in order.
     pub notifications: Vec<Value>,
+    /// Requests the server sent us, in order (answered from `answers`, else null).
+    pub server_requests: Vec<Value>,
+    /// What to answer the server's requests with, by method.
+    pub answers: std::collections::HashMap<String, Value>,
+    /// The server's task: whether it saw `shutdown` before it stopped.
+    pub server: tokio::task::JoinHandle<bool>,
 }
 
 impl Client {
     pub fn start() -> Client {
         let (client_end, server_end) = tokio::io::duplex(1 << 20);
         let (server_read, server_write) = tokio::io::split(server_end);
-        tokio::spawn(gloss_lsp::serve(server_read, server_write));
+        let server = tokio::spawn(gloss_lsp::serve(server_read, server_write));
         let (read, write) = tokio::io::split(client_end);
-        Client { write, read: BufReader::new(read), next_id: 1, notifications: Vec::new() }
+        Client {
+            write,
+            read: BufReader::new(read),
+            next_id: 1,
+            notifications: Vec::new(),
+            server_requests: Vec::new(),
+            answers: Default::default(),
+            server,
+        }
+    }
+
+    /// Answers a request from the server and remembers it.
+    async fn answer(&mut self, m: Value) {
+        let result = self.answers.get(m["method"].as_str().unwrap_or_default()).cloned().unwrap_or(Value::Null);
+        let reply = json!({"jsonrpc": "2.0", "id": m["id"], "result": result});
+        self.server_requests.push(m);
+        self.send(&reply).await;
     }
 
     pub async fn send(&mut self, message: &Value) {
@@ -53,8 +76,7 @@ impl Client {
         loop {
             let m = self.receive().await;
             if m.get("method").is_some() && m.get("id").is_some() {
-                let reply = json!({"jsonrpc": "2.0", "id": m["id"], "result": null});
-                self.send(&reply).await;
+                self.answer(m).await;
             } else if m.get("method").is_some() {
                 self.notifications.push(m);
             } else if m["id"] == json!(id) {
@@ -91,8 +113,7 @@ impl Client {
             }
             let m = tokio::time::timeout_at(deadline, self.receive()).await.expect("the notification within 20 s");
             if m.get("method").is_some() && m.get("id").is_some() {
-                let reply = json!({"jsonrpc": "2.0", "id": m["id"], "result": null});
-                self.send(&reply).await;
+                self.answer(m).await;
             } else {
                 self.notifications.push(m);
             }
@@ -117,25 +138,41 @@ impl Client {
     }
 
     pub async fn initialize(&mut self, root: Option<&std::path::Path>, encodings: &[&str], options: Value) -> Value {
-        let folders = root.map(|r| json!([{"uri": uri(r), "name": "ws"}])).unwrap_or(Value::Null);
+        let capabilities = json!({
+            "general": {"positionEncodings": encodings},
+            "window": {"workDoneProgress": true},
+            "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}},
+        });
+        self.initialize_with(root.into_iter().collect(), capabilities, options).await
+    }
+
+    /// `initialize` with these workspace folders and client capabilities, then `initialized`.
+    pub async fn initialize_with(&mut self, roots: Vec<&std::path::Path>, capabilities: Value, options: Value) -> Value {
+        let folders: Vec<Value> = roots.iter().map(|r| json!({"uri": uri(r), "name": "ws"})).collect();
         let result = self
             .request(
                 "initialize",
                 json!({
                     "processId": null,
                     "rootUri": null,
-                    "workspaceFolders": folders,
+                    "workspaceFolders": if folders.is_empty() { Value::Null } else { json!(folders) },
                     "initializationOptions": options,
-                    "capabilities": {
-                        "general": {"positionEncodings": encodings},
-                        "window": {"workDoneProgress": true},
-                        "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}},
-                    },
+                    "capabilities": capabilities,
                 }),
             )
             .await;
         self.notify("initialized", json!({})).await;
         result
+    }
+
+    /// The last diagnostics published for `uri`, if any came.
+    pub fn last_published(&self, uri: &str) -> Option<&Value> {
+        self.notifications.iter().rev().find(|n| n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri)
+    }
+
+    /// How many publications for `uri` came so far.
+    pub fn publications(&self, uri: &str) -> usize {
+        self.notifications.iter().filter(|n| n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri).count()
     }
 
     /// Waits for the end of the workspace index's progress.
