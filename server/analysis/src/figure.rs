@@ -6,6 +6,7 @@
 //! thousand`) and possibly a range (`between X and Y`, `X to Y`, `X–Y`).
 //! Years and days of dates are not figures.
 
+mod dates;
 mod lex;
 mod words;
 #[cfg(test)]
@@ -15,6 +16,7 @@ use std::fmt;
 use std::ops::Range;
 
 use lex::{lex, Tok, Token};
+use words::before;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
@@ -64,21 +66,29 @@ impl fmt::Display for Interval {
     }
 }
 
-/// `1234567` as `1,234,567`; fractions as written.
+/// `1234567` as `1,234,567`; fractions to two decimals (`1,234.5`).
 pub fn group(x: f64) -> String {
-    if x.fract() != 0.0 || x.abs() >= 1e15 {
-        let s = format!("{:.2}", x);
-        return s.trim_end_matches('0').trim_end_matches('.').to_string();
+    if !x.is_finite() {
+        return if x.is_nan() { "NaN".into() } else if x > 0.0 { "∞".into() } else { "−∞".into() };
     }
-    let digits = format!("{:.0}", x.abs());
+    let fixed = format!("{:.2}", x.abs());
+    let fixed = fixed.trim_end_matches('0').trim_end_matches('.');
+    let (int, frac) = fixed.split_once('.').map_or((fixed, None), |(i, f)| (i, Some(f)));
     let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+    if x < 0.0 && fixed != "0" {
+        out.push('-');
+    }
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
             out.push(',');
         }
         out.push(c);
     }
-    if x < 0.0 { format!("-{out}") } else { out }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
 }
 
 impl Figure {
@@ -98,38 +108,44 @@ impl Figure {
             Some("USD") => "$".to_string(),
             Some("EUR") => "€".to_string(),
             Some("GBP") => "£".to_string(),
+            Some("KRW") => "₩".to_string(),
+            Some("RUB") => "₽".to_string(),
+            Some("JPY") => "¥".to_string(),
             Some(c) => format!("{c} "),
             None => String::new(),
         };
-        let n = |x: Option<f64>| format!("{cur}{}", x.map_or("?".into(), group));
+        let n = |x: Option<f64>| x.map_or("?".into(), group);
         let approx = if self.approximate { "≈" } else { "" };
         match self.qualifier {
-            Qualifier::AtLeast => format!("{approx}≥{}", n(self.low)),
-            Qualifier::MoreThan => format!("{approx}>{}", n(self.low)),
-            Qualifier::AtMost => format!("{approx}≤{}", n(self.high)),
-            Qualifier::LessThan => format!("{approx}<{}", n(self.high)),
-            _ if self.low == self.high => format!("{approx}{}", n(self.low)),
-            _ => format!("{approx}{}–{}", n(self.low), n(self.high)),
+            Qualifier::AtLeast => format!("{approx}≥{cur}{}", n(self.low)),
+            Qualifier::MoreThan => format!("{approx}>{cur}{}", n(self.low)),
+            Qualifier::AtMost => format!("{approx}≤{cur}{}", n(self.high)),
+            Qualifier::LessThan => format!("{approx}<{cur}{}", n(self.high)),
+            _ if self.low == self.high => format!("{approx}{cur}{}", n(self.low)),
+            _ => format!("{approx}{cur}{}–{}", n(self.low), n(self.high)),
         }
     }
 }
 
-/// Reads the figure of a claim's text; `None` when there is none.
+/// Reads the figure of a claim's text; `None` when there is none. With
+/// several figures and no range between them, the first, `ambiguous`.
 pub fn read_figure(text: &str) -> Option<Figure> {
-    let tokens = lex(text);
-    let mut found: Vec<Figure> = Vec::new();
+    let mut tokens = lex(text);
+    dates::mark(&mut tokens);
+    let mut first = None;
+    let mut count = 0;
     let mut i = 0;
     while i < tokens.len() {
         match figure_at(&tokens, i) {
             Some((figure, end)) => {
-                found.push(figure);
-                i = end;
+                count += 1;
+                first = first.or(Some(figure));
+                i = end.max(i + 1);
             }
             None => i += 1,
         }
     }
-    let count = found.len();
-    let mut figure = found.into_iter().next()?;
+    let mut figure: Figure = first?;
     figure.ambiguous = count > 1;
     Some(figure)
 }
@@ -140,115 +156,114 @@ struct Quantity {
     low: f64,
     high: f64,
     vague: bool,
-    /// Whether a scale word was given (`10 thousand`): a range's first
-    /// number without one takes the second's.
-    scaled: bool,
+    /// The scale word given (`10 thousand`): a range's first number
+    /// without one takes the second's.
+    scale: Option<f64>,
     currency: Option<&'static str>,
     end: usize,
 }
 
+/// The figure whose number starts at token `i` (a qualifier or `between`
+/// may stand before it), and the index of the token after it.
 fn figure_at(tokens: &[Token], i: usize) -> Option<(Figure, usize)> {
-    let start_of_quantity = i;
     let q = quantity(tokens, i)?;
-    let mut figure = Figure {
-        low: Some(q.low),
-        high: Some(q.high),
-        approximate: false,
-        qualifier: if q.vague { Qualifier::Vague } else { Qualifier::Exact },
-        currency: q.currency.map(str::to_string),
-        span: tokens[i].range.start..tokens[q.end - 1].range.end,
-        ambiguous: false,
-    };
-    let mut end = q.end;
+    let (mut low, mut high, mut end, mut start) = (Some(q.low), Some(q.high), q.end, i);
+    let mut qualifier = if q.vague { Qualifier::Vague } else { Qualifier::Exact };
+    let mut currency = q.currency;
     // A range: `X to Y`, `X-Y`, `X–Y`, `between X and Y`, `from X to Y`.
-    let between = words::before(tokens, start_of_quantity, &["between"]).or(words::before(tokens, start_of_quantity, &["from"]));
+    let opener = before(tokens, i, &["between"]).or(before(tokens, i, &["from"]));
     let joiner = match tokens.get(end).map(|t| &t.tok) {
         Some(Tok::Dash) => true,
-        Some(Tok::Word(w)) if w == "to" || (w == "and" && between.is_some()) => true,
+        Some(Tok::Word(w)) => w == "to" || (w == "and" && opener.is_some()),
         _ => false,
     };
-    if joiner {
-        if let Some(q2) = quantity(tokens, end + 1) {
-            let scale = if !q.scaled && q2.scaled { scale_of(q2.low) } else { 1.0 };
-            figure.low = Some(q.low * scale);
-            figure.high = Some(q2.high);
-            figure.qualifier = Qualifier::Range;
-            figure.currency = figure.currency.or(q2.currency.map(str::to_string));
-            end = q2.end;
-            figure.span.end = tokens[end - 1].range.end;
-            if let Some(b) = between {
-                figure.span.start = tokens[b].range.start;
+    if let Some(q2) = joiner.then(|| quantity(tokens, end + 1)).flatten() {
+        let mut first = q.low;
+        if let (None, false, Some(s), false) = (q.scale, q.vague, q2.scale, q2.vague) {
+            // `between 10 and 12 thousand`, `$1-2 billion`; not `500 to 2 thousand`.
+            if first * s <= q2.high {
+                first *= s;
             }
-            return Some((figure, end));
+        }
+        let same_currency = q.currency.is_none() || q2.currency.is_none() || q.currency == q2.currency;
+        if first <= q2.high && same_currency {
+            low = Some(first);
+            high = Some(q2.high);
+            qualifier = Qualifier::Range;
+            currency = q.currency.or(q2.currency);
+            end = q2.end;
+            start = opener.unwrap_or(i);
         }
     }
-    if let Some((k, qualifier)) = words::qualifier(tokens, start_of_quantity) {
-        figure.span.start = tokens[k].range.start;
-        match qualifier {
+    let mut approximate = false;
+    if let Some((k, found)) = words::qualifier(tokens, start) {
+        let range = qualifier == Qualifier::Range;
+        match found {
             Qualifier::Approximate => {
-                figure.approximate = true;
-                if !q.vague {
-                    figure.qualifier = Qualifier::Approximate;
+                approximate = true;
+                if qualifier == Qualifier::Exact {
+                    qualifier = Qualifier::Approximate;
                 }
+                start = k;
             }
-            Qualifier::AtLeast | Qualifier::MoreThan => {
-                figure.high = None;
-                figure.qualifier = qualifier;
+            // A bound before a range (`up to 10-12,000`): the range as written.
+            Qualifier::AtLeast | Qualifier::MoreThan if !range => {
+                high = None;
+                qualifier = found;
+                start = k;
             }
-            Qualifier::AtMost | Qualifier::LessThan => {
-                figure.low = if q.vague { Some(q.low) } else { None };
-                figure.high = Some(q.high);
-                figure.qualifier = qualifier;
+            Qualifier::AtMost | Qualifier::LessThan if !range => {
+                low = None;
+                qualifier = found;
+                start = k;
             }
             _ => {}
         }
     }
-    Some((figure, end))
-}
-
-/// The power of ten a scaled value carries: 12,000 -> 1,000.
-fn scale_of(v: f64) -> f64 {
-    for s in [1e9, 1e6, 1e3] {
-        if v >= s && (v / s).fract() == 0.0 || v >= s * 10.0 {
-            return s;
-        }
+    // `10,000+`
+    if matches!(qualifier, Qualifier::Exact | Qualifier::Approximate | Qualifier::Vague) && tokens.get(end).is_some_and(|t| t.tok == Tok::Plus) {
+        high = None;
+        qualifier = Qualifier::AtLeast;
+        end += 1;
     }
-    1.0
+    let span = tokens[start].range.start..tokens[end - 1].range.end;
+    let currency = currency.map(str::to_string);
+    Some((Figure { low, high, approximate, qualifier, currency, span, ambiguous: false }, end))
 }
 
-/// A quantity starting at token `i`, if one does.
+/// A quantity starting at token `i`, if one does: currency, number (digits
+/// or words) or vague amount, scale, currency.
 fn quantity(tokens: &[Token], i: usize) -> Option<Quantity> {
     let mut k = i;
-    let mut currency = None;
-    if let Some(Tok::Currency(c)) = tokens.get(k).map(|t| &t.tok) {
-        currency = Some(*c);
-        k += 1;
-    }
-    if let Some((low, high, end)) = words::vague(tokens, k) {
-        let currency = currency.or_else(|| words::currency_after(tokens, end).map(|(c, _)| c));
-        return Some(Quantity { low, high, vague: true, scaled: true, currency, end });
+    let mut currency = words::currency_before(tokens, k);
+    k += usize::from(currency.is_some());
+    if let Some((low, high, mut end)) = words::vague(tokens, k) {
+        if currency.is_none() {
+            if let Some((c, next)) = words::currency_after(tokens, end, true) {
+                currency = Some(c);
+                end = next;
+            }
+        }
+        return Some(Quantity { low, high, vague: true, scale: None, currency, end });
     }
     let (mut value, mut end) = match &tokens.get(k)?.tok {
-        Tok::Num { value, year_like, ordinal } => {
-            if *ordinal || (*year_like && currency.is_none() && words::is_date_context(tokens, k)) || words::is_day_of_month(tokens, k) {
-                return None;
-            }
-            (*value, k + 1)
-        }
+        Tok::Num { value, amount: true, .. } => (*value, k + 1),
         Tok::Word(_) => words::number_words(tokens, k)?,
         _ => return None,
     };
-    let mut scaled = false;
-    if let Some((scale, next)) = words::scale(tokens, end, currency.is_some()) {
-        value *= scale;
+    let mut scale = None;
+    if let Some((s, next)) = words::scale(tokens, end, currency.is_some()) {
+        value *= s;
         end = next;
-        scaled = true;
+        scale = Some(s);
     }
-    if let Some((c, next)) = words::currency_after(tokens, end) {
-        currency = currency.or(Some(c));
-        end = next;
+    if currency.is_none() {
+        if let Some((c, next)) = words::currency_after(tokens, end, false) {
+            currency = Some(c);
+            end = next;
+        }
     }
-    Some(Quantity { low: value, high: value, vague: false, scaled, currency, end })
+    value.is_finite().then_some(Quantity { low: value, high: value, vague: false, scale, currency, end })
 }
 
 /// Reads a `value=` attribute: `10000`, `1_000_000`, `~10000`, `>=3000`,

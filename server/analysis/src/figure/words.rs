@@ -1,10 +1,10 @@
-//! The words of figures: qualifiers, number words, scales, currencies,
-//! vague amounts, and the dates that are not figures.
+//! The words of figures: qualifiers, number words, scales, currencies and
+//! vague amounts.
 
 use super::lex::{Tok, Token};
 use super::Qualifier;
 
-fn word(tokens: &[Token], k: usize) -> Option<&str> {
+pub(super) fn word(tokens: &[Token], k: usize) -> Option<&str> {
     match &tokens.get(k)?.tok {
         Tok::Word(w) => Some(w),
         _ => None,
@@ -32,24 +32,32 @@ const QUALIFIERS: &[(&[&str], Qualifier)] = &[
     (&["at", "least"], Qualifier::AtLeast),
     (&["no", "fewer", "than"], Qualifier::AtLeast),
     (&["no", "less", "than"], Qualifier::AtLeast),
+    (&["not", "less", "than"], Qualifier::AtLeast),
+    (&["a", "minimum", "of"], Qualifier::AtLeast),
     (&["more", "than"], Qualifier::MoreThan),
     (&["over"], Qualifier::MoreThan),
     (&["upwards", "of"], Qualifier::MoreThan),
+    (&["upward", "of"], Qualifier::MoreThan),
     (&["in", "excess", "of"], Qualifier::MoreThan),
     (&["up", "to"], Qualifier::AtMost),
     (&["at", "most"], Qualifier::AtMost),
     (&["no", "more", "than"], Qualifier::AtMost),
+    (&["not", "more", "than"], Qualifier::AtMost),
+    (&["a", "maximum", "of"], Qualifier::AtMost),
     (&["as", "many", "as"], Qualifier::AtMost),
+    (&["as", "much", "as"], Qualifier::AtMost),
     (&["less", "than"], Qualifier::LessThan),
     (&["under"], Qualifier::LessThan),
     (&["fewer", "than"], Qualifier::LessThan),
 ];
 
-/// The qualifier right before a quantity: its first token and kind.
-/// Longer phrases win (`no more than` over `more than`).
+/// The qualifier right before token `i`: its first token and kind. Longer
+/// phrases win (`no more than` over `more than`).
 pub(super) fn qualifier(tokens: &[Token], i: usize) -> Option<(usize, Qualifier)> {
-    if i > 0 && tokens[i - 1].tok == Tok::Tilde {
-        return Some((i - 1, Qualifier::Approximate));
+    match i.checked_sub(1).map(|p| &tokens[p].tok) {
+        Some(Tok::Tilde) => return Some((i - 1, Qualifier::Approximate)),
+        Some(Tok::Cmp(q)) => return Some((i - 1, *q)),
+        _ => {}
     }
     QUALIFIERS
         .iter()
@@ -67,37 +75,52 @@ const TENS: [(&str, f64); 8] = [
     ("twenty", 20.0), ("thirty", 30.0), ("forty", 40.0), ("fifty", 50.0), ("sixty", 60.0), ("seventy", 70.0), ("eighty", 80.0), ("ninety", 90.0),
 ];
 
+fn lookup(table: &[(&str, f64)], w: &str) -> Option<f64> {
+    table.iter().find(|(n, _)| *n == w).map(|(_, v)| *v)
+}
+
+fn digit_word(w: &str) -> Option<f64> {
+    lookup(&UNITS, w).filter(|v| (1.0..10.0).contains(v))
+}
+
+/// `seven`, `forty`, `twenty-five`.
 fn small_number(w: &str) -> Option<f64> {
-    let lookup = |w: &str| UNITS.iter().chain(TENS.iter()).find(|(n, _)| *n == w).map(|(_, v)| *v);
     if let Some((tens, unit)) = w.split_once('-') {
-        let t = TENS.iter().find(|(n, _)| *n == tens)?.1;
-        let u = UNITS.iter().find(|(n, _)| *n == unit).filter(|(_, v)| (1.0..10.0).contains(v))?.1;
-        return Some(t + u);
+        return Some(lookup(&TENS, tens)? + digit_word(unit)?);
     }
-    lookup(w)
+    lookup(&UNITS, w).or_else(|| lookup(&TENS, w))
+}
+
+fn is_scale_word(w: Option<&str>) -> bool {
+    matches!(w, Some("hundred" | "thousand" | "million" | "billion" | "trillion"))
 }
 
 /// Number words from token `k`: `two`, `twenty-five`, `two hundred`, `a
-/// hundred`, `a dozen`, `half a million` (the scale is read by [`scale`],
-/// except after `a`/`half a`, which need one).
+/// hundred`, `a dozen`, `half a million` (the scale is read by [`scale`];
+/// `a` and `half a` need one). `one` is no number in `one of`, `no one`.
 pub(super) fn number_words(tokens: &[Token], k: usize) -> Option<(f64, usize)> {
     let w = word(tokens, k)?;
     let (mut value, mut end) = match w {
         "a" | "an" => match word(tokens, k + 1)? {
             "dozen" => return Some((12.0, k + 2)),
-            "hundred" | "thousand" | "million" | "billion" => (1.0, k + 1),
+            s if is_scale_word(Some(s)) => (1.0, k + 1),
             _ => return None,
         },
         "half" if word(tokens, k + 1) == Some("a") => match word(tokens, k + 2)? {
             "dozen" => return Some((6.0, k + 3)),
-            "hundred" | "thousand" | "million" | "billion" => (0.5, k + 2),
+            s if is_scale_word(Some(s)) => (0.5, k + 2),
             _ => return None,
         },
         "dozen" => return Some((12.0, k + 1)),
+        "one" if matches!(word(tokens, k + 1), Some("of" | "another"))
+            || k.checked_sub(1).and_then(|p| word(tokens, p)).is_some_and(|p| matches!(p, "no" | "every" | "each" | "any")) =>
+        {
+            return None
+        }
         w => (small_number(w)?, k + 1),
     };
-    // `two hundred`, `two hundred fifty`.
     if word(tokens, end) == Some("hundred") {
+        // `two hundred`, `two hundred fifty`, `a hundred and twenty`.
         value *= 100.0;
         end += 1;
         let and = usize::from(word(tokens, end) == Some("and"));
@@ -105,9 +128,9 @@ pub(super) fn number_words(tokens: &[Token], k: usize) -> Option<(f64, usize)> {
             value += rest;
             end += and + 1;
         }
-    } else if word(tokens, k) == Some("twenty") || TENS.iter().any(|(n, _)| Some(*n) == word(tokens, k)) {
+    } else if lookup(&TENS, w).is_some() {
         // `twenty five` written apart.
-        if let Some(u) = word(tokens, end).and_then(small_number).filter(|v| (1.0..10.0).contains(v)) {
+        if let Some(u) = word(tokens, end).and_then(digit_word) {
             value += u;
             end += 1;
         }
@@ -115,99 +138,111 @@ pub(super) fn number_words(tokens: &[Token], k: usize) -> Option<(f64, usize)> {
     Some((value, end))
 }
 
-/// `thousand`, `million`, `billion` (and `k`, `m`, `bn` after a currency).
+/// `thousand`, `million`, `billion`, `trillion`, `bn`, `mn`; `k`, `m`,
+/// `b` only glued to a currency amount (`$230m`).
 pub(super) fn scale(tokens: &[Token], k: usize, after_currency: bool) -> Option<(f64, usize)> {
+    let glued = k > 0 && tokens.get(k).is_some_and(|t| t.range.start == tokens[k - 1].range.end);
     let s = match word(tokens, k)? {
         "thousand" => 1e3,
         "million" => 1e6,
         "billion" => 1e9,
         "trillion" => 1e12,
-        "k" if after_currency => 1e3,
-        "m" | "mn" | "mln" if after_currency => 1e6,
-        "bn" | "b" if after_currency => 1e9,
+        "bn" => 1e9,
+        "mn" | "mln" => 1e6,
+        "k" if after_currency && glued => 1e3,
+        "m" if after_currency && glued => 1e6,
+        "b" if after_currency && glued => 1e9,
         _ => return None,
     };
     Some((s, k + 1))
 }
 
-/// A currency named after the amount: `2,000 dollars`, `5 million euros`.
-pub(super) fn currency_after(tokens: &[Token], k: usize) -> Option<(&'static str, usize)> {
-    let c = match word(tokens, k)? {
+/// A currency named by a word: `dollars`, `roubles`, `won`, `usd`.
+fn currency_word(w: &str) -> Option<&'static str> {
+    Some(match w {
         "dollar" | "dollars" | "usd" => "USD",
         "euro" | "euros" | "eur" => "EUR",
         "ruble" | "rubles" | "rouble" | "roubles" | "rub" => "RUB",
         "won" | "krw" => "KRW",
         "yuan" | "renminbi" | "cny" => "CNY",
+        "yen" | "jpy" => "JPY",
         "gbp" => "GBP",
-        _ => return None,
-    };
-    Some((c, k + 1))
-}
-
-/// Vague amounts (spec 4.1) from token `k`: low, high and the end.
-pub(super) fn vague(tokens: &[Token], k: usize) -> Option<(f64, f64, usize)> {
-    let w = |n: usize| word(tokens, k + n);
-    Some(match (w(0)?, w(1), w(2)) {
-        ("tens", Some("of"), Some("thousands")) => (20_000.0, 99_999.0, k + 3),
-        ("tens", Some("of"), Some("millions")) => (20_000_000.0, 99_999_999.0, k + 3),
-        ("hundreds", Some("of"), Some("thousands")) => (200_000.0, 999_999.0, k + 3),
-        ("hundreds", Some("of"), Some("millions")) => (200_000_000.0, 999_999_999.0, k + 3),
-        ("several" | "a" | "few", _, _) => {
-            // `several hundred`, `a few thousand`, `several dozen`.
-            let skip = usize::from(w(0) == Some("a") && w(1) == Some("few"));
-            let (low, high) = match w(1 + skip)? {
-                "dozen" => (24.0, 99.0),
-                "hundred" => (200.0, 999.0),
-                "thousand" => (2_000.0, 9_999.0),
-                "million" => (2_000_000.0, 9_999_999.0),
-                _ => return None,
-            };
-            if w(0) == Some("a") && skip == 0 {
-                return None;
-            }
-            (low, high, k + 2 + skip)
-        }
-        ("dozens", _, _) => (24.0, 99.0, k + 1),
-        ("hundreds", _, _) => (200.0, 999.0, k + 1),
-        ("thousands", _, _) => (2_000.0, 9_999.0, k + 1),
-        ("millions", _, _) => (2_000_000.0, 9_999_999.0, k + 1),
         _ => return None,
     })
 }
 
-const MONTHS: [&str; 24] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-];
-const DATE_WORDS: [&str; 19] = [
-    "in", "since", "by", "until", "till", "of", "from", "year", "summer", "spring", "autumn", "fall", "winter", "early", "late", "mid", "end",
-    "during", "before",
-];
-
-fn is_month(tokens: &[Token], k: usize) -> bool {
-    word(tokens, k).is_some_and(|w| MONTHS.contains(&w))
-}
-
-/// Whether the year-like number at `k` reads as a year: after a month, a
-/// day, or a word like `in`, `since`, `summer`; or before a month.
-pub(super) fn is_date_context(tokens: &[Token], k: usize) -> bool {
-    let mut p = k;
-    // Skip commas and the like: `October 23, 2024`.
-    while p > 0 && tokens[p - 1].tok == Tok::Other {
-        p -= 1;
+/// A currency after the amount: `2,000 dollars`, `5 million US dollars`,
+/// `2 000 €` (a symbol only when no number follows it), and with `of` after
+/// a vague amount: `millions of dollars`.
+pub(super) fn currency_after(tokens: &[Token], k: usize, vague: bool) -> Option<(&'static str, usize)> {
+    match &tokens.get(k)?.tok {
+        Tok::Currency(c) if !matches!(tokens.get(k + 1).map(|t| &t.tok), Some(Tok::Num { .. })) => Some((c, k + 1)),
+        Tok::Word(w) if w == "us" && matches!(word(tokens, k + 1), Some("dollar" | "dollars")) => Some(("USD", k + 2)),
+        Tok::Word(w) if w == "of" && vague => {
+            let us = usize::from(word(tokens, k + 1) == Some("us"));
+            currency_word(word(tokens, k + 1 + us)?).filter(|c| us == 0 || *c == "USD").map(|c| (c, k + 2 + us))
+        }
+        Tok::Word(w) => currency_word(w).map(|c| (c, k + 1)),
+        _ => None,
     }
-    let prev_is_date = p > 0
-        && match &tokens[p - 1].tok {
-            Tok::Word(w) => DATE_WORDS.contains(&w.as_str()) || MONTHS.contains(&w.as_str()),
-            Tok::Num { .. } => is_day_of_month(tokens, p - 1),
-            _ => false,
-        };
-    prev_is_date || is_month(tokens, k + 1)
 }
 
-/// Whether the number at `k` is a day next to a month: `October 23`,
-/// `23 October`.
-pub(super) fn is_day_of_month(tokens: &[Token], k: usize) -> bool {
-    let day = matches!(tokens[k].tok, Tok::Num { value, year_like: false, .. } if (1.0..=31.0).contains(&value) && value.fract() == 0.0);
-    day && ((k > 0 && is_month(tokens, k - 1)) || is_month(tokens, k + 1))
+/// A currency before the amount: `$`, `US$`, `€`, or an ISO code (`USD 2
+/// billion`).
+pub(super) fn currency_before(tokens: &[Token], k: usize) -> Option<&'static str> {
+    match &tokens.get(k)?.tok {
+        Tok::Currency(c) => Some(c),
+        Tok::Word(w) if matches!(w.as_str(), "usd" | "eur" | "gbp" | "rub" | "krw" | "cny" | "jpy") => currency_word(w),
+        _ => None,
+    }
+}
+
+/// Vague amounts (spec 4.1) from token `k`: low, high and the end.
+/// `hundreds` is 200..999, `thousands` 2,000..9,999, `tens of thousands`
+/// 20,000..99,999, `several hundred thousand` 200,000..999,999, ...
+pub(super) fn vague(tokens: &[Token], k: usize) -> Option<(f64, f64, usize)> {
+    let w = |n: usize| word(tokens, k + n);
+    let plural = |w: Option<&str>| -> Option<f64> {
+        Some(match w? {
+            "hundreds" => 1e2,
+            "thousands" => 1e3,
+            "millions" => 1e6,
+            "billions" => 1e9,
+            _ => return None,
+        })
+    };
+    let singular = |w: Option<&str>| -> Option<f64> {
+        Some(match w? {
+            "hundred" => 1e2,
+            "thousand" => 1e3,
+            "million" => 1e6,
+            "billion" => 1e9,
+            _ => return None,
+        })
+    };
+    // (low, high + 1, end): `high + 1` so that scales multiply cleanly.
+    let (low, top, end) = match (w(0)?, w(1)) {
+        // `several tens of thousands` reads as `tens of thousands`.
+        ("several" | "many", Some("tens" | "hundreds")) if w(2) == Some("of") && plural(w(3)).is_some() => {
+            let (l, h, e) = vague(tokens, k + 1)?;
+            return Some((l, h, e));
+        }
+        ("tens", Some("of")) => (20.0 * plural(w(2))?, 100.0 * plural(w(2))?, k + 3),
+        ("hundreds", Some("of")) if plural(w(2)).is_some_and(|s| s >= 1e3) => (200.0 * plural(w(2))?, 1000.0 * plural(w(2))?, k + 3),
+        ("dozens", _) => (24.0, 100.0, k + 1),
+        (p, _) if plural(Some(p)).is_some() => (2.0 * plural(Some(p))?, 10.0 * plural(Some(p))?, k + 1),
+        ("several" | "few", _) | ("a", Some("few")) => {
+            let skip = usize::from(w(0) == Some("a"));
+            match w(1 + skip)? {
+                "dozen" => (24.0, 100.0, k + 2 + skip),
+                s => (2.0 * singular(Some(s))?, 10.0 * singular(Some(s))?, k + 2 + skip),
+            }
+        }
+        _ => return None,
+    };
+    // `several hundred thousand`: a scale after multiplies.
+    match singular(word(tokens, end)).filter(|s| *s >= 1e3 && *s > top / 10.0) {
+        Some(s) => Some((low * s, top * s - 1.0, end + 1)),
+        None => Some((low, top - 1.0, end)),
+    }
 }
