@@ -35,6 +35,7 @@ async def client(lsp_client: LanguageClient, request, seeds):
     assert result.server_info.name == "gloss"
     # Positions are counted in what the server chose from what the client offered.
     lsp_client.utf8 = result.capabilities.position_encoding == types.PositionEncodingKind.Utf8
+    lsp_client.server_legend = result.capabilities.semantic_tokens_provider.legend
     offered = (caps.general.position_encodings if caps.general else None) or [types.PositionEncodingKind.Utf16]
     assert result.capabilities.position_encoding in offered
     yield
@@ -119,6 +120,16 @@ async def test_completion_symbols_tokens(client: LanguageClient, seeds):
     assert any(s.name == "North Korean troops in Russia" for s in symbols)
     tokens = await client.text_document_semantic_tokens_full_async(types.SemanticTokensParams(text_document=doc))
     assert len(tokens.data) % 5 == 0 and tokens.data
+    # Decoded with the legend, the token at `@putin` is an actor (`variable`)
+    # and starts at the `@`, counted in the negotiated encoding.
+    legend = client.server_legend
+    decoded, line, start = [], 0, 0
+    for i in range(0, len(tokens.data), 5):
+        dl, ds, length, kind, _ = tokens.data[i : i + 5]
+        line, start = line + dl, (start + ds if dl == 0 else ds)
+        decoded.append((line, start, length, legend.token_types[kind]))
+    at = position(client, text, "@putin")
+    assert (at.line, at.character, 6, "variable") in decoded
     ws = await client.workspace_symbol_async(types.WorkspaceSymbolParams(query="putin"))
     assert ws
 
