@@ -48,10 +48,7 @@ impl Backend {
         let enc = self.state.encoding();
         let Some(id) = analysis.file_id(&key) else { return Ok(None) };
         let Some(file) = analysis.file(id) else { return Ok(None) };
-        catch_unwind(AssertUnwindSafe(|| f(&analysis, &folder, id, file, enc))).map_err(|_| {
-            self.log(MessageType::ERROR, format!("internal error answering for {}", uri.as_str()));
-            Error::internal_error()
-        })
+        guarded(&self.client, uri.as_str(), || f(&analysis, &folder, id, file, enc))
     }
 
     /// Puts an open document's current text into its folder's workspace.
@@ -201,6 +198,16 @@ impl Backend {
             }
         }
     }
+}
+
+/// Runs an analysis call; a panic in it becomes an internal-error response
+/// to this request (and a line in the log), not a dead server.
+fn guarded<T>(client: &Client, what: &str, f: impl FnOnce() -> T) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|panic| {
+        let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+        log(client, MessageType::ERROR, format!("internal error answering for {what}: {why}"));
+        Error { code: tower_lsp_server::jsonrpc::ErrorCode::InternalError, message: format!("gloss: internal error: {why}").into(), data: None }
+    })
 }
 
 fn log(client: &Client, level: MessageType, message: String) {
@@ -592,7 +599,7 @@ impl LanguageServer for Backend {
         let mut list = Vec::new();
         for folder in self.all_folders() {
             let analysis = folder.snapshot();
-            let found = catch_unwind(AssertUnwindSafe(|| outline::workspace_symbols(&analysis, &params.query))).map_err(|_| Error::internal_error())?;
+            let found = guarded(&self.client, "workspace/symbol", || outline::workspace_symbols(&analysis, &params.query))?;
             list.extend(found.iter().filter_map(|(f, s)| features::workspace_symbol(&folder, analysis.file(*f)?, s, enc)));
         }
         Ok(Some(WorkspaceSymbolResponse::Nested(list)))
@@ -717,5 +724,23 @@ impl LanguageServer for Backend {
             }
         }
         Ok(WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport { items }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_in_the_analysis_is_an_error_response() {
+        let (service, _socket) = tower_lsp_server::LspService::new(|client| {
+            let answer: Result<u32> = guarded(&client, "file:///x.txt", || panic!("index out of bounds"));
+            let error = answer.unwrap_err();
+            assert_eq!(error.code, tower_lsp_server::jsonrpc::ErrorCode::InternalError);
+            assert!(error.message.contains("index out of bounds"), "{}", error.message);
+            assert_eq!(guarded(&client, "x", || 7).unwrap(), 7);
+            Backend::new(client, Arc::new(AtomicBool::new(false)))
+        });
+        drop(service);
     }
 }
