@@ -60,7 +60,7 @@ impl Backend {
             return false;
         }
         // The workspace lock first, then the document: the order everywhere.
-        let mut ws = folder.lock();
+        let mut ws = folder.edit();
         let Some(mut doc) = self.state.documents.get_mut(uri) else { return false };
         let key = doc.key.clone();
         let (text, markup) = doc.reparse();
@@ -183,7 +183,7 @@ impl Backend {
             (true, Some(p)) => Some(gloss_project::read_text(p)),
             _ => None,
         };
-        let mut ws = folder.lock();
+        let mut ws = folder.edit();
         match (read, role) {
             (None, _) => ws.remove(key),
             (Some(Err(why)), FileRole::Registry(_)) => {
@@ -220,7 +220,7 @@ fn log(client: &Client, level: MessageType, message: String) {
 /// keep their text), drops what is gone, and settles the role of every
 /// open document of the folder under the settings just read.
 fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::ReadFile>) {
-    let mut ws = folder.lock();
+    let mut ws = folder.edit();
     let open: HashSet<String> = state
         .documents
         .iter()
@@ -487,7 +487,7 @@ impl LanguageServer for Backend {
                 }
                 FileRole::Other => {}
                 _ if change.typ == FileChangeType::DELETED => {
-                    let mut ws = folder.lock();
+                    let mut ws = folder.edit();
                     match folder.role(&key, &config) {
                         FileRole::Registry(_) => {
                             ws.set_unreadable(&key, &format!("registry file {key} was deleted"), true);
@@ -695,36 +695,74 @@ impl LanguageServer for Backend {
     }
 
     async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
-        let items = match self.state.locate(&params.text_document.uri) {
-            Some((folder, key)) => publish::file_diagnostics(&folder, &folder.snapshot(), &key, self.state.encoding()),
-            None => Vec::new(),
+        let report = match self.state.locate(&params.text_document.uri) {
+            Some((folder, key)) => {
+                let (analysis, result_id) = folder.snapshot_with_id();
+                if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
+                    DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+                        related_documents: None,
+                        unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport { result_id },
+                    })
+                } else {
+                    let items = publish::file_diagnostics(&folder, &analysis, &key, self.state.encoding());
+                    full_report(Some(result_id), items)
+                }
+            }
+            None => full_report(None, Vec::new()),
         };
-        Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
-            related_documents: None,
-            full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id: None, items },
-        })))
+        Ok(DocumentDiagnosticReportResult::Report(report))
     }
 
-    async fn workspace_diagnostic(&self, _: WorkspaceDiagnosticParams) -> Result<WorkspaceDiagnosticReportResult> {
+    /// Every file of every folder; a file whose folder has not changed
+    /// since the result id the client holds is "unchanged", and a file the
+    /// client holds results for that is gone gets an empty report.
+    async fn workspace_diagnostic(&self, params: WorkspaceDiagnosticParams) -> Result<WorkspaceDiagnosticReportResult> {
         let enc = self.state.encoding();
+        let previous: std::collections::HashMap<&Uri, &str> = params.previous_result_ids.iter().map(|p| (&p.uri, p.value.as_str())).collect();
+        let mut reported: HashSet<Uri> = HashSet::new();
         let mut items = Vec::new();
         for folder in self.all_folders() {
-            let analysis = folder.snapshot();
+            let (analysis, result_id) = folder.snapshot_with_id();
             for (_, f) in analysis.files() {
                 let Some(uri) = folder.uri(&f.path) else { continue };
+                if !reported.insert(uri.clone()) {
+                    continue;
+                }
                 let version = self.state.documents.get(&uri).map(|d| d.analysed_version as i64);
+                if previous.get(&uri) == Some(&result_id.as_str()) {
+                    items.push(WorkspaceDocumentDiagnosticReport::Unchanged(WorkspaceUnchangedDocumentDiagnosticReport {
+                        uri,
+                        version,
+                        unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport { result_id: result_id.clone() },
+                    }));
+                    continue;
+                }
                 items.push(WorkspaceDocumentDiagnosticReport::Full(WorkspaceFullDocumentDiagnosticReport {
                     uri,
                     version,
                     full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                        result_id: None,
+                        result_id: Some(result_id.clone()),
                         items: publish::file_diagnostics(&folder, &analysis, &f.path, enc),
                     },
                 }));
             }
         }
+        for gone in previous.keys().filter(|u| !reported.contains(**u)) {
+            items.push(WorkspaceDocumentDiagnosticReport::Full(WorkspaceFullDocumentDiagnosticReport {
+                uri: (*gone).clone(),
+                version: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id: None, items: Vec::new() },
+            }));
+        }
         Ok(WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport { items }))
     }
+}
+
+fn full_report(result_id: Option<String>, items: Vec<lsp::Diagnostic>) -> DocumentDiagnosticReport {
+    DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+        related_documents: None,
+        full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id, items },
+    })
 }
 
 #[cfg(test)]

@@ -81,11 +81,18 @@ pub struct Folder {
     /// `[workspace]` of the `gloss.toml` the last index read: when an edit
     /// changes it, the folder is read again.
     pub layout: Mutex<Option<(Vec<String>, Vec<String>)>>,
+    /// Bumped by every change to the workspace: with `id`, the result id
+    /// of pulled diagnostics, so a client asking again gets "unchanged".
+    generation: AtomicU64,
+    id: u64,
 }
+
+static FOLDERS: AtomicU64 = AtomicU64::new(0);
 
 impl Folder {
     pub fn new(place: Place) -> Folder {
-        Folder { place, workspace: Mutex::new(Workspace::new()), layout: Mutex::new(None) }
+        let id = FOLDERS.fetch_add(1, Ordering::SeqCst);
+        Folder { place, workspace: Mutex::new(Workspace::new()), layout: Mutex::new(None), generation: AtomicU64::new(0), id }
     }
 
     pub fn root(&self) -> Option<&Path> {
@@ -95,13 +102,28 @@ impl Folder {
         }
     }
 
+    /// The workspace, to read from.
     pub fn lock(&self) -> MutexGuard<'_, Workspace> {
         self.workspace.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The workspace, to change: answers pulled before are stale now.
+    pub fn edit(&self) -> MutexGuard<'_, Workspace> {
+        let guard = self.lock();
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        guard
     }
 
     /// An immutable view to answer from; the lock is held only to take it.
     pub fn snapshot(&self) -> Analysis {
         self.lock().snapshot()
+    }
+
+    /// An immutable view and the result id of pulled diagnostics from it.
+    pub fn snapshot_with_id(&self) -> (Analysis, String) {
+        let mut ws = self.lock();
+        let id = format!("{}:{}", self.id, self.generation.load(Ordering::SeqCst));
+        (ws.snapshot(), id)
     }
 
     /// The settings of its `gloss.toml` as the workspace holds them now.

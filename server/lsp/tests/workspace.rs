@@ -261,6 +261,29 @@ async fn clients_that_pull_are_asked_to_pull_again_not_pushed_to() {
     assert!(c.server_requests.iter().any(|r| r["method"] == "workspace/diagnostic/refresh"));
     let pulled = c.request("textDocument/diagnostic", json!({"textDocument": {"uri": a}})).await;
     assert!(pulled["items"].as_array().unwrap().is_empty(), "{pulled}");
+
+    // Asking again with the result id: unchanged, until something changes.
+    let id = pulled["resultId"].clone();
+    let again = c.request("textDocument/diagnostic", json!({"textDocument": {"uri": a}, "previousResultId": id})).await;
+    assert_eq!(again["kind"], "unchanged", "{again}");
+    let everything = c.request("workspace/diagnostic", json!({"previousResultIds": []})).await;
+    let ids: Vec<Value> = everything["items"].as_array().unwrap().iter().map(|i| json!({"uri": i["uri"], "value": i["resultId"]})).collect();
+    assert_eq!(ids.len(), 3, "{everything}");
+    let gone = uri(&root.join("docs/gone.txt"));
+    let mut with_gone = ids.clone();
+    with_gone.push(json!({"uri": gone, "value": "0:0"}));
+    let unchanged = c.request("workspace/diagnostic", json!({"previousResultIds": with_gone})).await;
+    let kinds: Vec<(&str, &str)> = unchanged["items"].as_array().unwrap().iter().map(|i| (i["uri"].as_str().unwrap(), i["kind"].as_str().unwrap())).collect();
+    assert_eq!(kinds.iter().filter(|(_, k)| *k == "unchanged").count(), 3, "{kinds:?}");
+    assert!(kinds.contains(&(gone.as_str(), "full")), "{kinds:?}");
+
+    let at = pos(A, "10,000", 0, false);
+    c.notify("textDocument/didChange", change(&a, 3, at.clone(), plus(&at, 5), "10,000")).await;
+    let changed = c.request("textDocument/diagnostic", json!({"textDocument": {"uri": a}, "previousResultId": id})).await;
+    assert_eq!(changed["kind"], "full");
+    assert_eq!(codes(changed["items"].as_array().unwrap()), ["conflicting-claim"]);
+    let after = c.request("workspace/diagnostic", json!({"previousResultIds": ids})).await;
+    assert!(after["items"].as_array().unwrap().iter().all(|i| i["kind"] == "full"), "{after}");
 }
 
 #[tokio::test]

@@ -99,7 +99,8 @@ fn context(text: &str, offset: usize) -> Option<Context> {
     if inside.matches('"').count() % 2 == 1 {
         return None; // inside a quoted value
     }
-    let word_start = inside.rfind(|c: char| c.is_whitespace()).map_or(0, |i| i + 1);
+    // After the last whitespace character, however many bytes it takes.
+    let word_start = inside.char_indices().filter(|(_, c)| c.is_whitespace()).last().map_or(0, |(i, c)| i + c.len_utf8());
     let word = &inside[word_start..];
     let word_at = line_start + open + 1 + word_start;
     if let Some(at) = word.rfind('@') {
