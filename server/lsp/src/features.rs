@@ -1,5 +1,7 @@
 //! Analysis answers in protocol form.
 
+use std::collections::HashMap;
+
 use gloss_analysis::features::{code_actions, completion, outline, tokens, Location, WorkspaceEdit};
 use gloss_analysis::line_index::Encoding;
 use gloss_analysis::{Analysis, File};
@@ -13,14 +15,35 @@ pub fn location(folder: &Folder, analysis: &Analysis, l: &Location, enc: Encodin
     Some(lsp::Location { uri: folder.uri(&file.path)?, range: convert::range(file, &l.range, enc) })
 }
 
-pub fn workspace_edit(folder: &Folder, analysis: &Analysis, edit: &WorkspaceEdit, enc: Encoding) -> lsp::WorkspaceEdit {
-    let mut changes = std::collections::HashMap::new();
+/// Where an answer's edits go: the folder's files and, for a client that
+/// takes versioned edits, the version of each open document as the
+/// snapshot holds it.
+pub struct Scope<'a> {
+    pub folder: &'a Folder,
+    pub versions: Option<HashMap<lsp::Uri, i32>>,
+}
+
+pub fn workspace_edit(scope: &Scope, analysis: &Analysis, edit: &WorkspaceEdit, enc: Encoding) -> lsp::WorkspaceEdit {
+    let mut files = Vec::new();
     for (file_id, edits) in &edit.changes {
-        let (Some(file), Some(uri)) = (analysis.file(*file_id), analysis.file(*file_id).and_then(|f| folder.uri(&f.path))) else { continue };
+        let Some(file) = analysis.file(*file_id) else { continue };
+        let Some(uri) = scope.folder.uri(&file.path) else { continue };
         let list: Vec<lsp::TextEdit> = edits.iter().map(|e| lsp::TextEdit { range: convert::range(file, &e.range, enc), new_text: e.new_text.clone() }).collect();
-        changes.insert(uri, list);
+        files.push((uri, list));
     }
-    lsp::WorkspaceEdit { changes: Some(changes), ..lsp::WorkspaceEdit::default() }
+    match &scope.versions {
+        Some(versions) => {
+            let edits = files
+                .into_iter()
+                .map(|(uri, list)| lsp::TextDocumentEdit {
+                    text_document: lsp::OptionalVersionedTextDocumentIdentifier { version: versions.get(&uri).copied(), uri },
+                    edits: list.into_iter().map(lsp::OneOf::Left).collect(),
+                })
+                .collect();
+            lsp::WorkspaceEdit { document_changes: Some(lsp::DocumentChanges::Edits(edits)), ..lsp::WorkspaceEdit::default() }
+        }
+        None => lsp::WorkspaceEdit { changes: Some(files.into_iter().collect()), ..lsp::WorkspaceEdit::default() },
+    }
 }
 
 fn symbol_kind(k: outline::SymbolKind) -> lsp::SymbolKind {
@@ -128,7 +151,7 @@ pub fn semantic_tokens(file: &File, list: &[tokens::Token], enc: Encoding) -> Ve
     out
 }
 
-pub fn code_action(folder: &Folder, analysis: &Analysis, a: &code_actions::CodeAction, diagnostics: &[lsp::Diagnostic], enc: Encoding) -> lsp::CodeActionOrCommand {
+pub fn code_action(scope: &Scope, analysis: &Analysis, a: &code_actions::CodeAction, diagnostics: &[lsp::Diagnostic], enc: Encoding) -> lsp::CodeActionOrCommand {
     let fixes: Vec<lsp::Diagnostic> = diagnostics
         .iter()
         .filter(|d| a.fixes.is_some_and(|c| d.code == Some(lsp::NumberOrString::String(c.as_str().to_string()))))
@@ -138,7 +161,7 @@ pub fn code_action(folder: &Folder, analysis: &Analysis, a: &code_actions::CodeA
         title: a.title.clone(),
         kind: Some(if a.fixes.is_some() { lsp::CodeActionKind::QUICKFIX } else { lsp::CodeActionKind::REFACTOR_REWRITE }),
         diagnostics: (!fixes.is_empty()).then_some(fixes),
-        edit: Some(workspace_edit(folder, analysis, &a.edit, enc)),
+        edit: Some(workspace_edit(scope, analysis, &a.edit, enc)),
         is_preferred: Some(a.preferred),
         ..lsp::CodeAction::default()
     })

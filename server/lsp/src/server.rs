@@ -16,6 +16,7 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use crate::documents::OpenDocument;
 use crate::state::{ClientSupport, DiagnosticsOn, FileRole, Folder, State};
+use crate::features::Scope;
 use crate::{convert, features, publish};
 
 pub struct Backend {
@@ -42,13 +43,20 @@ impl Backend {
 
     /// Runs a feature on a snapshot of the folder of the file at `uri`; a
     /// panic becomes an error response for this request, not a dead server.
-    fn on_file<T>(&self, uri: &Uri, f: impl FnOnce(&Analysis, &Folder, FileId, &File, Encoding) -> Option<T>) -> Result<Option<T>> {
+    fn on_file<T>(&self, uri: &Uri, f: impl FnOnce(&Analysis, &Scope, FileId, &File, Encoding) -> Option<T>) -> Result<Option<T>> {
         let Some((folder, key)) = self.state.locate(uri) else { return Ok(None) };
-        let analysis = folder.snapshot();
+        let (analysis, versions) = match self.state.support().document_changes {
+            true => {
+                let (analysis, versions) = self.state.snapshot_with_versions(&folder);
+                (analysis, Some(versions))
+            }
+            false => (folder.snapshot(), None),
+        };
+        let scope = Scope { folder: &folder, versions };
         let enc = self.state.encoding();
         let Some(id) = analysis.file_id(&key) else { return Ok(None) };
         let Some(file) = analysis.file(id) else { return Ok(None) };
-        guarded(&self.client, uri.as_str(), || f(&analysis, &folder, id, file, enc))
+        guarded(&self.client, uri.as_str(), || f(&analysis, &scope, id, file, enc))
     }
 
     /// Puts an open document's current text into its folder's workspace.
@@ -348,6 +356,7 @@ impl LanguageServer for Backend {
             pull_diagnostics: caps.text_document.as_ref().is_some_and(|t| t.diagnostic.is_some()),
             diagnostic_refresh: workspace.and_then(|w| w.diagnostics.as_ref()).and_then(|d| d.refresh_support).unwrap_or(false),
             configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
+            document_changes: workspace.and_then(|w| w.workspace_edit.as_ref()).and_then(|e| e.document_changes).unwrap_or(false),
         };
         if let Some(options) = &params.initialization_options {
             self.state.settings.write().unwrap().update(options);
@@ -519,9 +528,9 @@ impl LanguageServer for Backend {
 
     async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
         let p = params.text_document_position_params;
-        self.on_file(&p.text_document.uri, |a, folder, id, file, enc| {
+        self.on_file(&p.text_document.uri, |a, scope, id, file, enc| {
             let found = goto::definition(a, id, convert::offset(file, p.position, enc));
-            let list: Vec<lsp::Location> = found.iter().filter_map(|l| features::location(folder, a, l, enc)).collect();
+            let list: Vec<lsp::Location> = found.iter().filter_map(|l| features::location(scope.folder, a, l, enc)).collect();
             (!list.is_empty()).then_some(GotoDefinitionResponse::Array(list))
         })
     }
@@ -532,18 +541,18 @@ impl LanguageServer for Backend {
 
     async fn goto_type_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
         let p = params.text_document_position_params;
-        self.on_file(&p.text_document.uri, |a, folder, id, file, enc| {
+        self.on_file(&p.text_document.uri, |a, scope, id, file, enc| {
             let found = goto::subject(a, id, convert::offset(file, p.position, enc));
-            let list: Vec<lsp::Location> = found.iter().filter_map(|l| features::location(folder, a, l, enc)).collect();
+            let list: Vec<lsp::Location> = found.iter().filter_map(|l| features::location(scope.folder, a, l, enc)).collect();
             (!list.is_empty()).then_some(GotoDefinitionResponse::Array(list))
         })
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
         let p = params.text_document_position;
-        self.on_file(&p.text_document.uri, |a, folder, id, file, enc| {
+        self.on_file(&p.text_document.uri, |a, scope, id, file, enc| {
             let found = references::references(a, id, convert::offset(file, p.position, enc), params.context.include_declaration);
-            Some(found.iter().filter_map(|l| features::location(folder, a, l, enc)).collect())
+            Some(found.iter().filter_map(|l| features::location(scope.folder, a, l, enc)).collect())
         })
     }
 
@@ -569,8 +578,8 @@ impl LanguageServer for Backend {
 
     async fn rename(&self, params: RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
         let p = params.text_document_position;
-        let outcome = self.on_file(&p.text_document.uri, |a, folder, id, file, enc| {
-            Some(rename::rename(a, id, convert::offset(file, p.position, enc), &params.new_name).map(|e| features::workspace_edit(folder, a, &e, enc)))
+        let outcome = self.on_file(&p.text_document.uri, |a, scope, id, file, enc| {
+            Some(rename::rename(a, id, convert::offset(file, p.position, enc), &params.new_name).map(|e| features::workspace_edit(scope, a, &e, enc)))
         })?;
         match outcome {
             Some(Ok(edit)) => Ok(Some(edit)),
@@ -687,10 +696,10 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        self.on_file(&params.text_document.uri, |a, folder, id, file, enc| {
+        self.on_file(&params.text_document.uri, |a, scope, id, file, enc| {
             let range = convert::offset(file, params.range.start, enc)..convert::offset(file, params.range.end, enc);
             let actions = code_actions::code_actions(a, id, range);
-            Some(actions.iter().map(|x| features::code_action(folder, a, x, &params.context.diagnostics, enc)).collect())
+            Some(actions.iter().map(|x| features::code_action(scope, a, x, &params.context.diagnostics, enc)).collect())
         })
     }
 

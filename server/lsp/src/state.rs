@@ -264,6 +264,8 @@ pub struct ClientSupport {
     pub diagnostic_refresh: bool,
     /// The client answers `workspace/configuration`.
     pub configuration: bool,
+    /// The client takes edits with the version of each document.
+    pub document_changes: bool,
 }
 
 impl State {
@@ -337,6 +339,20 @@ impl State {
             Some(root) => self.add_root(root),
             None => (Arc::new(Folder::new(Place::Alone(uri.clone()))), false),
         }
+    }
+
+    /// A folder's snapshot and the versions of its open documents that
+    /// it holds, read under one lock.
+    pub fn snapshot_with_versions(&self, folder: &Arc<Folder>) -> (Analysis, HashMap<lsp::Uri, i32>) {
+        let mut ws = folder.lock();
+        let analysis = ws.snapshot();
+        let versions = self
+            .documents
+            .iter()
+            .filter(|d| Arc::ptr_eq(&d.folder, folder) && d.role != FileRole::Other)
+            .map(|d| (d.key().clone(), d.analysed_version))
+            .collect();
+        (analysis, versions)
     }
 
     /// The folder and key a request's document is known by: where it was

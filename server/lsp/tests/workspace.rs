@@ -336,3 +336,25 @@ async fn highlights_declaration_links_folds_and_fixes_with_their_diagnostics() {
     let edits = &fix["edit"]["changes"][&r];
     assert_eq!(edits[0]["newText"].as_str().unwrap().trim(), "src=@ua-intel");
 }
+
+#[tokio::test]
+async fn edits_carry_versions_for_clients_that_take_them() {
+    let dir = workspace(&[("gloss.toml", REGISTRY), ("docs/a.txt", A), ("docs/b.txt", B)]);
+    let root = dir.path().canonicalize().unwrap();
+    let mut c = Client::start();
+    let caps = json!({"window": {"workDoneProgress": true}, "workspace": {"workspaceEdit": {"documentChanges": true}}});
+    c.initialize_with(vec![&root], caps, json!({"diagnostics": {"debounceMs": 0}})).await;
+    c.wait_indexed().await;
+    let a = uri(&root.join("docs/a.txt"));
+    c.open(&a, A).await;
+    let at = pos(A, "10,000", 0, false);
+    c.notify("textDocument/didChange", change(&a, 5, at.clone(), plus(&at, 6), "10,000")).await;
+    let edit = c
+        .request("textDocument/rename", json!({"textDocument": {"uri": a}, "position": pos(A, "@putin", 2, false), "newName": "vvp"}))
+        .await;
+    let changes = edit["documentChanges"].as_array().expect("versioned edits");
+    let version_of = |u: &str| changes.iter().find(|c| c["textDocument"]["uri"] == u).map(|c| c["textDocument"]["version"].clone());
+    assert_eq!(version_of(&a), Some(json!(5)));
+    assert_eq!(version_of(&uri(&root.join("gloss.toml"))), Some(Value::Null));
+    assert!(edit.get("changes").is_none_or(Value::is_null));
+}
