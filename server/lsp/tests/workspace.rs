@@ -358,3 +358,26 @@ async fn edits_carry_versions_for_clients_that_take_them() {
     assert_eq!(version_of(&uri(&root.join("gloss.toml"))), Some(Value::Null));
     assert!(edit.get("changes").is_none_or(Value::is_null));
 }
+
+#[tokio::test]
+async fn workspace_folders_added_and_removed() {
+    let one = workspace(&[("gloss.toml", "[actor.putin]\nname = \"Vladimir Putin\"\n")]);
+    let two = workspace(&[("gloss.toml", "[actor.kim]\nname = \"Kim Jong-un\"\n")]);
+    let (one_root, two_root) = (one.path().canonicalize().unwrap(), two.path().canonicalize().unwrap());
+    let mut c = Client::start();
+    c.initialize_with(vec![&one_root], json!({}), Value::Null).await;
+    let folder = json!([{"uri": uri(&two_root), "name": "two"}]);
+    c.notify("workspace/didChangeWorkspaceFolders", json!({"event": {"added": folder, "removed": []}})).await;
+    let mut kim = json!([]);
+    for _ in 0..100 {
+        kim = c.request("workspace/symbol", json!({"query": "Kim"})).await;
+        if !kim.as_array().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(kim[0]["location"]["uri"], uri(&two_root.join("gloss.toml")), "{kim}");
+    c.notify("workspace/didChangeWorkspaceFolders", json!({"event": {"added": [], "removed": folder}})).await;
+    assert_eq!(c.request("workspace/symbol", json!({"query": "Kim"})).await, json!([]));
+    assert_eq!(c.request("workspace/symbol", json!({"query": "Vladimir"})).await.as_array().unwrap().len(), 1);
+}
