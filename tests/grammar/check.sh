@@ -8,6 +8,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+# A cache of compiled parsers of our own: the shared one (~/.cache/tree-sitter)
+# may hold a parser built from another checkout of the grammar.
+export XDG_CACHE_HOME="$work/cache"
 cp -r "$repo/server/syntax/grammar" "$work/grammar"
 (cd "$work/grammar" && bash generate.sh)
 for f in src/parser.c src/grammar.json src/node-types.json src/tree_sitter/parser.h; do
@@ -19,7 +22,7 @@ done
 echo "grammar: committed parser matches grammar.js"
 
 cd "$repo/server/syntax/grammar"
-tree-sitter test
+tree-sitter test --rebuild
 sample="$work/sample.gloss"
 cat > "$sample" <<'SAMPLE'
 {#doc date=2024-10-01}
