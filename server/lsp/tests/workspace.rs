@@ -381,3 +381,51 @@ async fn workspace_folders_added_and_removed() {
     assert_eq!(c.request("workspace/symbol", json!({"query": "Kim"})).await, json!([]));
     assert_eq!(c.request("workspace/symbol", json!({"query": "Vladimir"})).await.as_array().unwrap().len(), 1);
 }
+
+/// Semantic tokens decoded: (line, start, length, type index).
+fn decode(data: &Value) -> Vec<(u64, u64, u64, u64)> {
+    let d: Vec<u64> = data.as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    let (mut line, mut start) = (0, 0);
+    d.chunks(5)
+        .map(|t| {
+            line += t[0];
+            start = if t[0] == 0 { start + t[1] } else { t[1] };
+            (line, start, t[2], t[3])
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn semantic_tokens_in_either_encoding_one_per_line() {
+    // A claim whose text runs over a line end, after Cyrillic and an emoji.
+    let text = "Северокорейские 😀 [Vladimir Putin]{@putin}: [approximately\n10,000 soldiers]{claim=nk-troops src=@ua-intel}.\n";
+    for utf8 in [false, true] {
+        let dir = workspace(&[("gloss.toml", REGISTRY), ("docs/t.txt", text)]);
+        let root = dir.path().canonicalize().unwrap();
+        let mut c = Client::start();
+        let r = c.initialize(Some(&root), if utf8 { &["utf-8"] } else { &[] }, Value::Null).await;
+        let legend: Vec<String> = r["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_string())
+            .collect();
+        c.wait_indexed().await;
+        let t = uri(&root.join("docs/t.txt"));
+        c.open(&t, text).await;
+        let tokens = decode(&c.request("textDocument/semanticTokens/full", json!({"textDocument": {"uri": t}})).await["data"]);
+        let kind = |name: &str| legend.iter().position(|l| l == name).unwrap() as u64;
+        let at = |needle: &str| {
+            let p = pos(text, needle, 0, utf8);
+            (p["line"].as_u64().unwrap(), p["character"].as_u64().unwrap())
+        };
+        let putin = at("@putin");
+        assert!(tokens.contains(&(putin.0, putin.1, 6, kind("variable"))), "utf8={utf8} {tokens:?}");
+        // The claim's text: one token to the end of the first line, one on the next.
+        let first = at("approximately");
+        assert!(tokens.contains(&(first.0, first.1, 13, kind("number"))), "utf8={utf8} {tokens:?}");
+        assert!(tokens.contains(&(1, 0, 15, kind("number"))), "utf8={utf8} {tokens:?}");
+        // In order, never overlapping.
+        assert!(tokens.windows(2).all(|w| (w[0].0, w[0].1 + w[0].2) <= (w[1].0, w[1].1)), "{tokens:?}");
+    }
+}
