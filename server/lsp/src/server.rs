@@ -688,7 +688,7 @@ impl LanguageServer for Backend {
                 links
                     .iter()
                     .filter_map(|(r, url)| {
-                        Some(DocumentLink { range: convert::range(file, r, enc), target: url.parse().ok(), tooltip: None, data: None })
+                        Some(DocumentLink { range: convert::range(file, r, enc), target: Some(url.parse().ok()?), tooltip: None, data: None })
                     })
                     .collect(),
             )
