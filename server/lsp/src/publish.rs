@@ -47,7 +47,7 @@ pub async fn publish_open(state: &Arc<State>, client: &Client) {
     let enc = state.encoding();
     // Open documents by folder.
     let mut groups: Vec<(Arc<Folder>, Vec<lsp::Uri>)> = Vec::new();
-    for d in state.documents.iter().filter(|d| d.role != FileRole::Other) {
+    for d in state.documents.iter().filter(|d| d.role != FileRole::Other && d.folder.is_ready()) {
         match groups.iter_mut().find(|(f, _)| Arc::ptr_eq(f, &d.folder)) {
             Some((_, uris)) => uris.push(d.key().clone()),
             None => groups.push((d.folder.clone(), vec![d.key().clone()])),

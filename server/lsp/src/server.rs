@@ -126,6 +126,7 @@ impl Backend {
                 }
                 Err(_) => 0,
             };
+            folder.ready.store(true, std::sync::atomic::Ordering::SeqCst);
             if let Some(p) = progress {
                 p.finish_with_message(format!("{count} files")).await;
             }
@@ -705,6 +706,8 @@ impl LanguageServer for Backend {
 
     async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
         let report = match self.state.locate(&params.text_document.uri) {
+            // Not read yet: nothing to say until the refresh that follows.
+            Some((folder, _)) if !folder.is_ready() => full_report(None, Vec::new()),
             Some((folder, key)) => {
                 let (analysis, result_id) = folder.snapshot_with_id();
                 if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
@@ -730,7 +733,7 @@ impl LanguageServer for Backend {
         let previous: std::collections::HashMap<&Uri, &str> = params.previous_result_ids.iter().map(|p| (&p.uri, p.value.as_str())).collect();
         let mut reported: HashSet<Uri> = HashSet::new();
         let mut items = Vec::new();
-        for folder in self.all_folders() {
+        for folder in self.all_folders().into_iter().filter(|f| f.is_ready()) {
             let (analysis, result_id) = folder.snapshot_with_id();
             for (_, f) in analysis.files() {
                 let Some(uri) = folder.uri(&f.path) else { continue };

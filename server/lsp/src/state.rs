@@ -85,6 +85,10 @@ pub struct Folder {
     /// of pulled diagnostics, so a client asking again gets "unchanged".
     generation: AtomicU64,
     id: u64,
+    /// Read from disk at least once (a file alone always is): until then
+    /// its diagnostics would name every registry id unknown, so none are
+    /// given.
+    pub ready: AtomicBool,
 }
 
 static FOLDERS: AtomicU64 = AtomicU64::new(0);
@@ -92,7 +96,12 @@ static FOLDERS: AtomicU64 = AtomicU64::new(0);
 impl Folder {
     pub fn new(place: Place) -> Folder {
         let id = FOLDERS.fetch_add(1, Ordering::SeqCst);
-        Folder { place, workspace: Mutex::new(Workspace::new()), layout: Mutex::new(None), generation: AtomicU64::new(0), id }
+        let ready = AtomicBool::new(matches!(place, Place::Alone(_)));
+        Folder { place, workspace: Mutex::new(Workspace::new()), layout: Mutex::new(None), generation: AtomicU64::new(0), id, ready }
+    }
+
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::SeqCst)
     }
 
     pub fn root(&self) -> Option<&Path> {

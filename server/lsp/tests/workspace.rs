@@ -429,3 +429,17 @@ async fn semantic_tokens_in_either_encoding_one_per_line() {
         assert!(tokens.windows(2).all(|w| (w[0].0, w[0].1 + w[0].2) <= (w[1].0, w[1].1)), "{tokens:?}");
     }
 }
+
+#[tokio::test]
+async fn a_document_opened_while_indexing_gets_diagnostics_only_once_the_registry_is_read() {
+    let dir = workspace(&[("gloss.toml", REGISTRY), ("docs/a.txt", A), ("docs/b.txt", B)]);
+    let root = dir.path().canonicalize().unwrap();
+    let mut c = Client::start();
+    let a = uri(&root.join("docs/a.txt"));
+    c.initialize(Some(&root), &[], json!({"diagnostics": {"debounceMs": 0}})).await;
+    // No waiting for the index.
+    c.open(&a, A).await;
+    let first = c.wait_for(|n| n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == a).await;
+    assert_eq!(codes(first["params"]["diagnostics"].as_array().unwrap()), ["conflicting-claim"], "{first}");
+    assert_eq!(c.publications(&a), 1);
+}
