@@ -1,2 +1,6 @@
-; Spans that run over several lines fold.
-(span) @fold
+; Spans and comments that run over several lines fold.
+[
+  (span)
+  (comment)
+  (unclosed_comment)
+] @fold

@@ -22,7 +22,11 @@ fn main() {
     ];
     for (name, text) in cases {
         let t = Instant::now();
-        let m = gloss_syntax::Markup::parse(&text);
-        println!("{name:32} {:>8.3}s  {} spans, {} errors", t.elapsed().as_secs_f64(), m.spans.len(), m.errors.len());
+        let tree = gloss_syntax::parse_tree(&text, None);
+        let parse = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let m = gloss_syntax::Markup::from_tree(&tree, &text);
+        let lower = t.elapsed().as_secs_f64();
+        println!("{name:28} parse {parse:>6.3}s  lower {lower:>6.3}s  {:>7} spans {:>2} errors", m.spans.len(), m.errors.len());
     }
 }

@@ -8,14 +8,17 @@ pub struct Markup {
     /// `{#id ...}` on the first non-blank line: the document as a source.
     pub header: Option<AttrBlock>,
     /// Every span, in order of its opening `[`; nested spans come after
-    /// their parent.
+    /// their parent. A span whose attribute block is not closed on its line
+    /// is not one (it is an error).
     pub spans: Vec<Span>,
-    /// `{% ... %}` comments, whole.
+    /// `{% ... %}` comments, whole, in order; a comment not closed in its
+    /// paragraph runs to the paragraph's end (and is an error too).
     pub comments: Vec<Range<usize>>,
-    /// Escapes like `\[`, whole.
+    /// Escapes like `\[`, whole, in order.
     pub escapes: Vec<Range<usize>>,
-    /// Syntax errors: an attribute block left open on its line (range: its
-    /// `{`), a bad attribute (range: the attribute).
+    /// Syntax errors, in order: an attribute block left open on its line
+    /// (range: its `{`), a bad attribute (range: the attribute), a comment
+    /// not closed in its paragraph (range: its `{%`).
     pub errors: Vec<SyntaxError>,
 }
 
@@ -95,7 +98,9 @@ pub struct SyntaxError {
 }
 
 impl Markup {
-    /// Parses a whole document. Never fails, never panics.
+    /// Parses a whole document. Never fails, never panics. (To keep the
+    /// tree for incremental reparsing, use [`crate::parse_tree`] and
+    /// [`Markup::from_tree`].)
     pub fn parse(text: &str) -> Markup {
         crate::parse::parse(text)
     }

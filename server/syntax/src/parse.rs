@@ -38,76 +38,89 @@ pub(crate) fn parse(text: &str) -> Markup {
 }
 
 impl Markup {
-    /// The typed view of a tree parsed from `text`.
+    /// The typed view of a tree parsed from `text` (by [`parse_tree`]).
     pub fn from_tree(tree: &Tree, text: &str) -> Markup {
         let mut markup = Markup::default();
-        // Explicit stack: nesting can be deep, the Rust stack is not.
-        // Each entry: a node and the index of the span it is nested in.
-        let mut stack: Vec<(Node, Option<usize>)> = vec![(tree.root_node(), None)];
-        while let Some((node, parent)) = stack.pop() {
-            match node.kind() {
-                "header" => markup.header = Some(block(node, text, &mut markup.errors)),
-                "comment" => markup.comments.push(node.byte_range()),
-                "escape" => markup.escapes.push(node.byte_range()),
-                "span" => {
-                    let here = lower_span(node, text, parent, &mut markup);
-                    push_children(&mut stack, node, here.or(parent));
+        // Spans open at the current node: (end byte, index in `spans`).
+        let mut open: Vec<(usize, usize)> = Vec::new();
+        // A preorder walk with a cursor: document order, no recursion
+        // (nesting can be deep).
+        let mut cursor = tree.walk();
+        loop {
+            let node = cursor.node();
+            let descend = match node.kind() {
+                "header" => {
+                    markup.header = Some(block(node, text, &mut markup.errors));
+                    false
                 }
-                // Lowered with their span or header.
-                "attributes" | "unclosed_attributes" => {}
+                "span" => {
+                    while open.last().is_some_and(|&(end, _)| end <= node.start_byte()) {
+                        open.pop();
+                    }
+                    if let Some(i) = lower_span(node, text, open.last().map(|&(_, i)| i), &mut markup) {
+                        open.push((node.end_byte(), i));
+                    }
+                    true
+                }
+                "comment" => {
+                    markup.comments.push(node.byte_range());
+                    false
+                }
+                "unclosed_comment" => {
+                    markup.comments.push(node.byte_range());
+                    let start = node.start_byte();
+                    markup.errors.push(SyntaxError {
+                        range: start..start + 2,
+                        message: "comment not closed before the end of its paragraph: add `%}`".into(),
+                    });
+                    false
+                }
+                "escape" => {
+                    markup.escapes.push(node.byte_range());
+                    false
+                }
+                // Lowered with their span.
+                "attributes" | "unclosed_attributes" => false,
+                // The grammar leaves no ERROR; should one appear anyway, it
+                // is reported, not dropped.
                 "ERROR" => {
                     markup.errors.push(SyntaxError { range: node.byte_range(), message: "cannot read this markup".into() });
+                    false
                 }
-                _ => push_children(&mut stack, node, parent),
+                _ => true,
+            };
+            if descend && cursor.goto_first_child() {
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    markup.errors.sort_by_key(|e| e.range.start);
+                    return markup;
+                }
             }
         }
-        markup.spans.sort_by_key(|s| s.range.start);
-        fix_parents(&mut markup);
-        markup.comments.sort_by_key(|r| r.start);
-        markup.escapes.sort_by_key(|r| r.start);
-        markup.errors.sort_by_key(|e| e.range.start);
-        markup
     }
 }
 
-fn push_children<'t>(stack: &mut Vec<(Node<'t>, Option<usize>)>, node: Node<'t>, parent: Option<usize>) {
-    let mut cursor = node.walk();
-    let children: Vec<Node> = node.children(&mut cursor).collect();
-    // Reversed, so the stack pops them in document order.
-    stack.extend(children.into_iter().rev().filter(|c| c.child_count() > 0 || matches!(c.kind(), "comment" | "escape" | "ERROR")).map(|c| (c, parent)));
-}
-
 /// Records a span; `None` when its attribute block does not close (an
-/// error, and the span is not one).
+/// error at the `{`, and the span is not one).
 fn lower_span(node: Node, text: &str, parent: Option<usize>, markup: &mut Markup) -> Option<usize> {
-    let mut cursor = node.walk();
-    let children: Vec<Node> = node.children(&mut cursor).collect();
-    let open = children.first()?;
-    let close = children.iter().rev().find(|c| c.kind() == "]")?;
-    let attrs = children.last()?;
+    let n = node.child_count();
+    let (open, close, attrs) = (node.child(0)?, node.child(n.checked_sub(2)?)?, node.child(n - 1)?);
     if attrs.kind() == "unclosed_attributes" {
+        let start = attrs.start_byte();
         markup.errors.push(SyntaxError {
-            range: attrs.byte_range(),
+            range: start..start + 1,
             message: "attribute block not closed on its line: add `}`".into(),
         });
         return None;
     }
-    let block = block(*attrs, text, &mut markup.errors);
+    if attrs.kind() != "attributes" || close.kind() != "]" {
+        return None;
+    }
+    let block = block(attrs, text, &mut markup.errors);
     markup.spans.push(Span { range: node.byte_range(), text: open.end_byte()..close.start_byte(), block, parent });
     Some(markup.spans.len() - 1)
-}
-
-/// Parents were recorded as indices before sorting: redo them from ranges.
-fn fix_parents(markup: &mut Markup) {
-    let mut open: Vec<usize> = Vec::new();
-    for i in 0..markup.spans.len() {
-        let start = markup.spans[i].range.start;
-        while open.last().is_some_and(|&j| markup.spans[j].range.end <= start) {
-            open.pop();
-        }
-        markup.spans[i].parent = open.last().copied();
-        open.push(i);
-    }
 }
 
 fn block(node: Node, text: &str, errors: &mut Vec<SyntaxError>) -> AttrBlock {
@@ -120,36 +133,39 @@ fn block(node: Node, text: &str, errors: &mut Vec<SyntaxError>) -> AttrBlock {
             "definition" => id_of(child, text).map(AttrKind::Def),
             "pair" => pair(child, text),
             "invalid_attribute" | "ERROR" => None,
-            _ if child.is_missing() => None,
             _ => continue,
         };
         match kind {
             Some(kind) => attrs.push(Attr { range, kind }),
-            None => {
-                // Error recovery may take the space before the attribute.
-                let written = &text[range.clone()];
-                let start = range.start + (written.len() - written.trim_start().len());
-                let range = start..start + written.trim().len();
-                errors.push(SyntaxError { range: range.clone(), message: bad_attribute(&text[range]) });
-            }
+            None => errors.push(SyntaxError { range: range.clone(), message: bad_attribute(slice(text, range)) }),
         }
     }
     AttrBlock { range: node.byte_range(), attrs }
 }
 
+/// The text of a node; empty if the tree is not of this text (the caller's
+/// mistake, but no reason to panic).
+fn slice(text: &str, range: Range<usize>) -> &str {
+    text.get(range).unwrap_or_default()
+}
+
 fn bad_attribute(written: &str) -> String {
+    let key_len = written.bytes().take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-').count();
+    if key_len > 0 && written.len() == key_len + 1 && written.ends_with('=') {
+        return format!("bad attribute `{written}`: the value is missing");
+    }
     format!("bad attribute `{written}`: expected @id, #id or key=value")
 }
 
 fn id_of(node: Node, text: &str) -> Option<Id> {
     let id = node.child_by_field_name("id").filter(|n| n.kind() == "id" && !n.is_missing())?;
-    Some(Id { name: text[id.byte_range()].to_string(), range: id.byte_range() })
+    Some(Id { name: slice(text, id.byte_range()).to_string(), range: id.byte_range() })
 }
 
 fn pair(node: Node, text: &str) -> Option<AttrKind> {
     let key = node.child_by_field_name("key")?;
     let value = node.child_by_field_name("value").filter(|v| !v.is_missing() && !v.has_error())?;
-    let written = &text[value.byte_range()];
+    let written = slice(text, value.byte_range());
     let kind = match value.kind() {
         "bare" => ValueKind::Bare(written.to_string()),
         "quoted" => ValueKind::Quoted(unquote(written)),
@@ -158,20 +174,20 @@ fn pair(node: Node, text: &str) -> Option<AttrKind> {
             let ids = value
                 .children(&mut cursor)
                 .filter(|c| c.kind() == "id")
-                .map(|c| Id { name: text[c.byte_range()].to_string(), range: c.byte_range() })
+                .map(|c| Id { name: slice(text, c.byte_range()).to_string(), range: c.byte_range() })
                 .collect();
             ValueKind::Refs(ids)
         }
         _ => return None,
     };
     Some(AttrKind::Pair {
-        key: Key { name: text[key.byte_range()].to_string(), range: key.byte_range() },
+        key: Key { name: slice(text, key.byte_range()).to_string(), range: key.byte_range() },
         value: Value { range: value.byte_range(), kind },
     })
 }
 
 fn unquote(written: &str) -> String {
-    let inner = &written[1..written.len() - 1];
+    let inner = written.strip_prefix('"').and_then(|w| w.strip_suffix('"')).unwrap_or(written);
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars();
     while let Some(c) = chars.next() {
@@ -191,19 +207,27 @@ fn unquote(written: &str) -> String {
     out
 }
 
+/// The ranges of a sorted list that lie inside `range` (binary search: the
+/// analysis asks this for every span).
+fn within<'a, T>(items: &'a [T], range: &Range<usize>, of: impl Fn(&T) -> Range<usize> + 'a) -> impl Iterator<Item = Range<usize>> + 'a {
+    let first = items.partition_point(|t| of(t).start < range.start);
+    let end = range.end;
+    items[first..].iter().map(of).take_while(move |r| r.start < end).filter(move |r| r.end <= end)
+}
+
 pub(crate) fn prose(markup: &Markup, src: &str, range: Range<usize>) -> String {
-    // What markup inside `range` takes out of the prose.
+    // What markup inside `range` takes out of the prose: nested spans'
+    // brackets and blocks, comments, escapes' backslashes.
     let mut cuts: Vec<Range<usize>> = Vec::new();
-    for s in markup.spans.iter().filter(|s| s.range.start >= range.start && s.range.end <= range.end) {
+    let first = markup.spans.partition_point(|s| s.range.start < range.start);
+    for s in markup.spans[first..].iter().take_while(|s| s.range.start < range.end).filter(|s| s.range.end <= range.end) {
         cuts.push(s.range.start..s.text.start);
         cuts.push(s.text.end..s.range.end);
     }
-    cuts.extend(markup.comments.iter().filter(|c| c.start >= range.start && c.end <= range.end).cloned());
-    let escapes: Vec<&Range<usize>> = markup.escapes.iter().filter(|e| e.start >= range.start && e.end <= range.end).collect();
-    cuts.extend(escapes.iter().map(|e| e.start..e.start + 1)); // the backslash
+    cuts.extend(within(&markup.comments, &range, |c| c.clone()));
+    cuts.extend(within(&markup.escapes, &range, |e| e.start..e.start + 1));
     cuts.sort_by_key(|c| c.start);
     let mut out = String::new();
-    let mut at = range.start;
     let push = |piece: &str, out: &mut String| {
         for c in piece.chars() {
             if c.is_whitespace() {
@@ -215,6 +239,7 @@ pub(crate) fn prose(markup: &Markup, src: &str, range: Range<usize>) -> String {
             }
         }
     };
+    let mut at = range.start;
     for c in cuts {
         if c.start > at {
             push(&src[at..c.start], &mut out);
