@@ -11,6 +11,9 @@ let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
 let status: vscode.StatusBarItem;
 let reading = false;
+/** Whether the server has reported diagnostics since it started: until then
+ * the status bar says it is indexing. */
+let reported = false;
 const dimmed = vscode.window.createTextEditorDecorationType({ opacity: '0.25', letterSpacing: '-0.25em' });
 
 /** The folder with gloss.toml at or above a file, within the workspace. */
@@ -28,15 +31,33 @@ function glossRoot(file: string): string | undefined {
   }
 }
 
+/** The setting `gloss.server.path`, if set. */
+function configuredServer(): string {
+  return vscode.workspace.getConfiguration('gloss').get<string>('server.path')?.trim() ?? '';
+}
+
 /** The server: the setting, else `gloss` on PATH. */
 function findServer(): string | undefined {
-  const configured = vscode.workspace.getConfiguration('gloss').get<string>('server.path');
+  const configured = configuredServer();
   if (configured) {
     return fs.existsSync(configured) ? configured : undefined;
   }
   const which = cp.spawnSync(process.platform === 'win32' ? 'where' : 'which', ['gloss'], { encoding: 'utf8' });
   const found = which.status === 0 ? which.stdout.split(/\r?\n/)[0].trim() : '';
   return found || undefined;
+}
+
+/** How much a workspace report says about the server having indexed. */
+function weight(items: { version: number | null; items?: unknown[] }[]): number {
+  return items.reduce((n, d) => n + (d.version == null ? 1 : 0) + (d.items?.length ?? 0), 0);
+}
+
+/** Notes that the server has reported on the workspace. */
+function sawReport(items: number): void {
+  if (items > 0 && !reported) {
+    reported = true;
+    updateStatus();
+  }
 }
 
 function settings(): object {
@@ -56,8 +77,9 @@ async function adopt(doc: vscode.TextDocument): Promise<void> {
 async function start(): Promise<void> {
   const server = findServer();
   if (!server) {
-    const message =
-      'Gloss: the `gloss` binary was not found. Install it with `cargo install --path server/cli` from the Gloss repository, or set `gloss.server.path`.';
+    const configured = configuredServer();
+    const where = configured ? `\`gloss.server.path\` is ${configured}, which does not exist` : 'the `gloss` binary is not on PATH';
+    const message = `Gloss: ${where}. Install it with \`cargo install --path server/cli\` from the Gloss repository, or set \`gloss.server.path\` to the binary.`;
     void vscode.window.showErrorMessage(message);
     output.appendLine(message);
     status.text = 'Gloss: no server';
@@ -73,8 +95,31 @@ async function start(): Promise<void> {
     initializationOptions: settings(),
     outputChannel: output,
     synchronize: { configurationSection: 'gloss' },
+    // The status bar says "indexing…" until the server reports a problem,
+    // or reports on a document that is not open (read from disk: indexed).
+    middleware: {
+      provideWorkspaceDiagnostics: async (resultIds, token, resultReporter, next) => {
+        const report = await next(resultIds, token, (chunk) => {
+          sawReport(weight(chunk?.items ?? []));
+          resultReporter(chunk);
+        });
+        sawReport(weight(report?.items ?? []));
+        return report;
+      },
+      provideDiagnostics: async (document, previousResultId, token, next) => {
+        const report = await next(document, previousResultId, token);
+        sawReport(report && 'items' in report ? report.items.length : 0);
+        return report;
+      },
+      handleDiagnostics: (uri, diagnostics, next) => {
+        sawReport(diagnostics.length);
+        next(uri, diagnostics);
+      },
+    },
   };
   client = new LanguageClient('gloss', 'Gloss', serverOptions, clientOptions);
+  reported = false;
+  updateStatus();
   await client.start();
   output.appendLine(`Gloss: started ${server}`);
 }
@@ -90,13 +135,12 @@ async function stop(): Promise<void> {
 function updateStatus(): void {
   let conflicts = 0;
   let unsourced = 0;
-  let any = false;
   for (const [, list] of vscode.languages.getDiagnostics()) {
     for (const d of list) {
       if (d.source !== 'gloss') {
         continue;
       }
-      any = true;
+      reported = true;
       const code = typeof d.code === 'object' ? d.code.value : d.code;
       if (code === 'conflicting-claim') {
         conflicts++;
@@ -105,7 +149,13 @@ function updateStatus(): void {
       }
     }
   }
-  status.text = any || client ? `Gloss: ${conflicts} conflicts · ${unsourced} unsourced` : 'Gloss: indexing…';
+  if (!client) {
+    status.text = 'Gloss: no server';
+  } else if (!reported) {
+    status.text = 'Gloss: indexing…';
+  } else {
+    status.text = `Gloss: ${conflicts} ${conflicts === 1 ? 'conflict' : 'conflicts'} · ${unsourced} unsourced`;
+  }
 }
 
 function applyReadingMode(editor: vscode.TextEditor | undefined): void {
@@ -118,7 +168,7 @@ function applyReadingMode(editor: vscode.TextEditor | undefined): void {
   }
   const text = editor.document.getText();
   const ranges: vscode.Range[] = [];
-  // `]{...}` blocks, the `[` that opens their span, and the header line.
+  // `]{...}` blocks and the `[` that opens their span.
   for (const m of text.matchAll(/\]\{[^}\n]*\}/g)) {
     const start = m.index ?? 0;
     ranges.push(new vscode.Range(editor.document.positionAt(start), editor.document.positionAt(start + m[0].length)));
@@ -190,6 +240,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   output = vscode.window.createOutputChannel('Gloss');
   status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 10);
   status.text = 'Gloss: indexing…';
+  status.tooltip = 'Gloss: conflicting and unsourced figures in the workspace (click for the Problems panel)';
+  status.command = 'workbench.actions.view.problems';
   status.show();
   context.subscriptions.push(
     output,
