@@ -42,6 +42,11 @@ trap 'exit 143' TERM
 t0=$(date +%s)
 phase() { echo "# $1 ($(($(date +%s) - t0)) s)"; }
 
+# Runs at the same time (tests/run.sh started twice) share
+# test/.cache, node_modules and dist: one installs and builds at a time.
+mkdir -p "$here/test/.cache"
+exec 9>"$here/test/.cache/.build-lock"
+flock 9
 bash "$here/test/install.sh"
 phase "installed"
 t0=$(date +%s)
@@ -64,7 +69,8 @@ npm run -s typecheck
 npm run -s lint
 npm run -s build
 phase "extension built"
-node test/grammar.mjs | tail -1
+node test/grammar.mjs >"$T/grammar.log" || { cat "$T/grammar.log"; exit 1; }
+tail -1 "$T/grammar.log" | sed 's/^/grammar: /'
 
 mkdir -p "$T/home/.config" "$T/data/User" "$T/ext/gloss.gloss-0.1.0" "$T/ws" "$artifacts"
 rm -f "$artifacts"/*.png
@@ -78,6 +84,8 @@ chmod +x "$T/gloss"
 cp -r "$repo/seeds/." "$T/ws/"
 # The unpacked extension, as `code --install-extension` would leave it.
 cp -r package.json README.md language-configuration.json syntaxes dist "$T/ext/gloss.gloss-0.1.0/"
+flock -u 9
+exec 9>&-
 cat >"$T/data/User/settings.json" <<JSON
 {
   "workbench.startupEditor": "none",
