@@ -1,121 +1,256 @@
--- Headless checks of the Gloss plugin in a real Neovim:
+-- Headless checks of the Gloss plugin in a real Neovim (0.7 and later):
 --   nvim --headless --clean -u NONE -c 'luafile test.lua'
--- Environment: GLOSS_PLUGIN (plugin folder), GLOSS_BIN (the binary),
--- GLOSS_WS (a copy of seeds/).
+-- Environment: GLOSS_PLUGIN (the plugin folder, editors/nvim), GLOSS_BIN
+-- (the gloss binary), GLOSS_WS (a scratch copy of seeds/), GLOSS_OUTSIDE
+-- (a scratch folder with no gloss.toml above it).
+-- Prints `ok - ...` / `not ok - ...` per check, then `N passed, N failed`;
+-- exits non-zero on any failure, and after 90 s whatever happens.
 
 local plugin, bin, ws = os.getenv('GLOSS_PLUGIN'), os.getenv('GLOSS_BIN'), os.getenv('GLOSS_WS')
+local outside = os.getenv('GLOSS_OUTSIDE')
 local passed, failed = 0, 0
+
+-- Straight to stdout: print() in headless Neovim goes through the message
+-- area, which loses line breaks around a redraw.
+local function say(line)
+  io.stdout:write(line, '\n')
+  io.stdout:flush()
+end
 
 local function check(name, ok, detail)
   if ok then
     passed = passed + 1
-    print('ok - ' .. name)
+    say('ok - ' .. name)
   else
     failed = failed + 1
-    print('not ok - ' .. name .. (detail and (': ' .. tostring(detail)) or ''))
+    local text = detail ~= nil and tostring(detail) or ''
+    if #text > 1500 then
+      text = text:sub(1, 1500) .. '...'
+    end
+    say('not ok - ' .. name .. (text ~= '' and (': ' .. text) or ''))
   end
+  io.stdout:flush()
 end
 
 local function finish()
-  print(string.format('%d passed, %d failed', passed, failed))
-  io.stdout:flush()
-  os.exit(failed == 0 and 0 or 1)
+  say(string.format('%d passed, %d failed', passed, failed))
+  -- :qall / :cquit rather than os.exit(): Neovim stops the language
+  -- server and removes its temporary folder on the way out.
+  vim.cmd(failed == 0 and 'qall!' or 'cquit!')
 end
 
--- Never hang: fail after 120 s whatever happens.
+-- Never hang.
 vim.defer_fn(function()
-  print('not ok - timed out')
+  say('not ok - timed out after 90 s')
   failed = failed + 1
   finish()
-end, 120000)
+end, 90000)
 
-vim.opt.runtimepath:prepend(plugin)
-local gloss = require('gloss')
-gloss.setup({ cmd = { bin, 'lsp' }, settings = { diagnostics = { debounceMs = 0 } } })
+local ok_all, err_all = xpcall(function()
+  say('# ' .. (vim.fn.execute('version'):match('NVIM v[^\n]*') or 'NVIM ?'))
+  vim.o.columns, vim.o.lines = 220, 50
 
-local function position_of(buf, needle, skip)
-  for i, line in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do
-    local s = line:find(needle, 1, true)
-    if s then
-      local byte = s - 1 + (skip or 0)
-      local _, utf16 = vim.str_utfindex(line, byte)
-      return { line = i - 1, character = utf16 }
+  -- Installed as a user would: the plugin folder (and its after/) on the
+  -- runtimepath, plugin/gloss.lua sourced (-u NONE skips plugins), setup().
+  vim.opt.runtimepath:prepend(plugin)
+  vim.opt.runtimepath:append(plugin .. '/after')
+  vim.cmd('runtime! plugin/gloss.lua')
+  local gloss = require('gloss')
+  local opened = ws .. '/opened-report.html'
+  gloss.setup({
+    cmd = { bin, 'lsp' },
+    settings = { diagnostics = { debounceMs = 0 } },
+    -- The "system opener" of this test copies the page where it can be read.
+    opener = { 'sh', '-c', 'cp "$1" "' .. opened .. '"', 'sh' },
+    api = os.getenv('GLOSS_API') ~= '' and os.getenv('GLOSS_API') or nil,
+  })
+  say('# the client starts with ' .. gloss.api())
+  vim.notify = function(msg)
+    say('# ' .. tostring(msg))
+  end
+
+  local function gloss_clients(buf)
+    if vim.lsp.get_clients then
+      return vim.lsp.get_clients({ bufnr = buf, name = 'gloss' })
+    end
+    local list = {}
+    for _, c in pairs(vim.lsp.buf_get_clients(buf)) do
+      if c.name == 'gloss' then
+        table.insert(list, c)
+      end
+    end
+    return list
+  end
+
+  local function all_gloss_clients()
+    local all = vim.lsp.get_clients and vim.lsp.get_clients() or vim.lsp.get_active_clients()
+    return vim.tbl_filter(function(c)
+      return c.name == 'gloss'
+    end, all)
+  end
+
+  -- Puts the cursor `skip` bytes into the first occurrence of `needle`.
+  local function cursor_on(needle, skip)
+    for i, line in ipairs(vim.api.nvim_buf_get_lines(0, 0, -1, false)) do
+      local s = line:find(needle, 1, true)
+      if s then
+        vim.api.nvim_win_set_cursor(0, { i, s - 1 + (skip or 0) })
+        return i
+      end
     end
   end
-end
 
-local function request(buf, method, position)
-  local params = { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = position }
-  local responses = vim.lsp.buf_request_sync(buf, method, params, 15000) or {}
-  for _, r in pairs(responses) do
-    if r.result then
-      return r.result
+  local function request_here(method)
+    local buf = vim.api.nvim_get_current_buf()
+    local client = gloss_clients(buf)[1]
+    if not client then
+      return nil, 'no client'
     end
-  end
-end
-
-local function has_code(buf, code)
-  for _, d in ipairs(vim.diagnostic.get(buf)) do
-    local c = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
-    if c == code then
-      return true
+    local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
+    local responses, err = vim.lsp.buf_request_sync(buf, method, params, 15000)
+    for _, r in pairs(responses or {}) do
+      if r.result then
+        return r.result
+      end
+      err = r.err or r.error or err
     end
+    return nil, vim.inspect(err or responses)
   end
-  return false
-end
 
-vim.cmd('edit ' .. ws .. '/01-russias-north-korean-connection.txt')
-local buf = vim.api.nvim_get_current_buf()
-local attached = vim.wait(20000, function()
-  return #vim.lsp.buf_get_clients(buf) > 0
-end, 100)
-check('the client attaches to a seed document', attached, vim.bo[buf].filetype)
+  local function diagnostic_code(d)
+    return d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
+  end
 
-local conflict = vim.wait(30000, function()
-  return has_code(buf, 'conflicting-claim')
-end, 200)
-check('conflicting-claim in vim.diagnostic.get', conflict, vim.inspect(vim.diagnostic.get(buf)))
+  local function has_code(buf, code)
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      if diagnostic_code(d) == code then
+        return true
+      end
+    end
+    return false
+  end
 
-local hover = request(buf, 'textDocument/hover', position_of(buf, '{@putin}', 3))
-local text = hover and hover.contents and (hover.contents.value or hover.contents) or ''
-check('hover on @putin shows his card', type(text) == 'string' and text:find('Vladimir Putin', 1, true) ~= nil, vim.inspect(hover))
+  local function codes(buf)
+    local list = {}
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      table.insert(list, tostring(diagnostic_code(d)))
+    end
+    return table.concat(list, ' ')
+  end
 
-local defs = request(buf, 'textDocument/definition', position_of(buf, 'approximately 10,000', 2))
-local first = defs and (defs[1] or defs)
-check('definition on a claim goes to its source in registry.toml', first and first.uri and first.uri:find('registry.toml', 1, true) ~= nil, vim.inspect(defs))
+  ---------------------------------------------------------------------------
+  vim.cmd('edit ' .. vim.fn.fnameescape(ws .. '/01-russias-north-korean-connection.txt'))
+  local buf = vim.api.nvim_get_current_buf()
+  local attached = vim.wait(20000, function()
+    return #gloss_clients(buf) > 0 and gloss_clients(buf)[1].initialized ~= false
+  end, 50)
+  check('a seed document gets filetype gloss and the client attaches', attached and vim.bo[buf].filetype == 'gloss', vim.bo[buf].filetype)
 
-local parser_ok, parser = pcall(vim.treesitter.get_parser, buf, 'gloss')
-local captured = false
-if parser_ok then
-  local tree = parser:parse()[1]
-  local parse_query = vim.treesitter.query and vim.treesitter.query.parse or vim.treesitter.parse_query
-  local query = parse_query('gloss', '(reference (id) @id)')
-  for _, node in query:iter_captures(tree:root(), buf, 0, -1) do
+  -- The server reads the workspace in the background: its diagnostics
+  -- arriving tell that it is done.
+  local conflict = vim.wait(30000, function()
+    return has_code(buf, 'conflicting-claim')
+  end, 100)
+  check('conflicting-claim reaches vim.diagnostic.get in 01', conflict, codes(buf))
+
+  cursor_on('{@putin}', 3)
+  local hover, hover_err = request_here('textDocument/hover')
+  local text = hover and hover.contents and (hover.contents.value or hover.contents) or ''
+  if type(text) == 'table' then
+    text = vim.inspect(text)
+  end
+  check('hover on @putin shows his card ("Vladimir Putin")', text:find('Vladimir Putin', 1, true) ~= nil, hover_err or vim.inspect(hover))
+
+  cursor_on('approximately 10,000 soldiers', 3)
+  local defs, def_err = request_here('textDocument/definition')
+  local first = defs and (defs[1] or defs)
+  local uri = first and (first.uri or first.targetUri)
+  local range = first and (first.range or first.targetSelectionRange)
+  local target_line = ''
+  if uri and uri:find('registry.toml', 1, true) and range then
+    target_line = vim.fn.readfile(vim.uri_to_fname(uri))[range.start.line + 1] or ''
+  end
+  check('definition on the claim goes to its source @ua-intel in registry.toml', target_line:find('ua-intel', 1, true) ~= nil, def_err or vim.inspect(defs))
+
+
+  -- Tree-sitter: the highlighter is on, and its own query captures the id.
+  local hl = vim.treesitter.highlighter.active[buf]
+  local capture_of_putin
+  if hl then
+    local parser = vim.treesitter.get_parser(buf, 'gloss')
+    local root = parser:parse()[1]:root()
+    local query = hl:get_query('gloss'):query()
     local get_text = vim.treesitter.get_node_text or vim.treesitter.query.get_node_text
-    if get_text(node, buf) == 'putin' then
-      captured = true
-      break
+    for id, node in query:iter_captures(root, buf, 0, -1) do
+      if node:type() == 'id' and node:parent():type() == 'reference' and get_text(node, buf) == 'putin' then
+        capture_of_putin = query.captures[id]
+        break
+      end
     end
   end
-end
-local highlighting = vim.treesitter.highlighter.active[buf] ~= nil
-check('tree-sitter highlighting is on and captures an actor id', highlighting and captured, tostring(parser))
-
-gloss.toggle_reading_mode()
-local concealed = 0
-for _, m in ipairs(vim.fn.getmatches()) do
-  if m.group == 'Conceal' then
-    concealed = concealed + 1
+  check('tree-sitter highlighting is on and captures the actor id putin', capture_of_putin ~= nil,
+    hl and 'no capture' or 'no highlighter (parser/gloss.so on the runtimepath?)')
+  if capture_of_putin then
+    say('# @putin is captured as @' .. capture_of_putin)
   end
+
+  -- Reading mode: on screen, the attribute block of a span disappears.
+  local function screen_row(lnum)
+    local pos = vim.fn.screenpos(0, lnum, 1)
+    local chars = {}
+    for col = 1, vim.o.columns do
+      table.insert(chars, vim.fn.screenstring(pos.row, col))
+    end
+    return table.concat(chars)
+  end
+  vim.wo.wrap = false
+  local putin_line = cursor_on('[Vladimir Putin]{@putin}', 0)
+  vim.cmd('normal! zt')
+  vim.api.nvim_win_set_cursor(0, { putin_line + 1, 0 }) -- the cursor line is never concealed
+  vim.cmd('redraw!')
+  local plain = screen_row(putin_line)
+  gloss.toggle_reading_mode()
+  vim.cmd('redraw!')
+  local reading = screen_row(putin_line)
+  check('reading mode hides attribute blocks on screen',
+    plain:find('{@putin}', 1, true) and not reading:find('{@putin}', 1, true) and reading:find('Vladimir Putin, right', 1, true) ~= nil,
+    '\n  before: ' .. plain .. '\n  after:  ' .. reading)
+  gloss.toggle_reading_mode()
+  vim.cmd('redraw!')
+  check('reading mode toggles off', vim.wo.conceallevel == 0 and screen_row(putin_line):find('{@putin}', 1, true) ~= nil, screen_row(putin_line))
+
+  ---------------------------------------------------------------------------
+  vim.cmd('edit ' .. vim.fn.fnameescape(ws .. '/02-the-stakes-of-the-russia-north-korea-alliance.txt'))
+  local buf2 = vim.api.nvim_get_current_buf()
+  local unsourced = vim.wait(30000, function()
+    return has_code(buf2, 'unsourced-claim')
+  end, 100)
+  check('unsourced-claim reaches vim.diagnostic.get in 02', unsourced, codes(buf2))
+  local c1, c2 = gloss_clients(buf)[1], gloss_clients(buf2)[1]
+  check('one client for the root, attached to both documents',
+    c1 and c2 and c1.id == c2.id and #all_gloss_clients() == 1, #all_gloss_clients() .. ' clients')
+
+  -- A .txt file with no gloss.toml above it is left alone.
+  if outside then
+    vim.cmd('edit ' .. vim.fn.fnameescape(outside .. '/notes.txt'))
+    local buf3 = vim.api.nvim_get_current_buf()
+    vim.wait(300)
+    check('a .txt file outside any gloss.toml is not a Gloss document',
+      vim.bo[buf3].filetype ~= 'gloss' and #gloss_clients(buf3) == 0, vim.bo[buf3].filetype)
+    vim.cmd('buffer ' .. buf2)
+  end
+
+  -- :GlossReport writes the ledger and hands it to the opener.
+  vim.cmd('GlossReport')
+  local reported = vim.wait(30000, function()
+    return vim.fn.filereadable(opened) == 1 and vim.fn.getfsize(opened) > 0
+  end, 100)
+  local page = reported and table.concat(vim.fn.readfile(opened), '\n') or ''
+  check(':GlossReport writes the HTML ledger and opens it', page:find('<html', 1, true) ~= nil and page:find('nk-troops-in-russia', 1, true) ~= nil,
+    reported and page:sub(1, 200) or 'nothing opened')
+end, debug.traceback)
+
+if not ok_all then
+  check('the test script runs to its end', false, err_all)
 end
-check('reading mode conceals attribute blocks', concealed == 3 and vim.wo.conceallevel == 2, vim.inspect(vim.fn.getmatches()))
-gloss.toggle_reading_mode()
-
-vim.cmd('edit ' .. ws .. '/02-the-stakes-of-the-russia-north-korea-alliance.txt')
-local buf2 = vim.api.nvim_get_current_buf()
-local unsourced = vim.wait(30000, function()
-  return has_code(buf2, 'unsourced-claim')
-end, 200)
-check('unsourced-claim in a second document', unsourced, vim.inspect(vim.diagnostic.get(buf2)))
-
 finish()

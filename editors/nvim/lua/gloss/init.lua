@@ -1,19 +1,46 @@
--- Gloss for Neovim: starts `gloss lsp` for documents under a folder with a
--- gloss.toml, and tree-sitter highlighting when the parser is built.
--- Works on Neovim 0.7 (vim.lsp.start_client) and later (vim.lsp.start).
+-- Gloss for Neovim: sets the filetype `gloss` and starts `gloss lsp` for
+-- documents (*.txt, *.gloss) in a folder with a gloss.toml or below it,
+-- and tree-sitter highlighting when the parser is built (build.sh).
+--
+-- Neovim 0.7 (Debian's 0.7.2): vim.lsp.start_client and
+-- vim.lsp.buf_attach_client, one client per root.
+-- Neovim 0.8 to 0.10: vim.lsp.start (which reuses a client per root).
+-- Neovim 0.11 and later: vim.lsp.config and vim.lsp.enable.
 
 local M = {}
 
-M.config = {
+local defaults = {
+  -- The language server; an absolute path if `gloss` is not on PATH.
   cmd = { 'gloss', 'lsp' },
-  -- Sent as initializationOptions: { diagnostics = { on = 'type'|'save', debounceMs = 200 } }
+  -- Sent as initializationOptions, e.g. { diagnostics = { on = 'type', debounceMs = 200 } }.
   settings = {},
-  filetypes_patterns = { '*.txt', '*.gloss' },
+  -- Buffers whose names match these (and that lie under a gloss.toml) are Gloss documents.
+  patterns = { '*.txt', '*.gloss' },
+  -- Start tree-sitter highlighting when parser/gloss.so is on the runtimepath.
+  highlight = true,
+  -- Start the language server; false leaves it to another configuration
+  -- (nvim-lspconfig, vim.lsp.config) and keeps filetype and highlighting.
+  lsp = true,
+  -- Called as on_attach(client, bufnr) when the client attaches: set keymaps here.
+  on_attach = nil,
+  -- Merged into the client capabilities (e.g. those of a completion plugin).
+  capabilities = nil,
+  -- How :GlossReport opens the page: a command list; the file is appended.
+  -- Default: `open` on macOS, `cmd /c start` on Windows, `xdg-open` elsewhere.
+  opener = nil,
+  -- How the client starts: 'enable' (vim.lsp.config/enable, 0.11+), 'start'
+  -- (vim.lsp.start, 0.8+) or 'start_client' (0.7). Default: the newest there is.
+  api = nil,
 }
 
-local clients = {} -- root -> client id (0.7)
+M.config = vim.deepcopy(defaults)
+
+local clients = {} -- root -> client id (Neovim 0.7)
 
 local function find_root(path)
+  if not path or path == '' then
+    return nil
+  end
   local dir = vim.fn.fnamemodify(path, ':p:h')
   while dir and dir ~= '' do
     if vim.fn.filereadable(dir .. '/gloss.toml') == 1 then
@@ -29,37 +56,140 @@ local function find_root(path)
 end
 M.find_root = find_root
 
-local function start_highlighting(buf)
+---------------------------------------------------------------------------
+-- Tree-sitter
+
+-- Neovim 0.7 maps capture names through its own table, which lacks some of
+-- the standard names the shared queries use; those become highlight groups
+-- directly (a capture starting with a capital letter is a group there).
+local legacy_groups = {
+  ['variable'] = 'Identifier',
+  ['markup.heading'] = 'Title',
+  ['conceal'] = 'GlossConceal', -- no highlight: only the conceal matters
+}
+
+local function legacy_highlight_query()
+  local files = vim.treesitter.query.get_query_files('gloss', 'highlights')
+  local parts = {}
+  for _, file in ipairs(files) do
+    local f = io.open(file, 'r')
+    if f then
+      table.insert(parts, f:read('*a'))
+      f:close()
+    end
+  end
+  local text = table.concat(parts, '\n')
+  return (text:gsub('@([%w_%.]+)', function(name)
+    local group = legacy_groups[name]
+    return group and ('@' .. group) or nil
+  end))
+end
+
+local function has_parser()
+  return #vim.api.nvim_get_runtime_file('parser/gloss.so', false) > 0
+end
+
+--- Starts tree-sitter highlighting in a buffer; false when the parser is
+--- not on the runtimepath.
+function M.start_highlighting(buf)
+  buf = (buf == nil or buf == 0) and vim.api.nvim_get_current_buf() or buf
+  if vim.treesitter.highlighter.active[buf] then
+    return true
+  end
+  if not has_parser() then
+    return false
+  end
+  if vim.treesitter.start then
+    return (pcall(vim.treesitter.start, buf, 'gloss'))
+  end
   local ok, parser = pcall(vim.treesitter.get_parser, buf, 'gloss')
   if not ok or not parser then
     return false
   end
-  if vim.treesitter.start then
-    pcall(vim.treesitter.start, buf, 'gloss')
-  else
-    vim.treesitter.highlighter.new(parser)
-  end
-  return true
+  local query_ok, query = pcall(legacy_highlight_query)
+  local opts = query_ok and { queries = { gloss = query } } or {}
+  return (pcall(vim.treesitter.highlighter.new, parser, opts))
 end
 
-local function attach(buf)
-  local name = vim.api.nvim_buf_get_name(buf)
-  local root = find_root(name)
-  if not root then
-    return
+---------------------------------------------------------------------------
+-- Language server
+
+local function client_request(client, method, params, bufnr)
+  if vim.fn.has('nvim-0.11') == 1 then
+    return client:request(method, params, nil, bufnr)
   end
-  vim.bo[buf].filetype = 'gloss'
-  start_highlighting(buf)
-  local config = {
+  return client.request(method, params, nil, bufnr)
+end
+
+-- Neovim 0.10 and 0.11 pull diagnostics (textDocument/diagnostic) when a
+-- document opens or changes, but do not handle workspace/diagnostic/refresh.
+-- The server reads the workspace in the background and asks for a refresh
+-- when it is done; without one the first pull (empty) would stand until
+-- the next edit. Where Neovim pulls but cannot be asked to refresh, the
+-- plugin declares the capability and pulls again itself.
+local function pulls_without_refresh(caps)
+  local pulls = caps.textDocument and caps.textDocument.diagnostic ~= nil
+  local refresh = caps.workspace and caps.workspace.diagnostics and caps.workspace.diagnostics.refreshSupport
+  return pulls and not refresh and vim.lsp.diagnostic.on_diagnostic ~= nil
+end
+
+local function on_diagnostic_refresh(_, _, ctx)
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  if client then
+    vim.schedule(function()
+      for bufnr in pairs(client.attached_buffers or {}) do
+        if vim.api.nvim_buf_is_loaded(bufnr) then
+          client_request(client, 'textDocument/diagnostic', { textDocument = { uri = vim.uri_from_bufnr(bufnr) } }, bufnr)
+        end
+      end
+    end)
+  end
+  return vim.NIL
+end
+
+local function client_config()
+  local caps = vim.lsp.protocol.make_client_capabilities()
+  local handlers = {}
+  if pulls_without_refresh(caps) then
+    caps = vim.tbl_deep_extend('force', caps, { workspace = { diagnostics = { refreshSupport = true } } })
+    handlers['workspace/diagnostic/refresh'] = on_diagnostic_refresh
+  end
+  if M.config.capabilities then
+    caps = vim.tbl_deep_extend('force', caps, M.config.capabilities)
+  end
+  return {
     name = 'gloss',
     cmd = M.config.cmd,
-    root_dir = root,
-    workspace_folders = { { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ':t') } },
     init_options = M.config.settings,
+    capabilities = caps,
+    handlers = handlers,
+    on_attach = M.config.on_attach,
   }
-  if vim.lsp.start then
-    vim.lsp.start(config, { bufnr = buf })
-    return
+end
+
+local function api()
+  if M.config.api then
+    return M.config.api
+  elseif vim.lsp.config ~= nil and vim.lsp.enable ~= nil then
+    return 'enable'
+  elseif vim.lsp.start then
+    return 'start'
+  end
+  return 'start_client'
+end
+
+M.api = api
+
+local function uses_enable()
+  return api() == 'enable'
+end
+
+local function start_client(buf, root)
+  local config = client_config()
+  config.root_dir = root
+  config.workspace_folders = { { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ':t') } }
+  if api() == 'start' then
+    return vim.lsp.start(config, { bufnr = buf })
   end
   -- Neovim 0.7: one client per root, attached to each buffer.
   local id = clients[root]
@@ -70,65 +200,183 @@ local function attach(buf)
   if id then
     vim.lsp.buf_attach_client(buf, id)
   end
+  return id
 end
-M.attach = attach
 
---- Reading mode: conceals attribute blocks and the `[` of spans in the
---- current window, so prose reads as prose (hover still works).
-function M.toggle_reading_mode()
-  local win = vim.api.nvim_get_current_win()
-  if vim.w[win].gloss_reading then
-    for _, id in ipairs(vim.w[win].gloss_reading) do
-      pcall(vim.fn.matchdelete, id, win)
-    end
-    vim.w[win].gloss_reading = nil
-    vim.wo[win].conceallevel = 0
+local function is_gloss_file(name)
+  return name:match('%.gloss$') ~= nil
+end
+
+--- Makes a buffer a Gloss document when it lies under a gloss.toml (a
+--- *.gloss file always is): filetype, highlighting, language server.
+function M.attach(buf)
+  buf = (buf == nil or buf == 0) and vim.api.nvim_get_current_buf() or buf
+  if vim.bo[buf].buftype ~= '' then
     return
   end
-  vim.w[win].gloss_reading = {
-    vim.fn.matchadd('Conceal', [=[\]\zs{[^}]*}]=], 10, -1, { conceal = '' }),
-    vim.fn.matchadd('Conceal', [=[\]\ze{[^}]*}]=], 10, -1, { conceal = '' }),
-    vim.fn.matchadd('Conceal', [=[\[\ze[^\]]*\]{]=], 10, -1, { conceal = '' }),
-  }
-  vim.wo[win].conceallevel = 2
-  vim.wo[win].concealcursor = ''
+  local name = vim.api.nvim_buf_get_name(buf)
+  local root = find_root(name)
+  if not root and not is_gloss_file(name) then
+    return
+  end
+  if vim.bo[buf].filetype ~= 'gloss' then
+    -- On 0.11+ this fires FileType, where vim.lsp.enable starts the client.
+    vim.bo[buf].filetype = 'gloss'
+  end
+  if M.config.highlight then
+    M.start_highlighting(buf)
+  end
+  if root and M.config.lsp and not uses_enable() then
+    start_client(buf, root)
+  end
 end
 
---- Opens the HTML claim ledger of the current workspace (`gloss report`).
-function M.report()
+---------------------------------------------------------------------------
+-- Reading mode
+
+local function reading_matches(win)
+  return {
+    vim.fn.matchadd('Conceal', [=[\]\zs{[^}]*}]=], 10, -1, { conceal = '', window = win }),
+    vim.fn.matchadd('Conceal', [=[\]\ze{[^}]*}]=], 10, -1, { conceal = '', window = win }),
+    vim.fn.matchadd('Conceal', [=[\[\ze[^\]]*\]{]=], 10, -1, { conceal = '', window = win }),
+  }
+end
+
+--- Reading mode: hides attribute blocks and the brackets of spans in the
+--- current window, so the prose reads as prose (hover and the rest still
+--- work). With tree-sitter highlighting, the conceal comes from
+--- after/queries/gloss/highlights.scm and this only sets 'conceallevel';
+--- without it, from matches.
+function M.toggle_reading_mode()
+  local win = vim.api.nvim_get_current_win()
+  local state = vim.w[win].gloss_reading
+  if state then
+    for _, id in ipairs(state.matches or {}) do
+      pcall(vim.fn.matchdelete, id, win)
+    end
+    vim.wo[win].conceallevel = state.conceallevel
+    vim.wo[win].concealcursor = state.concealcursor
+    vim.w[win].gloss_reading = nil
+    return false
+  end
+  local buf = vim.api.nvim_win_get_buf(win)
+  state = { conceallevel = vim.wo[win].conceallevel, concealcursor = vim.wo[win].concealcursor }
+  if not vim.treesitter.highlighter.active[buf] then
+    state.matches = reading_matches(win)
+  end
+  vim.w[win].gloss_reading = state
+  vim.wo[win].conceallevel = 2
+  vim.wo[win].concealcursor = ''
+  return true
+end
+
+---------------------------------------------------------------------------
+-- Report
+
+local function default_opener()
+  if vim.fn.has('mac') == 1 then
+    return { 'open' }
+  elseif vim.fn.has('win32') == 1 then
+    return { 'cmd.exe', '/c', 'start', '' }
+  end
+  return { 'xdg-open' }
+end
+
+--- Writes the claim ledger of the current buffer's workspace (`gloss
+--- report`) to a temporary HTML file and opens it. `done(path|nil)` is
+--- called at the end, for scripts and tests.
+function M.report(done)
   local root = find_root(vim.api.nvim_buf_get_name(0)) or vim.fn.getcwd()
   local out = vim.fn.tempname() .. '.html'
   local bin = M.config.cmd[1]
-  vim.fn.jobstart({ bin, 'report', root, '-o', out }, {
+  local errors = {}
+  local ok, job = pcall(vim.fn.jobstart, { bin, 'report', root, '-o', out }, {
+    stderr_buffered = true,
+    on_stderr = function(_, data)
+      errors = data or {}
+    end,
     on_exit = function(_, code)
       if code ~= 0 then
-        vim.notify('gloss report failed (' .. code .. ')', vim.log.levels.ERROR)
+        vim.notify('gloss report failed (' .. code .. '): ' .. table.concat(errors, '\n'), vim.log.levels.ERROR)
+        if type(done) == 'function' then
+          done(nil)
+        end
         return
       end
-      local opener = vim.fn.has('mac') == 1 and 'open' or 'xdg-open'
-      vim.fn.jobstart({ opener, out }, { detach = true })
-      vim.notify('Gloss report: ' .. out)
+      local opener = vim.deepcopy(M.config.opener or default_opener())
+      table.insert(opener, out)
+      local opened, id = pcall(vim.fn.jobstart, opener, { detach = true })
+      if opened and id > 0 then
+        vim.notify('Gloss report: ' .. out)
+      else
+        vim.notify('Gloss report written to ' .. out .. ' (cannot run ' .. opener[1] .. ' to open it)', vim.log.levels.WARN)
+      end
+      if type(done) == 'function' then
+        done(out)
+      end
     end,
   })
+  if not ok or job <= 0 then
+    vim.notify('cannot run ' .. tostring(bin) .. ' report', vim.log.levels.ERROR)
+    if type(done) == 'function' then
+      done(nil)
+    end
+  end
+end
+
+---------------------------------------------------------------------------
+-- Setup
+
+function M.create_commands()
+  vim.api.nvim_create_user_command('GlossReport', function()
+    M.report()
+  end, { desc = 'Open the Gloss claim ledger (gloss report) of this workspace' })
+  vim.api.nvim_create_user_command('GlossReadingMode', function()
+    M.toggle_reading_mode()
+  end, { desc = 'Toggle Gloss reading mode (hide attribute blocks)' })
 end
 
 function M.setup(opts)
-  M.config = vim.tbl_deep_extend('force', M.config, opts or {})
+  M.config = vim.tbl_deep_extend('force', vim.deepcopy(defaults), opts or {})
+  if opts and opts.cmd then
+    M.config.cmd = opts.cmd -- a list replaces, never merges
+  end
+  if opts and opts.opener then
+    M.config.opener = opts.opener
+  end
+  M.create_commands()
+
+  if M.config.lsp and uses_enable() then
+    local config = client_config()
+    config.filetypes = { 'gloss' }
+    config.root_dir = function(bufnr, on_dir)
+      local root = find_root(vim.api.nvim_buf_get_name(bufnr))
+      if root then
+        on_dir(root)
+      end
+    end
+    vim.lsp.config('gloss', config)
+    vim.lsp.enable('gloss')
+  end
+
   local group = vim.api.nvim_create_augroup('gloss', { clear = true })
   vim.api.nvim_create_autocmd({ 'BufReadPost', 'BufNewFile' }, {
     group = group,
-    pattern = M.config.filetypes_patterns,
+    pattern = M.config.patterns,
     callback = function(args)
-      attach(args.buf)
+      M.attach(args.buf)
     end,
   })
-  vim.api.nvim_create_user_command('GlossReport', M.report, { desc = 'Open the Gloss claim ledger' })
-  vim.api.nvim_create_user_command('GlossReadingMode', M.toggle_reading_mode, { desc = 'Toggle Gloss reading mode' })
   -- Buffers already open when setup runs.
   for _, buf in ipairs(vim.api.nvim_list_bufs()) do
-    local name = vim.api.nvim_buf_get_name(buf)
-    if vim.api.nvim_buf_is_loaded(buf) and (name:match('%.txt$') or name:match('%.gloss$')) then
-      attach(buf)
+    if vim.api.nvim_buf_is_loaded(buf) then
+      local name = vim.api.nvim_buf_get_name(buf)
+      for _, pattern in ipairs(M.config.patterns) do
+        if vim.fn.match(name, vim.fn.glob2regpat(pattern)) >= 0 then
+          M.attach(buf)
+          break
+        end
+      end
     end
   end
 end
