@@ -1,14 +1,22 @@
-//! The workspace index: every definition, reference and claim by id, and
-//! how claims relate. Built from the files' facts; no text is re-read.
+//! The workspace index: every definition and reference by id, the claims
+//! on each subject and how they relate. It is kept up to date file by file:
+//! a changed file costs work for its own facts and for the ledgers of the
+//! subjects its claims are about, never a pass over the workspace.
+//!
+//! The maps are persistent (`imbl`), so a snapshot is a cheap clone and an
+//! edit made while a request holds one copies only the paths it touches.
 
-use std::collections::HashMap;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use imbl::{HashMap, OrdSet};
 
 use crate::claim::Claim;
 use crate::config::Config;
-use crate::conflict::{relate, SubjectRelations};
+use crate::conflict::relate;
 use crate::entity::{Definition, EntityKind, Reference};
 use crate::mentions::NameMatcher;
-use crate::workspace::{File, FileId};
+use crate::workspace::{File, FileId, Files};
 
 /// The `index`-th definition, reference or claim of a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17,107 +25,199 @@ pub struct Site {
     pub index: usize,
 }
 
-/// A claim's number in the index: its position in [`Index::claims`].
-pub type ClaimNo = usize;
+/// A claim, named by where it is: its file and its place among the file's
+/// claims. Ordered as the workspace's files are.
+pub type ClaimId = Site;
 
-#[derive(Debug)]
+/// How one claim stands among the others on its subject.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Relations {
+    /// `unit=`, a currency from its text, else the subject's unit.
+    pub unit: Option<String>,
+    /// The unit it was expected in, when its own differs.
+    pub unit_mismatch: Option<String>,
+    pub conflicts: Vec<ClaimId>,
+    /// Newer claims by the same sources that revise it.
+    pub revised_by: Vec<ClaimId>,
+}
+
+/// Every claim on one subject, in workspace order, with their relations.
+#[derive(Debug, Clone, Default)]
+pub struct Ledger {
+    pub claims: Vec<ClaimId>,
+    relations: Vec<Relations>,
+}
+
+impl Ledger {
+    pub fn relations(&self, claim: ClaimId) -> Option<&Relations> {
+        let at = self.claims.binary_search(&claim).ok()?;
+        self.relations.get(at)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
 pub struct Index {
     pub config: Config,
-    pub definitions: HashMap<String, Vec<Site>>,
-    pub references: HashMap<String, Vec<Site>>,
-    /// Every claim of the workspace.
-    pub claims: Vec<Site>,
-    first_claim: HashMap<FileId, ClaimNo>,
-    pub by_subject: HashMap<String, Vec<ClaimNo>>,
-    /// Per claim: its unit and what it conflicts with or is revised by
-    /// (claim numbers).
-    pub units: Vec<Option<String>>,
-    pub unit_mismatch: Vec<Option<String>>,
-    pub conflicts: Vec<Vec<ClaimNo>>,
-    pub revised_by: Vec<Vec<ClaimNo>>,
+    definitions: HashMap<String, OrdSet<Site>>,
+    references: HashMap<String, OrdSet<Site>>,
+    ledgers: HashMap<String, Arc<Ledger>>,
+    registries: OrdSet<FileId>,
     /// Registry names and aliases, for unannotated mentions.
-    pub names: Option<NameMatcher>,
+    names: Option<Arc<NameMatcher>>,
+    /// Subjects whose relations must be worked out again, and whether the
+    /// names must: set by [`Index::add`]/[`Index::remove`], cleared by
+    /// [`Index::settle`].
+    stale_subjects: BTreeSet<String>,
+    stale_names: bool,
 }
 
 impl Index {
-    pub(crate) fn build(files: &[Option<File>], config: &Config) -> Index {
-        let mut index = Index {
-            config: config.clone(),
-            definitions: HashMap::new(),
-            references: HashMap::new(),
-            claims: Vec::new(),
-            first_claim: HashMap::new(),
-            by_subject: HashMap::new(),
-            units: Vec::new(),
-            unit_mismatch: Vec::new(),
-            conflicts: Vec::new(),
-            revised_by: Vec::new(),
-            names: None,
-        };
-        let all = || files.iter().enumerate().filter_map(|(i, f)| Some((FileId(i as u32), f.as_ref()?)));
-        for (id, file) in all() {
-            let (defs, refs, claims) = parts(file);
-            for (i, d) in defs.iter().enumerate() {
-                index.definitions.entry(d.id.clone()).or_default().push(Site { file: id, index: i });
-            }
-            for (i, r) in refs.iter().enumerate() {
-                index.references.entry(r.id.clone()).or_default().push(Site { file: id, index: i });
-            }
-            index.first_claim.insert(id, index.claims.len());
-            for (i, c) in claims.iter().enumerate() {
-                index.by_subject.entry(c.subject.id.clone()).or_default().push(index.claims.len());
-                index.claims.push(Site { file: id, index: i });
-            }
-        }
-
-        let n = index.claims.len();
-        index.units = vec![None; n];
-        index.unit_mismatch = vec![None; n];
-        index.conflicts = vec![Vec::new(); n];
-        index.revised_by = vec![Vec::new(); n];
-        let claim = |no: ClaimNo| -> &Claim {
-            let s = index.claims[no];
-            &parts(files[s.file.0 as usize].as_ref().unwrap()).2[s.index]
-        };
-        let mut relations: Vec<(Vec<ClaimNo>, SubjectRelations)> = Vec::new();
-        for (subject, nos) in &index.by_subject {
-            let subject_unit = index.entity(files, subject).filter(|d| d.kind == EntityKind::Subject).and_then(|d| d.field_text("unit"));
-            let group: Vec<&Claim> = nos.iter().map(|&no| claim(no)).collect();
-            relations.push((nos.clone(), relate(&group, subject_unit, config.claims)));
-        }
-        for (nos, rel) in relations {
-            for (k, &no) in nos.iter().enumerate() {
-                index.units[no] = rel.units[k].clone();
-                index.unit_mismatch[no] = rel.unit_mismatch[k].clone();
-                index.conflicts[no] = rel.conflicts[k].iter().map(|&j| nos[j]).collect();
-                index.revised_by[no] = rel.revised_by[k].iter().map(|&j| nos[j]).collect();
-            }
-        }
-
-        let registry_names = all().filter_map(|(_, f)| f.registry()).flat_map(|r| {
-            r.definitions
-                .iter()
-                .filter(|d| matches!(d.kind, EntityKind::Actor | EntityKind::Treaty))
-                .flat_map(|d| d.names().map(move |n| (d.id.as_str(), n)))
-        });
-        index.names = NameMatcher::new(registry_names);
-        index
+    /// Takes in a file's definitions, references and claims.
+    pub(crate) fn add(&mut self, id: FileId, file: &File) {
+        self.visit(id, file, true);
     }
 
-    /// The claim number of a file's `index`-th claim.
-    pub fn claim_no(&self, file: FileId, index: usize) -> Option<ClaimNo> {
-        self.first_claim.get(&file).map(|first| first + index)
+    /// Forgets what [`Index::add`] took in for this file (the same facts).
+    pub(crate) fn remove(&mut self, id: FileId, file: &File) {
+        self.visit(id, file, false);
+    }
+
+    fn visit(&mut self, id: FileId, file: &File, add: bool) {
+        let (defs, refs, claims) = parts(file);
+        let toggle = |map: &mut HashMap<String, OrdSet<Site>>, key: &str, site: Site| {
+            if add {
+                map.entry(key.to_string()).or_default().insert(site);
+            } else if let Some(set) = map.get_mut(key) {
+                set.remove(&site);
+                if set.is_empty() {
+                    map.remove(key);
+                }
+            }
+        };
+        for (i, d) in defs.iter().enumerate() {
+            toggle(&mut self.definitions, &d.id, Site { file: id, index: i });
+            // A subject's unit, or which definition comes first, may change.
+            if d.kind == EntityKind::Subject {
+                self.stale_subjects.insert(d.id.clone());
+            }
+        }
+        for (i, r) in refs.iter().enumerate() {
+            toggle(&mut self.references, &r.id, Site { file: id, index: i });
+        }
+        for (i, c) in claims.iter().enumerate() {
+            let site = Site { file: id, index: i };
+            let ledger = Arc::make_mut(self.ledgers.entry(c.subject.id.clone()).or_default());
+            match (ledger.claims.binary_search(&site), add) {
+                (Err(at), true) => ledger.claims.insert(at, site),
+                (Ok(at), false) => {
+                    ledger.claims.remove(at);
+                }
+                _ => {}
+            }
+            self.stale_subjects.insert(c.subject.id.clone());
+        }
+        if file.registry().is_some() {
+            if add {
+                self.registries.insert(id);
+            } else {
+                self.registries.remove(&id);
+            }
+            self.stale_names = true;
+        }
+    }
+
+    /// Works out again what the last changes made stale: the relations of
+    /// the subjects they touched (all of them when the claim settings
+    /// changed) and the registry names.
+    pub(crate) fn settle(&mut self, files: &Files, config: &Config) {
+        if *config != self.config {
+            if config.claims != self.config.claims {
+                self.stale_subjects.extend(self.ledgers.keys().cloned());
+            }
+            self.config = config.clone();
+        }
+        let claim = |site: Site| -> Option<&Claim> { parts(files.get(site.file.0 as usize)?.as_ref()?).2.get(site.index) };
+        for subject in std::mem::take(&mut self.stale_subjects) {
+            let Some(ledger) = self.ledgers.get(&subject) else { continue };
+            if ledger.claims.is_empty() {
+                self.ledgers.remove(&subject);
+                continue;
+            }
+            let unit = self.entity(files, &subject).filter(|d| d.kind == EntityKind::Subject).and_then(|d| d.field_text("unit"));
+            let group: Vec<&Claim> = ledger.claims.iter().filter_map(|&s| claim(s)).collect();
+            if group.len() != ledger.claims.len() {
+                continue; // cannot happen: every site in a ledger is a claim of a file
+            }
+            let rel = relate(&group, unit, config.claims);
+            let names = |list: &[usize]| list.iter().map(|&j| ledger.claims[j]).collect::<Vec<_>>();
+            let relations = (0..group.len())
+                .map(|k| Relations {
+                    unit: rel.units[k].clone(),
+                    unit_mismatch: rel.unit_mismatch[k].clone(),
+                    conflicts: names(&rel.conflicts[k]),
+                    revised_by: names(&rel.revised_by[k]),
+                })
+                .collect();
+            let claims = ledger.claims.clone();
+            self.ledgers.insert(subject, Arc::new(Ledger { claims, relations }));
+        }
+        if std::mem::take(&mut self.stale_names) {
+            let registry_names = self.registries.iter().filter_map(|id| files.get(id.0 as usize)?.as_ref()?.registry()).flat_map(|r| {
+                r.definitions
+                    .iter()
+                    .filter(|d| matches!(d.kind, EntityKind::Actor | EntityKind::Treaty))
+                    .flat_map(|d| d.names().map(move |n| (d.id.as_str(), n)))
+            });
+            self.names = NameMatcher::new(registry_names).map(Arc::new);
+        }
     }
 
     /// The definition an id resolves to: the first one, in file order
     /// (a second is a `duplicate-id`).
-    pub fn entity<'a>(&self, files: &'a [Option<File>], id: &str) -> Option<&'a Definition> {
-        let site = self.definitions.get(id)?.first()?;
-        parts(files[site.file.0 as usize].as_ref()?).0.get(site.index)
+    pub(crate) fn entity<'a>(&self, files: &'a Files, id: &str) -> Option<&'a Definition> {
+        let site = self.definitions.get(id)?.get_min()?;
+        parts(files.get(site.file.0 as usize)?.as_ref()?).0.get(site.index)
     }
 
     pub fn is_defined(&self, id: &str) -> bool {
         self.definitions.contains_key(id)
+    }
+
+    /// Every id that has a definition, in no particular order.
+    pub fn defined_ids(&self) -> impl Iterator<Item = &String> {
+        self.definitions.keys()
+    }
+
+    pub(crate) fn definition_sites<'a>(&'a self, id: &str) -> impl Iterator<Item = Site> + 'a {
+        self.definitions.get(id).into_iter().flat_map(|s| s.iter().copied())
+    }
+
+    pub(crate) fn reference_sites<'a>(&'a self, id: &str) -> impl Iterator<Item = Site> + 'a {
+        self.references.get(id).into_iter().flat_map(|s| s.iter().copied())
+    }
+
+    /// How many times an id is used.
+    pub fn use_count(&self, id: &str) -> usize {
+        self.references.get(id).map_or(0, OrdSet::len)
+    }
+
+    /// The subjects that have claims, each with its ledger.
+    pub fn subjects(&self) -> impl Iterator<Item = (&String, &Ledger)> {
+        self.ledgers.iter().map(|(s, l)| (s, &**l))
+    }
+
+    /// The claims on a subject, in workspace order.
+    pub fn claims_about(&self, subject: &str) -> &[ClaimId] {
+        self.ledgers.get(subject).map_or(&[], |l| &l.claims)
+    }
+
+    pub(crate) fn ledger(&self, subject: &str) -> Option<&Ledger> {
+        self.ledgers.get(subject).map(|l| &**l)
+    }
+
+    /// Registry names and aliases, for unannotated mentions.
+    pub fn names(&self) -> Option<&NameMatcher> {
+        self.names.as_deref()
     }
 }
 

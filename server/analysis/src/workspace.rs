@@ -1,8 +1,9 @@
 //! The workspace as the analysis sees it: files by id, each with its text
 //! and the facts read from it, and immutable snapshots to answer from.
 
-use std::collections::HashMap;
 use std::sync::Arc;
+
+use imbl::{HashMap, Vector};
 
 use gloss_syntax::Markup;
 
@@ -10,12 +11,15 @@ use crate::config::Config;
 use crate::document::{read_document, DocumentFacts};
 use crate::claim::Claim;
 use crate::entity::{Definition, Reference};
-use crate::index::{ClaimNo, Index, Site};
+use crate::index::{ClaimId, Index, Relations, Site};
 use crate::line_index::LineIndex;
 use crate::registry::{read_registry, RegistryFacts};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub u32);
+
+/// Files by id; persistent, so a snapshot is a cheap clone.
+pub(crate) type Files = Vector<Option<File>>;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Facts {
@@ -66,12 +70,14 @@ impl File {
 /// immutable [`Analysis`] to answer questions from.
 #[derive(Debug, Default)]
 pub struct Workspace {
-    files: Vec<Option<File>>,
-    /// Shared with snapshots; copied only when a path is added or removed.
-    by_path: Arc<HashMap<String, FileId>>,
+    files: Files,
+    by_path: HashMap<String, FileId>,
     /// The file whose `[workspace]`/`[claims]` settings apply.
     config_file: Option<FileId>,
-    index: Option<Arc<Index>>,
+    /// Kept up to date as files change; settled when a snapshot is taken.
+    index: Index,
+    /// The settled index the last snapshot shared, until a file changes.
+    shared: Option<Arc<Index>>,
 }
 
 impl Workspace {
@@ -101,13 +107,20 @@ impl Workspace {
     }
 
     pub fn remove(&mut self, path: &str) {
-        if let Some(id) = Arc::make_mut(&mut self.by_path).remove(path) {
-            self.files[id.0 as usize] = None;
+        if let Some(id) = self.by_path.remove(path) {
+            if let Some(old) = self.files.set(id.0 as usize, None) {
+                self.index.remove(id, &old);
+            }
+            self.shared = None;
             if self.config_file == Some(id) {
                 self.config_file = None;
             }
-            self.index = None;
         }
+    }
+
+    /// The workspace-relative paths of every file, in no particular order.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.by_path.keys().map(String::as_str)
     }
 
     pub fn file_id(&self, path: &str) -> Option<FileId> {
@@ -123,19 +136,21 @@ impl Workspace {
             line_index: Arc::new(LineIndex::new(text)),
             facts: Arc::new(facts),
         };
-        self.index = None;
         let id = match self.by_path.get(path) {
-            Some(&id) => {
-                self.files[id.0 as usize] = Some(file);
-                id
-            }
+            Some(&id) => id,
             None => {
                 let id = FileId(self.files.len() as u32);
-                self.files.push(Some(file));
-                Arc::make_mut(&mut self.by_path).insert(path.to_string(), id);
+                self.files.push_back(None);
+                self.by_path.insert(path.to_string(), id);
                 id
             }
         };
+        if let Some(old) = self.files.set(id.0 as usize, None) {
+            self.index.remove(id, &old);
+        }
+        self.index.add(id, &file);
+        self.shared = None;
+        self.files.set(id.0 as usize, Some(file));
         if is_config {
             self.config_file = Some(id);
         } else if self.config_file == Some(id) {
@@ -146,28 +161,46 @@ impl Workspace {
 
     /// An immutable view of the workspace as it is now, with its index.
     pub fn snapshot(&mut self) -> Analysis {
-        let files = Arc::new(self.files.clone());
         let config = self
             .config_file
-            .and_then(|id| self.files[id.0 as usize].as_ref())
+            .and_then(|id| self.files.get(id.0 as usize)?.as_ref())
             .and_then(|f| f.registry()?.config.clone())
             .unwrap_or_default();
-        let index = self.index.get_or_insert_with(|| Arc::new(Index::build(&files, &config))).clone();
-        Analysis { files, index, by_path: self.by_path.clone() }
+        let shared = match self.shared.take() {
+            Some(index) if index.config == config => index,
+            _ => {
+                self.index.settle(&self.files, &config);
+                Arc::new(self.index.clone())
+            }
+        };
+        self.shared = Some(shared.clone());
+        Analysis { files: self.files.clone(), index: shared, by_path: self.by_path.clone() }
     }
 }
 
 /// A consistent view of the workspace; cheap to clone, safe to share.
 #[derive(Debug, Clone)]
 pub struct Analysis {
-    files: Arc<Vec<Option<File>>>,
+    files: Files,
     index: Arc<Index>,
-    by_path: Arc<HashMap<String, FileId>>,
+    by_path: HashMap<String, FileId>,
 }
 
 impl Analysis {
     pub fn file(&self, id: FileId) -> Option<&File> {
         self.files.get(id.0 as usize)?.as_ref()
+    }
+
+    /// Every claim of the workspace, in file order.
+    pub fn claims(&self) -> impl Iterator<Item = ClaimId> + '_ {
+        self.files().flat_map(|(id, f)| (0..f.document().map_or(0, |d| d.claims.len())).map(move |index| Site { file: id, index }))
+    }
+
+    /// How a claim stands among the others on its subject.
+    pub fn relations(&self, claim: ClaimId) -> &Relations {
+        static NONE: Relations = Relations { unit: None, unit_mismatch: None, conflicts: Vec::new(), revised_by: Vec::new() };
+        let (_, c) = self.claim(claim);
+        self.index.ledger(&c.subject.id).and_then(|l| l.relations(claim)).unwrap_or(&NONE)
     }
 
     /// The file at a workspace-relative path.
@@ -191,7 +224,7 @@ impl Analysis {
 impl Analysis {
     /// The definitions of an id, in file order.
     pub fn definitions<'a>(&'a self, id: &str) -> impl Iterator<Item = (FileId, &'a Definition)> + 'a {
-        self.sites(self.index.definitions.get(id)).map(|(f, s)| (f, &crate::index::parts(self.file(f).unwrap()).0[s]))
+        self.index.definition_sites(id).map(|s| (s.file, &crate::index::parts(self.file(s.file).unwrap()).0[s.index]))
     }
 
     /// Where an id resolves: its first definition.
@@ -201,16 +234,11 @@ impl Analysis {
 
     /// Every use of an id, in file order.
     pub fn references<'a>(&'a self, id: &str) -> impl Iterator<Item = (FileId, &'a Reference)> + 'a {
-        self.sites(self.index.references.get(id)).map(|(f, s)| (f, &crate::index::parts(self.file(f).unwrap()).1[s]))
+        self.index.reference_sites(id).map(|s| (s.file, &crate::index::parts(self.file(s.file).unwrap()).1[s.index]))
     }
 
-    /// A claim by its number in the index.
-    pub fn claim(&self, no: ClaimNo) -> (FileId, &Claim) {
-        let site = self.index.claims[no];
-        (site.file, &crate::index::parts(self.file(site.file).unwrap()).2[site.index])
-    }
-
-    fn sites<'a>(&'a self, sites: Option<&'a Vec<Site>>) -> impl Iterator<Item = (FileId, usize)> + 'a {
-        sites.into_iter().flatten().map(|s| (s.file, s.index))
+    /// A claim by where it is.
+    pub fn claim(&self, claim: ClaimId) -> (FileId, &Claim) {
+        (claim.file, &crate::index::parts(self.file(claim.file).unwrap()).2[claim.index])
     }
 }

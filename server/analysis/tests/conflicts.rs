@@ -13,9 +13,9 @@ fn conflicts(config: &str, claims: &[&str]) -> Vec<(usize, usize)> {
     }
     let a = ws.snapshot();
     let mut out = Vec::new();
-    for (no, others) in a.index().conflicts.iter().enumerate() {
-        let line = |n: usize| a.file(a.claim(n).0).unwrap().path[..2].parse::<usize>().unwrap();
-        for &o in others.iter().filter(|&&o| o > no) {
+    let line = |n| a.file(a.claim(n).0).unwrap().path[..2].parse::<usize>().unwrap();
+    for no in a.claims() {
+        for &o in a.relations(no).conflicts.iter().filter(|&&o| o > no) {
             let (x, y) = (line(no), line(o));
             out.push((x.min(y), x.max(y)));
         }

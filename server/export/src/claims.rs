@@ -1,17 +1,19 @@
 //! Claims for spreadsheets and pipelines: CSV, JSON lines of every fact,
 //! and schema.org ClaimReview.
 
-use gloss_analysis::index::ClaimNo;
+use std::collections::HashMap;
+
+use gloss_analysis::index::ClaimId;
 use gloss_analysis::Analysis;
 use serde_json::{json, Value};
 
 use crate::{documents, line_of};
 
-/// Claims in document order, with their numbers in the index.
-fn claims(analysis: &Analysis) -> Vec<ClaimNo> {
+/// Claims in document order.
+fn claims(analysis: &Analysis) -> Vec<ClaimId> {
     documents(analysis)
         .into_iter()
-        .flat_map(|(id, f)| (0..f.document().unwrap().claims.len()).filter_map(move |i| analysis.index().claim_no(id, i)))
+        .flat_map(|(id, f)| (0..f.document().unwrap().claims.len()).map(move |i| ClaimId { file: id, index: i }))
         .collect()
 }
 
@@ -20,7 +22,7 @@ fn number(x: Option<f64>) -> String {
 }
 
 /// Where a claim is: `path:line`.
-fn place(analysis: &Analysis, no: ClaimNo) -> String {
+fn place(analysis: &Analysis, no: ClaimId) -> String {
     let (file, c) = analysis.claim(no);
     let f = analysis.file(file).unwrap();
     format!("{}:{}", f.path, line_of(f, c.range.start))
@@ -37,7 +39,7 @@ pub fn claims_csv(analysis: &Analysis) -> String {
         let f = analysis.file(file).unwrap();
         let interval = c.figure.as_ref().map(|fig| fig.interval(approx));
         let ids = |list: &[gloss_analysis::claim::IdAt]| list.iter().map(|s| format!("@{}", s.id)).collect::<Vec<_>>().join(" ");
-        let conflicts = analysis.index().conflicts[no].iter().map(|&o| place(analysis, o)).collect::<Vec<_>>().join(" ");
+        let conflicts = analysis.relations(no).conflicts.iter().map(|&o| place(analysis, o)).collect::<Vec<_>>().join(" ");
         w.write_record([
             f.path.clone(),
             line_of(f, c.range.start).to_string(),
@@ -46,7 +48,7 @@ pub fn claims_csv(analysis: &Analysis) -> String {
             c.figure.as_ref().map(|fig| fig.describe()).unwrap_or_default(),
             number(interval.and_then(|i| i.low)),
             number(interval.and_then(|i| i.high)),
-            analysis.index().units[no].clone().unwrap_or_default(),
+            analysis.relations(no).unit.clone().unwrap_or_default(),
             c.date.map(|d| d.to_string()).unwrap_or_default(),
             ids(&c.sources),
             ids(&c.via),
@@ -62,7 +64,7 @@ pub fn claims_csv(analysis: &Analysis) -> String {
 /// conflicts. Field names are stable.
 pub fn facts_jsonl(analysis: &Analysis) -> String {
     let mut lines: Vec<Value> = Vec::new();
-    let mut ids: Vec<&String> = analysis.index().definitions.keys().collect();
+    let mut ids: Vec<&String> = analysis.index().defined_ids().collect();
     ids.sort();
     for id in ids {
         for (file, d) in analysis.definitions(id) {
@@ -84,20 +86,23 @@ pub fn facts_jsonl(analysis: &Analysis) -> String {
         }
     }
     let approx = analysis.config().claims.approx;
-    for no in claims(analysis) {
+    // Claims are numbered in document order, for the conflict lines.
+    let all = claims(analysis);
+    let number: HashMap<ClaimId, usize> = all.iter().enumerate().map(|(n, &id)| (id, n)).collect();
+    for (n, &no) in all.iter().enumerate() {
         let (file, c) = analysis.claim(no);
         let f = analysis.file(file).unwrap();
         let interval = c.figure.as_ref().map(|fig| fig.interval(approx));
         lines.push(json!({
-            "type": "claim", "claim": no, "path": f.path, "line": line_of(f, c.range.start), "subject": c.subject.id, "text": c.text,
+            "type": "claim", "claim": n, "path": f.path, "line": line_of(f, c.range.start), "subject": c.subject.id, "text": c.text,
             "value": c.figure.as_ref().map(|fig| fig.describe()), "low": interval.and_then(|i| i.low), "high": interval.and_then(|i| i.high),
-            "unit": analysis.index().units[no], "date": c.date.map(|d| d.to_string()),
+            "unit": analysis.relations(no).unit, "date": c.date.map(|d| d.to_string()),
             "src": c.sources.iter().map(|s| &s.id).collect::<Vec<_>>(), "via": c.via.iter().map(|s| &s.id).collect::<Vec<_>>(), "cred": c.cred,
         }));
     }
-    for no in claims(analysis) {
-        for &other in analysis.index().conflicts[no].iter().filter(|&&o| o > no) {
-            lines.push(json!({"type": "conflict", "claim": no, "other": other, "subject": analysis.claim(no).1.subject.id}));
+    for (n, &no) in all.iter().enumerate() {
+        for other in analysis.relations(no).conflicts.iter().filter_map(|o| number.get(o)).filter(|&&o| o > n) {
+            lines.push(json!({"type": "conflict", "claim": n, "other": other, "subject": analysis.claim(no).1.subject.id}));
         }
     }
     lines.iter().map(|l| format!("{l}\n")).collect()
@@ -135,7 +140,7 @@ pub fn claim_reviews(analysis: &Analysis) -> Value {
                 json!({"@type": kind, "name": d.map_or(s.id.as_str(), |d| d.display_name()), "identifier": s.id})
             })
             .collect();
-        let conflicts = &analysis.index().conflicts[no];
+        let conflicts = &analysis.relations(no).conflicts;
         let (rating, explanation) = if !conflicts.is_empty() {
             ("Conflicting", format!("Conflicts with {}", conflicts.iter().map(|&o| gloss_analysis::diagnostics::summary(analysis, o)).collect::<Vec<_>>().join("; ")))
         } else if !c.is_sourced() {

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use gloss_analysis::entity::EntityKind;
 use gloss_analysis::figure::group;
-use gloss_analysis::index::ClaimNo;
+use gloss_analysis::index::ClaimId;
 use gloss_analysis::Analysis;
 
 use crate::line_of;
@@ -25,11 +25,11 @@ fn esc(s: &str) -> String {
 
 /// The page, for the whole workspace.
 pub fn report_html(analysis: &Analysis, title: &str) -> String {
-    let mut subjects: Vec<(&String, &Vec<ClaimNo>)> = analysis.index().by_subject.iter().collect();
+    let mut subjects: Vec<(&String, &[ClaimId])> = analysis.index().subjects().map(|(id, ledger)| (id, &ledger.claims[..])).collect();
     subjects.sort();
     let mut body = String::new();
     let total: usize = subjects.iter().map(|(_, c)| c.len()).sum();
-    let conflicts: usize = analysis.index().conflicts.iter().filter(|c| !c.is_empty()).count();
+    let conflicts: usize = analysis.claims().filter(|&c| !analysis.relations(c).conflicts.is_empty()).count();
     let _ = writeln!(body, "<p class=\"summary\">{total} claims on {} subjects; {conflicts} in conflict.</p>", subjects.len());
     let _ = writeln!(body, "<nav><ul>");
     for (id, claims) in &subjects {
@@ -55,8 +55,7 @@ fn subject_name(analysis: &Analysis, id: &str) -> String {
     analysis.entity(id).filter(|(_, d)| d.kind == EntityKind::Subject).map_or(id.to_string(), |(_, d)| d.display_name().to_string())
 }
 
-fn section(analysis: &Analysis, out: &mut String, id: &str, claims: &[ClaimNo]) {
-    let index = analysis.index();
+fn section(analysis: &Analysis, out: &mut String, id: &str, claims: &[ClaimId]) {
     let unit = analysis.entity(id).and_then(|(_, d)| d.field_text("unit")).map(|u| format!(" · in {}", esc(u))).unwrap_or_default();
     let _ = writeln!(out, "<section id=\"{}\">\n<h2>{}</h2>\n<p><code>{}</code>{unit}</p>", esc(id), esc(&subject_name(analysis, id)), esc(id));
     let _ = writeln!(out, "{}", chart(analysis, id, claims));
@@ -67,12 +66,13 @@ fn section(analysis: &Analysis, out: &mut String, id: &str, claims: &[ClaimNo]) 
         let (file, c) = analysis.claim(no);
         let f = analysis.file(file).unwrap();
         let line = line_of(f, c.range.start);
-        let conflict = !index.conflicts[no].is_empty();
+        let relations = analysis.relations(no);
+        let conflict = !relations.conflicts.is_empty();
         let interval = c.figure.as_ref().map_or("—".to_string(), |fig| fig.interval(analysis.config().claims.approx).to_string());
         let who: Vec<String> = c.sources.iter().chain(&c.via).map(|s| format!("@{}", s.id)).collect();
         let mark = if conflict {
-            format!("<span class=\"conflict-mark\" title=\"conflicts with {}\">⚠ conflict</span>", esc(&index.conflicts[no].iter().map(|&o| gloss_analysis::diagnostics::summary(analysis, o)).collect::<Vec<_>>().join("; ")))
-        } else if !index.revised_by[no].is_empty() {
+            format!("<span class=\"conflict-mark\" title=\"conflicts with {}\">⚠ conflict</span>", esc(&relations.conflicts.iter().map(|&o| gloss_analysis::diagnostics::summary(analysis, o)).collect::<Vec<_>>().join("; ")))
+        } else if !relations.revised_by.is_empty() {
             "revised".to_string()
         } else {
             String::new()
@@ -97,9 +97,9 @@ fn section(analysis: &Analysis, out: &mut String, id: &str, claims: &[ClaimNo]) 
 /// an exact point, on a value axis that is logarithmic when the figures span
 /// more than a factor of 20; open bounds run to the chart's edge; claims in
 /// conflict in red, each source its own colour.
-fn chart(analysis: &Analysis, id: &str, claims: &[ClaimNo]) -> String {
+fn chart(analysis: &Analysis, id: &str, claims: &[ClaimId]) -> String {
     let approx = analysis.config().claims.approx;
-    let mut items: Vec<(ClaimNo, Option<f64>, Option<f64>)> = claims
+    let mut items: Vec<(ClaimId, Option<f64>, Option<f64>)> = claims
         .iter()
         .filter_map(|&no| {
             let i = analysis.claim(no).1.figure.as_ref()?.interval(approx);
@@ -139,7 +139,7 @@ fn chart(analysis: &Analysis, id: &str, claims: &[ClaimNo]) -> String {
             sources.push(who.clone());
             sources.len() - 1
         });
-        let conflict = !analysis.index().conflicts[*no].is_empty();
+        let conflict = !analysis.relations(*no).conflicts.is_empty();
         let colour = if conflict { CONFLICT } else { PALETTE[ci % PALETTE.len()] };
         let cx = x(k);
         let top = high.map_or(TOP, y);

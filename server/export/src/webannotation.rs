@@ -89,7 +89,7 @@ pub fn web_annotations(analysis: &Analysis) -> Value {
             annotation.insert("id".into(), json!(format!("urn:gloss:annotation:{}#{}", f.path, n + 1)));
             annotation.insert("type".into(), json!("Annotation"));
             if let Some(c) = doc.claims.iter().find(|c| c.range == span.range) {
-                let no = analysis.index().claim_no(file_id, doc.claims.iter().position(|x| x.range == c.range).unwrap()).unwrap();
+                let no = gloss_analysis::index::ClaimId { file: file_id, index: doc.claims.iter().position(|x| x.range == c.range).unwrap() };
                 bodies.push(json!({"type": "TextualBody", "purpose": "tagging", "value": "claim"}));
                 let interval = c.figure.as_ref().map(|fig| fig.interval(analysis.config().claims.approx));
                 let mut claim = json!({
@@ -97,7 +97,7 @@ pub fn web_annotations(analysis: &Analysis) -> Value {
                     "valueRead": c.figure.as_ref().map(|fig| fig.describe()),
                     "low": interval.and_then(|i| i.low),
                     "high": interval.and_then(|i| i.high),
-                    "unit": analysis.index().units[no],
+                    "unit": analysis.relations(no).unit,
                     "date": c.date.map(|d| d.to_string()),
                     "src": c.sources.iter().map(|s| entity_iri(analysis.entity(&s.id).map(|(_, d)| d), &s.id)).collect::<Vec<_>>(),
                     "via": c.via.iter().map(|s| entity_iri(analysis.entity(&s.id).map(|(_, d)| d), &s.id)).collect::<Vec<_>>(),

@@ -3,7 +3,7 @@
 use crate::claim::Claim;
 use crate::diagnostics::{Code, Diagnostic, Related};
 use crate::entity::{EntityKind, ReferenceRole};
-use crate::index::ClaimNo;
+use crate::index::ClaimId;
 use crate::{Analysis, Facts, FileId};
 
 /// How many other claims a conflict message names before "and N more".
@@ -65,10 +65,10 @@ pub fn diagnostics(analysis: &Analysis, file_id: FileId) -> Vec<Diagnostic> {
 
     if let Some(doc) = file.document() {
         for (i, claim) in doc.claims.iter().enumerate() {
-            let no = analysis.index().claim_no(file_id, i).expect("indexed");
+            let no = ClaimId { file: file_id, index: i };
             claim_diagnostics(analysis, no, claim, &mut push);
         }
-        if let Some(names) = &analysis.index().names {
+        if let Some(names) = analysis.index().names() {
             for range in &doc.bare_prose {
                 for hit in names.find(&file.text, range.clone()) {
                     let name = analysis.entity(hit.id).map_or(hit.name, |(_, d)| d.display_name());
@@ -84,20 +84,20 @@ pub fn diagnostics(analysis: &Analysis, file_id: FileId) -> Vec<Diagnostic> {
 
 fn claim_diagnostics(
     analysis: &Analysis,
-    no: ClaimNo,
+    no: ClaimId,
     claim: &Claim,
     push: &mut impl FnMut(std::ops::Range<usize>, Code, String, Vec<Related>),
 ) {
-    let index = analysis.index();
+    let relations = analysis.relations(no);
     let range = claim.text_range.clone();
     if !claim.is_sourced() {
         push(range.clone(), Code::UnsourcedClaim, format!("`{}` states a figure with no source: add src=@who or via=@where", claim.text), Vec::new());
     }
-    if let Some(expected) = &index.unit_mismatch[no] {
-        let unit = index.units[no].as_deref().unwrap_or("?");
+    if let Some(expected) = &relations.unit_mismatch {
+        let unit = relations.unit.as_deref().unwrap_or("?");
         push(range.clone(), Code::UnitMismatch, format!("this figure is in {unit}, other claims on `{}` in {expected}: they are not compared", claim.subject.id), Vec::new());
     }
-    let others = &index.conflicts[no];
+    let others = &relations.conflicts;
     if !others.is_empty() {
         let named: Vec<String> = others.iter().take(NAMED_IN_MESSAGE).map(|&o| summary(analysis, o)).collect();
         let more = match others.len().saturating_sub(NAMED_IN_MESSAGE) {
@@ -122,10 +122,10 @@ fn claim_diagnostics(
 }
 
 /// A claim in a few words: `≈10,000 soldiers (@ua-intel, 2024-10)`.
-pub fn summary(analysis: &Analysis, no: ClaimNo) -> String {
+pub fn summary(analysis: &Analysis, no: ClaimId) -> String {
     let (_, c) = analysis.claim(no);
     let value = c.figure.as_ref().map_or("?".to_string(), |f| f.describe());
-    let unit = match &analysis.index().units[no] {
+    let unit = match &analysis.relations(no).unit {
         Some(u) if c.figure.as_ref().is_some_and(|f| f.currency.as_deref() == Some(u.as_str())) => String::new(),
         Some(u) => format!(" {u}"),
         None => String::new(),

@@ -8,6 +8,7 @@ use super::{TextEdit, WorkspaceEdit};
 use crate::diagnostics::{diagnostics, Code, Diagnostic};
 use crate::entity::{EntityKind, ReferenceRole};
 use crate::figure::{Figure, Qualifier};
+use crate::index::ClaimId;
 use crate::{Analysis, FileId};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -105,8 +106,7 @@ fn declare_subject(analysis: &Analysis, file: FileId, d: &Diagnostic, out: &mut 
     let unit = f
         .document()
         .and_then(|doc| doc.claims.iter().position(|c| c.subject.range == d.range))
-        .and_then(|i| analysis.index().claim_no(file, i))
-        .and_then(|no| analysis.index().units[no].clone());
+        .and_then(|i| analysis.relations(ClaimId { file, index: i }).unit.clone());
     let unit = unit.map(|u| format!("unit = {}\n", quote(&u))).unwrap_or_default();
     let name = id.replace(['-', '_'], " ");
     if let Some(edit) = append_entry(analysis, format!("[subject.{}]\nname = {}\n{unit}", toml_key(id), quote(&name))) {
@@ -168,7 +168,7 @@ fn sentence_around(text: &str, range: Range<usize>) -> Range<usize> {
 
 fn annotate_mentions(analysis: &Analysis, file: FileId, d: &Diagnostic, all: &[Diagnostic], out: &mut Vec<CodeAction>) {
     let f = analysis.file(file).unwrap();
-    let Some(names) = &analysis.index().names else { return };
+    let Some(names) = analysis.index().names() else { return };
     let id_at = |range: &Range<usize>| names.find(&f.text, range.clone()).first().map(|h| h.id.to_string());
     let Some(id) = id_at(&d.range) else { return };
     let wrap = |edit: &mut WorkspaceEdit, range: &Range<usize>, id: &str| {

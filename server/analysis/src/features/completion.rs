@@ -121,7 +121,7 @@ fn ids(analysis: &Analysis, key: Option<&str>, prefix: Range<usize>) -> Vec<Comp
     let index = analysis.index();
     let mut items = Vec::new();
     let mut seen = BTreeSet::new();
-    for id in index.definitions.keys() {
+    for id in index.defined_ids() {
         let Some((_, d)) = analysis.entity(id) else { continue };
         if d.kind == EntityKind::Subject || !seen.insert(id.clone()) {
             continue;
@@ -137,7 +137,7 @@ fn ids(analysis: &Analysis, key: Option<&str>, prefix: Range<usize>) -> Vec<Comp
             (None, EntityKind::Treaty) => 1,
             (None, _) => 2,
         };
-        let uses = index.references.get(id).map_or(0, Vec::len);
+        let uses = index.use_count(id);
         let kind = match d.kind {
             EntityKind::Actor => CompletionKind::Actor,
             EntityKind::Treaty => CompletionKind::Treaty,
@@ -162,12 +162,12 @@ fn subjects(analysis: &Analysis, text: &str, prefix: Range<usize>) -> Vec<Comple
     let index = analysis.index();
     // The subject being typed is itself a subject of one claim: skip it.
     let typed = &text[prefix.clone()];
-    let mut ids: BTreeSet<&String> = index.by_subject.keys().filter(|id| !(id.as_str() == typed && index.by_subject[*id].len() == 1)).collect();
-    ids.extend(index.definitions.keys().filter(|id| analysis.entity(id).is_some_and(|(_, d)| d.kind == EntityKind::Subject)));
+    let mut ids: BTreeSet<&String> = index.subjects().filter(|(id, ledger)| !(id.as_str() == typed && ledger.claims.len() == 1)).map(|(id, _)| id).collect();
+    ids.extend(index.defined_ids().filter(|id| analysis.entity(id).is_some_and(|(_, d)| d.kind == EntityKind::Subject)));
     let mut items: Vec<CompletionItem> = ids
         .into_iter()
         .map(|id| {
-            let claims = index.by_subject.get(id).map_or(0, Vec::len);
+            let claims = index.claims_about(id).len();
             let def = analysis.entity(id).filter(|(_, d)| d.kind == EntityKind::Subject).map(|(_, d)| d);
             let name = def.map_or("not declared".to_string(), |d| d.display_name().to_string());
             let unit = def.and_then(|d| d.field_text("unit")).map(|u| format!(", in {u}")).unwrap_or_default();

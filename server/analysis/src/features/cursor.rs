@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use crate::claim::Claim;
 use crate::entity::{Definition, DefinitionSite, Reference, ReferenceRole};
-use crate::index::ClaimNo;
+use crate::index::ClaimId;
 use crate::{Analysis, FileId};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -15,7 +15,7 @@ pub enum Target<'a> {
     /// An id where it is defined: `#id`, a registry table, a header.
     Definition(&'a Definition),
     /// A claim span, away from its ids.
-    Claim(ClaimNo),
+    Claim(ClaimId),
 }
 
 impl<'a> Target<'a> {
@@ -59,7 +59,7 @@ pub fn target_at(analysis: &Analysis, file: FileId, offset: usize) -> Option<Tar
     let claims = claims
         .iter()
         .enumerate()
-        .filter_map(|(i, c)| Some((c.range.clone(), Target::Claim(analysis.index().claim_no(file, i)?))));
+        .map(|(i, c)| (c.range.clone(), Target::Claim(ClaimId { file, index: i })));
     let mentions = references
         .iter()
         .filter(|r| r.role == ReferenceRole::Mention)

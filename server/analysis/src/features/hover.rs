@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::cursor::{target_at, Target};
 use crate::entity::{Definition, EntityKind, FieldValue, ReferenceRole};
 use crate::figure::Qualifier;
-use crate::index::ClaimNo;
+use crate::index::ClaimId;
 use crate::{Analysis, FileId};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -88,7 +88,7 @@ pub(crate) fn entity_card(analysis: &Analysis, d: &Definition) -> String {
             documents.insert(file);
             if matches!(r.role, ReferenceRole::Src | ReferenceRole::Via) {
                 if let Some(i) = doc.claims.iter().position(|c| c.range.start <= r.range.start && r.range.end <= c.range.end) {
-                    sourced.extend(analysis.index().claim_no(file, i));
+                    sourced.push(ClaimId { file, index: i });
                 }
             }
         }
@@ -133,12 +133,12 @@ fn subject_card(analysis: &Analysis, id: &str) -> String {
             let _ = writeln!(md, "### `{id}`\n*subject, not declared in the registry*\n");
         }
     }
-    let claims = analysis.index().by_subject.get(id).cloned().unwrap_or_default();
+    let claims = analysis.index().claims_about(id).to_vec();
     ledger(analysis, &mut md, &claims, None);
     md
 }
 
-fn claim_card(analysis: &Analysis, no: ClaimNo) -> String {
+fn claim_card(analysis: &Analysis, no: ClaimId) -> String {
     let (_, c) = analysis.claim(no);
     let index = analysis.index();
     let mut md = String::new();
@@ -146,7 +146,7 @@ fn claim_card(analysis: &Analysis, no: ClaimNo) -> String {
     let _ = writeln!(md, "### Claim: {}\n`{}`\n", subject.unwrap_or(&c.subject.id), c.subject.id);
     match &c.figure {
         Some(f) => {
-            let unit = index.units[no].as_deref().filter(|u| f.currency.as_deref() != Some(*u)).map(|u| format!(" {u}")).unwrap_or_default();
+            let unit = analysis.relations(no).unit.as_deref().filter(|u| f.currency.as_deref() != Some(*u)).map(|u| format!(" {u}")).unwrap_or_default();
             let how = if c.explicit_value { "from `value=`" } else { "read from the text" };
             let _ = writeln!(
                 md,
@@ -186,7 +186,7 @@ fn claim_card(analysis: &Analysis, no: ClaimNo) -> String {
     for (k, v) in &c.other {
         let _ = writeln!(md, "**{k}:** {v}  ");
     }
-    let others: Vec<ClaimNo> = index.by_subject.get(&c.subject.id).into_iter().flatten().copied().filter(|&o| o != no).collect();
+    let others: Vec<ClaimId> = index.claims_about(&c.subject.id).iter().copied().filter(|&o| o != no).collect();
     let _ = writeln!(md);
     ledger(analysis, &mut md, &others, Some(no));
     md
@@ -194,8 +194,7 @@ fn claim_card(analysis: &Analysis, no: ClaimNo) -> String {
 
 /// The table of claims on a subject, conflicts and revisions marked
 /// relative to `about` when given.
-fn ledger(analysis: &Analysis, md: &mut String, claims: &[ClaimNo], about: Option<ClaimNo>) {
-    let index = analysis.index();
+fn ledger(analysis: &Analysis, md: &mut String, claims: &[ClaimId], about: Option<ClaimId>) {
     if claims.is_empty() {
         let _ = writeln!(md, "No other claims on this subject.");
         return;
@@ -206,11 +205,11 @@ fn ledger(analysis: &Analysis, md: &mut String, claims: &[ClaimNo], about: Optio
     for &o in claims {
         let (file, c) = analysis.claim(o);
         let mark = match about {
-            Some(a) if index.conflicts[a].contains(&o) => "⚠ conflicts",
-            Some(a) if index.revised_by[a].contains(&o) => "revises this",
-            Some(a) if index.revised_by[o].contains(&a) => "revised by this",
-            _ if !index.conflicts[o].is_empty() => "⚠ in conflict",
-            _ if !index.revised_by[o].is_empty() => "revised",
+            Some(a) if analysis.relations(a).conflicts.contains(&o) => "⚠ conflicts",
+            Some(a) if analysis.relations(a).revised_by.contains(&o) => "revises this",
+            Some(a) if analysis.relations(o).revised_by.contains(&a) => "revised by this",
+            _ if !analysis.relations(o).conflicts.is_empty() => "⚠ in conflict",
+            _ if !analysis.relations(o).revised_by.is_empty() => "revised",
             _ => "",
         };
         let value = c.figure.as_ref().map_or("?".into(), |f| f.describe());

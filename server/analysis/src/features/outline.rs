@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use crate::index::ClaimId;
 use crate::entity::{Definition, DefinitionSite, EntityKind, ReferenceRole};
 use crate::{Analysis, FileId};
 
@@ -72,7 +73,7 @@ pub fn document_symbols(analysis: &Analysis, file: FileId) -> Vec<Symbol> {
     let mut by_subject: BTreeMap<&str, Vec<Symbol>> = BTreeMap::new();
     for (i, c) in doc.claims.iter().enumerate() {
         let value = c.figure.as_ref().map_or("?".to_string(), |fig| fig.describe());
-        let detail = analysis.index().claim_no(file, i).map(|no| crate::diagnostics::summary(analysis, no));
+        let detail = Some(crate::diagnostics::summary(analysis, ClaimId { file, index: i }));
         by_subject.entry(&c.subject.id).or_default().push(Symbol {
             name: format!("{value}: {}", c.text),
             detail,
@@ -122,8 +123,7 @@ pub fn workspace_symbols(analysis: &Analysis, query: &str) -> Vec<(FileId, Symbo
     let query = query.to_lowercase();
     let mut out: Vec<(FileId, Symbol)> = analysis
         .index()
-        .definitions
-        .keys()
+        .defined_ids()
         .flat_map(|id| analysis.definitions(id))
         .filter(|(_, d)| query.is_empty() || d.id.to_lowercase().contains(&query) || d.display_name().to_lowercase().contains(&query))
         .map(|(f, d)| (f, definition_symbol(d)))
@@ -211,18 +211,18 @@ pub fn code_lenses(analysis: &Analysis, file: FileId) -> Vec<(Range<usize>, Stri
     doc.claims
         .iter()
         .enumerate()
-        .filter_map(|(i, c)| {
-            let no = index.claim_no(file, i)?;
-            let total = index.by_subject.get(&c.subject.id).map_or(0, Vec::len);
-            let conflicts = index.conflicts[no].len();
+        .map(|(i, c)| {
+            let relations = analysis.relations(ClaimId { file, index: i });
+            let total = index.claims_about(&c.subject.id).len();
+            let conflicts = relations.conflicts.len();
             let mut title = format!("{total} {} on this subject", if total == 1 { "claim" } else { "claims" });
             if conflicts > 0 {
                 title.push_str(&format!(" · {conflicts} {}", if conflicts == 1 { "conflict" } else { "conflicts" }));
             }
-            if !index.revised_by[no].is_empty() {
+            if !relations.revised_by.is_empty() {
                 title.push_str(" · revised");
             }
-            Some((c.text_range.clone(), title))
+            (c.text_range.clone(), title)
         })
         .collect()
 }
@@ -230,15 +230,13 @@ pub fn code_lenses(analysis: &Analysis, file: FileId) -> Vec<(Range<usize>, Stri
 /// After each claim's text in `range`: the value read, e.g. `≈10,000 soldiers`.
 pub fn inlay_hints(analysis: &Analysis, file: FileId, range: Range<usize>) -> Vec<InlayHint> {
     let Some(doc) = analysis.file(file).and_then(|f| f.document()) else { return Vec::new() };
-    let index = analysis.index();
     doc.claims
         .iter()
         .enumerate()
         .filter(|(_, c)| c.text_range.end >= range.start && c.text_range.end <= range.end)
         .filter_map(|(i, c)| {
             let fig = c.figure.as_ref()?;
-            let no = index.claim_no(file, i)?;
-            let unit = index.units[no].as_deref().filter(|u| fig.currency.as_deref() != Some(*u)).map(|u| format!(" {u}")).unwrap_or_default();
+            let unit = analysis.relations(ClaimId { file, index: i }).unit.as_deref().filter(|u| fig.currency.as_deref() != Some(*u)).map(|u| format!(" {u}")).unwrap_or_default();
             Some(InlayHint { offset: c.text_range.end, label: format!("{}{unit}", fig.describe()) })
         })
         .collect()

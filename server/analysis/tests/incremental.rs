@@ -1,0 +1,151 @@
+//! The index is kept up to date file by file. After any sequence of
+//! changes (documents and registry files set, changed and removed, claim
+//! settings changed) it must say exactly what an index built from scratch
+//! over the same files says.
+
+use gloss_analysis::diagnostics::workspace_diagnostics;
+use gloss_analysis::{Analysis, Workspace};
+use proptest::prelude::*;
+
+const DOCUMENTS: &[&str] = &[
+    "[Putin]{@putin} said [10,000 soldiers]{claim=troops src=@ua} arrived.",
+    "[around 3,000]{claim=troops src=@wh date=2024-10-23} and [Kim]{@kim}.",
+    "Putin met Kim. [over 1 million shells]{claim=shells src=@nis}",
+    "[350,000]{claim=shells src=@ee} [treaty]{@treaty} [x]{#local-actor}",
+    "[12,000]{claim=troops src=@ua date=2024-11} [5,000]{claim=other}",
+    "no markup at all, only Putin and the treaty",
+    "[broken]{claim= src=@",
+    "[US$2 billion]{claim=aid src=@wh} [2 billion]{claim=aid}",
+];
+
+const REGISTRIES: &[&str] = &[
+    "[actor.putin]\nname = \"Vladimir Putin\"\naliases = [\"Putin\"]\n[actor.kim]\nname = \"Kim\"\n",
+    "[actor.kim]\nname = \"Kim Jong Un\"\naliases = [\"Kim\"]\n[source.ua]\ntitle = \"UA\"\n",
+    "[subject.troops]\nname = \"Troops\"\nunit = \"soldiers\"\n[subject.aid]\nname = \"Aid\"\nunit = \"USD\"\n",
+    "[subject.troops]\nname = \"Troops\"\n[source.wh]\ntitle = \"White House\"\n[treaty.treaty]\nname = \"Treaty\"\nparties = [\"@putin\", \"@kim\"]\n",
+    "this is = not [toml",
+];
+
+const CONFIGS: &[&str] = &[
+    "[workspace]\nregistry = [\"a.toml\", \"b.toml\"]\n",
+    "[workspace]\nregistry = [\"a.toml\", \"b.toml\"]\n[claims]\ntolerance = 0.5\n",
+    "[workspace]\nregistry = [\"a.toml\", \"b.toml\"]\n[claims]\nwindow = \"0d\"\n",
+];
+
+#[derive(Debug, Clone)]
+enum Change {
+    Document(usize, usize),
+    Registry(usize, usize),
+    Config(usize),
+    Remove(usize),
+}
+
+const PATHS: &[&str] = &["1.txt", "2.txt", "3.txt", "4.txt", "a.toml", "b.toml"];
+
+fn change() -> impl Strategy<Value = Change> {
+    prop_oneof![
+        4 => (0..4usize, 0..DOCUMENTS.len()).prop_map(|(p, d)| Change::Document(p, d)),
+        2 => (4..6usize, 0..REGISTRIES.len()).prop_map(|(p, r)| Change::Registry(p, r)),
+        1 => (0..CONFIGS.len()).prop_map(Change::Config),
+        2 => (0..6usize).prop_map(Change::Remove),
+    ]
+}
+
+fn apply(ws: &mut Workspace, change: &Change) {
+    match *change {
+        Change::Document(p, d) => {
+            ws.set_document(PATHS[p], DOCUMENTS[d]);
+        }
+        Change::Registry(p, r) => {
+            ws.set_registry(PATHS[p], REGISTRIES[r], false);
+        }
+        Change::Config(c) => {
+            ws.set_registry("gloss.toml", CONFIGS[c], true);
+        }
+        Change::Remove(p) => ws.remove(PATHS[p]),
+    }
+}
+
+/// What the index answers, by path, so that two workspaces whose files got
+/// different ids compare equal.
+fn answers(a: &Analysis) -> Vec<String> {
+    let path = |f| a.file(f).unwrap().path.clone();
+    let mut out = Vec::new();
+    let mut ids: Vec<&String> = a.index().defined_ids().collect();
+    ids.sort();
+    for id in ids {
+        let defs: Vec<_> = a.definitions(id).map(|(f, d)| (path(f), d.id_range.clone())).collect();
+        out.push(format!("def {id} {defs:?}"));
+    }
+    for id in ["putin", "kim", "ua", "wh", "treaty", "troops", "shells", "aid", "other", "nis", "ee"] {
+        let refs: Vec<_> = a.references(id).map(|(f, r)| (path(f), r.range.clone())).collect();
+        out.push(format!("ref {id} {refs:?} {}", a.index().use_count(id)));
+    }
+    let mut subjects: Vec<_> = a.index().subjects().map(|(s, l)| (s.clone(), l.claims.iter().map(|&c| (path(c.file), c.index)).collect::<Vec<_>>())).collect();
+    subjects.sort();
+    out.push(format!("subjects {subjects:?}"));
+    for claim in a.claims() {
+        let r = a.relations(claim);
+        let names = |list: &[gloss_analysis::index::ClaimId]| list.iter().map(|c| (path(c.file), c.index)).collect::<Vec<_>>();
+        out.push(format!(
+            "claim {:?} unit={:?} mismatch={:?} conflicts={:?} revised_by={:?}",
+            (path(claim.file), claim.index),
+            r.unit,
+            r.unit_mismatch,
+            names(&r.conflicts),
+            names(&r.revised_by)
+        ));
+    }
+    let mut diagnostics: Vec<String> =
+        workspace_diagnostics(a).iter().map(|d| format!("{} {:?} {:?} {}", path(d.file), d.range, d.code, d.message)).collect();
+    diagnostics.sort();
+    out.extend(diagnostics);
+    out
+}
+
+/// A workspace built in one go from the files `a` holds, in the same order.
+fn fresh(a: &Analysis) -> Workspace {
+    let mut ws = Workspace::new();
+    for (_, f) in a.files() {
+        ws.set(&f.path, &f.text, (*f.facts).clone());
+    }
+    ws
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_index_after_changes_is_the_index_from_scratch(changes in prop::collection::vec(change(), 1..30)) {
+        let mut ws = Workspace::new();
+        ws.set_registry("gloss.toml", CONFIGS[0], true);
+        for (k, change) in changes.iter().enumerate() {
+            apply(&mut ws, change);
+            // Snapshots in between, so that settled state is carried over.
+            if k % 3 == 0 {
+                let _ = ws.snapshot();
+            }
+        }
+        let a = ws.snapshot();
+        let b = fresh(&a).snapshot();
+        prop_assert_eq!(answers(&a), answers(&b));
+    }
+}
+
+#[test]
+fn a_snapshot_taken_before_a_change_keeps_its_answers() {
+    let mut ws = Workspace::new();
+    ws.set_registry("gloss.toml", CONFIGS[0], true);
+    ws.set_registry("a.toml", REGISTRIES[2], false);
+    ws.set_document("1.txt", DOCUMENTS[0]);
+    ws.set_document("2.txt", DOCUMENTS[1]);
+    let before = ws.snapshot();
+    let expected = answers(&before);
+    ws.set_document("2.txt", DOCUMENTS[4]);
+    ws.remove("1.txt");
+    let after = ws.snapshot();
+    assert_eq!(answers(&before), expected);
+    assert_ne!(answers(&after), expected);
+    assert_eq!(after.index().claims_about("troops").len(), 1);
+    assert_eq!(before.index().claims_about("troops").len(), 2);
+}
