@@ -41,10 +41,18 @@ impl Backend {
         log(&self.client, level, message);
     }
 
-    /// Runs a feature on a snapshot of the folder of the file at `uri`; a
-    /// panic becomes an error response for this request, not a dead server.
-    fn on_file<T>(&self, uri: &Uri, f: impl FnOnce(&Analysis, &Scope, FileId, &File, Encoding) -> Option<T>) -> Result<Option<T>> {
-        let Some((folder, key)) = self.state.locate(uri) else { return Ok(None) };
+    /// Runs a feature on a snapshot of the folder of the file at `uri`, on
+    /// a blocking thread so that the server reads the next messages (and
+    /// a `$/cancelRequest` drops this answer) meanwhile. The snapshot is
+    /// taken before the first await: the answer is for the text as it was
+    /// when the request arrived. A panic becomes an error response for
+    /// this request, not a dead server.
+    async fn on_file<T: Send + 'static>(
+        &self,
+        uri: Uri,
+        f: impl FnOnce(&Analysis, &Scope, FileId, &File, Encoding) -> Option<T> + Send + 'static,
+    ) -> Result<Option<T>> {
+        let Some((folder, key)) = self.state.locate(&uri) else { return Ok(None) };
         let (analysis, versions) = match self.state.support().document_changes {
             true => {
                 let (analysis, versions) = self.state.snapshot_with_versions(&folder);
@@ -52,11 +60,15 @@ impl Backend {
             }
             false => (folder.snapshot(), None),
         };
-        let scope = Scope { folder: &folder, versions };
         let enc = self.state.encoding();
-        let Some(id) = analysis.file_id(&key) else { return Ok(None) };
-        let Some(file) = analysis.file(id) else { return Ok(None) };
-        guarded(&self.client, uri.as_str(), || f(&analysis, &scope, id, file, enc))
+        let client = self.client.clone();
+        let answer = tokio::task::spawn_blocking(move || {
+            let scope = Scope { folder: &folder, versions };
+            let Some(id) = analysis.file_id(&key) else { return Ok(None) };
+            let Some(file) = analysis.file(id) else { return Ok(None) };
+            guarded(&client, uri.as_str(), || f(&analysis, &scope, id, file, enc))
+        });
+        answer.await.unwrap_or_else(|e| Err(Error { code: tower_lsp_server::jsonrpc::ErrorCode::InternalError, message: format!("gloss: {e}").into(), data: None }))
     }
 
     /// Puts an open document's current text into its folder's workspace.
@@ -518,22 +530,22 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let p = params.text_document_position_params;
-        self.on_file(&p.text_document.uri, |a, _, id, file, enc| {
+        self.on_file(p.text_document.uri.clone(), move |a, _, id, file, enc| {
             let h = hover::hover(a, id, convert::offset(file, p.position, enc))?;
             Some(Hover {
                 contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: h.markdown }),
                 range: Some(convert::range(file, &h.range, enc)),
             })
-        })
+        }).await
     }
 
     async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
         let p = params.text_document_position_params;
-        self.on_file(&p.text_document.uri, |a, scope, id, file, enc| {
+        self.on_file(p.text_document.uri.clone(), move |a, scope, id, file, enc| {
             let found = goto::definition(a, id, convert::offset(file, p.position, enc));
             let list: Vec<lsp::Location> = found.iter().filter_map(|l| features::location(scope.folder, a, l, enc)).collect();
             (!list.is_empty()).then_some(GotoDefinitionResponse::Array(list))
-        })
+        }).await
     }
 
     async fn goto_declaration(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
@@ -542,34 +554,34 @@ impl LanguageServer for Backend {
 
     async fn goto_type_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
         let p = params.text_document_position_params;
-        self.on_file(&p.text_document.uri, |a, scope, id, file, enc| {
+        self.on_file(p.text_document.uri.clone(), move |a, scope, id, file, enc| {
             let found = goto::subject(a, id, convert::offset(file, p.position, enc));
             let list: Vec<lsp::Location> = found.iter().filter_map(|l| features::location(scope.folder, a, l, enc)).collect();
             (!list.is_empty()).then_some(GotoDefinitionResponse::Array(list))
-        })
+        }).await
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
         let p = params.text_document_position;
-        self.on_file(&p.text_document.uri, |a, scope, id, file, enc| {
+        self.on_file(p.text_document.uri.clone(), move |a, scope, id, file, enc| {
             let found = references::references(a, id, convert::offset(file, p.position, enc), params.context.include_declaration);
             Some(found.iter().filter_map(|l| features::location(scope.folder, a, l, enc)).collect())
-        })
+        }).await
     }
 
     async fn document_highlight(&self, params: DocumentHighlightParams) -> Result<Option<Vec<DocumentHighlight>>> {
         let p = params.text_document_position_params;
-        self.on_file(&p.text_document.uri, |a, _, id, file, enc| {
+        self.on_file(p.text_document.uri.clone(), move |a, _, id, file, enc| {
             let found = references::highlights(a, id, convert::offset(file, p.position, enc));
             let kind = |def: bool| if def { DocumentHighlightKind::WRITE } else { DocumentHighlightKind::READ };
             Some(found.iter().map(|(r, def)| DocumentHighlight { range: convert::range(file, r, enc), kind: Some(kind(*def)) }).collect())
-        })
+        }).await
     }
 
     async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
-        let outcome = self.on_file(&params.text_document.uri, |a, _, id, file, enc| {
+        let outcome = self.on_file(params.text_document.uri.clone(), move |a, _, id, file, enc| {
             Some(rename::prepare(a, id, convert::offset(file, params.position, enc)).map(|r| convert::range(file, &r, enc)))
-        })?;
+        }).await?;
         match outcome {
             Some(Ok(range)) => Ok(Some(PrepareRenameResponse::Range(range))),
             Some(Err(why)) => Err(Error::invalid_params(why)),
@@ -579,9 +591,9 @@ impl LanguageServer for Backend {
 
     async fn rename(&self, params: RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
         let p = params.text_document_position;
-        let outcome = self.on_file(&p.text_document.uri, |a, scope, id, file, enc| {
+        let outcome = self.on_file(p.text_document.uri.clone(), move |a, scope, id, file, enc| {
             Some(rename::rename(a, id, convert::offset(file, p.position, enc), &params.new_name).map(|e| features::workspace_edit(scope, a, &e, enc)))
-        })?;
+        }).await?;
         match outcome {
             Some(Ok(edit)) => Ok(Some(edit)),
             Some(Err(why)) => Err(Error::invalid_params(why)),
@@ -591,17 +603,17 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let p = params.text_document_position;
-        self.on_file(&p.text_document.uri, |a, _, id, file, enc| {
+        self.on_file(p.text_document.uri.clone(), move |a, _, id, file, enc| {
             let items = completion::complete(a, id, convert::offset(file, p.position, enc));
             Some(CompletionResponse::Array(items.iter().map(|i| features::completion_item(file, i, enc)).collect()))
-        })
+        }).await
     }
 
     async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
-        self.on_file(&params.text_document.uri, |a, _, id, file, enc| {
+        self.on_file(params.text_document.uri.clone(), move |a, _, id, file, enc| {
             let symbols = outline::document_symbols(a, id);
             Some(DocumentSymbolResponse::Nested(symbols.iter().map(|s| features::document_symbol(file, s, enc)).collect()))
-        })
+        }).await
     }
 
     async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
@@ -616,14 +628,14 @@ impl LanguageServer for Backend {
     }
 
     async fn semantic_tokens_full(&self, params: SemanticTokensParams) -> Result<Option<SemanticTokensResult>> {
-        self.on_file(&params.text_document.uri, |a, _, id, file, enc| {
+        self.on_file(params.text_document.uri.clone(), move |a, _, id, file, enc| {
             let data = features::semantic_tokens(file, &tokens::semantic_tokens(a, id), enc);
             Some(SemanticTokensResult::Tokens(SemanticTokens { result_id: None, data }))
-        })
+        }).await
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        self.on_file(&params.text_document.uri, |a, _, id, file, enc| {
+        self.on_file(params.text_document.uri.clone(), move |a, _, id, file, enc| {
             let range = convert::offset(file, params.range.start, enc)..convert::offset(file, params.range.end, enc);
             let hints = outline::inlay_hints(a, id, range);
             Some(
@@ -641,11 +653,11 @@ impl LanguageServer for Backend {
                     })
                     .collect(),
             )
-        })
+        }).await
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        self.on_file(&params.text_document.uri, |a, _, id, file, enc| {
+        self.on_file(params.text_document.uri.clone(), move |a, _, id, file, enc| {
             let lenses = outline::code_lenses(a, id);
             Some(
                 lenses
@@ -657,11 +669,11 @@ impl LanguageServer for Backend {
                     })
                     .collect(),
             )
-        })
+        }).await
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        self.on_file(&params.text_document.uri, |a, _, id, file, enc| {
+        self.on_file(params.text_document.uri.clone(), move |a, _, id, file, enc| {
             let folds = outline::folding_ranges(a, id);
             Some(
                 folds
@@ -679,11 +691,11 @@ impl LanguageServer for Backend {
                     })
                     .collect(),
             )
-        })
+        }).await
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
-        self.on_file(&params.text_document.uri, |a, _, id, file, enc| {
+        self.on_file(params.text_document.uri.clone(), move |a, _, id, file, enc| {
             let links = outline::document_links(a, id);
             Some(
                 links
@@ -693,15 +705,15 @@ impl LanguageServer for Backend {
                     })
                     .collect(),
             )
-        })
+        }).await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        self.on_file(&params.text_document.uri, |a, scope, id, file, enc| {
+        self.on_file(params.text_document.uri.clone(), move |a, scope, id, file, enc| {
             let range = convert::offset(file, params.range.start, enc)..convert::offset(file, params.range.end, enc);
             let actions = code_actions::code_actions(a, id, range);
             Some(actions.iter().map(|x| features::code_action(scope, a, x, &params.context.diagnostics, enc)).collect())
-        })
+        }).await
     }
 
     async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
