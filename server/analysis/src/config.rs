@@ -24,6 +24,23 @@ pub struct ClaimSettings {
     pub window_days: i64,
 }
 
+/// Claim settings an editor sets over those of `gloss.toml`, for its own
+/// view only (`gloss check` reads `gloss.toml` alone).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ClaimOverrides {
+    pub approx: Option<f64>,
+    pub tolerance: Option<f64>,
+    pub window_days: Option<i64>,
+}
+
+impl ClaimOverrides {
+    pub fn apply(&self, claims: &mut ClaimSettings) {
+        claims.approx = self.approx.unwrap_or(claims.approx);
+        claims.tolerance = self.tolerance.unwrap_or(claims.tolerance);
+        claims.window_days = self.window_days.unwrap_or(claims.window_days);
+    }
+}
+
 impl Default for ClaimSettings {
     fn default() -> Self {
         ClaimSettings { approx: 0.2, tolerance: 0.05, window_days: 31 }

@@ -15,27 +15,51 @@ pub struct LineCol {
     pub col: u32,
 }
 
+/// Line starts plus every non-ASCII char, so that converting a position
+/// costs a binary search, not a walk along the line: a 10 MB line or a
+/// reference list of thousands of hits stays cheap.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     /// Byte offset of the start of each line.
     starts: Vec<usize>,
+    /// Byte offset and UTF-8 length of each non-ASCII char, in order.
+    wide: Vec<(u32, u8)>,
+    /// `saved[k]`: UTF-8 bytes minus UTF-16 units of the wide chars before
+    /// `wide[k]` (one more entry than `wide`).
+    saved: Vec<u32>,
     len: usize,
+}
+
+/// UTF-16 units of a char by its UTF-8 length.
+fn units16(len8: u8) -> u32 {
+    if len8 == 4 { 2 } else { 1 }
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
+        let (mut wide, mut saved) = (Vec::new(), vec![0u32]);
         let mut i = 0;
         while i < bytes.len() {
             match bytes[i] {
                 b'\n' => starts.push(i + 1),
                 b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+                b if b >= 0xC0 => {
+                    let len8: u8 = if b >= 0xF0 { 4 } else if b >= 0xE0 { 3 } else { 2 };
+                    wide.push((i as u32, len8));
+                    saved.push(saved[saved.len() - 1] + len8 as u32 - units16(len8));
+                }
                 _ => {}
             }
             i += 1;
         }
-        LineIndex { starts, len: text.len() }
+        LineIndex { starts, wide, saved, len: text.len() }
+    }
+
+    /// Index of the first wide char at or after a byte offset.
+    fn wide_from(&self, offset: usize) -> usize {
+        self.wide.partition_point(|&(at, _)| (at as usize) < offset)
     }
 
     pub fn line_count(&self) -> usize {
@@ -61,10 +85,13 @@ impl LineIndex {
             offset -= 1;
         }
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let prefix = &text[self.starts[line]..offset];
+        let bytes = offset - self.starts[line];
         let col = match enc {
-            Encoding::Utf8 => prefix.len(),
-            Encoding::Utf16 => prefix.chars().map(char::len_utf16).sum(),
+            Encoding::Utf8 => bytes,
+            Encoding::Utf16 => {
+                let saved = self.saved[self.wide_from(offset)] - self.saved[self.wide_from(self.starts[line])];
+                bytes - saved as usize
+            }
         };
         LineCol { line: line as u32, col: col as u32 }
     }
@@ -77,18 +104,47 @@ impl LineIndex {
             return self.len;
         }
         let range = self.line_range(text, line);
-        let mut units = 0usize;
-        for (i, ch) in text[range.clone()].char_indices() {
-            if units >= pos.col as usize {
-                return range.start + i;
+        let col = pos.col as usize;
+        let at = match enc {
+            Encoding::Utf8 => {
+                // A column inside a char goes to the char's end.
+                let mut at = (range.start + col).min(range.end);
+                while !text.is_char_boundary(at) {
+                    at += 1;
+                }
+                at
             }
-            units += match enc {
-                Encoding::Utf8 => ch.len_utf8(),
-                Encoding::Utf16 => ch.len_utf16(),
-            };
-        }
-        range.end
+            Encoding::Utf16 => {
+                let first = self.wide_from(range.start);
+                let last = self.wide_from(range.end);
+                // UTF-16 column where wide char `k` of this line starts.
+                let column = |k: usize| self.wide[k].0 as usize - range.start - (self.saved[k] - self.saved[first]) as usize;
+                // Past the wide chars of the line that start before the column.
+                let k = first + partition(last - first, |i| column(first + i) < col);
+                if k == first {
+                    range.start + col
+                } else {
+                    // After the last wide char before the column, ASCII to it;
+                    // a column inside a surrogate pair goes to the char's end.
+                    let (start, len8) = self.wide[k - 1];
+                    let end_col = column(k - 1) + units16(len8) as usize;
+                    start as usize + len8 as usize + col.saturating_sub(end_col)
+                }
+            }
+        };
+        at.min(range.end)
     }
+}
+
+/// The number of leading indices in `0..n` for which `pred` holds (it
+/// holds for a prefix).
+fn partition(n: usize, pred: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if pred(mid) { lo = mid + 1 } else { hi = mid }
+    }
+    lo
 }
 
 #[cfg(test)]
@@ -112,5 +168,52 @@ mod tests {
         // Past the end of a line: its end; past the last line: the text's end.
         assert_eq!(idx.offset(text, LineCol { line: 1, col: 99 }, Encoding::Utf16), text.find("\rlast").unwrap());
         assert_eq!(idx.offset(text, LineCol { line: 9, col: 0 }, Encoding::Utf16), text.len());
+    }
+
+    /// The definitions the index must agree with: walk the line.
+    fn naive_col(text: &str, idx: &LineIndex, offset: usize, enc: Encoding) -> LineCol {
+        let line = idx.starts.partition_point(|&s| s <= offset) - 1;
+        let prefix = &text[idx.starts[line]..offset];
+        let col = match enc {
+            Encoding::Utf8 => prefix.len(),
+            Encoding::Utf16 => prefix.chars().map(char::len_utf16).sum(),
+        };
+        LineCol { line: line as u32, col: col as u32 }
+    }
+
+    fn naive_offset(text: &str, idx: &LineIndex, pos: LineCol, enc: Encoding) -> usize {
+        if pos.line as usize >= idx.line_count() {
+            return text.len();
+        }
+        let range = idx.line_range(text, pos.line as usize);
+        let mut units = 0usize;
+        for (i, ch) in text[range.clone()].char_indices() {
+            if units >= pos.col as usize {
+                return range.start + i;
+            }
+            units += match enc {
+                Encoding::Utf8 => ch.len_utf8(),
+                Encoding::Utf16 => ch.len_utf16(),
+            };
+        }
+        range.end
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn agrees_with_walking_the_line(
+            text in "([a-z\\[\\]{}@ ]|한|ж|😀|\\r|\\n|\\r\\n){0,40}",
+            line in 0u32..8,
+            col in 0u32..50,
+        ) {
+            let idx = LineIndex::new(&text);
+            for enc in [Encoding::Utf8, Encoding::Utf16] {
+                for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                    proptest::prop_assert_eq!(idx.line_col(&text, offset, enc), naive_col(&text, &idx, offset, enc));
+                }
+                let pos = LineCol { line, col };
+                proptest::prop_assert_eq!(idx.offset(&text, pos, enc), naive_offset(&text, &idx, pos, enc), "{:?} {:?}", pos, enc);
+            }
+        }
     }
 }

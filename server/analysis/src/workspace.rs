@@ -7,7 +7,7 @@ use imbl::{HashMap, Vector};
 
 use gloss_syntax::Markup;
 
-use crate::config::Config;
+use crate::config::{ClaimOverrides, Config};
 use crate::document::{read_document, DocumentFacts};
 use crate::claim::Claim;
 use crate::entity::{Definition, Reference};
@@ -78,6 +78,7 @@ pub struct Workspace {
     index: Index,
     /// The settled index the last snapshot shared, until a file changes.
     shared: Option<Arc<Index>>,
+    overrides: ClaimOverrides,
 }
 
 impl Workspace {
@@ -159,13 +160,23 @@ impl Workspace {
         id
     }
 
+    /// Claim settings that win over `gloss.toml`'s (an editor's own).
+    pub fn set_claim_overrides(&mut self, overrides: ClaimOverrides) {
+        self.overrides = overrides;
+    }
+
+    pub fn claim_overrides(&self) -> ClaimOverrides {
+        self.overrides
+    }
+
     /// An immutable view of the workspace as it is now, with its index.
     pub fn snapshot(&mut self) -> Analysis {
-        let config = self
+        let mut config = self
             .config_file
             .and_then(|id| self.files.get(id.0 as usize)?.as_ref())
             .and_then(|f| f.registry()?.config.clone())
             .unwrap_or_default();
+        self.overrides.apply(&mut config.claims);
         let shared = match self.shared.take() {
             Some(index) if index.config == config => index,
             _ => {

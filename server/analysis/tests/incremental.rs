@@ -3,6 +3,7 @@
 //! settings changed) it must say exactly what an index built from scratch
 //! over the same files says.
 
+use gloss_analysis::config::ClaimOverrides;
 use gloss_analysis::diagnostics::workspace_diagnostics;
 use gloss_analysis::{Analysis, Workspace};
 use proptest::prelude::*;
@@ -29,7 +30,7 @@ const REGISTRIES: &[&str] = &[
 const CONFIGS: &[&str] = &[
     "[workspace]\nregistry = [\"a.toml\", \"b.toml\"]\n",
     "[workspace]\nregistry = [\"a.toml\", \"b.toml\"]\n[claims]\ntolerance = 0.5\n",
-    "[workspace]\nregistry = [\"a.toml\", \"b.toml\"]\n[claims]\nwindow = \"0d\"\n",
+    "[workspace]\nregistry = [\"a.toml\", \"b.toml\"]\n[claims]\nwindow-days = 0\n",
 ];
 
 #[derive(Debug, Clone)]
@@ -37,6 +38,8 @@ enum Change {
     Document(usize, usize),
     Registry(usize, usize),
     Config(usize),
+    /// An editor's tolerance over gloss.toml's.
+    Overrides(Option<f64>),
     Remove(usize),
 }
 
@@ -47,6 +50,7 @@ fn change() -> impl Strategy<Value = Change> {
         4 => (0..4usize, 0..DOCUMENTS.len()).prop_map(|(p, d)| Change::Document(p, d)),
         2 => (4..6usize, 0..REGISTRIES.len()).prop_map(|(p, r)| Change::Registry(p, r)),
         1 => (0..CONFIGS.len()).prop_map(Change::Config),
+        1 => prop_oneof![Just(None), Just(Some(0.0)), Just(Some(0.9))].prop_map(Change::Overrides),
         2 => (0..6usize).prop_map(Change::Remove),
     ]
 }
@@ -62,6 +66,7 @@ fn apply(ws: &mut Workspace, change: &Change) {
         Change::Config(c) => {
             ws.set_registry("gloss.toml", CONFIGS[c], true);
         }
+        Change::Overrides(tolerance) => ws.set_claim_overrides(ClaimOverrides { tolerance, ..ClaimOverrides::default() }),
         Change::Remove(p) => ws.remove(PATHS[p]),
     }
 }
@@ -104,8 +109,9 @@ fn answers(a: &Analysis) -> Vec<String> {
 }
 
 /// A workspace built in one go from the files `a` holds, in the same order.
-fn fresh(a: &Analysis) -> Workspace {
+fn fresh(a: &Analysis, overrides: ClaimOverrides) -> Workspace {
     let mut ws = Workspace::new();
+    ws.set_claim_overrides(overrides);
     for (_, f) in a.files() {
         ws.set(&f.path, &f.text, (*f.facts).clone());
     }
@@ -119,15 +125,19 @@ proptest! {
     fn the_index_after_changes_is_the_index_from_scratch(changes in prop::collection::vec(change(), 1..30)) {
         let mut ws = Workspace::new();
         ws.set_registry("gloss.toml", CONFIGS[0], true);
+        let mut overrides = ClaimOverrides::default();
         for (k, change) in changes.iter().enumerate() {
             apply(&mut ws, change);
+            if let Change::Overrides(tolerance) = *change {
+                overrides.tolerance = tolerance;
+            }
             // Snapshots in between, so that settled state is carried over.
             if k % 3 == 0 {
                 let _ = ws.snapshot();
             }
         }
         let a = ws.snapshot();
-        let b = fresh(&a).snapshot();
+        let b = fresh(&a, overrides).snapshot();
         prop_assert_eq!(answers(&a), answers(&b));
     }
 }

@@ -19,6 +19,9 @@ use crate::state::{ClientSupport, DiagnosticsOn, FileRole, Folder, State};
 use crate::features::Scope;
 use crate::{convert, features, publish};
 
+/// How long a pulled diagnostic waits for its folder's first read.
+const READ_WAIT: Duration = Duration::from_secs(30);
+
 pub struct Backend {
     client: Client,
     state: Arc<State>,
@@ -38,7 +41,7 @@ impl Backend {
     }
 
     fn log(&self, level: MessageType, message: String) {
-        log(&self.client, level, message);
+        log(&self.state, &self.client, level, message);
     }
 
     /// Runs a feature on a snapshot of the folder of the file at `uri`, on
@@ -125,20 +128,30 @@ impl Backend {
                 false => None,
             };
             let read_root = root.clone();
-            let read = tokio::task::spawn_blocking(move || gloss_project::read_workspace(&read_root)).await;
+            let started = std::time::Instant::now();
+            // Read and put in the workspace off the async threads: on a big
+            // workspace both take a while.
+            let (apply_state, apply_folder) = (state.clone(), folder.clone());
+            let read = tokio::task::spawn_blocking(move || {
+                let (_, _, files) = gloss_project::read_workspace(&read_root)?;
+                let count = files.len();
+                apply_index(&apply_state, &apply_folder, files);
+                Ok::<_, std::io::Error>(count)
+            })
+            .await;
             let count = match read {
-                Ok(Ok((_, _, files))) => {
-                    let count = files.len();
-                    apply_index(&state, &folder, files);
+                Ok(Ok(count)) => {
+                    let ms = started.elapsed().as_millis();
+                    log(&state, &client, MessageType::INFO, format!("indexed {count} files of {} in {ms} ms", root.display()));
                     count
                 }
                 Ok(Err(e)) => {
-                    log(&client, MessageType::ERROR, format!("cannot read the workspace {}: {e}", root.display()));
+                    log(&state, &client, MessageType::ERROR, format!("cannot read the workspace {}: {e}", root.display()));
                     0
                 }
                 Err(_) => 0,
             };
-            folder.ready.store(true, std::sync::atomic::Ordering::SeqCst);
+            folder.set_ready();
             if let Some(p) = progress {
                 p.finish_with_message(format!("{count} files")).await;
             }
@@ -150,7 +163,7 @@ impl Backend {
         if !self.state.support().watch_registration {
             return;
         }
-        let client = self.client.clone();
+        let (state, client) = (self.state.clone(), self.client.clone());
         tokio::spawn(async move {
             let watchers = ["**/*.txt", "**/*.gloss", "**/gloss.toml", "**/*.toml"]
                 .iter()
@@ -163,7 +176,7 @@ impl Backend {
                 register_options: serde_json::to_value(options).ok(),
             };
             if let Err(e) = client.register_capability(vec![registration]).await {
-                log(&client, MessageType::WARNING, format!("the client refused the file watchers: {e}"));
+                log(&state, &client, MessageType::WARNING, format!("the client refused the file watchers: {e}"));
             }
         });
     }
@@ -179,6 +192,9 @@ impl Backend {
             if let Ok(values) = client.configuration(vec![item]).await {
                 if let Some(v) = values.first().filter(|v| v.is_object()) {
                     state.settings.write().unwrap().update(v);
+                    if state.apply_claim_settings(&all_folders(&state)) {
+                        publish::publish_open(&state, &client).await;
+                    }
                 }
             }
         });
@@ -186,13 +202,7 @@ impl Backend {
 
     /// Every folder: the roots, and the documents open alone.
     fn all_folders(&self) -> Vec<Arc<Folder>> {
-        let mut all = self.state.folders();
-        for d in self.state.documents.iter() {
-            if !all.iter().any(|f| Arc::ptr_eq(f, &d.folder)) {
-                all.push(d.folder.clone());
-            }
-        }
-        all
+        all_folders(&self.state)
     }
 
     /// Reads a closed file of a folder back from disk, or drops it.
@@ -221,17 +231,42 @@ impl Backend {
     }
 }
 
+/// Every folder: the roots, and the documents open alone.
+fn all_folders(state: &State) -> Vec<Arc<Folder>> {
+    let mut all = state.folders();
+    for d in state.documents.iter() {
+        if !all.iter().any(|f| Arc::ptr_eq(f, &d.folder)) {
+            all.push(d.folder.clone());
+        }
+    }
+    all
+}
+
 /// Runs an analysis call; a panic in it becomes an internal-error response
 /// to this request (and a line in the log), not a dead server.
 fn guarded<T>(client: &Client, what: &str, f: impl FnOnce() -> T) -> Result<T> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|panic| {
         let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
-        log(client, MessageType::ERROR, format!("internal error answering for {what}: {why}"));
+        send_log(client, MessageType::ERROR, format!("internal error answering for {what}: {why}"));
         Error { code: tower_lsp_server::jsonrpc::ErrorCode::InternalError, message: format!("gloss: internal error: {why}").into(), data: None }
     })
 }
 
-fn log(client: &Client, level: MessageType, message: String) {
+/// Logs to stderr and to the client, if the level the client set lets
+/// this message through.
+fn log(state: &State, client: &Client, level: MessageType, message: String) {
+    let wanted = MessageType::ERROR == level || state.settings().log_level as i32 >= message_rank(level);
+    if wanted {
+        send_log(client, level, message);
+    }
+}
+
+/// ERROR 1, WARNING 2, INFO 3, LOG 4 (debug), DEBUG 5 (LSP 3.18).
+fn message_rank(level: MessageType) -> i32 {
+    serde_json::to_value(level).ok().and_then(|v| v.as_i64()).unwrap_or(4) as i32
+}
+
+fn send_log(client: &Client, level: MessageType, message: String) {
     eprintln!("gloss: {message}");
     let client = client.clone();
     tokio::spawn(async move { client.log_message(level, message).await });
@@ -371,9 +406,13 @@ impl LanguageServer for Backend {
             configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
             document_changes: workspace.and_then(|w| w.workspace_edit.as_ref()).and_then(|e| e.document_changes).unwrap_or(false),
         };
+        if let Some(TraceValue::Verbose) = params.trace {
+            self.state.settings.write().unwrap().log_level = 4;
+        }
         if let Some(options) = &params.initialization_options {
             self.state.settings.write().unwrap().update(options);
         }
+        self.state.apply_claim_settings(&self.state.folders());
         Ok(InitializeResult {
             capabilities: capabilities(enc),
             server_info: Some(ServerInfo { name: "gloss".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),
@@ -461,6 +500,9 @@ impl LanguageServer for Backend {
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         if params.settings.is_object() {
             self.state.settings.write().unwrap().update(&params.settings);
+            if self.state.apply_claim_settings(&self.all_folders()) {
+                publish::now(&self.state, &self.client);
+            }
         }
         // Clients that send no settings here want to be asked.
         self.pull_configuration();
@@ -717,9 +759,16 @@ impl LanguageServer for Backend {
     }
 
     async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
-        let report = match self.state.locate(&params.text_document.uri) {
-            // Not read yet: nothing to say until the refresh that follows.
-            Some((folder, _)) if !folder.is_ready() => full_report(None, Vec::new()),
+        let located = self.state.locate(&params.text_document.uri);
+        // Before the folder is read, every registry id would look unknown:
+        // wait for the read (clients that cannot be asked to pull again
+        // would otherwise show nothing until the next edit).
+        if let Some((folder, _)) = &located {
+            if !folder.wait_ready(READ_WAIT).await {
+                return Ok(DocumentDiagnosticReportResult::Report(full_report(None, Vec::new())));
+            }
+        }
+        let report = match located {
             Some((folder, key)) => {
                 let (analysis, result_id) = folder.snapshot_with_id();
                 if params.previous_result_id.as_deref() == Some(result_id.as_str()) {

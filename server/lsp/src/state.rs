@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use dashmap::DashMap;
-use gloss_analysis::config::Config;
+use gloss_analysis::config::{ClaimOverrides, Config};
 use gloss_analysis::line_index::Encoding;
 use gloss_analysis::{Analysis, Workspace};
 use tower_lsp_server::ls_types as lsp;
@@ -29,22 +29,49 @@ pub enum DiagnosticsOn {
 pub struct Settings {
     pub diagnostics_on: DiagnosticsOn,
     pub debounce_ms: u64,
+    /// The editor's conflict tolerance and window, over `gloss.toml`'s.
+    pub claims: ClaimOverrides,
+    /// The most detailed log messages sent, as `MessageType` numbers: 1
+    /// errors only (always sent) ... 4 debug.
+    pub log_level: u8,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { diagnostics_on: DiagnosticsOn::Type, debounce_ms: 200 }
+        Settings { diagnostics_on: DiagnosticsOn::Type, debounce_ms: 200, claims: ClaimOverrides::default(), log_level: 3 }
     }
 }
 
 impl Settings {
-    /// Reads `{"diagnostics": {"on": "save", "debounceMs": 0}}`, as sent in
-    /// `initializationOptions`, as the `gloss` section of
+    /// Reads `{"diagnostics": {"on": "save", "debounceMs": 0}, "conflicts":
+    /// {"tolerance": 0.1, "windowDays": 31}, "log": {"level": "debug"}}`, as
+    /// sent in `initializationOptions`, as the `gloss` section of
     /// `workspace/configuration`, or under `gloss` in
     /// `didChangeConfiguration`. Dotted keys (`"diagnostics.on"`) work too.
+    /// A conflict setting that is `null` goes back to `gloss.toml`'s.
     pub fn update(&mut self, value: &serde_json::Value) {
         let v = value.get("gloss").unwrap_or(value);
-        let get = |key: &str| v.get("diagnostics").and_then(|d| d.get(key)).or_else(|| v.get(format!("diagnostics.{key}")));
+        let section = |name: &str, key: &str| v.get(name).and_then(|d| d.get(key)).or_else(|| v.get(format!("{name}.{key}")));
+        let number = |x: &serde_json::Value| x.as_f64().filter(|f| f.is_finite());
+        if let Some(x) = section("conflicts", "tolerance") {
+            self.claims.tolerance = number(x).map(|f| f.clamp(0.0, 1.0));
+        }
+        if let Some(x) = section("conflicts", "approx") {
+            self.claims.approx = number(x).map(|f| f.clamp(0.0, 1.0));
+        }
+        if let Some(x) = section("conflicts", "windowDays") {
+            self.claims.window_days = number(x).map(|f| f.clamp(0.0, 36_500.0) as i64);
+        }
+        if let Some(level) = section("log", "level").and_then(|x| x.as_str()) {
+            self.log_level = match level {
+                "error" => 1,
+                "warn" | "warning" => 2,
+                "info" => 3,
+                "debug" | "trace" => 4,
+                _ => self.log_level,
+            };
+        }
+        let get = |key: &str| section("diagnostics", key);
         match get("on").and_then(|x| x.as_str()) {
             Some("save") => self.diagnostics_on = DiagnosticsOn::Save,
             Some("type") => self.diagnostics_on = DiagnosticsOn::Type,
@@ -88,7 +115,8 @@ pub struct Folder {
     /// Read from disk at least once (a file alone always is): until then
     /// its diagnostics would name every registry id unknown, so none are
     /// given.
-    pub ready: AtomicBool,
+    ready: AtomicBool,
+    ready_signal: tokio::sync::Notify,
 }
 
 static FOLDERS: AtomicU64 = AtomicU64::new(0);
@@ -97,11 +125,31 @@ impl Folder {
     pub fn new(place: Place) -> Folder {
         let id = FOLDERS.fetch_add(1, Ordering::SeqCst);
         let ready = AtomicBool::new(matches!(place, Place::Alone(_)));
-        Folder { place, workspace: Mutex::new(Workspace::new()), layout: Mutex::new(None), generation: AtomicU64::new(0), id, ready }
+        let ready_signal = tokio::sync::Notify::new();
+        Folder { place, workspace: Mutex::new(Workspace::new()), layout: Mutex::new(None), generation: AtomicU64::new(0), id, ready, ready_signal }
     }
 
     pub fn is_ready(&self) -> bool {
         self.ready.load(Ordering::SeqCst)
+    }
+
+    pub fn set_ready(&self) {
+        self.ready.store(true, Ordering::SeqCst);
+        self.ready_signal.notify_waiters();
+    }
+
+    /// Waits until the folder has been read, at most `limit`; whether it has.
+    pub async fn wait_ready(&self, limit: std::time::Duration) -> bool {
+        let wait = async {
+            loop {
+                let signal = self.ready_signal.notified();
+                if self.is_ready() {
+                    return;
+                }
+                signal.await;
+            }
+        };
+        tokio::time::timeout(limit, wait).await.is_ok()
     }
 
     pub fn root(&self) -> Option<&Path> {
@@ -332,21 +380,43 @@ impl State {
         if let Some(f) = folders.iter().find(|f| f.root() == Some(root.as_path())) {
             return (f.clone(), false);
         }
-        let f = Arc::new(Folder::new(Place::Root(root)));
+        let f = self.new_folder(Place::Root(root));
         folders.push(f.clone());
         (f, true)
+    }
+
+    /// A folder under the editor's claim settings.
+    fn new_folder(&self, place: Place) -> Arc<Folder> {
+        let f = Folder::new(place);
+        f.lock().set_claim_overrides(self.settings().claims);
+        Arc::new(f)
+    }
+
+    /// Puts the editor's claim settings in force in these folders; whether
+    /// they changed.
+    pub fn apply_claim_settings(&self, folders: &[Arc<Folder>]) -> bool {
+        let claims = self.settings().claims;
+        let mut changed = false;
+        for folder in folders {
+            let current = folder.lock().claim_overrides();
+            if current != claims {
+                folder.edit().set_claim_overrides(claims);
+                changed = true;
+            }
+        }
+        changed
     }
 
     /// The folder of a document being opened: the root it is under; else
     /// the `gloss.toml` above it, as a new root (to index); else itself alone.
     pub fn folder_for_open(&self, uri: &lsp::Uri) -> (Arc<Folder>, bool) {
-        let Some(path) = uri.to_file_path() else { return (Arc::new(Folder::new(Place::Alone(uri.clone()))), false) };
+        let Some(path) = uri.to_file_path() else { return (self.new_folder(Place::Alone(uri.clone())), false) };
         if let Some(f) = self.root_of(&path) {
             return (f, false);
         }
         match gloss_project::find_root(path.parent().unwrap_or(&path)) {
             Some(root) => self.add_root(root),
-            None => (Arc::new(Folder::new(Place::Alone(uri.clone()))), false),
+            None => (self.new_folder(Place::Alone(uri.clone())), false),
         }
     }
 

@@ -93,6 +93,11 @@ impl Client {
         tokio::time::timeout(Duration::from_secs(20), self.until_response(id)).await.expect("a response within 20 s")
     }
 
+    /// The response to a request sent with [`Client::send`].
+    pub async fn response_to(&mut self, id: i64) -> Value {
+        tokio::time::timeout(Duration::from_secs(20), self.until_response(id)).await.expect("a response within 20 s")
+    }
+
     pub async fn request(&mut self, method: &str, params: Value) -> Value {
         let response = self.call(method, params).await;
         assert!(response.get("error").is_none(), "{method}: {response}");

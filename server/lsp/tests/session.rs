@@ -1,0 +1,121 @@
+//! The real server over an in-memory pipe: what a session's client
+//! controls. Cancelling a request, the log level, the editor's conflict
+//! settings over `gloss.toml`'s, and diagnostics pulled before the
+//! workspace has been read.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::{pos, uri, workspace, Client};
+
+const REGISTRY: &str = r#"[actor.putin]
+name = "Vladimir Putin"
+
+[actor.ua-intel]
+name = "Ukrainian military intelligence"
+
+[actor.white-house]
+name = "The White House"
+
+[subject.nk-troops]
+name = "North Korean troops in Russia"
+unit = "soldiers"
+"#;
+
+const A: &str = "{#a date=2024-10-17}\n[Vladimir Putin]{@putin} met them. [Ukrainian intelligence]{@ua-intel} said [approximately 10,000 soldiers]{claim=nk-troops src=@ua-intel}.\n";
+const B: &str = "{#b date=2024-10-23}\n[The White House]{@white-house} says [around 3,000]{claim=nk-troops src=@white-house}.\n";
+
+fn codes(list: &[Value]) -> Vec<String> {
+    let mut c: Vec<String> = list.iter().map(|d| d["code"].as_str().unwrap().to_string()).collect();
+    c.sort();
+    c
+}
+
+fn files() -> tempfile::TempDir {
+    workspace(&[("gloss.toml", REGISTRY), ("docs/a.txt", A), ("docs/b.txt", B)])
+}
+
+#[tokio::test]
+async fn a_cancelled_request_is_answered_with_request_cancelled() {
+    let dir = files();
+    let root = dir.path().canonicalize().unwrap();
+    let mut c = Client::start();
+    c.initialize(Some(&root), &[], json!({})).await;
+    c.wait_indexed().await;
+    // A long document, so that its references take long enough to cancel.
+    let big = uri(&root.join("docs/big.txt"));
+    c.open(&big, &"[Putin]{@putin} ".repeat(200_000)).await;
+    let at = json!({"line": 0, "character": 2});
+    let params = json!({"textDocument": {"uri": big}, "position": at, "context": {"includeDeclaration": true}});
+    let id = 900_001;
+    c.send(&json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/references", "params": params})).await;
+    c.notify("$/cancelRequest", json!({"id": id})).await;
+    let answer = c.response_to(id).await;
+    assert_eq!(answer["error"]["code"], -32800, "{}", &answer.to_string()[..200.min(answer.to_string().len())]);
+    // The server goes on answering.
+    let hover = c.request("textDocument/hover", json!({"textDocument": {"uri": uri(&root.join("docs/a.txt"))}, "position": pos(A, "Putin", 0, false)})).await;
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("Vladimir Putin"));
+}
+
+#[tokio::test]
+async fn the_client_sets_the_log_level() {
+    let logs = |c: &Client| -> Vec<String> {
+        c.notifications.iter().filter(|n| n["method"] == "window/logMessage").map(|n| n["params"]["message"].as_str().unwrap().to_string()).collect()
+    };
+    let dir = files();
+    let root = dir.path().canonicalize().unwrap();
+
+    let mut quiet = Client::start();
+    quiet.initialize(Some(&root), &[], json!({"log": {"level": "warn"}})).await;
+    quiet.wait_indexed().await;
+    quiet.notify("textDocument/didChange", json!({"textDocument": {"uri": "file:///never/opened.txt", "version": 2}, "contentChanges": [{"text": "x"}]})).await;
+    quiet.wait_for(|n| n["method"] == "window/logMessage" && n["params"]["message"].as_str().unwrap().contains("which is not open")).await;
+    quiet.request("workspace/symbol", json!({"query": "x"})).await;
+    let said = logs(&quiet);
+    assert!(said.iter().any(|m| m.contains("which is not open")), "warnings still come: {said:?}");
+    assert!(!said.iter().any(|m| m.contains("indexed") || m.contains("workspace roots")), "no info at warn: {said:?}");
+
+    let mut chatty = Client::start();
+    chatty.initialize(Some(&root), &[], json!({})).await;
+    chatty.wait_indexed().await;
+    let said = chatty.wait_for(|n| n["method"] == "window/logMessage" && n["params"]["message"].as_str().unwrap().contains("indexed 3 files")).await;
+    assert_eq!(said["params"]["type"], 3, "info by default: {said}");
+}
+
+#[tokio::test]
+async fn the_editors_conflict_tolerance_wins_over_gloss_toml_and_can_be_dropped() {
+    let dir = files();
+    let root = dir.path().canonicalize().unwrap();
+    let a = uri(&root.join("docs/a.txt"));
+    let mut c = Client::start();
+    c.initialize(Some(&root), &[], json!({"diagnostics": {"debounceMs": 0}})).await;
+    c.wait_indexed().await;
+    c.open(&a, A).await;
+    assert_eq!(codes(&c.settled_diagnostics(&a).await), ["conflicting-claim"]);
+
+    // 10,000 ± 20% against 3,000 ± 20%, widened by 60% each side: they meet.
+    c.notify("workspace/didChangeConfiguration", json!({"settings": {"gloss": {"conflicts": {"tolerance": 0.6}}}})).await;
+    assert_eq!(codes(&c.settled_diagnostics(&a).await), Vec::<String>::new());
+    // A window of no days cannot join 17 and 23 October either.
+    c.notify("workspace/didChangeConfiguration", json!({"settings": {"gloss": {"conflicts": {"tolerance": null, "windowDays": 0}}}})).await;
+    assert_eq!(codes(&c.settled_diagnostics(&a).await), Vec::<String>::new());
+    // Back to gloss.toml's settings.
+    c.notify("workspace/didChangeConfiguration", json!({"settings": {"gloss": {"conflicts": {"windowDays": null}}}})).await;
+    assert_eq!(codes(&c.settled_diagnostics(&a).await), ["conflicting-claim"]);
+}
+
+#[tokio::test]
+async fn diagnostics_pulled_before_the_workspace_is_read_wait_for_it() {
+    let dir = files();
+    let root = dir.path().canonicalize().unwrap();
+    let a = uri(&root.join("docs/a.txt"));
+    let mut c = Client::start();
+    // Pulls, and cannot be asked to pull again (Neovim 0.10 and 0.11).
+    let capabilities = json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}});
+    c.initialize_with(vec![&root], capabilities, json!({})).await;
+    c.open(&a, A).await;
+    let report = c.request("textDocument/diagnostic", json!({"textDocument": {"uri": a}})).await;
+    assert_eq!(report["kind"], "full");
+    // Without the registry, every id would be unknown; with it, only the conflict.
+    assert_eq!(codes(report["items"].as_array().unwrap()), ["conflicting-claim"]);
+}
