@@ -209,6 +209,9 @@ fn symbols_lenses_hints_folds_links_tokens() {
     let folds = outline::folding_ranges(&w.analysis, w.file);
     assert!(folds.iter().any(|(_, k)| *k == outline::FoldKind::References), "{folds:?}");
 
+    let summary = outline::summary(&w.analysis);
+    assert_eq!(summary, outline::Summary { documents: 1, claims: 2, conflicts: 1 });
+
     let ws = outline::workspace_symbols(&w.analysis, "put");
     assert_eq!(ws.len(), 1);
 

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use gloss_analysis::diagnostics::diagnostics;
+use gloss_analysis::features::outline;
 use gloss_analysis::line_index::Encoding;
 use gloss_analysis::Analysis;
 use tower_lsp_server::ls_types as lsp;
@@ -42,6 +43,8 @@ pub async fn publish_open(state: &Arc<State>, client: &Client) {
         if support.diagnostic_refresh {
             let _ = client.workspace_diagnostic_refresh().await;
         }
+        drop(_turn);
+        report_status(state, client).await;
         return;
     }
     let enc = state.encoding();
@@ -80,6 +83,47 @@ pub async fn publish_open(state: &Arc<State>, client: &Client) {
     for (uri, list, version) in changed {
         client.publish_diagnostics(uri, list, Some(version)).await;
     }
+    drop(_turn);
+    report_status(state, client).await;
+}
+
+/// `gloss/status`: whether the workspace is still being read, else its
+/// documents, claims and conflicts, for the editor's status bar.
+struct StatusNotification;
+
+impl lsp::notification::Notification for StatusNotification {
+    type Params = serde_json::Value;
+    const METHOD: &'static str = "gloss/status";
+}
+
+/// Tells a client that asked for it (`experimental.glossStatus`) the
+/// workspace's numbers, when they changed.
+pub async fn report_status(state: &Arc<State>, client: &Client) {
+    if !state.support().status {
+        return;
+    }
+    let folders = state.folders();
+    let status = if folders.iter().any(|f| f.root().is_some() && !f.is_ready()) {
+        serde_json::json!({"indexing": true})
+    } else {
+        let mut total = outline::Summary::default();
+        for folder in folders.iter().filter(|f| f.root().is_some()) {
+            let analysis = folder.snapshot();
+            let s = outline::summary(&analysis);
+            total.documents += s.documents;
+            total.claims += s.claims;
+            total.conflicts += s.conflicts;
+        }
+        serde_json::json!({"indexing": false, "documents": total.documents, "claims": total.claims, "conflicts": total.conflicts})
+    };
+    {
+        let mut sent = state.status_sent.lock().unwrap_or_else(|e| e.into_inner());
+        if sent.as_ref() == Some(&status) {
+            return;
+        }
+        *sent = Some(status.clone());
+    }
+    client.send_notification::<StatusNotification>(status).await;
 }
 
 /// Publishes after the debounce, unless another change comes first.

@@ -152,6 +152,7 @@ impl Backend {
                 Err(_) => 0,
             };
             folder.set_ready();
+            publish::report_status(&state, &client).await;
             if let Some(p) = progress {
                 p.finish_with_message(format!("{count} files")).await;
             }
@@ -405,6 +406,7 @@ impl LanguageServer for Backend {
             diagnostic_refresh: workspace.and_then(|w| w.diagnostics.as_ref()).and_then(|d| d.refresh_support).unwrap_or(false),
             configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
             document_changes: workspace.and_then(|w| w.workspace_edit.as_ref()).and_then(|e| e.document_changes).unwrap_or(false),
+            status: caps.experimental.as_ref().and_then(|e| e.get("glossStatus")).and_then(|v| v.as_bool()).unwrap_or(false),
         };
         if let Some(TraceValue::Verbose) = params.trace {
             self.state.settings.write().unwrap().log_level = 4;

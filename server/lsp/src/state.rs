@@ -301,6 +301,8 @@ pub struct State {
     /// What was last published per document, so unchanged lists are not
     /// sent again.
     pub published: Mutex<HashMap<lsp::Uri, Vec<lsp::Diagnostic>>>,
+    /// The last `gloss/status` sent.
+    pub status_sent: Mutex<Option<serde_json::Value>>,
     /// One publication at a time, each from a newer snapshot than the last.
     pub publishing: tokio::sync::Mutex<()>,
     /// What the client said it supports.
@@ -323,6 +325,9 @@ pub struct ClientSupport {
     pub configuration: bool,
     /// The client takes edits with the version of each document.
     pub document_changes: bool,
+    /// The client shows the workspace's numbers (`experimental.glossStatus`):
+    /// it gets `gloss/status` notifications.
+    pub status: bool,
 }
 
 impl State {
@@ -334,6 +339,7 @@ impl State {
             settings: RwLock::new(Settings::default()),
             generation: AtomicU64::new(0),
             published: Mutex::new(HashMap::new()),
+            status_sent: Mutex::new(None),
             publishing: tokio::sync::Mutex::new(()),
             client: RwLock::new(ClientSupport::default()),
             shut_down,

@@ -119,3 +119,33 @@ async fn diagnostics_pulled_before_the_workspace_is_read_wait_for_it() {
     // Without the registry, every id would be unknown; with it, only the conflict.
     assert_eq!(codes(report["items"].as_array().unwrap()), ["conflicting-claim"]);
 }
+
+#[tokio::test]
+async fn a_client_that_asks_is_told_the_workspaces_numbers() {
+    let dir = files();
+    let root = dir.path().canonicalize().unwrap();
+    let b = uri(&root.join("docs/b.txt"));
+    let mut c = Client::start();
+    let capabilities = json!({"experimental": {"glossStatus": true}});
+    c.initialize_with(vec![&root], capabilities, json!({"diagnostics": {"debounceMs": 0}})).await;
+    let status = |n: &Value| n["method"] == "gloss/status" && n["params"]["indexing"] == false;
+    let ready = c.wait_for(status).await;
+    assert_eq!(ready["params"], json!({"indexing": false, "documents": 2, "claims": 2, "conflicts": 1}));
+
+    // Dropping the White House's figure ends the conflict.
+    c.open(&b, B).await;
+    c.notify("textDocument/didChange", json!({"textDocument": {"uri": b, "version": 2}, "contentChanges": [{"text": "{#b date=2024-10-23}\nNothing.\n"}]})).await;
+    let after = c.wait_for(|n| status(n) && n["params"]["claims"] == 1).await;
+    assert_eq!(after["params"]["conflicts"], 0);
+}
+
+#[tokio::test]
+async fn a_client_that_does_not_ask_gets_no_status() {
+    let dir = files();
+    let root = dir.path().canonicalize().unwrap();
+    let mut c = Client::start();
+    c.initialize(Some(&root), &[], json!({})).await;
+    c.wait_indexed().await;
+    c.request("workspace/symbol", json!({"query": "x"})).await;
+    assert!(!c.notifications.iter().any(|n| n["method"] == "gloss/status"));
+}

@@ -241,3 +241,23 @@ pub fn inlay_hints(analysis: &Analysis, file: FileId, range: Range<usize>) -> Ve
         })
         .collect()
 }
+
+/// The workspace in numbers, for a status bar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub documents: usize,
+    pub claims: usize,
+    /// Pairs of claims on one subject whose figures cannot both hold.
+    pub conflicts: usize,
+}
+
+pub fn summary(analysis: &Analysis) -> Summary {
+    let documents = analysis.files().filter(|(_, f)| f.document().is_some()).count();
+    let (mut claims, mut conflicts) = (0, 0);
+    for claim in analysis.claims() {
+        claims += 1;
+        // Each pair is listed on both claims: count it from the first.
+        conflicts += analysis.relations(claim).conflicts.iter().filter(|other| **other > claim).count();
+    }
+    Summary { documents, claims, conflicts }
+}
