@@ -12,6 +12,7 @@ mod features;
 mod publish;
 mod server;
 mod state;
+mod watch;
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -22,6 +22,7 @@ use crate::{convert, features, publish};
 /// How long a pulled diagnostic waits for its folder's first read.
 const READ_WAIT: Duration = Duration::from_secs(30);
 
+#[derive(Clone)]
 pub struct Backend {
     client: Client,
     state: Arc<State>,
@@ -162,9 +163,11 @@ impl Backend {
 
     fn register_watchers(&self) {
         if !self.state.support().watch_registration {
+            self.watch_roots();
             return;
         }
         let (state, client) = (self.state.clone(), self.client.clone());
+        let backend = self.clone();
         tokio::spawn(async move {
             let watchers = ["**/*.txt", "**/*.gloss", "**/gloss.toml", "**/*.toml"]
                 .iter()
@@ -177,9 +180,44 @@ impl Backend {
                 register_options: serde_json::to_value(options).ok(),
             };
             if let Err(e) = client.register_capability(vec![registration]).await {
-                log(&state, &client, MessageType::WARNING, format!("the client refused the file watchers: {e}"));
+                log(&state, &client, MessageType::WARNING, format!("the client refused the file watchers ({e}): watching the folders itself"));
+                backend.watch_roots();
             }
         });
+    }
+
+    /// Watches every root ourselves (the client does not): changes on disk
+    /// then reach the index as the client's notifications would.
+    fn watch_roots(&self) {
+        let watcher = match self.state.watcher.get() {
+            Some(w) => w,
+            None => {
+                let backend = self.clone();
+                let started = crate::watch::FolderWatcher::start(move |paths| {
+                    let changes = paths
+                        .into_iter()
+                        .filter_map(|(path, exists)| {
+                            let typ = if exists { FileChangeType::CHANGED } else { FileChangeType::DELETED };
+                            Some((Uri::from_file_path(&path)?, typ))
+                        })
+                        .collect();
+                    backend.files_changed(changes);
+                });
+                match started {
+                    Ok(w) => self.state.watcher.get_or_init(|| w),
+                    Err(e) => {
+                        self.log(MessageType::WARNING, format!("cannot watch the workspace for changes on disk: {e}"));
+                        return;
+                    }
+                }
+            }
+        };
+        for root in self.state.folders().iter().filter_map(|f| f.root().map(|r| r.to_path_buf())) {
+            match watcher.watch(&root) {
+                Ok(()) => self.log(MessageType::INFO, format!("watching {} for changes on disk", root.display())),
+                Err(e) => self.log(MessageType::WARNING, format!("cannot watch {} for changes on disk: {e}", root.display())),
+            }
+        }
     }
 
     /// Asks the client for the `gloss` settings, in the background.
@@ -204,6 +242,55 @@ impl Backend {
     /// Every folder: the roots, and the documents open alone.
     fn all_folders(&self) -> Vec<Arc<Folder>> {
         all_folders(&self.state)
+    }
+
+    /// Files created, changed or deleted on disk (told by the client or
+    /// seen by our own watch): each closed one read again or dropped; a
+    /// changed `gloss.toml` reads its folder again.
+    fn files_changed(&self, changes: Vec<(Uri, FileChangeType)>) {
+        let mut reindex: Vec<Arc<Folder>> = Vec::new();
+        let mut configs: Vec<(Arc<Folder>, gloss_analysis::config::Config)> = Vec::new();
+        for (uri, typ) in changes {
+            if self.state.documents.contains_key(&uri) {
+                continue; // the editor's text wins while it is open
+            }
+            let Some(path) = uri.to_file_path() else { continue };
+            let Some(folder) = self.state.root_of(&path) else { continue };
+            let key = folder.key(&uri);
+            let config = match configs.iter().find(|(f, _)| Arc::ptr_eq(f, &folder)) {
+                Some((_, c)) => c.clone(),
+                None => {
+                    let c = folder.config();
+                    configs.push((folder.clone(), c.clone()));
+                    c
+                }
+            };
+            match folder.role(&key, &config) {
+                FileRole::Registry(true) => {
+                    // The globs or the registry list may change.
+                    if !reindex.iter().any(|f| Arc::ptr_eq(f, &folder)) {
+                        reindex.push(folder);
+                    }
+                }
+                FileRole::Other => {}
+                _ if typ == FileChangeType::DELETED => {
+                    let mut ws = folder.edit();
+                    match folder.role(&key, &config) {
+                        FileRole::Registry(_) => {
+                            ws.set_unreadable(&key, &format!("registry file {key} was deleted"), true);
+                        }
+                        _ => ws.remove(&key),
+                    }
+                }
+                _ => self.reload(&folder, &key, Some(&path)),
+            }
+        }
+        if reindex.is_empty() {
+            publish::now(&self.state, &self.client);
+        }
+        for folder in reindex {
+            self.index_folder(folder);
+        }
     }
 
     /// Reads a closed file of a folder back from disk, or drops it.
@@ -515,11 +602,19 @@ impl LanguageServer for Backend {
             let root = gloss_project::find_root(&removed).or_else(|| removed.canonicalize().ok());
             // Open documents keep the folder they were opened in.
             self.state.folders.write().unwrap().retain(|f| f.root() != root.as_deref());
+            if let (Some(w), Some(root)) = (self.state.watcher.get(), &root) {
+                w.unwatch(root);
+            }
         }
         for added in params.event.added.iter().filter_map(|f| f.uri.to_file_path()) {
             if let Some(root) = gloss_project::find_root(&added).or_else(|| added.canonicalize().ok()) {
-                let (folder, created) = self.state.add_root(root);
+                let (folder, created) = self.state.add_root(root.clone());
                 if created {
+                    if let Some(w) = self.state.watcher.get() {
+                        if let Err(e) = w.watch(&root) {
+                            self.log(MessageType::WARNING, format!("cannot watch {} for changes on disk: {e}", root.display()));
+                        }
+                    }
                     self.index_folder(folder);
                 }
             }
@@ -527,50 +622,9 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        let mut reindex: Vec<Arc<Folder>> = Vec::new();
-        let mut configs: Vec<(Arc<Folder>, gloss_analysis::config::Config)> = Vec::new();
-        for change in params.changes {
-            if self.state.documents.contains_key(&change.uri) {
-                continue; // the editor's text wins while it is open
-            }
-            let Some(path) = change.uri.to_file_path() else { continue };
-            let Some(folder) = self.state.root_of(&path) else { continue };
-            let key = folder.key(&change.uri);
-            let config = match configs.iter().find(|(f, _)| Arc::ptr_eq(f, &folder)) {
-                Some((_, c)) => c.clone(),
-                None => {
-                    let c = folder.config();
-                    configs.push((folder.clone(), c.clone()));
-                    c
-                }
-            };
-            match folder.role(&key, &config) {
-                FileRole::Registry(true) => {
-                    // The globs or the registry list may change.
-                    if !reindex.iter().any(|f| Arc::ptr_eq(f, &folder)) {
-                        reindex.push(folder);
-                    }
-                }
-                FileRole::Other => {}
-                _ if change.typ == FileChangeType::DELETED => {
-                    let mut ws = folder.edit();
-                    match folder.role(&key, &config) {
-                        FileRole::Registry(_) => {
-                            ws.set_unreadable(&key, &format!("registry file {key} was deleted"), true);
-                        }
-                        _ => ws.remove(&key),
-                    }
-                }
-                _ => self.reload(&folder, &key, Some(&path)),
-            }
-        }
-        if reindex.is_empty() {
-            publish::now(&self.state, &self.client);
-        }
-        for folder in reindex {
-            self.index_folder(folder);
-        }
+        self.files_changed(params.changes.into_iter().map(|c| (c.uri, c.typ)).collect());
     }
+
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let p = params.text_document_position_params;

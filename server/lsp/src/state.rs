@@ -303,6 +303,8 @@ pub struct State {
     pub published: Mutex<HashMap<lsp::Uri, Vec<lsp::Diagnostic>>>,
     /// The last `gloss/status` sent.
     pub status_sent: Mutex<Option<serde_json::Value>>,
+    /// Our own watch of the roots, when the client does not watch for us.
+    pub watcher: std::sync::OnceLock<crate::watch::FolderWatcher>,
     /// One publication at a time, each from a newer snapshot than the last.
     pub publishing: tokio::sync::Mutex<()>,
     /// What the client said it supports.
@@ -340,6 +342,7 @@ impl State {
             generation: AtomicU64::new(0),
             published: Mutex::new(HashMap::new()),
             status_sent: Mutex::new(None),
+            watcher: std::sync::OnceLock::new(),
             publishing: tokio::sync::Mutex::new(()),
             client: RwLock::new(ClientSupport::default()),
             shut_down,

@@ -149,3 +149,39 @@ async fn a_client_that_does_not_ask_gets_no_status() {
     c.request("workspace/symbol", json!({"query": "x"})).await;
     assert!(!c.notifications.iter().any(|n| n["method"] == "gloss/status"));
 }
+
+/// Polls the diagnostics of `uri` until they have these codes (changes on
+/// disk reach the server on their own time).
+async fn eventually_codes(c: &mut Client, uri: &str, want: &[&str]) -> Vec<Value> {
+    let mut last = Vec::new();
+    for _ in 0..40 {
+        last = c.settled_diagnostics(uri).await;
+        if codes(&last) == want {
+            return last;
+        }
+    }
+    panic!("diagnostics of {uri} never became {want:?}: {last:?}");
+}
+
+#[tokio::test]
+async fn without_a_watching_client_the_server_watches_the_folders_itself() {
+    let dir = files();
+    let root = dir.path().canonicalize().unwrap();
+    let a = uri(&root.join("docs/a.txt"));
+    let mut c = Client::start();
+    // Neither watched-file registration nor progress: a plain client.
+    c.initialize_with(vec![&root], json!({}), json!({"diagnostics": {"debounceMs": 0}})).await;
+    c.wait_for(|n| n["method"] == "window/logMessage" && n["params"]["message"].as_str().unwrap().starts_with("watching")).await;
+    assert!(!c.server_requests.iter().any(|r| r["method"] == "client/registerCapability"));
+    c.open(&a, A).await;
+    eventually_codes(&mut c, &a, &["conflicting-claim"]).await;
+
+    std::fs::remove_file(root.join("docs/b.txt")).unwrap();
+    eventually_codes(&mut c, &a, &[]).await;
+
+    let c_text = "{#c date=2024-10-20}\n[Officials]{@white-house} counted [some 500 soldiers]{claim=nk-troops src=@white-house}.\n";
+    std::fs::create_dir_all(root.join("docs/more")).unwrap();
+    std::fs::write(root.join("docs/more/c.txt"), c_text).unwrap();
+    let found = eventually_codes(&mut c, &a, &["conflicting-claim"]).await;
+    assert_eq!(found[0]["relatedInformation"][0]["location"]["uri"], uri(&root.join("docs/more/c.txt")));
+}
