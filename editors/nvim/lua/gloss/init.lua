@@ -18,6 +18,16 @@ local defaults = {
   patterns = { '*.txt', '*.gloss' },
   -- Start tree-sitter highlighting when parser/gloss.so is on the runtimepath.
   highlight = true,
+  -- Folding in the windows of Gloss buffers (foldmethod=expr):
+  --   true: the best this Neovim has: 'lsp' on 0.11+ (with lsp = true),
+  --         else 'treesitter' on 0.9+ (with the parser built), else none;
+  --   'lsp': the server's folding ranges (paragraphs of several lines, the
+  --          reference list), vim.lsp.foldexpr(), Neovim 0.11+;
+  --   'treesitter': queries/gloss/folds.scm (spans and comments over several
+  --          lines), vim.treesitter.foldexpr(), Neovim 0.9+;
+  --   false: leave folding alone.
+  -- Folds start open (foldlevel 99) unless 'foldlevelstart' is set.
+  folds = true,
   -- Start the language server; false leaves it to another configuration
   -- (nvim-lspconfig, vim.lsp.config) and keeps filetype and highlighting.
   lsp = true,
@@ -109,6 +119,73 @@ function M.start_highlighting(buf)
   local query_ok, query = pcall(legacy_highlight_query)
   local opts = query_ok and { queries = { gloss = query } } or {}
   return (pcall(vim.treesitter.highlighter.new, parser, opts))
+end
+
+---------------------------------------------------------------------------
+-- Folding
+
+--- How this Neovim folds a Gloss buffer under the `folds` option: 'lsp',
+--- 'treesitter', or nil (none; the second value says why). With
+--- `folds = true`, a buffer the plugin's server does not serve (lsp =
+--- false, or a *.gloss file under no gloss.toml) folds by tree-sitter.
+function M.fold_method(buf)
+  buf = (buf == nil or buf == 0) and vim.api.nvim_get_current_buf() or buf
+  local want = M.config.folds
+  if not want then
+    return nil, 'folds = false'
+  end
+  local lsp_ok = vim.lsp.foldexpr ~= nil
+  local ts_ok = vim.treesitter.foldexpr ~= nil
+  local served = M.config.lsp and find_root(vim.api.nvim_buf_get_name(buf)) ~= nil
+  if want == 'lsp' or (want == true and lsp_ok and served) then
+    if lsp_ok then
+      return 'lsp'
+    end
+    return nil, 'vim.lsp.foldexpr needs Neovim 0.11'
+  end
+  if want == 'treesitter' or want == true then
+    if not ts_ok then
+      return nil, 'vim.treesitter.foldexpr needs Neovim 0.9' .. (want == true and ', vim.lsp.foldexpr 0.11' or '')
+    end
+    if not has_parser() then
+      return nil, 'no parser/gloss.so on the runtimepath (run build.sh)'
+    end
+    return 'treesitter'
+  end
+  return nil, 'unknown folds = ' .. tostring(want)
+end
+
+local foldexprs = {
+  lsp = 'v:lua.vim.lsp.foldexpr()',
+  treesitter = 'v:lua.vim.treesitter.foldexpr()',
+}
+
+--- Sets folding (as :setlocal) in every window that shows the buffer,
+--- unless it is set there already. Does nothing where this Neovim cannot
+--- fold Gloss; returns whether folding is on.
+function M.start_folding(buf)
+  buf = (buf == nil or buf == 0) and vim.api.nvim_get_current_buf() or buf
+  local method = M.fold_method(buf)
+  if not method then
+    return false
+  end
+  local expr = foldexprs[method]
+  for _, win in ipairs(vim.fn.win_findbuf(buf)) do
+    vim.api.nvim_win_call(win, function()
+      if vim.wo.foldmethod == 'expr' and vim.wo.foldexpr == expr then
+        return
+      end
+      vim.cmd('setlocal foldmethod=expr foldexpr=' .. expr)
+      if method == 'lsp' and vim.lsp.foldtext then
+        -- The reference list folds to "References" (the range's collapsedText).
+        vim.cmd('setlocal foldtext=v:lua.vim.lsp.foldtext()')
+      end
+      if vim.o.foldlevelstart < 0 then
+        vim.cmd('setlocal foldlevel=99')
+      end
+    end)
+  end
+  return true
 end
 
 ---------------------------------------------------------------------------
@@ -225,6 +302,9 @@ function M.attach(buf)
   end
   if M.config.highlight then
     M.start_highlighting(buf)
+  end
+  if M.config.folds then
+    M.start_folding(buf)
   end
   if root and M.config.lsp and not uses_enable() then
     start_client(buf, root)
@@ -365,6 +445,15 @@ function M.setup(opts)
     pattern = M.config.patterns,
     callback = function(args)
       M.attach(args.buf)
+    end,
+  })
+  -- A Gloss buffer shown in another window folds there too.
+  vim.api.nvim_create_autocmd('BufWinEnter', {
+    group = group,
+    callback = function(args)
+      if M.config.folds and vim.bo[args.buf].filetype == 'gloss' then
+        M.start_folding(args.buf)
+      end
     end,
   })
   -- Buffers already open when setup runs.
