@@ -1,0 +1,257 @@
+//! `gloss-bench`: the real server and CLI on a generated workspace.
+//!
+//! ```text
+//! gloss-bench [--documents 20000] [--references 20] [--samples 300]
+//!             [--gloss target/release/gloss] [--write docs/performance.md]
+//! ```
+//!
+//! Measures, over stdio like an editor: the time from spawning `gloss lsp`
+//! to a complete index (references of an entity return every mention),
+//! hover / definition / references / completion / workspace-symbol latency
+//! (p50, p99) on sampled positions of open documents, keystroke to fresh
+//! diagnostics in a 1 MB document when the edit changes a conflict in
+//! another document, the server's peak RSS, and `gloss check` throughput.
+
+mod client;
+mod workload;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use client::Server;
+use serde_json::json;
+use workload::Workload;
+
+struct Options {
+    documents: usize,
+    references: usize,
+    samples: usize,
+    gloss: PathBuf,
+    write: Option<PathBuf>,
+}
+
+fn options() -> Options {
+    let mut o = Options {
+        documents: 20_000,
+        references: 20,
+        samples: 300,
+        gloss: std::env::current_exe().ok().and_then(|e| Some(e.parent()?.join("gloss"))).unwrap_or_else(|| "gloss".into()),
+        write: None,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().unwrap_or_else(|| usage(&format!("{flag} needs a value")));
+        let number = |v: String| v.replace('_', "").parse::<usize>().unwrap_or_else(|_| usage(&format!("not a number: {v}")));
+        match flag.as_str() {
+            "--documents" => o.documents = number(value()),
+            "--references" => o.references = number(value()),
+            "--samples" => o.samples = number(value()).max(10),
+            "--gloss" => o.gloss = value().into(),
+            "--write" => o.write = Some(value().into()),
+            "-h" | "--help" => usage(""),
+            other => usage(&format!("unknown option {other}")),
+        }
+    }
+    o
+}
+
+fn usage(why: &str) -> ! {
+    if !why.is_empty() {
+        eprintln!("gloss-bench: {why}");
+    }
+    eprintln!("usage: gloss-bench [--documents N] [--references N] [--samples N] [--gloss PATH] [--write FILE]");
+    std::process::exit(2)
+}
+
+/// Latency percentiles of one request kind.
+#[derive(Default)]
+struct Latency(Vec<Duration>);
+
+impl Latency {
+    fn percentile(&self, p: f64) -> Duration {
+        let mut v = self.0.clone();
+        v.sort();
+        v.get(((v.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or_default()
+    }
+    fn cell(&self) -> String {
+        format!("{} / {}", ms(self.percentile(0.5)), ms(self.percentile(0.99)))
+    }
+}
+
+fn ms(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 10.0 { format!("{ms:.2} ms") } else { format!("{ms:.0} ms") }
+}
+
+fn main() {
+    let o = options();
+    if !o.gloss.exists() {
+        usage(&format!("no gloss binary at {} (build it: cargo build --release -p gloss)", o.gloss.display()));
+    }
+    eprintln!("gloss-bench: generating {} documents × {} references", o.documents, o.references);
+    let dir = tempfile::Builder::new().prefix("gloss-bench-").tempdir().expect("a temporary folder");
+    let root = dir.path().canonicalize().unwrap();
+    let w = Workload::generate(o.documents, o.references);
+    w.write(&root).expect("the workspace written");
+    let mb = w.bytes as f64 / 1e6;
+    eprintln!("gloss-bench: {mb:.1} MB, {} mentions, {} claims in {}", w.mentions, w.claims, root.display());
+
+    // Spawn to a complete index.
+    let spawned = Instant::now();
+    let mut server = Server::spawn(&o.gloss);
+    let capabilities = json!({
+        "general": {"positionEncodings": ["utf-16"]},
+        "window": {"workDoneProgress": true},
+        "textDocument": {"publishDiagnostics": {"versionSupport": true}},
+    });
+    let folders = json!([{"uri": w.uri(&root, "."), "name": "bench"}]);
+    server.request("initialize", json!({"processId": null, "rootUri": null, "workspaceFolders": folders, "capabilities": capabilities, "initializationOptions": {"diagnostics": {"debounceMs": 0}}}));
+    server.notify("initialized", json!({}));
+    let probe = w.probe(&root);
+    server.notify("textDocument/didOpen", json!({"textDocument": {"uri": probe.uri, "languageId": "gloss", "version": 1, "text": probe.text}}));
+    let mut early = Latency::default();
+    let complete = loop {
+        let (refs, took) = server.request("textDocument/references", json!({"textDocument": {"uri": probe.uri}, "position": probe.position, "context": {"includeDeclaration": true}}));
+        let found = refs.as_array().map_or(0, |a| a.len());
+        if found >= probe.expected {
+            break spawned.elapsed();
+        }
+        assert!(spawned.elapsed() < Duration::from_secs(600), "after 10 minutes, {found} of {} references", probe.expected);
+        early.0.push(took);
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let progress_end = server
+        .notifications
+        .iter()
+        .find(|(_, n)| n["method"] == "$/progress" && n["params"]["value"]["kind"] == "end")
+        .map(|(at, _)| *at - spawned);
+    eprintln!("gloss-bench: complete index after {}", ms(complete));
+
+    // Requests on open documents.
+    let opened = w.open_sample(&root, 20);
+    for d in &opened {
+        server.notify("textDocument/didOpen", json!({"textDocument": {"uri": d.uri, "languageId": "gloss", "version": 1, "text": d.text}}));
+    }
+    let sites = w.sites(&opened, o.samples);
+    let mut lat: Vec<(&str, Latency)> = ["hover", "definition", "references", "completion", "workspace symbol"].iter().map(|k| (*k, Latency::default())).collect();
+    for (i, site) in sites.iter().enumerate() {
+        let at = json!({"textDocument": {"uri": site.uri}, "position": site.position});
+        let id_at = json!({"textDocument": {"uri": site.uri}, "position": site.id_position});
+        let after_at = json!({"textDocument": {"uri": site.uri}, "position": site.after_at});
+        let warm = i < 10;
+        let mut time = |k: usize, method: &str, params: serde_json::Value, server: &mut Server| {
+            let (_, took) = server.request(method, params);
+            if !warm {
+                lat[k].1 .0.push(took);
+            }
+        };
+        time(0, "textDocument/hover", at.clone(), &mut server);
+        time(1, "textDocument/definition", at, &mut server);
+        let mut refs = id_at.as_object().unwrap().clone();
+        refs.insert("context".into(), json!({"includeDeclaration": true}));
+        time(2, "textDocument/references", refs.into(), &mut server);
+        time(3, "textDocument/completion", after_at, &mut server);
+        time(4, "workspace/symbol", json!({"query": format!("Number{}", i % 97)}), &mut server);
+    }
+
+    // Keystroke to diagnostics across documents, in a 1 MB document.
+    let pair = w.conflict_pair(&root);
+    server.notify("textDocument/didOpen", json!({"textDocument": {"uri": pair.big_uri, "languageId": "gloss", "version": 1, "text": pair.big_text}}));
+    server.notify("textDocument/didOpen", json!({"textDocument": {"uri": pair.other_uri, "languageId": "gloss", "version": 1, "text": pair.other_text}}));
+    server.request("workspace/symbol", json!({"query": "warm"}));
+    let mut keystroke = Latency::default();
+    let mut current = pair.figure.to_string();
+    for version in 2..62 {
+        let next = if current == pair.figure { pair.conflicting.to_string() } else { pair.figure.to_string() };
+        let range = json!({"start": pair.at, "end": {"line": pair.at["line"], "character": pair.at["character"].as_u64().unwrap() + current.len() as u64}});
+        let sent = Instant::now();
+        server.notify("textDocument/didChange", json!({"textDocument": {"uri": pair.big_uri, "version": version}, "contentChanges": [{"range": range, "text": next}]}));
+        let conflicted = next == pair.conflicting;
+        let other = pair.other_uri.clone();
+        let (at, _) = server.wait_for(sent, |n| {
+            n["method"] == "textDocument/publishDiagnostics"
+                && n["params"]["uri"] == other.as_str()
+                && n["params"]["diagnostics"].as_array().is_some_and(|d| d.iter().any(|d| d["code"] == "conflicting-claim") == conflicted)
+        });
+        if version > 4 {
+            keystroke.0.push(at - sent);
+        }
+        current = next;
+    }
+    let rss_kb = server.finish();
+
+    // gloss check over the same workspace (best of three).
+    let mut check = Duration::MAX;
+    for _ in 0..3 {
+        let started = Instant::now();
+        let status = std::process::Command::new(&o.gloss)
+            .args(["check", "--format", "json"])
+            .arg(&root)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("gloss check runs");
+        assert!(status.code().is_some_and(|c| c < 2), "gloss check could not run: {status}");
+        check = check.min(started.elapsed());
+    }
+
+    let row = |k: &str, v: String| format!("| {k} | {v} |\n");
+    let mut table = String::new();
+    table.push_str(&format!(
+        "Corpus: {} documents × {} references ({} mentions, {} claims), {mb:.1} MB, plus a 1 MB document; {} sampled positions in 20 open documents.\n\n",
+        o.documents, o.references, w.mentions, w.claims, sites.len()
+    ));
+    table.push_str("| measure | result |\n|---|---|\n");
+    table.push_str(&row("spawn to complete index (references return every mention)", ms(complete)));
+    if let Some(end) = progress_end {
+        table.push_str(&row("spawn to the end of the index progress", ms(end)));
+    }
+    if !early.0.is_empty() {
+        table.push_str(&row("references while indexing, p50 / p99", early.cell()));
+    }
+    for (k, l) in &lat {
+        table.push_str(&row(&format!("{k}, p50 / p99"), l.cell()));
+    }
+    table.push_str(&row("keystroke to diagnostics of another document (1 MB document, debounce 0), p50 / p99", keystroke.cell()));
+    if let Some(kb) = rss_kb {
+        table.push_str(&row("server peak RSS", format!("{} MB", kb / 1024)));
+    }
+    table.push_str(&row("`gloss check` (best of 3)", format!("{} ({:.0} MB/s)", ms(check), mb / check.as_secs_f64())));
+    println!("{table}");
+    if let Some(path) = o.write {
+        let section = format!("Command: `{}`\n\nMachine: {}\n\n{table}", command_line(), machine());
+        write_section(&path, &format!("{} documents", o.documents), &section).expect("the report written");
+        eprintln!("gloss-bench: wrote {}", path.display());
+    }
+}
+
+fn command_line() -> String {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    format!("gloss-bench {}", args.join(" "))
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| c.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split(':').nth(1)).map(|s| s.trim().to_string()))
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| m.lines().next().and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<u64>().ok()))
+        .map_or(String::new(), |kb| format!(", {} GiB", kb / 1024 / 1024));
+    format!("{cpu}, {cores} cores{mem}")
+}
+
+/// Replaces the generated section for this size in the report (between
+/// its markers), or appends it; the rest of the file is left as written.
+fn write_section(path: &std::path::Path, name: &str, body: &str) -> std::io::Result<()> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let (begin, end) = (format!("<!-- gloss-bench {name}: begin -->"), format!("<!-- gloss-bench {name}: end -->"));
+    let block = format!("{begin}\n{body}{end}");
+    let new = match (text.find(&begin), text.find(&end)) {
+        (Some(b), Some(e)) if b < e => format!("{}{block}{}", &text[..b], &text[e + end.len()..]),
+        _ => format!("{}\n### {name}\n\n{block}\n", text.trim_end()),
+    };
+    std::fs::write(path, new)
+}
