@@ -81,7 +81,10 @@ pub fn workspace_symbol(folder: &Folder, file: &File, s: &outline::Symbol, enc: 
     })
 }
 
-pub fn completion_item(file: &File, item: &completion::CompletionItem, enc: Encoding) -> lsp::CompletionItem {
+/// Ids carry where they were completed, so that `completionItem/resolve`
+/// can add the entity's card.
+pub fn completion_item(file: &File, item: &completion::CompletionItem, enc: Encoding, uri: &lsp::Uri) -> lsp::CompletionItem {
+    let is_id = matches!(item.kind, completion::CompletionKind::Actor | completion::CompletionKind::Treaty | completion::CompletionKind::Source);
     let kind = match item.kind {
         completion::CompletionKind::Actor => lsp::CompletionItemKind::VARIABLE,
         completion::CompletionKind::Treaty => lsp::CompletionItemKind::CLASS,
@@ -97,8 +100,16 @@ pub fn completion_item(file: &File, item: &completion::CompletionItem, enc: Enco
         sort_text: Some(item.sort_text.clone()),
         filter_text: Some(item.label.clone()),
         text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit { range: convert::range(file, &item.replace, enc), new_text: item.insert_text.clone() })),
+        data: is_id.then(|| serde_json::json!({"uri": uri.as_str(), "id": item.label})),
         ..lsp::CompletionItem::default()
     }
+}
+
+/// The document and id of a completion item made by [`completion_item`].
+pub fn completion_data(item: &lsp::CompletionItem) -> Option<(lsp::Uri, String)> {
+    let data = item.data.as_ref()?;
+    let uri = data.get("uri")?.as_str()?.parse().ok()?;
+    Some((uri, data.get("id")?.as_str()?.to_string()))
 }
 
 pub fn legend() -> lsp::SemanticTokensLegend {

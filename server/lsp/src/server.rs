@@ -436,6 +436,7 @@ fn capabilities(enc: Encoding) -> ServerCapabilities {
         rename_provider: Some(OneOf::Right(RenameOptions { prepare_provider: Some(true), work_done_progress_options: WorkDoneProgressOptions::default() })),
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some(vec!["@".into(), "=".into(), "{".into(), " ".into()]),
+            resolve_provider: Some(true),
             ..CompletionOptions::default()
         }),
         document_symbol_provider: Some(OneOf::Left(true)),
@@ -703,8 +704,24 @@ impl LanguageServer for Backend {
         let p = params.text_document_position;
         self.on_file(p.text_document.uri.clone(), move |a, _, id, file, enc| {
             let items = completion::complete(a, id, convert::offset(file, p.position, enc));
-            Some(CompletionResponse::Array(items.iter().map(|i| features::completion_item(file, i, enc)).collect()))
+            Some(CompletionResponse::Array(items.iter().map(|i| features::completion_item(file, i, enc, &p.text_document.uri)).collect()))
         }).await
+    }
+
+    async fn completion_resolve(&self, mut item: CompletionItem) -> Result<CompletionItem> {
+        let Some((uri, id)) = features::completion_data(&item) else { return Ok(item) };
+        let Some((folder, _)) = self.state.locate(&uri) else { return Ok(item) };
+        let analysis = folder.snapshot();
+        let client = self.client.clone();
+        let card = tokio::task::spawn_blocking(move || guarded(&client, "a completion item", || completion::documentation(&analysis, &id)))
+            .await
+            .ok()
+            .and_then(|r| r.ok())
+            .flatten();
+        if let Some(md) = card {
+            item.documentation = Some(Documentation::MarkupContent(MarkupContent { kind: MarkupKind::Markdown, value: md }));
+        }
+        Ok(item)
     }
 
     async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {

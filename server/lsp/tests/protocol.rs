@@ -143,6 +143,11 @@ async fn rename_completion_symbols_tokens_hints_lenses_folds_actions() {
     let items = c.request("textDocument/completion", json!({"textDocument": {"uri": a}, "position": in_block})).await;
     let labels: Vec<&str> = items.as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
     assert!(labels.contains(&"ua-intel") && labels.contains(&"putin"), "{labels:?}");
+    // The card comes when the item is resolved, not with the list.
+    let putin = items.as_array().unwrap().iter().find(|i| i["label"] == "putin").unwrap().clone();
+    assert!(putin.get("documentation").is_none_or(|d| d.is_null()), "{putin}");
+    let resolved = c.request("completionItem/resolve", putin).await;
+    assert!(resolved["documentation"]["value"].as_str().unwrap().contains("Vladimir Putin"), "{resolved}");
 
     let symbols = c.request("textDocument/documentSymbol", json!({"textDocument": {"uri": a}})).await;
     assert_eq!(symbols[0]["name"], "North Korean troops in Russia");

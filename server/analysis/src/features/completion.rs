@@ -148,7 +148,9 @@ fn ids(analysis: &Analysis, key: Option<&str>, prefix: Range<usize>) -> Vec<Comp
             label: id.clone(),
             kind,
             detail: format!("{}{finer}: {}", d.kind, d.display_name()),
-            documentation: Some(super::hover::entity_card(analysis, d)),
+            // The card counts every mention: built for the one item the
+            // annotator looks at (`documentation`), not for every item.
+            documentation: None,
             insert_text: id.clone(),
             replace: prefix.clone(),
             sort_text: format!("{rank}{:08}{id}", 99_999_999usize.saturating_sub(uses)),
@@ -156,6 +158,12 @@ fn ids(analysis: &Analysis, key: Option<&str>, prefix: Range<usize>) -> Vec<Comp
     }
     items.sort_by(|a, b| a.sort_text.cmp(&b.sort_text));
     items
+}
+
+/// The card of the entity an id item names, shown beside the list.
+pub fn documentation(analysis: &Analysis, id: &str) -> Option<String> {
+    let (_, d) = analysis.entity(id)?;
+    Some(super::hover::entity_card(analysis, d))
 }
 
 fn subjects(analysis: &Analysis, text: &str, prefix: Range<usize>) -> Vec<CompletionItem> {
