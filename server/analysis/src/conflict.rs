@@ -55,15 +55,15 @@ pub fn relate(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSett
             v
         })
         .collect();
+    // Units compared without case, lowered once rather than per pair.
+    let lowered: Vec<Option<String>> = rel.units.iter().map(|u| u.as_deref().map(str::to_lowercase)).collect();
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by_key(|&i| start(i));
     let mut active: Vec<usize> = Vec::new();
     for &i in &order {
         active.retain(|&j| end(j) >= start(i));
         for &j in &active {
-            let comparable = rel.units[i].as_deref().map(str::to_lowercase) == rel.units[j].as_deref().map(str::to_lowercase)
-                || rel.units[i].is_none()
-                || rel.units[j].is_none();
+            let comparable = lowered[i].is_none() || lowered[j].is_none() || lowered[i] == lowered[j];
             let (Some(a), Some(b)) = (&intervals[i], &intervals[j]) else { continue };
             if !comparable || a == b {
                 continue;

@@ -82,6 +82,31 @@ impl Index {
         self.visit(id, file, false);
     }
 
+    /// Swaps a file's old facts for its new ones. What an edit leaves as it
+    /// was (the same ids in the same order, claims that read the same) is
+    /// not touched: typing prose in a long document re-relates no subject
+    /// and rewrites no reference set.
+    pub(crate) fn replace(&mut self, id: FileId, old: &File, new: &File) {
+        let ((od, or, oc), (nd, nr, nc)) = (parts(old), parts(new));
+        // A subject's definition carries its unit: always taken in again.
+        let defs_same = od.len() == nd.len() && od.iter().zip(nd).all(|(a, b)| a.id == b.id && a.kind == b.kind && a.kind != EntityKind::Subject);
+        let refs_same = or.len() == nr.len() && or.iter().zip(nr).all(|(a, b)| a.id == b.id);
+        let ledgers_same = oc.len() == nc.len() && oc.iter().zip(nc).all(|(a, b)| a.subject.id == b.subject.id);
+        let registry = old.registry().is_some() || new.registry().is_some();
+        if !defs_same || !refs_same || !ledgers_same || registry {
+            self.remove(id, old);
+            self.add(id, new);
+            return;
+        }
+        // Same ledgers: a subject is related again only if one of its claims
+        // now reads differently.
+        for (a, b) in oc.iter().zip(nc) {
+            if !reads_the_same(a, b) {
+                self.stale_subjects.insert(b.subject.id.clone());
+            }
+        }
+    }
+
     fn visit(&mut self, id: FileId, file: &File, add: bool) {
         let (defs, refs, claims) = parts(file);
         let toggle = |map: &mut HashMap<String, OrdSet<Site>>, key: &str, site: Site| {
@@ -222,6 +247,15 @@ impl Index {
 }
 
 /// A file's definitions, references and claims, whatever its kind.
+/// Whether two claims relate to others alike (what [`relate`] reads).
+fn reads_the_same(a: &Claim, b: &Claim) -> bool {
+    a.figure == b.figure
+        && a.unit == b.unit
+        && a.date == b.date
+        && a.sources.len() == b.sources.len()
+        && a.sources.iter().zip(&b.sources).all(|(x, y)| x.id == y.id)
+}
+
 pub(crate) fn parts(file: &File) -> (&[Definition], &[Reference], &[Claim]) {
     if let Some(d) = file.document() {
         (&d.definitions, &d.references, &d.claims)

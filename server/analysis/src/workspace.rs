@@ -146,10 +146,10 @@ impl Workspace {
                 id
             }
         };
-        if let Some(old) = self.files.set(id.0 as usize, None) {
-            self.index.remove(id, &old);
+        match self.files.set(id.0 as usize, None) {
+            Some(old) => self.index.replace(id, &old, &file),
+            None => self.index.add(id, &file),
         }
-        self.index.add(id, &file);
         self.shared = None;
         self.files.set(id.0 as usize, Some(file));
         if is_config {

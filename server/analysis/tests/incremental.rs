@@ -17,6 +17,15 @@ const DOCUMENTS: &[&str] = &[
     "no markup at all, only Putin and the treaty",
     "[broken]{claim= src=@",
     "[US$2 billion]{claim=aid src=@wh} [2 billion]{claim=aid}",
+    // The first and fifth again, claim for claim, each reading differently
+    // (figure, sources and date, unit) or the same after more prose: an
+    // edit that keeps every id in place.
+    "[Putin]{@putin} said that [3,000 soldiers]{claim=troops src=@ua} arrived.",
+    "[Putin]{@putin} said [10,000 soldiers]{claim=troops src=@wh date=2024-10} arrived.",
+    "Then [Putin]{@putin} said [10,000 soldiers]{claim=troops src=@ua unit=shells} arrived.",
+    "[Putin]{@putin} said [10,000 soldiers]{claim=troops src=@ua} arrived. More prose here.",
+    "[9,000]{claim=troops src=@ua date=2024-10-20} [5,000]{claim=other}",
+    "[12,000]{claim=troops src=@ua date=2023-01} [5,000]{claim=other}",
 ];
 
 const REGISTRIES: &[&str] = &[
@@ -158,4 +167,25 @@ fn a_snapshot_taken_before_a_change_keeps_its_answers() {
     assert_ne!(answers(&after), expected);
     assert_eq!(after.index().claims_about("troops").len(), 1);
     assert_eq!(before.index().claims_about("troops").len(), 2);
+}
+
+/// Edits that keep every id in place but change how a claim reads: the
+/// index relates the subject again exactly when it must.
+#[test]
+fn a_claim_that_reads_differently_in_place_is_related_again() {
+    let variants: &[(usize, usize)] = &[(0, 8), (0, 9), (0, 10), (0, 11), (4, 12), (4, 13)];
+    for &(base, variant) in variants {
+        for (first, then) in [(base, variant), (variant, base)] {
+            let mut ws = Workspace::new();
+            ws.set_registry("gloss.toml", CONFIGS[0], true);
+            ws.set_registry("a.toml", REGISTRIES[2], false);
+            ws.set_document("1.txt", DOCUMENTS[1]);
+            ws.set_document("2.txt", DOCUMENTS[first]);
+            let _ = ws.snapshot();
+            ws.set_document("2.txt", DOCUMENTS[then]);
+            let a = ws.snapshot();
+            let b = fresh(&a, ClaimOverrides::default()).snapshot();
+            assert_eq!(answers(&a), answers(&b), "{first} then {then}");
+        }
+    }
 }
