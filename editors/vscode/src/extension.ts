@@ -5,15 +5,45 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import {
+  ClientCapabilities,
+  DidChangeConfigurationNotification,
+  FeatureState,
+  LanguageClient,
+  LanguageClientOptions,
+  ServerOptions,
+  StaticFeature,
+  TransportKind,
+} from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
 let status: vscode.StatusBarItem;
 let reading = false;
-/** Whether the server has reported diagnostics since it started: until then
- * the status bar says it is indexing. */
-let reported = false;
+
+/** What the server last said in `gloss/status`: `{indexing: true}` while it
+ * reads the workspace, then the workspace's numbers. */
+interface GlossStatus {
+  indexing: boolean;
+  documents?: number;
+  claims?: number;
+  conflicts?: number;
+}
+/** Undefined until the server's first report: the status bar says it is indexing. */
+let lastStatus: GlossStatus | undefined;
+
+/** Asks the server for `gloss/status` notifications (client capability
+ * `experimental.glossStatus`); the server sends them to no one else. */
+class StatusFeature implements StaticFeature {
+  fillClientCapabilities(capabilities: ClientCapabilities): void {
+    capabilities.experimental = { ...(capabilities.experimental as object | undefined), glossStatus: true };
+  }
+  initialize(): void {}
+  getState(): FeatureState {
+    return { kind: 'static' };
+  }
+  clear(): void {}
+}
 const dimmed = vscode.window.createTextEditorDecorationType({ opacity: '0.25', letterSpacing: '-0.25em' });
 
 /** The folder with gloss.toml at or above a file, within the workspace. */
@@ -47,23 +77,24 @@ function findServer(): string | undefined {
   return found || undefined;
 }
 
-/** How much a workspace report says about the server having indexed. */
-function weight(items: { version: number | null; items?: unknown[] }[]): number {
-  return items.reduce((n, d) => n + (d.version == null ? 1 : 0) + (d.items?.length ?? 0), 0);
+/** A number setting, or null (unset or not a number): null tells the
+ * server to use gloss.toml's value. */
+function numberOrNull(c: vscode.WorkspaceConfiguration, key: string): number | null {
+  const v = c.get<unknown>(key);
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-/** Notes that the server has reported on the workspace. */
-function sawReport(items: number): void {
-  if (items > 0 && !reported) {
-    reported = true;
-    updateStatus();
-  }
-}
-
+/** The settings the server reads, in initializationOptions, in answers to
+ * workspace/configuration (section `gloss`) and in didChangeConfiguration. */
 function settings(): object {
   const c = vscode.workspace.getConfiguration('gloss');
   return {
     diagnostics: { on: c.get('diagnostics.on'), debounceMs: c.get('diagnostics.debounceMs') },
+    conflicts: {
+      tolerance: numberOrNull(c, 'conflicts.tolerance'),
+      windowDays: numberOrNull(c, 'conflicts.windowDays'),
+      approx: numberOrNull(c, 'conflicts.approx'),
+    },
   };
 }
 
@@ -82,10 +113,12 @@ async function start(): Promise<void> {
     const message = `Gloss: ${where}. Install it with \`cargo install --path server/cli\` from the Gloss repository, or set \`gloss.server.path\` to the binary.`;
     void vscode.window.showErrorMessage(message);
     output.appendLine(message);
-    status.text = 'Gloss: no server';
+    updateStatus();
     return;
   }
   const serverOptions: ServerOptions = { command: server, args: ['lsp'], transport: TransportKind.stdio };
+  // The client being made, for its own middleware.
+  let self: LanguageClient | undefined;
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { language: 'gloss' },
@@ -95,30 +128,34 @@ async function start(): Promise<void> {
     initializationOptions: settings(),
     outputChannel: output,
     synchronize: { configurationSection: 'gloss' },
-    // The status bar says "indexing…" until the server reports a problem,
-    // or reports on a document that is not open (read from disk: indexed).
+    // The server gets the settings in one shape whichever way it asks:
+    // every key present, null for "gloss.toml's".
     middleware: {
-      provideWorkspaceDiagnostics: async (resultIds, token, resultReporter, next) => {
-        const report = await next(resultIds, token, (chunk) => {
-          sawReport(weight(chunk?.items ?? []));
-          resultReporter(chunk);
-        });
-        sawReport(weight(report?.items ?? []));
-        return report;
-      },
-      provideDiagnostics: async (document, previousResultId, token, next) => {
-        const report = await next(document, previousResultId, token);
-        sawReport(report && 'items' in report ? report.items.length : 0);
-        return report;
-      },
-      handleDiagnostics: (uri, diagnostics, next) => {
-        sawReport(diagnostics.length);
-        next(uri, diagnostics);
+      workspace: {
+        configuration: async (params, token, next) => {
+          const values = await next(params, token);
+          if (!Array.isArray(values)) {
+            return values;
+          }
+          return params.items.map((item, i) => (item.section === 'gloss' ? settings() : values[i]));
+        },
+        didChangeConfiguration: async () => {
+          await self?.sendNotification(DidChangeConfigurationNotification.type, { settings: { gloss: settings() } });
+        },
       },
     },
   };
-  client = new LanguageClient('gloss', 'Gloss', serverOptions, clientOptions);
-  reported = false;
+  client = self = new LanguageClient('gloss', 'Gloss', serverOptions, clientOptions);
+  client.registerFeature(new StatusFeature());
+  client.onNotification('gloss/status', (params: GlossStatus) => {
+    // "indexing" after a first report (a folder added later) keeps the
+    // numbers on show until the new ones come.
+    if (!params.indexing || !lastStatus) {
+      lastStatus = params.indexing ? undefined : params;
+      updateStatus();
+    }
+  });
+  lastStatus = undefined;
   updateStatus();
   await client.start();
   output.appendLine(`Gloss: started ${server}`);
@@ -128,33 +165,29 @@ async function stop(): Promise<void> {
   if (client) {
     const c = client;
     client = undefined;
+    updateStatus();
     await c.stop();
   }
 }
 
+/** `n claim(s)` */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function updateStatus(): void {
-  let conflicts = 0;
-  let unsourced = 0;
-  for (const [, list] of vscode.languages.getDiagnostics()) {
-    for (const d of list) {
-      if (d.source !== 'gloss') {
-        continue;
-      }
-      reported = true;
-      const code = typeof d.code === 'object' ? d.code.value : d.code;
-      if (code === 'conflicting-claim') {
-        conflicts++;
-      } else if (code === 'unsourced-claim') {
-        unsourced++;
-      }
-    }
-  }
   if (!client) {
     status.text = 'Gloss: no server';
-  } else if (!reported) {
-    status.text = 'Gloss: indexing…';
+    status.tooltip = 'Gloss: the language server is not running';
+  } else if (!lastStatus) {
+    status.text = '$(sync~spin) Gloss: indexing…';
+    status.tooltip = 'Gloss: reading the workspace';
   } else {
-    status.text = `Gloss: ${conflicts} ${conflicts === 1 ? 'conflict' : 'conflicts'} · ${unsourced} unsourced`;
+    const { documents = 0, claims = 0, conflicts = 0 } = lastStatus;
+    status.text = `Gloss: ${count(claims, 'claim')} · ${count(conflicts, 'conflict')}`;
+    status.tooltip =
+      `Gloss: ${count(documents, 'document')}, ${count(claims, 'claim')}, ` +
+      `${count(conflicts, 'conflict')} (pairs of claims on a subject whose figures cannot both hold). Click for the Problems panel.`;
   }
 }
 
@@ -239,8 +272,7 @@ async function showLedger(): Promise<void> {
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('Gloss');
   status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 10);
-  status.text = 'Gloss: indexing…';
-  status.tooltip = 'Gloss: conflicting and unsourced figures in the workspace (click for the Problems panel)';
+  status.text = '$(sync~spin) Gloss: indexing…';
   status.command = 'workbench.actions.view.problems';
   status.show();
   context.subscriptions.push(
@@ -255,7 +287,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       reading = !reading;
       vscode.window.visibleTextEditors.forEach(applyReadingMode);
     }),
-    vscode.languages.onDidChangeDiagnostics(updateStatus),
     vscode.workspace.onDidOpenTextDocument(adopt),
     vscode.window.onDidChangeActiveTextEditor(applyReadingMode),
     vscode.workspace.onDidChangeTextDocument((e) => {

@@ -2,8 +2,12 @@
 // through Chromium as a person would use it:
 //   node e2e.mjs PORT WORKSPACE ARTIFACTS [PIDFILE]
 // PIDFILE receives Chromium's process id, so the caller can end it whatever
-// happens to this script.
+// happens to this script. Environment: GLOSS_E2E_BIN, the `gloss` the
+// session runs (for the numbers the status bar should show);
+// GLOSS_E2E_SETTINGS, VS Code's user settings.json (edited to change a
+// setting as a person would).
 import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
@@ -13,6 +17,8 @@ const here = path.dirname(new URL(import.meta.url).pathname);
 const require = createRequire(path.join(here, '.cache', 'node_modules', 'x.js'));
 const { chromium } = require('playwright-core');
 
+const glossBin = process.env.GLOSS_E2E_BIN ?? 'gloss';
+const settingsFile = process.env.GLOSS_E2E_SETTINGS;
 const LIMIT_MS = Number(process.env.GLOSS_E2E_TIMEOUT_MS ?? 300000);
 const began = Date.now();
 const seconds = () => ((Date.now() - began) / 1000).toFixed(1);
@@ -134,13 +140,82 @@ async function hoverText() {
 /** The text of the Problems panel. */
 const problems = () => page.locator('.markers-panel').innerText({ timeout: 1000 });
 
+/** The Gloss item of the status bar, e.g. "Gloss: 12 claims · 1 conflict". */
+async function glossStatus() {
+  const text = await page.locator('.statusbar').innerText({ timeout: 1000 });
+  return text.match(/Gloss: [^\n]*/)?.[0]?.trim() ?? '';
+}
+
+const plural = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** What the status bar should say of the seeds, counted by `gloss export
+ * --format jsonl` from the files on disk: a line per claim, a line per
+ * conflicting pair (as the server counts them for gloss/status). */
+function seedNumbers() {
+  const out = execFileSync(glossBin, ['export', workspace, '--format', 'jsonl'], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  let claims = 0;
+  let conflicts = 0;
+  for (const line of out.split('\n')) {
+    if (!line.trim()) continue;
+    const type = JSON.parse(line).type;
+    if (type === 'claim') claims++;
+    if (type === 'conflict') conflicts++;
+  }
+  return { claims, conflicts };
+}
+let seeds = { claims: 0, conflicts: 0 };
+const expectedStatus = (conflicts) => `Gloss: ${plural(seeds.claims, 'claim')} · ${plural(conflicts, 'conflict')}`;
+
+/** Runs a command from the palette (F1) by its title. */
+async function command(title) {
+  await page.keyboard.press('F1');
+  await page.waitForTimeout(500);
+  await page.keyboard.type(title);
+  await page.waitForTimeout(500);
+  await page.keyboard.press('Enter');
+}
+
+/** Changes user settings as a person would: Preferences: Open User Settings
+ * (JSON), the new text, save, close. `changes` apply to what the file holds
+ * (undefined removes a key). Whether the file then holds them. */
+let userSettings;
+async function setSettings(changes) {
+  userSettings ??= JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
+  const wanted = userSettings;
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === undefined) delete wanted[k];
+    else wanted[k] = v;
+  }
+  await command('Preferences: Open User Settings (JSON)');
+  const opened = await until(async () => (await page.locator('.tab.active').first().innerText({ timeout: 1000 })).includes('settings.json'), 15000);
+  if (!opened) return false;
+  await page.waitForTimeout(500);
+  await page.keyboard.press('Control+A');
+  // insertText: no auto-closing of brackets and quotes, as a paste.
+  await page.keyboard.insertText(JSON.stringify(wanted, null, 2) + '\n');
+  // Whatever the editor closed by itself after the text goes.
+  await page.keyboard.press('Control+Shift+End');
+  await page.keyboard.press('Delete');
+  await page.keyboard.press('Control+S');
+  const saved = await until(() => {
+    const now = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
+    return JSON.stringify(now) === JSON.stringify(wanted);
+  }, 10000);
+  if (!saved) console.log(`# settings.json holds: ${fs.readFileSync(settingsFile, 'utf8')}`);
+  // Close its tab (the tab's own close button: the other editors stay).
+  await page.locator('.tab.active', { hasText: 'settings.json' }).locator('.tab-actions .action-label').first().click({ timeout: 5000 });
+  return Boolean(saved);
+}
+
 try {
+  seeds = seedNumbers();
+  console.log(`# gloss export counts ${seeds.claims} claims and ${seeds.conflicts} conflicting pairs in the seeds`);
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
-  const seeds = await until(async () => {
+  const explorer = await until(async () => {
     const rows = await page.locator('.explorer-folders-view .monaco-list-row').allInnerTexts();
     return rows.some((r) => r.includes('01-russias-north-korean-connection.txt')) && rows.some((r) => r.includes('registry.toml'));
   }, 90000);
-  check('the explorer shows the seeds', seeds);
+  check('the explorer shows the seeds', explorer);
 
   const file = '01-russias-north-korean-connection.txt';
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first().click();
@@ -192,12 +267,34 @@ try {
   await shot('problems.png');
   check('Problems lists the conflicting-claim between 10,000 and 3,000', conflict, conflict ? '' : await problems().catch(String));
 
-  // The status bar counts them.
-  const counts = await until(async () => {
-    const text = await page.locator('.statusbar').innerText();
-    return /Gloss: [1-9]\d* conflicts? · \d+ unsourced/.test(text) ? text.match(/Gloss: [^\n]*unsourced/)[0] : undefined;
-  }, 20000);
-  check(`the status bar counts conflicts and unsourced figures (${counts ?? 'none'})`, counts);
+  // The status bar shows the server's numbers (gloss/status): the seeds'
+  // claims and conflicts.
+  const want = expectedStatus(seeds.conflicts);
+  const counted = await until(async () => ((await glossStatus()) === want ? want : undefined), 30000);
+  check(`the status bar shows the claims and conflicts of the seeds ("${want}")`, counted && seeds.conflicts >= 1, await glossStatus().catch(String));
+
+  // A setting reaches the server as it changes: with a tolerance of 1 every
+  // positive lower bound widens to zero, so no two figures can be disjoint;
+  // back to null (gloss.toml's 0.05), the conflicts come back.
+  if (settingsFile) {
+    const set = await setSettings({ 'gloss.conflicts.tolerance': 1 });
+    const relaxed = set && (await until(async () => ((await glossStatus()) === expectedStatus(0) ? true : undefined), 30000));
+    await shot('tolerance.png');
+    check(
+      'setting gloss.conflicts.tolerance to 1 reaches the server (status bar: 0 conflicts)',
+      relaxed,
+      set ? await glossStatus().catch(String) : 'settings.json was not saved',
+    );
+    const reset = await setSettings({ 'gloss.conflicts.tolerance': undefined });
+    const back = reset && (await until(async () => ((await glossStatus()) === want ? true : undefined), 30000));
+    check(
+      `removing the setting (null: gloss.toml's) brings the conflicts back ("${want}")`,
+      back,
+      reset ? await glossStatus().catch(String) : 'settings.json was not saved',
+    );
+  } else {
+    check('GLOSS_E2E_SETTINGS names the user settings file', false);
+  }
 
   // Removing the claim's source makes it unsourced.
   await page.locator('.tab', { hasText: file }).first().click();
@@ -220,13 +317,6 @@ try {
   check('removing src=@ua-intel makes an unsourced-claim appear in Problems', unsourced, unsourced ? '' : await problems().catch(String));
 
   // Reading mode dims the attribute blocks.
-  async function command(title) {
-    await page.keyboard.press('F1');
-    await page.waitForTimeout(500);
-    await page.keyboard.type(title);
-    await page.waitForTimeout(500);
-    await page.keyboard.press('Enter');
-  }
   await page.locator('.monaco-editor textarea').first().focus();
   await command('Gloss: Toggle Reading Mode');
   const dimmed = await until(

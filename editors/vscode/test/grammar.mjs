@@ -38,6 +38,13 @@ const text = [
   '[Vladimir Putin]{@putin} met [[Kim]{@kim-jong-un}\'s envoy]{#envoy kind=person}.',
   'About [10,000 soldiers]{claim=nk-troops-in-russia src=@ua-intel,@nis date=2024-10 url=https://x.org/a?b=c#d}',
   '{% a comment [not]{@a-span} %} and \\[sic\\] and [1] and {#not-a-header}',
+  // A comment runs to its `%}` over any lines, blank ones too (spec §2:
+  // "{%" { any char but "%}" } "%}").
+  'Before {% a comment',
+  '',
+  '   ',
+  '[not a span]{@x} and [1]',
+  '%} after',
 ].join('\n');
 const tokens = tokenize(text);
 
@@ -80,6 +87,15 @@ expect(3, '{%', 'comment.block');
 expect(3, ' a comment [not]{@a-span} ', 'comment.block');
 expect(3, '\\[', 'constant.character.escape');
 expect(3, ' and [1] and {#not-a-header}', 'prose');
+expect(4, 'Before ', 'prose');
+expect(4, '{%', 'punctuation.definition.comment.begin');
+expect(4, ' a comment', 'comment.block');
+expect(5, '', 'comment.block');
+expect(6, '   ', 'comment.block');
+expect(7, '[not a span]{@x} and [1]', 'comment.block');
+expect(8, '%}', 'punctuation.definition.comment.end');
+expect(8, '%}', 'comment.block');
+expect(8, ' after', 'prose');
 
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -110,7 +110,7 @@ phase "code-server up on port $port"
 
 left=$((limit - ($(date +%s) - t1)))
 rc=0
-GLOSS_E2E_TIMEOUT_MS=$((left * 1000)) timeout --kill-after=5 $((left + 10)) \
+GLOSS_E2E_TIMEOUT_MS=$((left * 1000)) GLOSS_E2E_BIN="$gloss" GLOSS_E2E_SETTINGS="$T/data/User/settings.json" timeout --kill-after=5 $((left + 10)) \
   node "$here/test/e2e.mjs" "$port" "$T/ws" "$artifacts" "$T/chromium.pid" || rc=$?
 phase "checks done"
 if [ "$rc" -ne 0 ]; then
