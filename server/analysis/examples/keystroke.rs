@@ -1,0 +1,47 @@
+//! Where a keystroke's time goes in a 1 MB document of a generated
+//! workspace: `cargo run --release -p gloss-analysis --example keystroke [DOCUMENTS]`.
+
+use std::time::Instant;
+
+use gloss_analysis::diagnostics::diagnostics;
+use gloss_analysis::Facts;
+use gloss_corpus::{generate, Shape};
+
+fn main() {
+    let documents = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(2000);
+    let corpus = generate(Shape { documents, references: 20, ..Shape::default() });
+    let mut big = String::from("{#big date=2024-06-01}\n");
+    for (_, t) in corpus.documents.iter().cycle() {
+        if big.len() > 1_000_000 {
+            break;
+        }
+        big.push_str(t.split_once('\n').map_or("", |(_, b)| b));
+    }
+    let mut ws = gloss_analysis::Workspace::new();
+    ws.set_registry("gloss.toml", &corpus.config, true);
+    ws.set_registry("registry.toml", &corpus.registry, false);
+    for (path, text) in &corpus.documents {
+        ws.set_document(path, text);
+    }
+    ws.set_document("docs/big.txt", &big);
+    let _ = ws.snapshot();
+    for round in 0..3 {
+        let edited = format!("{big} word{round}");
+        let t = Instant::now();
+        let facts = Facts::of_document(&edited);
+        let read = t.elapsed();
+        let t = Instant::now();
+        ws.set("docs/big.txt", &edited, facts);
+        let a = ws.snapshot();
+        let index = t.elapsed();
+        let t = Instant::now();
+        let id = a.file_id("docs/big.txt").unwrap();
+        let n = diagnostics(&a, id).len();
+        let big_diags = t.elapsed();
+        let t = Instant::now();
+        let other = a.file_id("docs/doc-000001.txt").unwrap();
+        let m = diagnostics(&a, other).len();
+        let small = t.elapsed();
+        println!("read {read:?} · index {index:?} · diagnostics of the big document {big_diags:?} ({n}) · of another {small:?} ({m})");
+    }
+}
