@@ -44,6 +44,7 @@ class StatusFeature implements StaticFeature {
   }
   clear(): void {}
 }
+
 const dimmed = vscode.window.createTextEditorDecorationType({ opacity: '0.25', letterSpacing: '-0.25em' });
 
 /** The folder with gloss.toml at or above a file, within the workspace. */
