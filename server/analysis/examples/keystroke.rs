@@ -20,11 +20,30 @@ fn main() {
     let mut ws = gloss_analysis::Workspace::new();
     ws.set_registry("gloss.toml", &corpus.config, true);
     ws.set_registry("registry.toml", &corpus.registry, false);
-    for (path, text) in &corpus.documents {
-        ws.set_document(path, text);
+    let t = Instant::now();
+    let facts: Vec<Facts> = corpus.documents.iter().map(|(_, text)| Facts::of_document(text)).collect();
+    let read = t.elapsed();
+    let t = Instant::now();
+    for ((path, text), facts) in corpus.documents.iter().zip(facts) {
+        ws.set(path, text, facts);
     }
     ws.set_document("docs/big.txt", &big);
+    let set = t.elapsed();
+    let t = Instant::now();
     let _ = ws.snapshot();
+    println!("cold: read {read:?} (one thread) · set {set:?} · settle {:?}", t.elapsed());
+    {
+        let a = ws.snapshot();
+        let id = a.file_id("docs/doc-000001.txt").unwrap();
+        let text = &a.file(id).unwrap().text;
+        let at = text.find("{@").unwrap() + 2;
+        let t = Instant::now();
+        let n = gloss_analysis::features::completion::complete(&a, id, at).len();
+        println!("completion after @: {:?} ({n} items)", t.elapsed());
+        let t = Instant::now();
+        let n = gloss_analysis::features::outline::workspace_symbols(&a, "Number12").len();
+        println!("workspace symbols: {:?} ({n})", t.elapsed());
+    }
     for round in 0..3 {
         let edited = format!("{big} word{round}");
         let t = Instant::now();

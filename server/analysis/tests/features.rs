@@ -189,6 +189,35 @@ fn completion_of_ids_subjects_and_keys() {
 }
 
 #[test]
+fn completion_offers_the_most_likely_ids_first_and_no_more_than_the_limit() {
+    // 300 documents, each defining its own id, and two actors.
+    let mut fixture = String::from("//- gloss.toml\n[actor.putin]\nname = \"Vladimir Putin\"\n[actor.kim]\nname = \"Kim\"\n");
+    for i in 0..300 {
+        fixture.push_str(&format!("//- d{i}.txt\n{{#doc-{i} kind=article}}\n[Putin]{{@putin}}\n"));
+    }
+    fixture.push_str("//- a.txt\n[x]{@$0}\n");
+    let f = Fixture::parse(&fixture);
+    let analysis = f.analysis();
+    let (i, offset) = f.cursor.unwrap();
+    let file = analysis.files().find(|(_, x)| x.path == f.files[i].path).unwrap().0;
+    let items = completion::complete(&analysis, file, offset);
+    assert_eq!(items.len(), completion::LIMIT);
+    // Actors first, the most used first.
+    assert_eq!(items[0].label, "putin");
+    assert_eq!(items[1].label, "kim");
+    // What is typed narrows the list, letters in order as editors filter.
+    let typed = fixture.replace("[x]{@$0}", "[x]{@dc29$0}");
+    let f = Fixture::parse(&typed);
+    let analysis = f.analysis();
+    let (i, offset) = f.cursor.unwrap();
+    let file = analysis.files().find(|(_, x)| x.path == f.files[i].path).unwrap().0;
+    let labels: Vec<String> = completion::complete(&analysis, file, offset).into_iter().map(|i| i.label).collect();
+    // doc-29, doc-290..299, and doc-129, doc-209, doc-219...doc-289 (d, c, 2, 9 in order).
+    assert_eq!(labels.len(), 21, "{labels:?}");
+    assert!(["doc-29", "doc-299", "doc-129", "doc-209"].iter().all(|l| labels.iter().any(|x| x == l)), "{labels:?}");
+}
+
+#[test]
 fn symbols_lenses_hints_folds_links_tokens() {
     let w = world("{#doc date=2024-10-01}\n[Putin]{@putin} said [10,000 soldiers]{claim=nk-troops src=@putin}$0 and [3,000]{claim=nk-troops}.\n\nReferences\n\n[ISW, 2024. https://x.org/a]{#isw-2024 kind=source url=\"https://x.org/a\"}\n[CNN, 2024.\nA report.]{#cnn-2024 kind=source}\n");
     let symbols = outline::document_symbols(&w.analysis, w.file);

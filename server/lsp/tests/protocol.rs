@@ -141,6 +141,8 @@ async fn rename_completion_symbols_tokens_hints_lenses_folds_actions() {
 
     let in_block = pos(A, "@ua-intel}", 1, false);
     let items = c.request("textDocument/completion", json!({"textDocument": {"uri": a}, "position": in_block})).await;
+    assert_eq!(items["isIncomplete"], false);
+    let items = &items["items"];
     let labels: Vec<&str> = items.as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
     assert!(labels.contains(&"ua-intel") && labels.contains(&"putin"), "{labels:?}");
     // The card comes when the item is resolved, not with the list.

@@ -78,7 +78,7 @@ pub fn diagnostics(analysis: &Analysis, file_id: FileId) -> Vec<Diagnostic> {
         }
         out.retain(|d| !doc.acks.iter().any(|(span, codes)| span.start <= d.range.start && d.range.end <= span.end && codes.contains(&d.code)));
     }
-    out.sort_by(|a, b| (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code)));
+    out.sort_by_key(|a| (a.range.start, a.range.end, a.code));
     out
 }
 

@@ -155,9 +155,7 @@ fn sentence_around(text: &str, range: Range<usize>) -> Range<usize> {
     let para_end = text[range.end..].find("\n\n").map_or(text.len(), |i| range.end + i);
     let ends = |c: char| matches!(c, '.' | '!' | '?');
     let start = text[para_start..range.start]
-        .char_indices()
-        .filter(|(i, c)| ends(*c) && text[para_start + i + 1..].starts_with(char::is_whitespace))
-        .last()
+        .char_indices().rfind(|(i, c)| ends(*c) && text[para_start + i + 1..].starts_with(char::is_whitespace))
         .map_or(para_start, |(i, _)| para_start + i + 1);
     let end = text[range.end..para_end]
         .char_indices()

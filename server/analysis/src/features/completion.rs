@@ -59,7 +59,7 @@ pub fn complete(analysis: &Analysis, file: FileId, offset: usize) -> Vec<Complet
         return Vec::new();
     }
     match context(&f.text, offset) {
-        Some(Context::Id { key, prefix }) => ids(analysis, key.as_deref(), prefix),
+        Some(Context::Id { key, prefix }) => ids(analysis, key.as_deref(), &f.text, prefix),
         Some(Context::Subject { prefix }) => subjects(analysis, &f.text, prefix),
         Some(Context::Key { prefix }) => KEYS
             .iter()
@@ -100,7 +100,7 @@ fn context(text: &str, offset: usize) -> Option<Context> {
         return None; // inside a quoted value
     }
     // After the last whitespace character, however many bytes it takes.
-    let word_start = inside.char_indices().filter(|(_, c)| c.is_whitespace()).last().map_or(0, |(i, c)| i + c.len_utf8());
+    let word_start = inside.char_indices().rfind(|(_, c)| c.is_whitespace()).map_or(0, |(i, c)| i + c.len_utf8());
     let word = &inside[word_start..];
     let word_at = line_start + open + 1 + word_start;
     if let Some(at) = word.rfind('@') {
@@ -117,13 +117,27 @@ fn context(text: &str, offset: usize) -> Option<Context> {
     None
 }
 
-fn ids(analysis: &Analysis, key: Option<&str>, prefix: Range<usize>) -> Vec<CompletionItem> {
+/// At most this many ids are offered, the most likely first: a workspace
+/// of thousands of documents defines thousands of ids. A full list tells
+/// the client to ask again as the annotator types.
+pub const LIMIT: usize = 200;
+
+/// Whether `typed` can still become `id`: its characters in order, as
+/// editors filter completions (so no item the editor would show is held
+/// back).
+fn may_become(typed: &str, id: &str) -> bool {
+    let mut rest = id.chars().flat_map(char::to_lowercase);
+    typed.chars().flat_map(char::to_lowercase).all(|c| rest.any(|r| r == c))
+}
+
+fn ids(analysis: &Analysis, key: Option<&str>, text: &str, prefix: Range<usize>) -> Vec<CompletionItem> {
     let index = analysis.index();
-    let mut items = Vec::new();
-    let mut seen = BTreeSet::new();
+    let typed = &text[prefix.clone()];
+    // Ranked first without building any item.
+    let mut candidates = Vec::new();
     for id in index.defined_ids() {
         let Some((_, d)) = analysis.entity(id) else { continue };
-        if d.kind == EntityKind::Subject || !seen.insert(id.clone()) {
+        if d.kind == EntityKind::Subject || !may_become(typed, id) {
             continue;
         }
         // Who a figure comes from is an actor or a source; a plain mention
@@ -137,27 +151,32 @@ fn ids(analysis: &Analysis, key: Option<&str>, prefix: Range<usize>) -> Vec<Comp
             (None, EntityKind::Treaty) => 1,
             (None, _) => 2,
         };
-        let uses = index.use_count(id);
-        let kind = match d.kind {
-            EntityKind::Actor => CompletionKind::Actor,
-            EntityKind::Treaty => CompletionKind::Treaty,
-            _ => CompletionKind::Source,
-        };
-        let finer = d.field_text("kind").map(|k| format!(" ({k})")).unwrap_or_default();
-        items.push(CompletionItem {
-            label: id.clone(),
-            kind,
-            detail: format!("{}{finer}: {}", d.kind, d.display_name()),
-            // The card counts every mention: built for the one item the
-            // annotator looks at (`documentation`), not for every item.
-            documentation: None,
-            insert_text: id.clone(),
-            replace: prefix.clone(),
-            sort_text: format!("{rank}{:08}{id}", 99_999_999usize.saturating_sub(uses)),
-        });
+        candidates.push((rank, std::cmp::Reverse(index.use_count(id)), id, d));
     }
-    items.sort_by(|a, b| a.sort_text.cmp(&b.sort_text));
-    items
+    candidates.sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    candidates.truncate(LIMIT);
+    candidates
+        .into_iter()
+        .map(|(rank, uses, id, d)| {
+            let kind = match d.kind {
+                EntityKind::Actor => CompletionKind::Actor,
+                EntityKind::Treaty => CompletionKind::Treaty,
+                _ => CompletionKind::Source,
+            };
+            let finer = d.field_text("kind").map(|k| format!(" ({k})")).unwrap_or_default();
+            CompletionItem {
+                label: id.clone(),
+                kind,
+                detail: format!("{}{finer}: {}", d.kind, d.display_name()),
+                // The card counts every mention: built for the one item the
+                // annotator looks at (`documentation`), not for every item.
+                documentation: None,
+                insert_text: id.clone(),
+                replace: prefix.clone(),
+                sort_text: format!("{rank}{:08}{id}", 99_999_999usize.saturating_sub(uses.0)),
+            }
+        })
+        .collect()
 }
 
 /// The card of the entity an id item names, shown beside the list.
