@@ -1,6 +1,10 @@
 //! Which claims on one subject conflict, which revise each other, and
 //! which state their figure in another unit (spec section 4.2).
 
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap, HashMap};
+use std::ops::Bound::{Excluded, Unbounded};
+
 use crate::claim::Claim;
 use crate::config::ClaimSettings;
 use crate::figure::Interval;
@@ -22,8 +26,111 @@ pub struct SubjectRelations {
 
 /// Relates the claims on one subject. Claims are compared only within a
 /// unit and only while their dates, widened by the window, overlap: a sweep
-/// over start dates, so far-apart claims are never paired.
+/// over start dates, so far-apart claims are never paired. Among the claims
+/// of the sweep, those whose interval lies wholly above or below a claim's
+/// are found in ordered sets, and those with the same sources in a group,
+/// so the work follows the pairs found, not every pair of a busy subject.
 pub fn relate(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSettings) -> SubjectRelations {
+    let (mut rel, lowered, intervals, sources, order, start, end) = prepare(claims, subject_unit, settings);
+    let comparable = |i: usize, j: usize| lowered[i].is_none() || lowered[j].is_none() || lowered[i] == lowered[j];
+    let mut by_low: BTreeSet<(Bound, usize)> = BTreeSet::new();
+    let mut by_high: BTreeSet<(Bound, usize)> = BTreeSet::new();
+    let mut by_sources: HashMap<&[&str], BTreeSet<usize>> = HashMap::new();
+    let mut ending: BinaryHeap<Reverse<(i64, usize)>> = BinaryHeap::new();
+    for &i in &order {
+        let Some(a) = &intervals[i] else { continue };
+        while let Some(&Reverse((e, j))) = ending.peek() {
+            if e >= start(i) {
+                break;
+            }
+            ending.pop();
+            let b = intervals[j].as_ref().expect("only claims with a figure are in the sweep");
+            if let Some(l) = b.low {
+                by_low.remove(&(Bound(l), j));
+            }
+            if let Some(h) = b.high {
+                by_high.remove(&(Bound(h), j));
+            }
+            if let Some(group) = by_sources.get_mut(&sources[j][..]) {
+                group.remove(&j);
+            }
+        }
+        // The same sources at another date: a revision.
+        if let Some(group) = by_sources.get(&sources[i][..]) {
+            for &j in group {
+                let b = intervals[j].as_ref().expect("in the sweep");
+                if !comparable(i, j) || a == b {
+                    continue;
+                }
+                if let Some((older, newer)) = revision(claims, &sources, i, j) {
+                    rel.revised_by[older].push(newer);
+                }
+            }
+        }
+        // Wholly above, then wholly below (but not both: an interval
+        // written upside down could be found twice).
+        let above = a.high.into_iter().flat_map(|h| by_low.range((Excluded((Bound(h), usize::MAX)), Unbounded)));
+        let below = a.low.into_iter().flat_map(|l| by_high.range(..(Bound(l), 0)));
+        let seen_above = |b: &Interval| matches!((a.high, b.low), (Some(h), Some(l)) if Bound(l) > Bound(h));
+        let found = above.map(|&(_, j)| (j, true)).chain(below.map(|&(_, j)| (j, false)));
+        for (j, from_above) in found {
+            let b = intervals[j].as_ref().expect("in the sweep");
+            if !from_above && seen_above(b) {
+                continue;
+            }
+            if comparable(i, j) && a != b && revision(claims, &sources, i, j).is_none() && disjoint(a, b) {
+                rel.conflicts[i].push(j);
+                rel.conflicts[j].push(i);
+            }
+        }
+        if let Some(l) = a.low {
+            by_low.insert((Bound(l), i));
+        }
+        if let Some(h) = a.high {
+            by_high.insert((Bound(h), i));
+        }
+        if !sources[i].is_empty() {
+            by_sources.entry(&sources[i][..]).or_default().insert(i);
+        }
+        ending.push(Reverse((end(i), i)));
+    }
+    for list in rel.conflicts.iter_mut().chain(rel.revised_by.iter_mut()) {
+        list.sort_unstable();
+    }
+    rel
+}
+
+/// A bound of an interval, ordered totally (figures are never NaN; were
+/// one, the exact test after the ordered lookup would drop it).
+#[derive(Debug, Clone, Copy)]
+struct Bound(f64);
+
+impl PartialEq for Bound {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.total_cmp(&other.0).is_eq()
+    }
+}
+impl Eq for Bound {}
+impl PartialOrd for Bound {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Bound {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+type Prepared<'a, S, E> = (SubjectRelations, Vec<Option<String>>, Vec<Option<Interval>>, Vec<Vec<&'a str>>, Vec<usize>, S, E);
+
+/// What both ways of relating start from: units, intervals, sources, and
+/// the claims in order of their (widened) start dates.
+fn prepare<'a>(
+    claims: &[&'a Claim],
+    subject_unit: Option<&str>,
+    settings: ClaimSettings,
+) -> Prepared<'a, impl Fn(usize) -> i64 + 'a, impl Fn(usize) -> i64 + 'a> {
     let n = claims.len();
     let units: Vec<Option<String>> = claims
         .iter()
@@ -35,16 +142,18 @@ pub fn relate(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSett
         _ => true,
     };
     let unit_mismatch = units.iter().map(|u| (!same_unit(u)).then(|| expected.clone()).flatten()).collect();
-
-    let mut rel = SubjectRelations { units, unit_mismatch, conflicts: vec![Vec::new(); n], revised_by: vec![Vec::new(); n] };
+    // Units compared without case, lowered once rather than per pair.
+    let lowered: Vec<Option<String>> = units.iter().map(|u| u.as_deref().map(str::to_lowercase)).collect();
+    let rel = SubjectRelations { units, unit_mismatch, conflicts: vec![Vec::new(); n], revised_by: vec![Vec::new(); n] };
     let w = settings.window_days;
-    let start = |i: usize| claims[i].date.map_or(i64::MIN, |d| d.first - w);
-    let end = |i: usize| claims[i].date.map_or(i64::MAX, |d| d.last + w);
+    let dates: Vec<Option<crate::date::Period>> = claims.iter().map(|c| c.date).collect();
+    let starts = dates.clone();
+    let start = move |i: usize| starts[i].map_or(i64::MIN, |d| d.first - w);
+    let end = move |i: usize| dates[i].map_or(i64::MAX, |d| d.last + w);
     let intervals: Vec<Option<Interval>> = claims
         .iter()
         .map(|c| c.figure.as_ref().map(|f| widen(f.interval(settings.approx), settings.tolerance)))
         .collect();
-
     // Each claim's sources, sorted, once: revisions compare them pairwise.
     let sources: Vec<Vec<&str>> = claims
         .iter()
@@ -55,10 +164,16 @@ pub fn relate(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSett
             v
         })
         .collect();
-    // Units compared without case, lowered once rather than per pair.
-    let lowered: Vec<Option<String>> = rel.units.iter().map(|u| u.as_deref().map(str::to_lowercase)).collect();
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by_key(|&i| start(i));
+    (rel, lowered, intervals, sources, order, start, end)
+}
+
+/// The plain sweep, every active pair compared: the reference the faster
+/// [`relate`] is tested against.
+#[cfg(test)]
+pub(crate) fn relate_pairwise(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSettings) -> SubjectRelations {
+    let (mut rel, lowered, intervals, sources, order, start, end) = prepare(claims, subject_unit, settings);
     let mut active: Vec<usize> = Vec::new();
     for &i in &order {
         active.retain(|&j| end(j) >= start(i));
@@ -114,4 +229,41 @@ fn most_common(units: &[Option<String>]) -> Option<String> {
     }
     // The first seen wins a tie.
     counts.into_iter().rev().max_by_key(|(_, c)| *c).map(|(u, _)| u)
+}
+
+#[cfg(test)]
+mod sweep_tests {
+    use super::*;
+    use crate::Facts;
+    use proptest::prelude::*;
+
+    fn claim_text() -> impl Strategy<Value = String> {
+        let figure = prop_oneof![
+            Just("10,000"), Just("about 3,000"), Just("at least 5,000"), Just("up to 12,000"), Just("2,000-4,000"),
+            Just("more than 1 million"), Just("US$2 billion"), Just("3,000"), Just("none"), Just("9,000..2,000"),
+        ];
+        let src = prop_oneof![Just(""), Just(" src=@a"), Just(" src=@b"), Just(" src=@a,@b")];
+        let date = prop_oneof![Just(""), Just(" date=2024"), Just(" date=2024-10"), Just(" date=2024-10-17"), Just(" date=2024-11-30"), Just(" date=2023-01..2024-12")];
+        let unit = prop_oneof![4 => Just(""), 1 => Just(" unit=shells"), 1 => Just(" unit=Soldiers")];
+        (figure, src, date, unit).prop_map(|(f, s, d, u)| format!("[{f}]{{claim=x{s}{d}{u}}} "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        #[test]
+        fn the_sweep_finds_what_comparing_every_pair_finds(
+            texts in prop::collection::vec(claim_text(), 0..40),
+            tolerance in prop_oneof![Just(0.0), Just(0.2)],
+            window_days in prop_oneof![Just(0i64), Just(31)],
+            unit in prop_oneof![Just(None), Just(Some("soldiers"))],
+        ) {
+            let text = texts.concat();
+            let facts = Facts::of_document(&text);
+            let Facts::Document(doc) = &facts else { panic!("a document") };
+            let claims: Vec<&Claim> = doc.claims.iter().collect();
+            let settings = ClaimSettings { approx: 0.2, tolerance, window_days };
+            prop_assert_eq!(relate(&claims, unit, settings), relate_pairwise(&claims, unit, settings), "{}", text);
+        }
+    }
 }
