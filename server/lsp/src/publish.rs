@@ -48,6 +48,7 @@ pub async fn publish_open(state: &Arc<State>, client: &Client) {
         return;
     }
     let enc = state.encoding();
+    let generation = state.generation();
     // Open documents by folder.
     let mut groups: Vec<(Arc<Folder>, Vec<lsp::Uri>)> = Vec::new();
     for d in state.documents.iter().filter(|d| d.role != FileRole::Other && d.folder.is_ready()) {
@@ -56,32 +57,39 @@ pub async fn publish_open(state: &Arc<State>, client: &Client) {
             None => groups.push((d.folder.clone(), vec![d.key().clone()])),
         }
     }
-    let mut out = Vec::new();
+    let mut work: Vec<(Arc<Folder>, Analysis, lsp::Uri, String, i32, usize)> = Vec::new();
     for (folder, uris) in groups {
         // The snapshot and the versions it holds, under one lock.
-        let (analysis, docs) = {
-            let mut ws = folder.lock();
-            let analysis = ws.snapshot();
-            let docs: Vec<(lsp::Uri, String, i32)> =
-                uris.into_iter().filter_map(|u| state.documents.get(&u).map(|d| (u.clone(), d.key.clone(), d.analysed_version))).collect();
-            (analysis, docs)
-        };
-        for (uri, key, version) in docs {
-            out.push((uri, file_diagnostics(&folder, &analysis, &key, enc), version));
-        }
-    }
-    let mut changed = Vec::new();
-    {
-        let mut published = state.published.lock().unwrap_or_else(|e| e.into_inner());
-        for (uri, list, version) in out {
-            if published.get(&uri) != Some(&list) {
-                published.insert(uri.clone(), list.clone());
-                changed.push((uri, list, version));
+        let mut ws = folder.lock();
+        let analysis = ws.snapshot();
+        for u in uris {
+            if let Some(d) = state.documents.get(&u) {
+                let size = analysis.file_id(&d.key).and_then(|id| analysis.file(id)).map_or(0, |f| f.text.len());
+                work.push((folder.clone(), analysis.clone(), u.clone(), d.key.clone(), d.analysed_version, size));
             }
         }
     }
-    for (uri, list, version) in changed {
-        client.publish_diagnostics(uri, list, Some(version)).await;
+    // Short documents first, each sent when ready: a long document's list
+    // does not hold back the others' (a conflict it makes shows at once in
+    // the short document it conflicts with).
+    work.sort_by_key(|w| w.5);
+    for (folder, analysis, uri, key, version, _) in work {
+        if state.generation() != generation {
+            break; // a newer change will publish again, from a newer snapshot
+        }
+        let computed = tokio::task::spawn_blocking(move || file_diagnostics(&folder, &analysis, &key, enc)).await;
+        let Ok(list) = computed else { continue };
+        let changed = {
+            let mut published = state.published.lock().unwrap_or_else(|e| e.into_inner());
+            let changed = published.get(&uri) != Some(&list);
+            if changed {
+                published.insert(uri.clone(), list.clone());
+            }
+            changed
+        };
+        if changed {
+            client.publish_diagnostics(uri, list, Some(version)).await;
+        }
     }
     drop(_turn);
     report_status(state, client).await;

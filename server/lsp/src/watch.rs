@@ -14,6 +14,20 @@ use tokio::sync::mpsc;
 /// several events (truncate, write, rename into place).
 const SETTLE: Duration = Duration::from_millis(50);
 
+/// Every file under a folder, not following links (a link out of the
+/// workspace is not the workspace's).
+fn files_under(folder: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(folder) else { return };
+    for entry in entries.flatten() {
+        let Ok(kind) = entry.file_type() else { continue };
+        if kind.is_dir() {
+            files_under(&entry.path(), out);
+        } else if kind.is_file() {
+            out.push(entry.path());
+        }
+    }
+}
+
 /// A watcher over some roots; dropping it stops watching.
 pub struct FolderWatcher {
     watcher: Mutex<RecommendedWatcher>,
@@ -40,6 +54,13 @@ impl FolderWatcher {
                 while let Ok(p) = rx.try_recv() {
                     paths.push(p);
                 }
+                // A folder created (or moved in) may hold files written
+                // before its own watch began: they come as it is walked.
+                let folders: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).cloned().collect();
+                for folder in folders {
+                    files_under(&folder, &mut paths);
+                }
+                paths.retain(|p| !p.is_dir());
                 paths.sort();
                 paths.dedup();
                 on_batch(paths.into_iter().map(|p| {
