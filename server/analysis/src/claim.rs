@@ -6,13 +6,13 @@ use crate::date::Period;
 use crate::figure::Figure;
 
 /// An id as written in an attribute, without its `@`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct IdAt {
     pub id: String,
     pub range: Range<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct Claim {
     /// The whole span, `[` to `}`.
     pub range: Range<usize>,

@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// A closed range of days, as days since 1970-01-01.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Period {
     pub first: i64,
     pub last: i64,
@@ -39,14 +39,15 @@ impl fmt::Display for Period {
         let whole_year = m1 == 1 && d1 == 1 && m2 == 12 && d2 == 31;
         let whole_month = d1 == 1 && days_from_civil(y2, m2 + 1, 1) - 1 == self.last
             || d1 == 1 && m2 == 12 && d2 == 31;
+        // Years in four digits, as `date=` takes them: `0026`, not `26`.
         if y1 == y2 && whole_year {
-            write!(f, "{y1}")
+            write!(f, "{y1:04}")
         } else if y1 == y2 && m1 == m2 && whole_month {
-            write!(f, "{y1}-{m1:02}")
+            write!(f, "{y1:04}-{m1:02}")
         } else if self.first == self.last {
-            write!(f, "{y1}-{m1:02}-{d1:02}")
+            write!(f, "{y1:04}-{m1:02}-{d1:02}")
         } else {
-            write!(f, "{y1}-{m1:02}-{d1:02}..{y2}-{m2:02}-{d2:02}")
+            write!(f, "{y1:04}-{m1:02}-{d1:02}..{y2:04}-{m2:02}-{d2:02}")
         }
     }
 }
@@ -124,11 +125,23 @@ mod tests {
         }
     }
 
+    /// Found by the `value` fuzz target: `0026` was printed `26`, which
+    /// does not read back.
+    #[test]
+    fn years_before_1000_print_in_four_digits_and_read_back() {
+        for written in ["0026", "0026-03", "0999-12-31", "0001-01..0999-02", "0000"] {
+            let p = Period::parse(written).unwrap();
+            assert_eq!(Period::parse(&p.to_string()), Ok(p), "{written} printed as {p}");
+        }
+        assert_eq!(Period::parse("0026").unwrap().to_string(), "0026");
+        assert_eq!(Period::parse("0999-12-31").unwrap().to_string(), "0999-12-31");
+    }
+
     #[test]
     fn window_overlap() {
         let a = Period::parse("2024-10-17").unwrap();
         let b = Period::parse("2024-10-23").unwrap();
-        assert!(a.overlaps(b, 0) == false && a.overlaps(b, 3));
+        assert!(!a.overlaps(b, 0) && a.overlaps(b, 3));
         let c = Period::parse("2024-12-18").unwrap();
         assert!(a.overlaps(c, 31) && !a.overlaps(c, 30));
     }

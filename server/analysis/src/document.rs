@@ -10,7 +10,7 @@ use crate::diagnostics::{Code, Problem};
 use crate::entity::{Definition, DefinitionSite, EntityKind, Field, FieldValue, Reference, ReferenceRole};
 use crate::figure::{parse_value, read_figure};
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
 pub struct DocumentFacts {
     pub definitions: Vec<Definition>,
     pub references: Vec<Reference>,

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::ops::Range;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EntityKind {
     Actor,
     Treaty,
@@ -59,7 +59,7 @@ impl fmt::Display for EntityKind {
 }
 
 /// A field of an entity as written: in the registry or as a span attribute.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct Field {
     pub key: String,
     pub value: FieldValue,
@@ -67,7 +67,7 @@ pub struct Field {
     pub range: Range<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub enum FieldValue {
     Text(String),
     List(Vec<String>),
@@ -88,7 +88,7 @@ impl fmt::Display for FieldValue {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DefinitionSite {
     /// A registry table `[actor.putin]`.
     Registry,
@@ -99,7 +99,7 @@ pub enum DefinitionSite {
 }
 
 /// Where an entity is defined, with what it says about it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct Definition {
     pub id: String,
     pub kind: EntityKind,
@@ -140,7 +140,7 @@ impl Definition {
 }
 
 /// How a place refers to an entity.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub enum ReferenceRole {
     /// `[Putin]{@putin}`: the span mentions the entity.
     Mention,
@@ -155,7 +155,7 @@ pub enum ReferenceRole {
 }
 
 /// One place an id is used.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct Reference {
     pub id: String,
     /// The id as written, without its `@`.

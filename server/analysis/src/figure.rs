@@ -18,7 +18,7 @@ use std::ops::Range;
 use lex::{lex, Tok, Token};
 use words::before;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct Figure {
     /// `None`: open below.
     pub low: Option<f64>,
@@ -35,7 +35,7 @@ pub struct Figure {
     pub ambiguous: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Qualifier {
     Exact,
     Approximate,
@@ -49,7 +49,7 @@ pub enum Qualifier {
 }
 
 /// A figure's interval; `None` bounds are open.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq)]
 pub struct Interval {
     pub low: Option<f64>,
     pub high: Option<f64>,

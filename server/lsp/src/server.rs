@@ -134,16 +134,25 @@ impl Backend {
             // workspace both take a while.
             let (apply_state, apply_folder) = (state.clone(), folder.clone());
             let read = tokio::task::spawn_blocking(move || {
-                let (_, _, files) = gloss_project::read_workspace(&read_root)?;
+                let mut cache = gloss_project::FactsCache::open(&read_root);
+                let cached_before = cache.len();
+                let (_, _, files, stats) = gloss_project::read_workspace_cached(&read_root, Some(&mut cache))?;
+                let hashes: Vec<(String, u128)> = files.iter().filter_map(|f| Some((f.relative.clone(), f.hash?))).collect();
+                // Worth writing again when a document was parsed or is gone.
+                let save = (stats.parsed > 0 || cached_before != stats.cached).then_some(hashes);
                 let count = files.len();
                 apply_index(&apply_state, &apply_folder, files);
-                Ok::<_, std::io::Error>(count)
+                Ok::<_, std::io::Error>((count, stats, save))
             })
             .await;
             let count = match read {
-                Ok(Ok(count)) => {
+                Ok(Ok((count, stats, save))) => {
                     let ms = started.elapsed().as_millis();
-                    log(&state, &client, MessageType::INFO, format!("indexed {count} files of {} in {ms} ms", root.display()));
+                    let cached = if stats.cached > 0 { format!(" ({} from the cache)", stats.cached) } else { String::new() };
+                    log(&state, &client, MessageType::INFO, format!("indexed {count} files of {} in {ms} ms{cached}", root.display()));
+                    if let Some(hashes) = save {
+                        save_cache(&state, &client, &folder, &root, hashes);
+                    }
                     count
                 }
                 Ok(Err(e)) => {
@@ -317,6 +326,25 @@ impl Backend {
             }
         }
     }
+}
+
+/// Writes a root's facts cache in the background, from the workspace as
+/// read: only documents whose text is still the one read from disk (an
+/// open document's may already differ).
+fn save_cache(state: &Arc<State>, client: &Client, folder: &Arc<Folder>, root: &std::path::Path, hashes: Vec<(String, u128)>) {
+    let (state, client, analysis, root) = (state.clone(), client.clone(), folder.snapshot(), root.to_path_buf());
+    tokio::task::spawn_blocking(move || {
+        let documents: Vec<(&str, u128, &gloss_analysis::document::DocumentFacts)> = hashes
+            .iter()
+            .filter_map(|(relative, hash)| {
+                let file = analysis.file(analysis.file_id(relative)?)?;
+                (gloss_project::cache::text_hash(&file.text) == *hash).then_some((relative.as_str(), *hash, file.document()?))
+            })
+            .collect();
+        if let Err(e) = gloss_project::FactsCache::save(&root, &documents) {
+            log(&state, &client, MessageType::WARNING, format!("cannot write the index cache of {}: {e}", root.display()));
+        }
+    });
 }
 
 /// Every folder: the roots, and the documents open alone.

@@ -185,3 +185,47 @@ async fn without_a_watching_client_the_server_watches_the_folders_itself() {
     let found = eventually_codes(&mut c, &a, &["conflicting-claim"]).await;
     assert_eq!(found[0]["relatedInformation"][0]["location"]["uri"], uri(&root.join("docs/more/c.txt")));
 }
+
+#[tokio::test]
+async fn a_second_start_takes_unchanged_documents_from_the_cache_and_a_damaged_cache_is_rebuilt() {
+    let dir = files();
+    let root = dir.path().canonicalize().unwrap();
+    let cache = gloss_project::FactsCache::location(&root).expect("a cache folder (set in .cargo/config.toml)");
+    assert!(!cache.starts_with(&root), "the cache is never in the workspace");
+    let indexed = |n: &Value| n["method"] == "window/logMessage" && n["params"]["message"].as_str().unwrap().contains("indexed 3 files");
+    let wait_written = |min: u64| {
+        let cache = cache.clone();
+        async move {
+            for _ in 0..200 {
+                if std::fs::metadata(&cache).is_ok_and(|m| m.len() > min) {
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            panic!("no cache written");
+        }
+    };
+
+    let mut first = Client::start();
+    first.initialize(Some(&root), &[], json!({})).await;
+    let said = first.wait_for(indexed).await;
+    assert!(!said["params"]["message"].as_str().unwrap().contains("cache"), "{said}");
+    wait_written(16).await;
+
+    let mut second = Client::start();
+    second.initialize(Some(&root), &[], json!({})).await;
+    let said = second.wait_for(indexed).await;
+    assert!(said["params"]["message"].as_str().unwrap().contains("(2 from the cache)"), "{said}");
+    let a = uri(&root.join("docs/a.txt"));
+    second.open(&a, A).await;
+    assert_eq!(codes(&second.settled_diagnostics(&a).await), ["conflicting-claim"]);
+
+    // Truncated: not read, written again whole.
+    let whole = std::fs::read(gloss_project::FactsCache::location(&root).unwrap()).unwrap();
+    std::fs::write(gloss_project::FactsCache::location(&root).unwrap(), &whole[..whole.len() / 2]).unwrap();
+    let mut third = Client::start();
+    third.initialize(Some(&root), &[], json!({})).await;
+    let said = third.wait_for(indexed).await;
+    assert!(!said["params"]["message"].as_str().unwrap().contains("cache"), "{said}");
+    wait_written(whole.len() as u64 - 1).await;
+}

@@ -10,7 +10,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub mod cache;
+
+pub use cache::FactsCache;
 use gloss_analysis::config::Config;
+use gloss_analysis::document::DocumentFacts;
 use gloss_analysis::{Facts, FileId, Workspace};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
@@ -44,12 +48,27 @@ pub struct ReadFile {
     pub registry: bool,
     /// Its text and facts, or why it could not be read.
     pub content: Result<(String, Facts), String>,
+    /// A document's text hash ([`cache::text_hash`]), for the facts cache.
+    pub hash: Option<u128>,
+}
+
+/// How a read went: documents parsed, and found in the facts cache.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadStats {
+    pub parsed: usize,
+    pub cached: usize,
 }
 
 /// Every file of the workspace rooted at `root`, read and analysed (in
 /// parallel): `gloss.toml` if there is one, the registry files it lists,
 /// and every document its globs match, honouring `.gitignore`.
 pub fn read_workspace(root: &Path) -> std::io::Result<(PathBuf, bool, Vec<ReadFile>)> {
+    read_workspace_cached(root, None).map(|(root, has_config, files, _)| (root, has_config, files))
+}
+
+/// [`read_workspace`], taking the facts of documents whose text has not
+/// changed from `cache` instead of parsing them.
+pub fn read_workspace_cached(root: &Path, mut cache: Option<&mut FactsCache>) -> std::io::Result<(PathBuf, bool, Vec<ReadFile>, ReadStats)> {
     let root = root.canonicalize()?;
     let mut files = Vec::new();
     let config_path = root.join(CONFIG_FILE);
@@ -67,19 +86,47 @@ pub fn read_workspace(root: &Path) -> std::io::Result<(PathBuf, bool, Vec<ReadFi
     }
     let registry: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
     let documents = find_documents(&root, &config.documents)?;
-    let read: Vec<ReadFile> = documents
-        .into_par_iter()
+    // Each document with what the cache holds for it (taken out in order,
+    // then read in parallel).
+    let jobs: Vec<(PathBuf, String, Option<(u128, DocumentFacts)>)> = documents
+        .into_iter()
         .filter(|p| !registry.iter().any(|r| r == p || r.canonicalize().is_ok_and(|r| &r == p)))
         .map(|path| {
-            let content = read_text(&path).map(|text| {
-                let facts = Facts::of_document(&text);
-                (text, facts)
-            });
-            ReadFile { relative: relative(&root, &path), path, registry: false, content }
+            let relative = relative(&root, &path);
+            let cached = cache.as_deref_mut().and_then(|c| c.take(&relative));
+            (path, relative, cached)
         })
         .collect();
-    files.extend(read);
-    Ok((root, has_config, files))
+    let read: Vec<(ReadFile, bool)> = jobs
+        .into_par_iter()
+        .map(|(path, relative, cached)| {
+            let mut from_cache = false;
+            let mut hash = None;
+            let content = read_text(&path).map(|text| {
+                let h = cache::text_hash(&text);
+                hash = Some(h);
+                let facts = match cached {
+                    Some((was, facts)) if was == h => {
+                        from_cache = true;
+                        Facts::Document(facts)
+                    }
+                    _ => Facts::of_document(&text),
+                };
+                (text, facts)
+            });
+            (ReadFile { relative, path, registry: false, content, hash }, from_cache)
+        })
+        .collect();
+    let mut stats = ReadStats::default();
+    for (file, from_cache) in read {
+        if from_cache {
+            stats.cached += 1;
+        } else if file.content.is_ok() {
+            stats.parsed += 1;
+        }
+        files.push(file);
+    }
+    Ok((root, has_config, files, stats))
 }
 
 fn read_registry(root: &Path, path: &Path, is_config: bool) -> ReadFile {
@@ -89,7 +136,7 @@ fn read_registry(root: &Path, path: &Path, is_config: bool) -> ReadFile {
             (text, facts)
         })
     });
-    ReadFile { relative: relative(root, path), path: path.to_path_buf(), registry: true, content }
+    ReadFile { relative: relative(root, path), path: path.to_path_buf(), registry: true, content, hash: None }
 }
 
 impl Project {
@@ -200,5 +247,48 @@ mod tests {
             ("missing.toml".to_string(), Code::Registry),
         ]);
         assert_eq!(find_root(&root.join("docs/a.txt")).unwrap(), root.canonicalize().unwrap());
+    }
+
+    #[test]
+    fn a_second_read_takes_unchanged_documents_from_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("ws");
+        std::fs::create_dir_all(root.join("docs")).unwrap();
+        std::fs::write(root.join("docs/a.txt"), "[Putin]{@putin} said [10,000]{claim=troops src=@ua}.\n").unwrap();
+        std::fs::write(root.join("docs/b.txt"), "[Kim]{@kim} agreed.\n").unwrap();
+        let file = dir.path().join("cache/ws.facts");
+        let save = |files: &[ReadFile]| {
+            let docs: Vec<(&str, u128, &DocumentFacts)> = files
+                .iter()
+                .filter_map(|f| match &f.content {
+                    Ok((_, Facts::Document(d))) => Some((f.relative.as_str(), f.hash?, d)),
+                    _ => None,
+                })
+                .collect();
+            FactsCache::save_file(&file, &docs).unwrap();
+        };
+        let facts = |files: &[ReadFile]| -> Vec<(String, Facts)> {
+            let mut v: Vec<_> = files.iter().map(|f| (f.relative.clone(), f.content.as_ref().unwrap().1.clone())).collect();
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v
+        };
+
+        let (_, _, first, stats) = read_workspace_cached(&root, Some(&mut FactsCache::open_file(&file))).unwrap();
+        assert_eq!(stats, ReadStats { parsed: 2, cached: 0 });
+        save(&first);
+        let (_, _, second, stats) = read_workspace_cached(&root, Some(&mut FactsCache::open_file(&file))).unwrap();
+        assert_eq!(stats, ReadStats { parsed: 0, cached: 2 });
+        assert_eq!(facts(&second), facts(&first));
+
+        // One document changed: only it is parsed, and read as it now is.
+        std::fs::write(root.join("docs/b.txt"), "[Kim]{@kim} agreed to [3,000]{claim=troops}.\n").unwrap();
+        let (_, _, third, stats) = read_workspace_cached(&root, Some(&mut FactsCache::open_file(&file))).unwrap();
+        assert_eq!(stats, ReadStats { parsed: 1, cached: 1 });
+        let (_, _, fresh, _) = read_workspace_cached(&root, None).unwrap();
+        assert_eq!(facts(&third), facts(&fresh));
+        // Nothing was written in the workspace.
+        let mut names: Vec<_> = ignore::WalkBuilder::new(&root).hidden(false).build().flatten().map(|e| e.path().strip_prefix(&root).unwrap().display().to_string()).collect();
+        names.sort();
+        assert_eq!(names, ["", "docs", "docs/a.txt", "docs/b.txt"]);
     }
 }

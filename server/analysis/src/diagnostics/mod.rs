@@ -35,7 +35,7 @@ impl fmt::Display for Severity {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
     Syntax,
     UnknownId,
@@ -108,7 +108,7 @@ impl fmt::Display for Code {
 }
 
 /// A problem found in one file alone, before the workspace is known.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct Problem {
     pub code: Code,
     pub range: Range<usize>,
