@@ -20,9 +20,11 @@ pub struct Server {
 const PATIENCE: Duration = Duration::from_secs(300);
 
 impl Server {
-    pub fn spawn(gloss: &std::path::Path) -> Server {
+    /// `gloss lsp`, with its index cache in `cache`.
+    pub fn spawn(gloss: &std::path::Path, cache: &std::path::Path) -> Server {
         let mut child = Command::new(gloss)
             .arg("lsp")
+            .env("GLOSS_CACHE_DIR", cache)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -36,14 +36,11 @@ pub fn file_diagnostics(folder: &Folder, analysis: &Analysis, key: &str, enc: En
 /// Publishes the diagnostics of every open document whose list changed;
 /// a client that pulls them is asked to pull again instead.
 pub async fn publish_open(state: &Arc<State>, client: &Client) {
-    // One at a time: a publication never overtakes a newer one.
-    let _turn = state.publishing.lock().await;
     let support = state.support();
     if support.pull_diagnostics {
         if support.diagnostic_refresh {
             let _ = client.workspace_diagnostic_refresh().await;
         }
-        drop(_turn);
         report_status(state, client).await;
         return;
     }
@@ -79,19 +76,22 @@ pub async fn publish_open(state: &Arc<State>, client: &Client) {
         }
         let computed = tokio::task::spawn_blocking(move || file_diagnostics(&folder, &analysis, &key, enc)).await;
         let Ok(list) = computed else { continue };
-        let changed = {
-            let mut published = state.published.lock().unwrap_or_else(|e| e.into_inner());
-            let changed = published.get(&uri) != Some(&list);
-            if changed {
-                published.insert(uri.clone(), list.clone());
+        // Publications run side by side (a newer one need not wait for an
+        // older one's long document): each list goes out only if no newer
+        // one went out for its document, and the document is still open.
+        let mut published = state.published.lock().await;
+        if !state.documents.contains_key(&uri) {
+            continue;
+        }
+        match published.get_mut(&uri) {
+            Some((sent, _, _)) if *sent > generation => continue,
+            Some((sent, v, last)) if *v == version && *last == list => *sent = generation,
+            _ => {
+                published.insert(uri.clone(), (generation, version, list.clone()));
+                client.publish_diagnostics(uri, list, Some(version)).await;
             }
-            changed
-        };
-        if changed {
-            client.publish_diagnostics(uri, list, Some(version)).await;
         }
     }
-    drop(_turn);
     report_status(state, client).await;
 }
 

@@ -607,11 +607,16 @@ impl LanguageServer for Backend {
             let path = uri.to_file_path();
             self.reload(&doc.folder, &doc.key, path.as_deref());
         }
-        self.state.published.lock().unwrap_or_else(|e| e.into_inner()).remove(&uri);
-        if !self.state.support().pull_diagnostics {
-            let client = self.client.clone();
-            tokio::spawn(async move { client.publish_diagnostics(uri, Vec::new(), None).await });
-        }
+        let (state, client) = (self.state.clone(), self.client.clone());
+        tokio::spawn(async move {
+            // Under the publications' lock: no list worked out before the
+            // close is sent after this empty one.
+            let mut published = state.published.lock().await;
+            published.remove(&uri);
+            if !state.support().pull_diagnostics {
+                client.publish_diagnostics(uri, Vec::new(), None).await;
+            }
+        });
         publish::now(&self.state, &self.client);
     }
 

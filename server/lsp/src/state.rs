@@ -298,15 +298,16 @@ pub struct State {
     /// Bumped by every change; a debounced publication runs only if no
     /// change came after it was scheduled.
     pub generation: AtomicU64,
-    /// What was last published per document, so unchanged lists are not
-    /// sent again.
-    pub published: Mutex<HashMap<lsp::Uri, Vec<lsp::Diagnostic>>>,
+    /// What was last published per document: the generation it was worked
+    /// out for, the document version, the list. An unchanged list for an
+    /// unchanged version is not sent again, and an older publication never
+    /// replaces a newer one. Held while sending, so lists reach the client
+    /// in the order they are recorded here.
+    pub published: tokio::sync::Mutex<HashMap<lsp::Uri, (u64, i32, Vec<lsp::Diagnostic>)>>,
     /// The last `gloss/status` sent.
     pub status_sent: Mutex<Option<serde_json::Value>>,
     /// Our own watch of the roots, when the client does not watch for us.
     pub watcher: std::sync::OnceLock<crate::watch::FolderWatcher>,
-    /// One publication at a time, each from a newer snapshot than the last.
-    pub publishing: tokio::sync::Mutex<()>,
     /// What the client said it supports.
     pub client: RwLock<ClientSupport>,
     /// `shutdown` came before `exit`: the process exits with 0.
@@ -340,10 +341,9 @@ impl State {
             encoding: RwLock::new(Encoding::Utf16),
             settings: RwLock::new(Settings::default()),
             generation: AtomicU64::new(0),
-            published: Mutex::new(HashMap::new()),
+            published: tokio::sync::Mutex::new(HashMap::new()),
             status_sent: Mutex::new(None),
             watcher: std::sync::OnceLock::new(),
-            publishing: tokio::sync::Mutex::new(()),
             client: RwLock::new(ClientSupport::default()),
             shut_down,
         }
