@@ -2,7 +2,7 @@
 //! which state their figure in another unit (spec section 4.2).
 
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 use std::ops::Bound::{Excluded, Unbounded};
 
 use crate::claim::Claim;
@@ -35,7 +35,10 @@ pub fn relate(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSett
     let comparable = |i: usize, j: usize| lowered[i].is_none() || lowered[j].is_none() || lowered[i] == lowered[j];
     let mut by_low: BTreeSet<(Bound, usize)> = BTreeSet::new();
     let mut by_high: BTreeSet<(Bound, usize)> = BTreeSet::new();
-    let mut by_sources: HashMap<&[&str], BTreeSet<usize>> = HashMap::new();
+    // By sources, then by interval: claims with the figure of the claim at
+    // hand are no revision of it, and a pasted paragraph repeated a
+    // thousand times must not make a thousand times a thousand comparisons.
+    let mut by_sources: HashMap<&[&str], BTreeMap<IntervalKey, BTreeSet<usize>>> = HashMap::new();
     let mut ending: BinaryHeap<Reverse<(i64, usize)>> = BinaryHeap::new();
     for &i in &order {
         let Some(a) = &intervals[i] else { continue };
@@ -52,12 +55,18 @@ pub fn relate(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSett
                 by_high.remove(&(Bound(h), j));
             }
             if let Some(group) = by_sources.get_mut(&sources[j][..]) {
-                group.remove(&j);
+                if let Some(same) = group.get_mut(&key(b)) {
+                    same.remove(&j);
+                    if same.is_empty() {
+                        group.remove(&key(b));
+                    }
+                }
             }
         }
         // The same sources at another date: a revision.
         if let Some(group) = by_sources.get(&sources[i][..]) {
-            for &j in group {
+            let others = group.iter().filter(|(k, _)| **k != key(a)).flat_map(|(_, same)| same);
+            for &j in others {
                 let b = intervals[j].as_ref().expect("in the sweep");
                 if !comparable(i, j) || a == b {
                     continue;
@@ -90,7 +99,7 @@ pub fn relate(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSett
             by_high.insert((Bound(h), i));
         }
         if !sources[i].is_empty() {
-            by_sources.entry(&sources[i][..]).or_default().insert(i);
+            by_sources.entry(&sources[i][..]).or_default().entry(key(a)).or_default().insert(i);
         }
         ending.push(Reverse((end(i), i)));
     }
@@ -98,6 +107,13 @@ pub fn relate(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSett
         list.sort_unstable();
     }
     rel
+}
+
+/// An interval as a key of ordered maps.
+type IntervalKey = (Option<Bound>, Option<Bound>);
+
+fn key(i: &Interval) -> IntervalKey {
+    (i.low.map(Bound), i.high.map(Bound))
 }
 
 /// A bound of an interval, ordered totally (figures are never NaN; were

@@ -221,6 +221,11 @@ impl Index {
         self.references.get(id).into_iter().flat_map(|s| s.iter().copied())
     }
 
+    /// How many times an id is defined.
+    pub fn definition_count(&self, id: &str) -> usize {
+        self.definitions.get(id).map_or(0, OrdSet::len)
+    }
+
     /// How many times an id is used.
     pub fn use_count(&self, id: &str) -> usize {
         self.references.get(id).map_or(0, OrdSet::len)

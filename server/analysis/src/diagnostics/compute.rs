@@ -8,8 +8,8 @@ use crate::{Analysis, Facts, FileId};
 
 /// How many other claims a conflict message names before "and N more".
 const NAMED_IN_MESSAGE: usize = 3;
-/// How many conflicting claims a diagnostic points at; the message counts
-/// them all.
+/// How many conflicting claims (or other definitions of a duplicate id) a
+/// diagnostic points at; the message counts them all.
 const RELATED_AT_MOST: usize = 50;
 
 /// Every diagnostic of one file, in order of position.
@@ -52,14 +52,17 @@ pub fn diagnostics(analysis: &Analysis, file_id: FileId) -> Vec<Diagnostic> {
     }
 
     for d in definitions {
-        let all: Vec<_> = analysis.definitions(&d.id).collect();
-        if all.len() > 1 {
-            let related = all
-                .iter()
+        // Counted, and at most RELATED_AT_MOST of the others pointed at: an
+        // id defined a thousand times must not cost a million.
+        let count = analysis.index().definition_count(&d.id);
+        if count > 1 {
+            let related = analysis
+                .definitions(&d.id)
                 .filter(|(f, other)| !(*f == file_id && other.id_range == d.id_range))
-                .map(|(f, other)| Related { file: *f, range: other.id_range.clone(), message: format!("`{}` is also defined here", d.id) })
+                .take(RELATED_AT_MOST)
+                .map(|(f, other)| Related { file: f, range: other.id_range.clone(), message: format!("`{}` is also defined here", d.id) })
                 .collect();
-            push(d.id_range.clone(), Code::DuplicateId, format!("`{}` is defined {} times; ids must be unique in the workspace", d.id, all.len()), related);
+            push(d.id_range.clone(), Code::DuplicateId, format!("`{}` is defined {count} times; ids must be unique in the workspace", d.id), related);
         }
     }
 
@@ -148,4 +151,36 @@ pub fn workspace_diagnostics(analysis: &Analysis) -> Vec<Diagnostic> {
     let mut files: Vec<_> = analysis.files().collect();
     files.sort_by(|a, b| a.1.path.cmp(&b.1.path));
     files.into_iter().flat_map(|(id, _)| diagnostics(analysis, id)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Workspace;
+
+    /// An id defined 300 times: each definition says so, and points at no
+    /// more than RELATED_AT_MOST of the others (pointing at every other
+    /// made a pasted document cost the square of its definitions).
+    #[test]
+    fn a_duplicate_id_points_at_a_bounded_number_of_others() {
+        let mut ws = Workspace::new();
+        let a = ws.set_document("a.txt", &"[x]{#dup kind=person} ".repeat(200));
+        ws.set_document("b.txt", &"[y]{#dup kind=person}\n".repeat(100));
+        let analysis = ws.snapshot();
+        let found = diagnostics(&analysis, a);
+        assert_eq!(found.len(), 200);
+        for d in &found {
+            assert_eq!(d.code, Code::DuplicateId);
+            assert_eq!(d.message, "`dup` is defined 300 times; ids must be unique in the workspace");
+            assert_eq!(d.related.len(), RELATED_AT_MOST);
+            assert!(d.related.iter().all(|r| !(r.file == a && r.range == d.range)), "a definition is not related to itself");
+        }
+        // Two definitions: each points at the other.
+        let mut ws = Workspace::new();
+        let a = ws.set_document("a.txt", "[x]{#two kind=person} [y]{#two kind=person}");
+        let analysis = ws.snapshot();
+        let found = diagnostics(&analysis, a);
+        assert_eq!(found.len(), 2);
+        assert_eq!((found[0].related.len(), found[0].related[0].range.clone()), (1, found[1].range.clone()));
+    }
 }

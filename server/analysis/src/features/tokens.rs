@@ -109,18 +109,8 @@ pub fn semantic_tokens(analysis: &Analysis, file: FileId) -> Vec<Token> {
             }
         }
     }
-    // Claim texts, minus what nested spans cover.
-    for span in markup.spans.iter().filter(|s| s.block.get("claim").is_some()) {
-        let mut start = span.text.start;
-        for inner in markup.spans.iter().filter(|i| i.range.start >= span.text.start && i.range.end <= span.text.end) {
-            if inner.range.start > start {
-                push(start..inner.range.start, TokenKind::Claim, false);
-            }
-            start = start.max(inner.range.end);
-        }
-        if start < span.text.end {
-            push(start..span.text.end, TokenKind::Claim, false);
-        }
+    for piece in claim_pieces(&markup) {
+        push(piece, TokenKind::Claim, false);
     }
     tokens.sort_by_key(|t| (t.range.start, t.range.end));
     let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
@@ -129,6 +119,33 @@ pub fn semantic_tokens(analysis: &Analysis, file: FileId) -> Vec<Token> {
             continue;
         }
         split_lines(text, t, &mut out);
+    }
+    out
+}
+
+/// Claim texts, minus what nested spans cover. Spans are in order of
+/// their `[`: the spans inside a claim's text follow it, and only its
+/// children cut it (a child's own spans lie inside the child), so each
+/// claim looks at its children alone, found by binary search. (Looking at
+/// every span for every claim made a 5 MB document of claims take 11 s.)
+fn claim_pieces(markup: &Markup) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let first_at = |offset: usize| markup.spans.partition_point(|s| s.range.start < offset);
+    for span in markup.spans.iter().filter(|s| s.block.get("claim").is_some()) {
+        let mut start = span.text.start;
+        let mut k = first_at(span.text.start);
+        while let Some(inner) = markup.spans.get(k).filter(|i| i.range.start < span.text.end) {
+            if inner.range.end <= span.text.end {
+                if inner.range.start > start {
+                    out.push(start..inner.range.start);
+                }
+                start = start.max(inner.range.end);
+            }
+            k = first_at(inner.range.end).max(k + 1);
+        }
+        if start < span.text.end {
+            out.push(start..span.text.end);
+        }
     }
     out
 }
@@ -147,5 +164,51 @@ fn split_lines(text: &str, t: Token, out: &mut Vec<Token>) {
     }
     if start < t.range.end {
         out.push(Token { range: start..t.range.end, ..t });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every span against every claim: what [`claim_pieces`] must equal.
+    fn claim_pieces_pairwise(markup: &Markup) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        for span in markup.spans.iter().filter(|s| s.block.get("claim").is_some()) {
+            let mut start = span.text.start;
+            for inner in markup.spans.iter().filter(|i| i.range.start >= span.text.start && i.range.end <= span.text.end) {
+                if inner.range.start > start {
+                    out.push(start..inner.range.start);
+                }
+                start = start.max(inner.range.end);
+            }
+            if start < span.text.end {
+                out.push(start..span.text.end);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn nested_claims_are_cut_by_their_children_only() {
+        let text = "[a [b [c]{@x} d]{claim=s} e [f]{@y}]{claim=t} [g]{claim=u}";
+        let markup = Markup::parse(text);
+        let pieces: Vec<&str> = claim_pieces(&markup).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(pieces, ["a ", " e ", "b ", " d", "g"]);
+        assert_eq!(claim_pieces(&markup), claim_pieces_pairwise(&markup));
+    }
+
+    proptest! {
+        #[test]
+        fn claim_pieces_are_what_comparing_every_span_gives(
+            parts in prop::collection::vec(prop_oneof![
+                Just("["), Just("]{claim=s}"), Just("]{@a}"), Just("]{#b kind=person}"), Just("]"), Just("w "), Just("\n"), Just("{% c %}"), Just("\\["),
+            ], 0..40)
+        ) {
+            let text = parts.concat();
+            let markup = Markup::parse(&text);
+            prop_assert_eq!(claim_pieces(&markup), claim_pieces_pairwise(&markup));
+        }
     }
 }
