@@ -1,0 +1,66 @@
+//! Grammar and analysis on arbitrary bytes (read as UTF-8, lossily): the
+//! typed view, incremental reparsing against a fresh parse, a workspace
+//! with a registry and another document, every feature at offsets taken
+//! from the input.
+#![no_main]
+
+use gloss_syntax::{parse_tree, Markup};
+use libfuzzer_sys::fuzz_target;
+use tree_sitter::{InputEdit, Point};
+
+#[path = "common.rs"]
+mod common;
+
+fn point(text: &str, byte: usize) -> Point {
+    let before = &text.as_bytes()[..byte];
+    let row = before.iter().filter(|&&b| b == b'\n').count();
+    let column = byte - before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    Point { row, column }
+}
+
+/// Parses `text` with one range deleted, edits that tree back into
+/// `text` and reparses incrementally: the typed view must be the same as
+/// a fresh parse's.
+fn incremental(text: &str, seed: &[u8]) {
+    let n = seed.iter().take(4).fold(0usize, |a, b| a * 256 + *b as usize);
+    let mut start = n % (text.len() + 1);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (start + n % 17).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    let mut old = text.to_string();
+    old.replace_range(start..end, "");
+    let mut tree = parse_tree(&old, None);
+    tree.edit(&InputEdit {
+        start_byte: start,
+        old_end_byte: start,
+        new_end_byte: end,
+        start_position: point(&old, start),
+        old_end_position: point(&old, start),
+        new_end_position: point(text, end),
+    });
+    let reparsed = parse_tree(text, Some(&tree));
+    assert_eq!(Markup::from_tree(&reparsed, text), Markup::parse(text), "incremental reparse after inserting {start}..{end}");
+}
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let markup = Markup::parse(&text);
+    for e in &markup.errors {
+        assert!(e.range.end <= text.len(), "syntax error outside the text");
+    }
+    incremental(&text, data);
+    let (mut ws, id) = common::workspace(common::REGISTRY, &text);
+    let analysis = ws.snapshot();
+    common::check_line_index(&analysis, id);
+    common::exercise(&analysis, id, &common::probes(&text, data));
+    // The same text removed and set again gives the same answers (it has
+    // another file id then: files are compared by path).
+    ws.remove("a.txt");
+    let again = ws.set_document("a.txt", &text);
+    let second = ws.snapshot();
+    assert_eq!(common::described(&analysis, id), common::described(&second, again), "diagnostics of the same text after remove and set");
+});
