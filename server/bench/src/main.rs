@@ -265,7 +265,7 @@ fn write_section(path: &std::path::Path, name: &str, body: &str) -> std::io::Res
     let block = format!("{begin}\n{body}{end}");
     let new = match (text.find(&begin), text.find(&end)) {
         (Some(b), Some(e)) if b < e => format!("{}{block}{}", &text[..b], &text[e + end.len()..]),
-        _ => format!("{}\n### {name}\n\n{block}\n", text.trim_end()),
+        _ => format!("{}\n\n### {name}\n\n{block}\n", text.trim_end()),
     };
     std::fs::write(path, new)
 }
