@@ -13,8 +13,11 @@ use crate::state::{FileRole, Folder};
 
 pub struct OpenDocument {
     pub rope: Rope,
-    /// The tree of a document of Gloss markup; `None` for a registry file.
+    /// The tree of a document of Gloss markup, once parsed (`None` until
+    /// the first [`OpenDocument::reparse`], and after a whole-text change).
     pub tree: Option<Tree>,
+    /// Whether it is Gloss markup (not a registry file): whether it has a tree.
+    markup: bool,
     /// The version of the text, as the client last sent it.
     pub version: i32,
     /// The version the folder's workspace holds (set under its lock), so
@@ -28,9 +31,13 @@ pub struct OpenDocument {
 }
 
 impl OpenDocument {
+    /// A document as opened; its tree is made by the first
+    /// [`OpenDocument::reparse`], which comes right after (parsing here as
+    /// well cost a second parse of every document opened: seconds, and a
+    /// second tree in memory, for a big one).
     pub fn new(text: &str, version: i32, folder: Arc<Folder>, key: String, role: FileRole) -> OpenDocument {
-        let tree = (role == FileRole::Document).then(|| parse_tree(text, None));
-        OpenDocument { rope: Rope::from_str(text), tree, version, analysed_version: version, folder, key, role }
+        let markup = role == FileRole::Document;
+        OpenDocument { rope: Rope::from_str(text), tree: None, markup, version, analysed_version: version, folder, key, role }
     }
 
     /// Applies one change from `didChange`: a range edit, or the whole
@@ -39,7 +46,8 @@ impl OpenDocument {
     pub fn apply(&mut self, change: &lsp::TextDocumentContentChangeEvent, enc: Encoding) {
         let Some(range) = change.range else {
             self.rope = Rope::from_str(&change.text);
-            self.tree = self.tree.as_ref().map(|_| parse_tree(&change.text, None));
+            // Parsed afresh by the next reparse.
+            self.tree = None;
             return;
         };
         let start = self.char_at(range.start, enc);
@@ -57,21 +65,17 @@ impl OpenDocument {
         }
     }
 
-    /// After a batch of changes: the text, reparsed incrementally.
+    /// After a batch of changes: the text, reparsed incrementally (from
+    /// scratch the first time). `None` for a registry file.
     pub fn reparse(&mut self) -> (String, Option<Markup>) {
         let text = self.rope.to_string();
-        let markup = self.tree.as_ref().map(|old| {
-            let tree = parse_tree(&text, Some(old));
-            let markup = Markup::from_tree(&tree, &text);
-            (tree, markup)
-        });
-        match markup {
-            Some((tree, markup)) => {
-                self.tree = Some(tree);
-                (text, Some(markup))
-            }
-            None => (text, None),
+        if !self.markup {
+            return (text, None);
         }
+        let tree = parse_tree(&text, self.tree.as_ref());
+        let markup = Markup::from_tree(&tree, &text);
+        self.tree = Some(tree);
+        (text, Some(markup))
     }
 
     fn char_at(&self, pos: lsp::Position, enc: Encoding) -> usize {
@@ -145,6 +149,19 @@ mod tests {
         doc.apply(&change(0, 8, 0, 8, "[new]{@z} "), Encoding::Utf16);
         doc.apply(&change(1, 0, 1, 1, ""), Encoding::Utf16);
         let (text, markup) = doc.reparse();
+        assert_eq!(markup.unwrap(), Markup::parse(&text));
+    }
+
+    #[test]
+    fn a_whole_text_change_then_range_edits_in_one_batch() {
+        let mut doc = doc("[a]{@x}\n");
+        assert!(doc.tree.is_none(), "parsed by the first reparse, not on open");
+        doc.reparse();
+        let whole = lsp::TextDocumentContentChangeEvent { range: None, range_length: None, text: "[b]{@y} c\n".into() };
+        doc.apply(&whole, Encoding::Utf16);
+        doc.apply(&change(0, 10, 0, 10, " [d]{@z}"), Encoding::Utf16);
+        let (text, markup) = doc.reparse();
+        assert_eq!(text, "[b]{@y} c [d]{@z}\n");
         assert_eq!(markup.unwrap(), Markup::parse(&text));
     }
 }

@@ -11,11 +11,18 @@ const NAMED_IN_MESSAGE: usize = 3;
 /// How many conflicting claims (or other definitions of a duplicate id) a
 /// diagnostic points at; the message counts them all.
 const RELATED_AT_MOST: usize = 50;
+/// How many places all the diagnostics of one file point at together:
+/// beyond, the rest point at none (their messages still count them). A
+/// document pasted together from many copies of the same articles has
+/// thousands of conflicts, each pointing at 50 others: 186 MB of JSON for
+/// a 50 MB document, and gigabytes in the server and the editor.
+const RELATED_PER_FILE: usize = 2_000;
 
 /// Every diagnostic of one file, in order of position.
 pub fn diagnostics(analysis: &Analysis, file_id: FileId) -> Vec<Diagnostic> {
     let Some(file) = analysis.file(file_id) else { return Vec::new() };
     let mut out = Vec::new();
+    let mut budget = RELATED_PER_FILE;
     let mut push = |range: std::ops::Range<usize>, code: Code, message: String, related: Vec<Related>| {
         out.push(Diagnostic { file: file_id, range, severity: code.severity(), code, message, related })
     };
@@ -59,9 +66,10 @@ pub fn diagnostics(analysis: &Analysis, file_id: FileId) -> Vec<Diagnostic> {
             let related = analysis
                 .definitions(&d.id)
                 .filter(|(f, other)| !(*f == file_id && other.id_range == d.id_range))
-                .take(RELATED_AT_MOST)
+                .take(RELATED_AT_MOST.min(budget))
                 .map(|(f, other)| Related { file: f, range: other.id_range.clone(), message: format!("`{}` is also defined here", d.id) })
-                .collect();
+                .collect::<Vec<_>>();
+            budget -= related.len();
             push(d.id_range.clone(), Code::DuplicateId, format!("`{}` is defined {count} times; ids must be unique in the workspace", d.id), related);
         }
     }
@@ -69,7 +77,7 @@ pub fn diagnostics(analysis: &Analysis, file_id: FileId) -> Vec<Diagnostic> {
     if let Some(doc) = file.document() {
         for (i, claim) in doc.claims.iter().enumerate() {
             let no = ClaimId { file: file_id, index: i };
-            claim_diagnostics(analysis, no, claim, &mut push);
+            claim_diagnostics(analysis, no, claim, &mut budget, &mut push);
         }
         if let Some(names) = analysis.index().names() {
             for range in &doc.bare_prose {
@@ -89,6 +97,7 @@ fn claim_diagnostics(
     analysis: &Analysis,
     no: ClaimId,
     claim: &Claim,
+    budget: &mut usize,
     push: &mut impl FnMut(std::ops::Range<usize>, Code, String, Vec<Related>),
 ) {
     let relations = analysis.relations(no);
@@ -109,12 +118,13 @@ fn claim_diagnostics(
         };
         let related = others
             .iter()
-            .take(RELATED_AT_MOST)
+            .take(RELATED_AT_MOST.min(*budget))
             .map(|&o| {
                 let (f, c) = analysis.claim(o);
                 Related { file: f, range: c.text_range.clone(), message: format!("conflicting claim: {}", summary(analysis, o)) }
             })
-            .collect();
+            .collect::<Vec<_>>();
+        *budget -= related.len();
         push(
             range,
             Code::ConflictingClaim,
@@ -172,9 +182,12 @@ mod tests {
         for d in &found {
             assert_eq!(d.code, Code::DuplicateId);
             assert_eq!(d.message, "`dup` is defined 300 times; ids must be unique in the workspace");
-            assert_eq!(d.related.len(), RELATED_AT_MOST);
             assert!(d.related.iter().all(|r| !(r.file == a && r.range == d.range)), "a definition is not related to itself");
         }
+        // 50 each, until the file's 2,000 are given.
+        let counts: Vec<usize> = found.iter().map(|d| d.related.len()).collect();
+        assert_eq!(counts.iter().sum::<usize>(), RELATED_PER_FILE);
+        assert!(counts[..RELATED_PER_FILE / RELATED_AT_MOST].iter().all(|&n| n == RELATED_AT_MOST), "{counts:?}");
         // Two definitions: each points at the other.
         let mut ws = Workspace::new();
         let a = ws.set_document("a.txt", "[x]{#two kind=person} [y]{#two kind=person}");
@@ -182,5 +195,22 @@ mod tests {
         let found = diagnostics(&analysis, a);
         assert_eq!(found.len(), 2);
         assert_eq!((found[0].related.len(), found[0].related[0].range.clone()), (1, found[1].range.clone()));
+    }
+
+    /// Claims that all conflict: every one says with how many, and the
+    /// places they point at stop at the file's budget.
+    #[test]
+    fn conflicts_point_at_a_bounded_number_of_places_per_file() {
+        let mut ws = Workspace::new();
+        ws.set_registry("gloss.toml", "[subject.x]\nname = \"X\"\nunit = \"u\"\n[actor.s]\nname = \"S\"\n", true);
+        let claims: String = (0..400).map(|i| format!("[{} u]{{claim=x src=@s date=2024-10}}\n", if i % 2 == 0 { "10" } else { "3,000" })).collect();
+        let a = ws.set_document("a.txt", &claims);
+        let analysis = ws.snapshot();
+        let found = diagnostics(&analysis, a);
+        assert_eq!(found.len(), 400);
+        assert!(found.iter().all(|d| d.code == Code::ConflictingClaim && d.message.ends_with(" and 197 more")), "{:?}", found[0].message);
+        assert_eq!(found.iter().map(|d| d.related.len()).sum::<usize>(), RELATED_PER_FILE);
+        assert_eq!(found[0].related.len(), RELATED_AT_MOST);
+        assert!(found.last().unwrap().related.is_empty());
     }
 }
