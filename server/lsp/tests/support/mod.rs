@@ -213,3 +213,340 @@ pub fn pos(text: &str, needle: &str, skip: usize, utf8: bool) -> Value {
     let col: usize = if utf8 { at - line_start } else { text[line_start..at].encode_utf16().count() };
     json!({"line": line, "character": col})
 }
+
+/// What a [`Pipelined`] client has received.
+#[derive(Default)]
+pub struct Inbox {
+    /// Responses by id, with the time each came.
+    pub responses: std::collections::HashMap<i64, (Value, std::time::Instant)>,
+    /// When each request was sent, until it is answered.
+    pub sent: std::collections::HashMap<i64, std::time::Instant>,
+    pub notifications: Vec<Value>,
+    pub server_requests: Vec<Value>,
+    /// The server closed its output.
+    pub closed: bool,
+}
+
+/// A client that never waits to send: a task writes what it is given in
+/// order, another reads everything the server writes (answering the
+/// server's requests with null), so requests can be pipelined from many
+/// tasks at once without the pipe filling up. Cheap to clone.
+#[derive(Clone)]
+pub struct Pipelined {
+    out: tokio::sync::mpsc::UnboundedSender<Vec<u8>>,
+    next_id: std::sync::Arc<std::sync::atomic::AtomicI64>,
+    pub inbox: std::sync::Arc<std::sync::Mutex<Inbox>>,
+    arrived: std::sync::Arc<tokio::sync::Notify>,
+}
+
+impl Client {
+    /// This client, from now on pipelined (after `initialize`, typically).
+    /// Returns it with the server's task.
+    pub fn pipelined(self) -> (Pipelined, tokio::task::JoinHandle<bool>) {
+        let Client { mut write, mut read, next_id, notifications, server_requests, server, .. } = self;
+        let (out, mut outbox) = tokio::sync::mpsc::unbounded_channel::<Vec<u8>>();
+        tokio::spawn(async move {
+            while let Some(bytes) = outbox.recv().await {
+                if write.write_all(&bytes).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let inbox = std::sync::Arc::new(std::sync::Mutex::new(Inbox { notifications, server_requests, ..Inbox::default() }));
+        let arrived = std::sync::Arc::new(tokio::sync::Notify::new());
+        let (inbox2, arrived2, replies) = (inbox.clone(), arrived.clone(), out.clone());
+        tokio::spawn(async move {
+            loop {
+                let Some(m) = read_message(&mut read).await else { break };
+                let now = std::time::Instant::now();
+                {
+                    let mut inbox = inbox2.lock().unwrap();
+                    if m.get("method").is_some() && m.get("id").is_some() {
+                        let reply = json!({"jsonrpc": "2.0", "id": m["id"], "result": null});
+                        let _ = replies.send(frame(&reply));
+                        inbox.server_requests.push(m);
+                    } else if m.get("method").is_some() {
+                        inbox.notifications.push(m);
+                    } else if let Some(id) = m["id"].as_i64() {
+                        inbox.sent.remove(&id);
+                        inbox.responses.insert(id, (m, now));
+                    }
+                }
+                arrived2.notify_waiters();
+            }
+            inbox2.lock().unwrap().closed = true;
+            arrived2.notify_waiters();
+        });
+        let p = Pipelined { out, next_id: std::sync::Arc::new(std::sync::atomic::AtomicI64::new(next_id)), inbox, arrived };
+        (p, server)
+    }
+}
+
+fn frame(message: &Value) -> Vec<u8> {
+    let body = message.to_string();
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body.as_bytes());
+    out
+}
+
+/// One message from the server, or `None` at the end of its output.
+async fn read_message(read: &mut BufReader<ReadHalf<DuplexStream>>) -> Option<Value> {
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        if read.read_line(&mut line).await.ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(n) = line.strip_prefix("Content-Length: ") {
+            length = n.parse().ok()?;
+        }
+    }
+    let mut body = vec![0; length];
+    read.read_exact(&mut body).await.ok()?;
+    Some(serde_json::from_slice(&body).expect("the server writes JSON"))
+}
+
+impl Pipelined {
+    /// Sends a request without waiting; its id.
+    pub fn send_request(&self, method: &str, params: Value) -> i64 {
+        let id = self.next_id.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        // Recorded before it goes out, so the answer cannot come first.
+        self.inbox.lock().unwrap().sent.insert(id, std::time::Instant::now());
+        let _ = self.out.send(frame(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})));
+        id
+    }
+
+    pub fn notify(&self, method: &str, params: Value) {
+        let _ = self.out.send(frame(&json!({"jsonrpc": "2.0", "method": method, "params": params})));
+    }
+
+    /// Raw bytes, framed or not, as they are.
+    pub fn send_raw(&self, bytes: Vec<u8>) {
+        let _ = self.out.send(bytes);
+    }
+
+    pub fn open(&self, uri: &str, text: &str) {
+        self.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "gloss", "version": 1, "text": text}}));
+    }
+
+    /// Waits until `pred` holds of what has arrived, at most `limit`.
+    pub async fn wait_until<T>(&self, limit: Duration, mut pred: impl FnMut(&Inbox) -> Option<T>) -> Option<T> {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let signal = self.arrived.notified();
+            tokio::pin!(signal);
+            signal.as_mut().enable();
+            {
+                let inbox = self.inbox.lock().unwrap();
+                if let Some(found) = pred(&inbox) {
+                    return Some(found);
+                }
+                if inbox.closed {
+                    return None;
+                }
+            }
+            if tokio::time::timeout_at(deadline, signal).await.is_err() {
+                let inbox = self.inbox.lock().unwrap();
+                return pred(&inbox);
+            }
+        }
+    }
+
+    /// The response to `id` (result or error), within `limit`.
+    pub async fn response_within(&self, id: i64, limit: Duration) -> Value {
+        let found = self.wait_until(limit, |inbox| inbox.responses.get(&id).map(|(m, _)| m.clone())).await;
+        found.unwrap_or_else(|| panic!("no response to request {id} within {limit:?}"))
+    }
+
+    /// The response to `id` within 20 s.
+    pub async fn response(&self, id: i64) -> Value {
+        self.response_within(id, Duration::from_secs(20)).await
+    }
+
+    /// A request and its result, which must not be an error.
+    pub async fn request(&self, method: &str, params: Value) -> Value {
+        let id = self.send_request(method, params);
+        let response = self.response(id).await;
+        assert!(response.get("error").is_none(), "{method}: {response}");
+        response["result"].clone()
+    }
+
+    /// The last diagnostics published for `uri`, with their version, once
+    /// the server has been quiet for a moment.
+    pub async fn settled_diagnostics(&self, uri: &str) -> (Vec<Value>, Value) {
+        for _ in 0..3 {
+            tokio::time::sleep(Duration::from_millis(150)).await;
+            self.request("workspace/symbol", json!({"query": "zzz-none"})).await;
+        }
+        let inbox = self.inbox.lock().unwrap();
+        inbox
+            .notifications
+            .iter()
+            .rev()
+            .find(|n| n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri)
+            .map(|n| (n["params"]["diagnostics"].as_array().unwrap().clone(), n["params"]["version"].clone()))
+            .unwrap_or_default()
+    }
+
+    /// Requests sent and not answered, with how long each has waited.
+    pub fn unanswered(&self) -> Vec<(i64, Duration)> {
+        let inbox = self.inbox.lock().unwrap();
+        inbox.sent.iter().map(|(id, at)| (*id, at.elapsed())).collect()
+    }
+}
+
+/// Applies LSP text edits (UTF-16 or UTF-8 columns) to a text, as a client
+/// does: all ranges refer to the text before any of them.
+pub fn apply_edits(text: &str, edits: &[Value], utf8: bool) -> String {
+    let offset = |p: &Value| -> usize {
+        let (line, col) = (p["line"].as_u64().unwrap() as usize, p["character"].as_u64().unwrap() as usize);
+        let mut start = 0;
+        for _ in 0..line {
+            let rest = &text[start..];
+            let end = rest.find(['\n', '\r']).map(|i| start + i).expect("a line of the text");
+            start = if text[end..].starts_with("\r\n") { end + 2 } else { end + 1 };
+        }
+        let line_text = &text[start..start + text[start..].find(['\n', '\r']).unwrap_or(text.len() - start)];
+        let mut units = 0;
+        for (i, ch) in line_text.char_indices() {
+            if units >= col {
+                return start + i;
+            }
+            units += if utf8 { ch.len_utf8() } else { ch.len_utf16() };
+        }
+        assert!(units >= col, "column {col} past the end of line {line}");
+        start + line_text.len()
+    };
+    let mut ranged: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| (offset(&e["range"]["start"]), offset(&e["range"]["end"]), e["newText"].as_str().unwrap()))
+        .collect();
+    ranged.sort_by_key(|(s, e, _)| (*s, *e));
+    for w in ranged.windows(2) {
+        assert!(w[0].1 <= w[1].0, "overlapping edits: {edits:?}");
+    }
+    let mut out = text.to_string();
+    for (s, e, new) in ranged.into_iter().rev() {
+        out.replace_range(s..e, new);
+    }
+    out
+}
+
+/// The LSP position of byte `at`: lines end at `\n`, `\r\n` or a lone `\r`.
+pub fn position_of(text: &str, at: usize, utf8: bool) -> Value {
+    let b = text.as_bytes();
+    let (mut line, mut line_start) = (0, 0);
+    let mut i = 0;
+    while i < at {
+        if b[i] == b'\n' || (b[i] == b'\r' && b.get(i + 1) != Some(&b'\n')) {
+            line += 1;
+            line_start = i + 1;
+        }
+        i += 1;
+    }
+    let col = if utf8 { at - line_start } else { text[line_start..at].encode_utf16().count() };
+    json!({"line": line, "character": col})
+}
+
+/// Every file under `dir` with its content and modification time.
+pub fn tree_snapshot(dir: &std::path::Path) -> std::collections::BTreeMap<std::path::PathBuf, (Vec<u8>, std::time::SystemTime)> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            if meta.is_dir() {
+                stack.push(path.clone());
+            }
+            let content = if meta.is_file() { std::fs::read(&path).unwrap() } else { Vec::new() };
+            out.insert(path, (content, meta.modified().unwrap()));
+        }
+    }
+    out
+}
+
+/// Diagnostics as comparable strings, the workspace's place on disk masked.
+pub fn masked(list: &[Value], root: &str) -> Vec<String> {
+    let mut out: Vec<String> = list.iter().map(|d| d.to_string().replace(root, "ROOT")).collect();
+    out.sort();
+    out
+}
+
+/// What a server says of a document as a whole (semantic tokens, symbols,
+/// folds, lenses, links, inlay hints, pulled diagnostics), the
+/// workspace's place on disk masked: two servers holding the same text
+/// give the same answers.
+pub async fn whole_document_answers(c: &Pipelined, doc: &str, root: &str) -> Vec<(String, String)> {
+    let d = json!({"textDocument": {"uri": doc}});
+    let everywhere = json!({"textDocument": {"uri": doc}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 1_000_000, "character": 0}}});
+    let mut out = Vec::new();
+    for (method, params) in [
+        ("textDocument/semanticTokens/full", d.clone()),
+        ("textDocument/documentSymbol", d.clone()),
+        ("textDocument/foldingRange", d.clone()),
+        ("textDocument/codeLens", d.clone()),
+        ("textDocument/documentLink", d.clone()),
+        ("textDocument/inlayHint", everywhere),
+    ] {
+        let result = c.request(method, params).await;
+        out.push((method.to_string(), result.to_string().replace(root, "ROOT")));
+    }
+    let pulled = c.request("textDocument/diagnostic", d).await;
+    out.push(("pulled diagnostics".into(), masked(pulled["items"].as_array().unwrap(), root).join("\n")));
+    out
+}
+
+/// The lines of a text as LSP counts them, without their ends.
+pub fn lines(text: &str) -> Vec<&str> {
+    let b = text.as_bytes();
+    let (mut out, mut start, mut i) = (Vec::new(), 0, 0);
+    while i < b.len() {
+        if b[i] == b'\n' || b[i] == b'\r' {
+            out.push(&text[start..i]);
+            i += if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push(&text[start..]);
+    out
+}
+
+/// The text a range covers, checked to lie within the text.
+pub fn covered(text: &str, range: &Value, utf8: bool) -> String {
+    let lines = lines(text);
+    let mut out = String::new();
+    let (start, end) = (&range["start"], &range["end"]);
+    let (l1, l2) = (start["line"].as_u64().unwrap() as usize, end["line"].as_u64().unwrap() as usize);
+    assert!(l1 <= l2 && l2 < lines.len(), "range {range} outside a text of {} lines", lines.len());
+    for (l, line) in lines.iter().enumerate().take(l2 + 1).skip(l1) {
+        let from = if l == l1 { byte_of(line, start["character"].as_u64().unwrap() as usize, utf8, range) } else { 0 };
+        let to = if l == l2 { byte_of(line, end["character"].as_u64().unwrap() as usize, utf8, range) } else { line.len() };
+        out.push_str(&line[from..to]);
+        if l < l2 {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The byte of a column in a line; the column must be on a char boundary
+/// inside the line.
+fn byte_of(line: &str, col: usize, utf8: bool, what: &Value) -> usize {
+    let mut units = 0;
+    for (i, ch) in line.char_indices() {
+        if units == col {
+            return i;
+        }
+        assert!(units < col, "column {col} inside a character: {what} in {line:?}");
+        units += if utf8 { ch.len_utf8() } else { ch.len_utf16() };
+    }
+    assert_eq!(units, col, "column past the end of the line: {what} in {line:?}");
+    line.len()
+}
