@@ -168,6 +168,20 @@ pub fn read_text(path: &Path) -> Result<String, String> {
     })
 }
 
+/// A file of the workspace rooted at `root` read again (changed on disk,
+/// or closed in the editor), confined as the first read is: a registry
+/// file outside the root (as listed, or through a link) is an error that
+/// says so, and so is one that is gone; a document outside the root or
+/// gone is no document of the workspace (`None`), as the first read would
+/// not have found it; a document there that is not UTF-8 is an error.
+pub fn reread(root: &Path, path: &Path, registry: bool) -> Option<Result<String, String>> {
+    match (confine(root, path), registry) {
+        (Ok(real), _) => Some(read_text(&real)),
+        (Err(why), true) => Some(Err(why)),
+        (Err(_), false) => None,
+    }
+}
+
 /// `path` resolved, if it stays inside `root`.
 fn confine(root: &Path, path: &Path) -> Result<PathBuf, String> {
     let real = path.canonicalize().map_err(|e| format!("cannot read registry file {}: {e}", path.display()))?;
@@ -290,5 +304,31 @@ mod tests {
         let mut names: Vec<_> = ignore::WalkBuilder::new(&root).hidden(false).build().flatten().map(|e| e.path().strip_prefix(&root).unwrap().display().to_string()).collect();
         names.sort();
         assert_eq!(names, ["", "docs", "docs/a.txt", "docs/b.txt"]);
+    }
+
+    #[test]
+    fn a_file_read_again_stays_confined() {
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("secret.toml");
+        std::fs::write(&secret, "[actor.secret]\nname = \"Secret\"\n").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::os::unix::fs::symlink(&secret, root.join("link.toml")).unwrap();
+        std::os::unix::fs::symlink(&secret, root.join("link.txt")).unwrap();
+        std::fs::write(root.join("reg.toml"), "[actor.x]\nname = \"X\"\n").unwrap();
+        std::fs::write(root.join("bad.txt"), b"caf\xe9\n").unwrap();
+        std::fs::write(root.join("a.txt"), "[x]{@x}\n").unwrap();
+
+        let link = reread(&root, &root.join("link.toml"), true).unwrap().unwrap_err();
+        assert!(link.contains("is outside the workspace") && link.ends_with("not read"), "{link}");
+        assert_eq!(reread(&root, &root.join("../outside.toml"), true).map(|r| r.is_err()), Some(true));
+        let gone = reread(&root, &root.join("gone.toml"), true).unwrap().unwrap_err();
+        assert!(gone.contains("cannot read registry file"), "{gone}");
+        assert_eq!(reread(&root, &root.join("reg.toml"), true), Some(Ok("[actor.x]\nname = \"X\"\n".into())));
+        // Documents: outside or gone, none; not UTF-8, an error; else the text.
+        assert_eq!(reread(&root, &root.join("link.txt"), false), None);
+        assert_eq!(reread(&root, &root.join("gone.txt"), false), None);
+        assert!(reread(&root, &root.join("bad.txt"), false).unwrap().unwrap_err().contains("is not UTF-8"));
+        assert_eq!(reread(&root, &root.join("a.txt"), false), Some(Ok("[x]{@x}\n".into())));
     }
 }
