@@ -307,8 +307,13 @@ impl Backend {
         let config = folder.config();
         let role = folder.role(key, &config);
         let keep = folder.owns(key, &config);
+        // Confined as the first read: nothing outside the root is read, a
+        // link out of it included.
         let read = match (keep, path) {
-            (true, Some(p)) => Some(gloss_project::read_text(p)),
+            (true, Some(p)) => match folder.root() {
+                Some(root) => gloss_project::reread(root, p, matches!(role, FileRole::Registry(_))),
+                None => Some(gloss_project::read_text(p)),
+            },
             _ => None,
         };
         let mut ws = folder.edit();

@@ -229,3 +229,24 @@ async fn a_second_start_takes_unchanged_documents_from_the_cache_and_a_damaged_c
     assert!(!said["params"]["message"].as_str().unwrap().contains("cache"), "{said}");
     wait_written(whole.len() as u64 - 1).await;
 }
+
+#[tokio::test]
+async fn a_registry_file_turned_into_a_link_out_of_the_workspace_is_not_read_again() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.toml"), "[actor.secret]\nname = \"Secret Person\"\n").unwrap();
+    let dir = workspace(&[("gloss.toml", "[workspace]\nregistry = [\"reg.toml\"]\n"), ("reg.toml", "[actor.known]\nname = \"Known Person\"\n"), ("docs/a.txt", "[x]{@known}\n")]);
+    let root = dir.path().canonicalize().unwrap();
+    let mut c = Client::start();
+    c.initialize(Some(&root), &[], json!({})).await;
+    c.wait_indexed().await;
+    let names = |r: &Value| r.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(names(&c.request("workspace/symbol", json!({"query": "Person"})).await), ["Known Person"]);
+
+    std::fs::remove_file(root.join("reg.toml")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.toml"), root.join("reg.toml")).unwrap();
+    c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri(&root.join("reg.toml")), "type": 2}]})).await;
+    let pulled = c.request("workspace/diagnostic", json!({"previousResultIds": []})).await;
+    let reg = pulled["items"].as_array().unwrap().iter().find(|i| i["uri"] == uri(&root.join("reg.toml"))).expect("a report for reg.toml").clone();
+    assert!(reg["items"].as_array().unwrap().iter().any(|d| d["message"].as_str().unwrap().contains("outside the workspace")), "{reg}");
+    assert!(names(&c.request("workspace/symbol", json!({"query": "Person"})).await).is_empty(), "nothing of the link's target is read");
+}
