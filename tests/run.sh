@@ -3,6 +3,7 @@
 # Installs what the tests need (idempotently) and runs, in order:
 #   1. the Rust workspace's tests (unit, fixture, property and end-to-end),
 #   2. the grammar check (the committed parser matches grammar.js; tree-sitter's own corpus tests),
+#      and each fuzz target briefly (tests/fuzz/run.sh, FUZZ_SECONDS each, default 25),
 #   3. the language server from outside (pytest-lsp), the HTML report in
 #      headless Chromium, the Neovim plugin in real Neovim, the VS Code
 #      extension in real VS Code (code-server).
@@ -18,6 +19,9 @@ if [ -x tests/grammar/check.sh ]; then
   step "grammar"
   bash tests/grammar/check.sh
 fi
+
+step "tests/fuzz/run.sh"
+bash tests/fuzz/run.sh
 
 for extra in tests/protocol/run.sh tests/report/run.sh editors/nvim/test/run.sh editors/vscode/test/run.sh; do
   step "$extra"
