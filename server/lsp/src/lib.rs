@@ -9,6 +9,7 @@
 mod convert;
 mod documents;
 mod features;
+mod framing;
 mod publish;
 mod server;
 mod state;
@@ -31,8 +32,20 @@ where
 {
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = shut_down.clone();
-    let (service, socket) = LspService::new(move |client| server::Backend::new(client, flag.clone()));
-    Server::new(input, output, socket).serve(service).await;
+    let (service, socket) = LspService::build(move |client| server::Backend::new(client, flag.clone()))
+        .custom_method(framing::INVALID, framing::invalid_message::<server::Backend>)
+        .finish();
+    // What the client writes goes through `framing::pump`, so that a
+    // message tower-lsp cannot decode gets an error response rather than
+    // ending the session.
+    let (to_server, from_client) = tokio::io::duplex(1 << 16);
+    let server = Server::new(from_client, output, socket).serve(service);
+    tokio::pin!(server);
+    tokio::select! {
+        _ = &mut server => {}
+        // The client's input ended: the server reads the end and stops.
+        _ = framing::pump(input, to_server) => server.await,
+    }
     shut_down.load(Ordering::SeqCst)
 }
 

@@ -1,0 +1,139 @@
+//! What the client writes, re-framed before tower-lsp reads it, so that a
+//! message it cannot decode is answered with an error instead of ending
+//! the session. (tower-lsp-server reads through a `FramedRead`, which ends
+//! its stream at the first decoding error: one bad message from a client,
+//! a body that is not JSON or not JSON-RPC, or a bad header, and the
+//! server stopped reading and exited.)
+//!
+//! Each frame the client sends is read here; a body tower-lsp would decode
+//! passes as it is, and one it would not is replaced by a request to
+//! [`INVALID`], whose handler answers with the JSON-RPC error due: parse
+//! error (-32700, id null) for a body that is not JSON, invalid request
+//! (-32600, with the message's id when it has one) for JSON that is no
+//! message. A header block without a usable `Content-Length` cannot be
+//! answered (there is no telling where its body ends): it is skipped and
+//! logged.
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Request, Response, Result};
+
+/// The method an undecodable message is turned into.
+pub const INVALID: &str = "gloss/invalidMessage";
+
+/// A header line longer than this is not a header.
+const HEADER_LINE_MAX: u64 = 8 * 1024;
+
+/// What tower-lsp decodes a body as (its own `Message`, which is private).
+#[derive(Deserialize)]
+#[serde(untagged)]
+#[allow(dead_code)] // only whether it decodes matters
+enum Message {
+    Response(Response),
+    Request(Request),
+}
+
+#[derive(Deserialize)]
+pub struct Invalid {
+    code: i64,
+    message: String,
+}
+
+/// The answer to an undecodable message.
+pub async fn invalid_message<S>(_: &S, params: Invalid) -> Result<()> {
+    Err(Error { code: ErrorCode::from(params.code), message: params.message.into(), data: None })
+}
+
+/// The body tower-lsp will be given for a body the client sent.
+fn checked(body: Vec<u8>) -> Vec<u8> {
+    let Ok(text) = std::str::from_utf8(&body) else {
+        return replacement(Value::Null, -32700, "the message is not UTF-8");
+    };
+    if text.is_empty() || serde_json::from_str::<Message>(text).is_ok() {
+        return body;
+    }
+    match serde_json::from_str::<Value>(text) {
+        Err(e) => replacement(Value::Null, -32700, &format!("the message is not JSON: {e}")),
+        Ok(v) => {
+            // Answer with the message's id when it has a usable one.
+            let id = v.get("id").filter(|id| id.is_i64() || id.is_u64() || id.is_string()).cloned().unwrap_or(Value::Null);
+            replacement(id, -32600, "the message is not a JSON-RPC 2.0 request, notification or response")
+        }
+    }
+}
+
+fn replacement(id: Value, code: i64, message: &str) -> Vec<u8> {
+    eprintln!("gloss: a message from the client could not be read ({message}): answered with error {code}");
+    json!({"jsonrpc": "2.0", "id": id, "method": INVALID, "params": {"code": code, "message": message}}).to_string().into_bytes()
+}
+
+/// Copies frames from the client to the server, each checked, until the
+/// client's input ends or the server stops reading.
+pub async fn pump<I: AsyncRead + Unpin, O: AsyncWrite + Unpin>(input: I, mut to_server: O) {
+    let mut input = BufReader::new(input);
+    loop {
+        // The header block: lines up to an empty one.
+        let mut length: Option<u64> = None;
+        let mut any = false;
+        loop {
+            let mut line = Vec::new();
+            match (&mut input).take(HEADER_LINE_MAX).read_until(b'\n', &mut line).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            let line = String::from_utf8_lossy(&line);
+            let line = line.trim_end_matches(['\r', '\n']);
+            if line.is_empty() {
+                if any {
+                    break;
+                }
+                continue; // blank lines between messages
+            }
+            any = true;
+            if let Some((name, value)) = line.split_once(':') {
+                if name.trim().eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse().ok();
+                }
+            }
+        }
+        let Some(length) = length else {
+            eprintln!("gloss: a header without a usable Content-Length from the client: skipped");
+            continue;
+        };
+        // Read as it comes: a length promising more than arrives costs no
+        // more than what arrives.
+        let mut body = Vec::new();
+        match (&mut input).take(length).read_to_end(&mut body).await {
+            Ok(n) if n as u64 == length => {}
+            _ => return,
+        }
+        let body = checked(body);
+        let header = format!("Content-Length: {}\r\n\r\n", body.len());
+        if to_server.write_all(header.as_bytes()).await.is_err() || to_server.write_all(&body).await.is_err() {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_that_decode_pass_and_others_are_replaced() {
+        let good = br#"{"jsonrpc":"2.0","id":1,"method":"textDocument/hover","params":{}}"#.to_vec();
+        assert_eq!(checked(good.clone()), good);
+        let note = br#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#.to_vec();
+        assert_eq!(checked(note.clone()), note);
+        let response = br#"{"jsonrpc":"2.0","id":3,"result":null}"#.to_vec();
+        assert_eq!(checked(response.clone()), response);
+        let as_json = |b: Vec<u8>| serde_json::from_slice::<Value>(&b).unwrap();
+        let broken = as_json(checked(br#"{"jsonrpc":"2.0","id":1,"meth"#.to_vec()));
+        assert_eq!((broken["id"].clone(), broken["method"].clone(), broken["params"]["code"].clone()), (Value::Null, json!(INVALID), json!(-32700)));
+        let no_version = as_json(checked(br#"{"id":7,"jsonrrc":"2.0","method":"x"}"#.to_vec()));
+        assert_eq!((no_version["id"].clone(), no_version["params"]["code"].clone()), (json!(7), json!(-32600)));
+        let not_utf8 = as_json(checked(vec![b'{', 0xff, b'}']));
+        assert_eq!(not_utf8["params"]["code"], -32700);
+    }
+}
