@@ -88,7 +88,7 @@ pub fn read_workspace_cached(root: &Path, mut cache: Option<&mut FactsCache>) ->
     let documents = find_documents(&root, &config.documents)?;
     // Each document with what the cache holds for it (taken out in order,
     // then read in parallel).
-    let jobs: Vec<(PathBuf, String, Option<(u128, DocumentFacts)>)> = documents
+    let jobs: Vec<_> = documents
         .into_iter()
         .filter(|p| !registry.iter().any(|r| r == p || r.canonicalize().is_ok_and(|r| &r == p)))
         .map(|path| {
