@@ -14,7 +14,6 @@ pub mod cache;
 
 pub use cache::FactsCache;
 use gloss_analysis::config::Config;
-use gloss_analysis::document::DocumentFacts;
 use gloss_analysis::{Facts, FileId, Workspace};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
@@ -230,6 +229,7 @@ fn find_documents(root: &Path, patterns: &[String]) -> std::io::Result<Vec<PathB
 mod tests {
     use super::*;
     use gloss_analysis::diagnostics::{workspace_diagnostics, Code};
+    use gloss_analysis::document::DocumentFacts;
 
     #[test]
     fn reads_a_workspace_and_reports_what_it_cannot_read() {
