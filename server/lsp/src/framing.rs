@@ -50,7 +50,8 @@ fn checked(body: Vec<u8>) -> Vec<u8> {
     let Ok(text) = std::str::from_utf8(&body) else {
         return replacement(Value::Null, -32700, "the message is not UTF-8");
     };
-    if text.is_empty() || serde_json::from_str::<Message>(text).is_ok() {
+    // An empty body too is answered: tower-lsp would wait on it forever.
+    if serde_json::from_str::<Message>(text).is_ok() {
         return body;
     }
     match serde_json::from_str::<Value>(text) {
@@ -133,6 +134,8 @@ mod tests {
         assert_eq!((broken["id"].clone(), broken["method"].clone(), broken["params"]["code"].clone()), (Value::Null, json!(INVALID), json!(-32700)));
         let no_version = as_json(checked(br#"{"id":7,"jsonrrc":"2.0","method":"x"}"#.to_vec()));
         assert_eq!((no_version["id"].clone(), no_version["params"]["code"].clone()), (json!(7), json!(-32600)));
+        let empty = as_json(checked(Vec::new()));
+        assert_eq!((empty["id"].clone(), empty["params"]["code"].clone()), (Value::Null, json!(-32700)));
         let not_utf8 = as_json(checked(vec![b'{', 0xff, b'}']));
         assert_eq!(not_utf8["params"]["code"], -32700);
     }
