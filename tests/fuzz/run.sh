@@ -7,10 +7,11 @@
 #
 # FUZZ_SECONDS: seconds per target (default 25: four targets in 100 s,
 # not counting the build). Installs cargo-fuzz if it is missing. Uses the
-# nightly toolchain (with AddressSanitizer) when there is one, else stable
-# with RUSTC_BOOTSTRAP=1 and no sanitizer. New inputs go to a scratch
-# corpus, not to the committed one; a crash is saved under
-# fuzz/artifacts/<target>/ and the script prints how to reproduce it.
+# nightly toolchain (with AddressSanitizer) when there is one, else (or
+# with FUZZ_NIGHTLY=0) stable with RUSTC_BOOTSTRAP=1 and no sanitizer.
+# New inputs go to a scratch corpus, not to the committed one; a crash is
+# saved under fuzz/artifacts/<target>/ and the script says how to
+# reproduce it.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -33,7 +34,7 @@ fi
 # unstable flags cargo-fuzz passes, without a sanitizer (ASan needs nightly).
 toolchain=()
 sanitizer=()
-if command -v rustup >/dev/null 2>&1 && rustup run nightly rustc --version >/dev/null 2>&1; then
+if [ "${FUZZ_NIGHTLY:-}" != 0 ] && command -v rustup >/dev/null 2>&1 && rustup run nightly rustc --version >/dev/null 2>&1; then
     toolchain=(+nightly)
     say "nightly toolchain, AddressSanitizer"
 else

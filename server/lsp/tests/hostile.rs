@@ -85,7 +85,9 @@ impl Session {
         let id = self.c.send_request(method, params);
         let response = self.c.response_within(id, BOUND).await;
         let took = started.elapsed();
-        eprintln!("{what}: {method} answered in {took:?}");
+        if took > Duration::from_millis(50) {
+            eprintln!("{what}: {method} answered in {took:?}");
+        }
         (response, took)
     }
 
@@ -202,7 +204,7 @@ async fn a_50_mb_document_of_the_seed_articles_over_and_over() {
 async fn a_single_10_mb_line() {
     for utf8 in [false, true] {
         let s = Session::start(&[], utf8).await;
-        let size = (10 << 20) / SCALE;
+        let size = 10 << 20;
         let chunk = format!("{} [officials]{{@ua-intel}} ", "lorem ipsum 북한 Северокорейские 😀 dolor ".repeat(20));
         let mut text = chunk.repeat(size / chunk.len() + 1);
         text.push_str("[Vladimir Putin]{@putin}");
@@ -638,5 +640,47 @@ async fn registry_files_outside_the_workspace_or_behind_links_out_are_not_read()
     let unknown = s.pulled(&doc).await;
     assert_eq!(unknown.iter().map(|d| d["message"].as_str().unwrap()).collect::<Vec<_>>(), ["`@secret` is not defined in the registry or the documents"]);
     assert_eq!(masked(&unknown, &s.root_uri).len(), 1);
+    s.alive().await;
+}
+
+/// Files read again after a change on disk or a close stay confined: a
+/// registry link that leads out of the workspace, changed on disk or
+/// opened and closed in the editor, is still not read, and a document link
+/// out of it, created, is no document.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_read_again_stay_confined() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().canonicalize().unwrap().join("secret.toml");
+    std::fs::write(&secret, "[actor.secret]\nname = \"Top Secret Name\"\n").unwrap();
+    let dir = workspace(&[
+        ("gloss.toml", &REGISTRY.replace("documents = [\"docs/*.txt\"]", "documents = [\"docs/*.txt\"]\nregistry = [\"link.toml\"]")),
+        ("docs/normal.txt", NORMAL),
+        ("docs/s.txt", "[Secret]{@secret}\n"),
+    ]);
+    std::os::unix::fs::symlink(&secret, dir.path().join("link.toml")).unwrap();
+    let s = Session::in_dir(dir, false).await;
+    let (link, doc) = (s.doc("link.toml"), s.doc("docs/s.txt"));
+    let outside_said = |list: &[Value]| list.len() == 1 && list[0]["message"].as_str().unwrap().contains("is outside the workspace");
+    assert!(outside_said(&s.pulled(&link).await));
+    let secret_unknown = |list: &[Value]| list.iter().any(|d| d["message"] == "`@secret` is not defined in the registry or the documents");
+    // Changed on disk: read again, and still refused.
+    std::fs::write(&secret, "[actor.secret]\nname = \"Top Secret Name, changed\"\n").unwrap();
+    s.c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": link, "type": 2}]}));
+    assert!(outside_said(&s.pulled(&link).await), "{:?}", s.pulled(&link).await);
+    assert!(secret_unknown(&s.pulled(&doc).await));
+    assert_eq!(s.answered("confinement", "workspace/symbol", json!({"query": "Top Secret"})).await, json!([]));
+    // Opened in the editor (its text is the client's to send), then closed:
+    // the disk is what counts again, and it is not read.
+    s.c.open(&link, "[actor.mine]\nname = \"Mine\"\n");
+    s.c.notify("textDocument/didClose", json!({"textDocument": {"uri": link}}));
+    assert!(outside_said(&s.pulled(&link).await), "{:?}", s.pulled(&link).await);
+    assert_eq!(s.answered("confinement", "workspace/symbol", json!({"query": "Top Secret"})).await, json!([]));
+    // A document link out of the workspace, created: not a document.
+    std::os::unix::fs::symlink(outside.path().join("secret.toml"), s.root.join("docs/leak.txt")).unwrap();
+    let leak = s.doc("docs/leak.txt");
+    s.c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": leak, "type": 1}]}));
+    let everything = s.answered("confinement", "workspace/diagnostic", json!({"previousResultIds": []})).await;
+    assert!(everything["items"].as_array().unwrap().iter().all(|i| i["uri"] != json!(leak)), "{everything}");
+
     s.alive().await;
 }
