@@ -319,10 +319,11 @@ impl Backend {
         let mut ws = folder.edit();
         match (read, role) {
             (None, _) => ws.remove(key),
-            (Some(Err(why)), FileRole::Registry(_)) => {
-                ws.set_unreadable(key, &why, true);
+            // Not UTF-8 (or unreadable) on disk: recorded as the first read
+            // records it, with the `unreadable` diagnostic and its message.
+            (Some(Err(why)), role) => {
+                ws.set_unreadable(key, &why, matches!(role, FileRole::Registry(_)));
             }
-            (Some(Err(_)), _) => ws.remove(key),
             (Some(Ok(text)), FileRole::Registry(is_config)) => {
                 ws.set_registry(key, &text, is_config);
             }

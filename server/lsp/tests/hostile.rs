@@ -341,6 +341,53 @@ async fn random_text_and_random_bytes_on_disk() {
     s.alive().await;
 }
 
+/// A closed document turned on disk into 4 KB of bytes that are not
+/// UTF-8, then back into text: read again on each watched-file event, it
+/// gets the `unreadable` diagnostic the first read gives such a file (not
+/// silently dropped from the workspace), and loses it once it is text
+/// again. Closed in the editor over bytes that are not UTF-8, the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_turned_unreadable_on_disk_and_back() {
+    let text = "[Putin]{@putin} and [Nobody]{@nobody}.\n";
+    let s = Session::start(&[("docs/turned.txt", text)], false).await;
+    let doc = s.doc("docs/turned.txt");
+    let codes = |list: &[Value]| list.iter().map(|d| d["code"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(codes(&s.pulled(&doc).await), ["unknown-id"]);
+
+    let bytes = Rng(0xbad_5eed).bytes(4 << 10);
+    let valid_up_to = std::str::from_utf8(&bytes).expect_err("bytes that are not UTF-8").valid_up_to();
+    let path = s.root.join("docs/turned.txt");
+    let unreadable = |list: &[Value]| {
+        list.len() == 1
+            && list[0]["code"] == "unreadable"
+            && list[0]["severity"] == 1
+            && list[0]["message"] == format!("{} is not UTF-8 (invalid byte at offset {valid_up_to}): save it as UTF-8", path.display())
+    };
+    std::fs::write(&path, &bytes).unwrap();
+    s.c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": doc, "type": 2}]}));
+    let pulled = s.pulled(&doc).await;
+    assert!(unreadable(&pulled), "{pulled:?}");
+    // The workspace's report has it too.
+    let everything = s.answered("unreadable", "workspace/diagnostic", json!({"previousResultIds": []})).await;
+    let report = everything["items"].as_array().unwrap().iter().find(|i| i["uri"] == json!(doc)).expect("a report for the document");
+    assert!(unreadable(report["items"].as_array().unwrap()), "{report}");
+
+    // Text again: read as text, the diagnostic gone.
+    std::fs::write(&path, text).unwrap();
+    s.c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": doc, "type": 2}]}));
+    assert_eq!(codes(&s.pulled(&doc).await), ["unknown-id"]);
+
+    // Opened (the editor's text stands), turned to bytes on disk, closed:
+    // the disk is read again, and is unreadable.
+    s.c.open(&doc, text);
+    std::fs::write(&path, &bytes).unwrap();
+    assert_eq!(codes(&s.pulled(&doc).await), ["unknown-id"]);
+    s.c.notify("textDocument/didClose", json!({"textDocument": {"uri": doc}}));
+    let pulled = s.pulled(&doc).await;
+    assert!(unreadable(&pulled), "{pulled:?}");
+    s.alive().await;
+}
+
 /// Registry files that are broken in each way: a TOML syntax error,
 /// duplicate tables, wrong types; and one whose fields refer to each other
 /// in a cycle, which is no error but must not loop.
