@@ -1,7 +1,7 @@
 //! Grammar and analysis on arbitrary bytes (read as UTF-8, lossily): the
-//! typed view, incremental reparsing against a fresh parse, a workspace
-//! with a registry and another document, every feature at offsets taken
-//! from the input.
+//! typed view read without a tree against the tree's, incremental
+//! reparsing against a fresh parse, a workspace with a registry and
+//! another document, every feature at offsets taken from the input.
 #![no_main]
 
 use gloss_syntax::{parse_tree, Markup};
@@ -49,6 +49,8 @@ fn incremental(text: &str, seed: &[u8]) {
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let markup = Markup::parse(&text);
+    // The tree-less reader makes the grammar's decisions.
+    assert_eq!(markup, Markup::from_tree(&parse_tree(&text, None), &text), "reading without a tree");
     for e in &markup.errors {
         assert!(e.range.end <= text.len(), "syntax error outside the text");
     }

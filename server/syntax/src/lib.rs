@@ -6,6 +6,7 @@
 
 mod markup;
 mod parse;
+mod read;
 
 pub use markup::*;
 pub use parse::{language, parse_tree};

@@ -98,11 +98,12 @@ pub struct SyntaxError {
 }
 
 impl Markup {
-    /// Parses a whole document. Never fails, never panics. (To keep the
-    /// tree for incremental reparsing, use [`crate::parse_tree`] and
-    /// [`Markup::from_tree`].)
+    /// Parses a whole document. Never fails, never panics. Reads the text
+    /// directly, without a tree; to keep the tree for incremental
+    /// reparsing, use [`crate::parse_tree`] and [`Markup::from_tree`]
+    /// (same result).
     pub fn parse(text: &str) -> Markup {
-        crate::parse::parse(text)
+        crate::read::read(text)
     }
 
     /// The prose of `range` (normally a span's `text`) as a reader sees it:

@@ -33,9 +33,6 @@ pub fn parse_tree(text: &str, old: Option<&Tree>) -> Tree {
     PARSER.with(|p| p.borrow_mut().parse(text, old)).expect("parsing has no timeout or cancellation set")
 }
 
-pub(crate) fn parse(text: &str) -> Markup {
-    Markup::from_tree(&parse_tree(text, None), text)
-}
 
 impl Markup {
     /// The typed view of a tree parsed from `text` (by [`parse_tree`]).
@@ -149,7 +146,7 @@ fn slice(text: &str, range: Range<usize>) -> &str {
     text.get(range).unwrap_or_default()
 }
 
-fn bad_attribute(written: &str) -> String {
+pub(crate) fn bad_attribute(written: &str) -> String {
     let key_len = written.bytes().take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-').count();
     if key_len > 0 && written.len() == key_len + 1 && written.ends_with('=') {
         return format!("bad attribute `{written}`: the value is missing");
@@ -186,7 +183,7 @@ fn pair(node: Node, text: &str) -> Option<AttrKind> {
     })
 }
 
-fn unquote(written: &str) -> String {
+pub(crate) fn unquote(written: &str) -> String {
     let inner = written.strip_prefix('"').and_then(|w| w.strip_suffix('"')).unwrap_or(written);
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars();

@@ -487,6 +487,16 @@ fn markup_text() -> impl Strategy<Value = String> {
         1 => Just("😀".to_string()),
         1 => Just("\u{a0}".to_string()),
         2 => "[a-z0-9,.:=_-]{1,5}",
+        1 => Just("@".to_string()),
+        1 => Just("#".to_string()),
+        1 => Just("=".to_string()),
+        1 => "[-.:_A-Z]{1,2}",
+        1 => Just("\0".to_string()),
+        1 => Just("\u{2003}".to_string()),
+        1 => Just("\u{85}".to_string()),
+        2 => Just("]{@".to_string()),
+        1 => Just("]{#".to_string()),
+        1 => Just("]{k=".to_string()),
     ];
     prop::collection::vec(piece, 0..60).prop_map(|v| v.concat())
 }
@@ -521,6 +531,17 @@ proptest! {
         }
     }
 
+    /// The tree-less reader and the tree agree on every text.
+    #[test]
+    fn reading_without_a_tree_is_lowering_the_tree(text in markup_text()) {
+        prop_assert_eq!(Markup::parse(&text), Markup::from_tree(&parse_tree(&text, None), &text), "{:?}", text);
+    }
+
+    #[test]
+    fn reading_arbitrary_text_without_a_tree_is_lowering_the_tree(text in "\\PC{0,200}|(?s).{0,200}|\u{feff}[ \n{}#@a=\"\\[\\]\0]{0,30}") {
+        prop_assert_eq!(Markup::parse(&text), Markup::from_tree(&parse_tree(&text, None), &text), "{:?}", text);
+    }
+
     #[test]
     fn arbitrary_text_parses_whole_and_well_formed(text in "\\PC{0,200}|(?s).{0,200}") {
         prop_assert!(leaves_tile(&text).is_ok(), "{:?}", leaves_tile(&text));
@@ -547,4 +568,52 @@ proptest! {
             prop_assert_eq!(Markup::from_tree(&tree, &text), Markup::from_tree(&fresh, &text));
         }
     }
+}
+
+/// Texts where a decision is close, read both ways.
+#[test]
+fn reading_without_a_tree_agrees_on_close_calls() {
+    let cases = [
+        "[x]{@-a}",
+        "[x]{@a-}",
+        "[x]{@a.}",
+        "[x]{#_a:b}",
+        "[x]{k=@a,@-b}",
+        "[x]{k=\"a\0\"}",
+        "[x]{k=a\u{a0}b}",
+        "\u{2003}{#a}\n[x]{@a}",
+        "\u{feff}\n {#a date=2024}  \nx",
+        "\u{feff}{%c%}[x]{@a}",
+        "\u{85}{#a}",
+        "[a [b]{x} c]{y}",
+        "[a [b] c]{y}",
+        "[x]{%c%}]{@a}",
+        "[x\n\n]{@a}",
+        "[x]{a=\"b} c\"}",
+        "[x]{a=b\"c} d\"}",
+    ];
+    for text in cases {
+        assert_eq!(Markup::parse(text), Markup::from_tree(&parse_tree(text, None), text), "{text:?}");
+    }
+}
+
+/// The seed articles and the test fixtures, read both ways.
+#[test]
+fn reading_without_a_tree_agrees_on_the_seeds_and_fixtures() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut dirs = vec![root.join("seeds"), root.join("tests/fixtures")];
+    let mut read = 0;
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "txt") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                assert_eq!(Markup::parse(&text), Markup::from_tree(&parse_tree(&text, None), &text), "{}", path.display());
+                read += 1;
+            }
+        }
+    }
+    assert!(read >= 5, "only {read} documents found");
 }
