@@ -187,16 +187,9 @@ fn opens_span(mut cur: Cursor) -> bool {
             return false;
         }
         match c {
-            '\\' => {
-                if cur.lookahead().is_some_and(is_escapable) && !cur.take(&mut budget) {
-                    return false;
-                }
-            }
-            '{' => {
-                if cur.is('%') && (!cur.take(&mut budget) || comment_closes(&mut cur, &mut budget).is_err()) {
-                    return false;
-                }
-            }
+            // An escaped character; a comment, which must close.
+            '\\' if cur.lookahead().is_some_and(is_escapable) && !cur.take(&mut budget) => return false,
+            '{' if cur.is('%') && (!cur.take(&mut budget) || comment_closes(&mut cur, &mut budget).is_err()) => return false,
             '[' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
