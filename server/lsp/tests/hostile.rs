@@ -16,7 +16,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::{covered, lines, masked, position_of, uri, whole_document_answers, workspace, Client, Pipelined};
+use support::{codes, config, covered, debounce, decode, indexed, lines, masked, position_of, seeds_dir, uri, whole_document_answers, workspace, Pipelined, Rng};
 
 /// Full size in release builds, a tenth in debug builds.
 const SCALE: usize = if cfg!(debug_assertions) { 10 } else { 1 };
@@ -25,23 +25,6 @@ const SCALE: usize = if cfg!(debug_assertions) { 10 } else { 1 };
 /// the test machine may be busy, but a hang or a quadratic blow-up on
 /// these sizes takes far longer.
 const BOUND: Duration = Duration::from_secs(60);
-
-const REGISTRY: &str = r#"[workspace]
-documents = ["docs/*.txt"]
-
-[actor.putin]
-name = "Vladimir Putin"
-kind = "person"
-aliases = ["Putin"]
-
-[actor.ua-intel]
-name = "Ukrainian military intelligence"
-kind = "agency"
-
-[subject.nk-troops]
-name = "North Korean troops in Russia"
-unit = "soldiers"
-"#;
 
 const NORMAL: &str = "{#n date=2024-10-17}\n[Vladimir Putin]{@putin} spoke; [about 10,000 soldiers]{claim=nk-troops src=@ua-intel}.\n";
 
@@ -54,8 +37,11 @@ struct Session {
 }
 
 impl Session {
+    /// The shared registry (documents `docs/*.txt`) and the normal
+    /// document, with these files added or in their place.
     async fn start(files: &[(&str, &str)], utf8: bool) -> Session {
-        let mut all = vec![("gloss.toml", REGISTRY), ("docs/normal.txt", NORMAL)];
+        let registry = config(&[]);
+        let mut all = vec![("gloss.toml", registry.as_str()), ("docs/normal.txt", NORMAL)];
         for f in files {
             all.retain(|(p, _)| p != &f.0);
             all.push(*f);
@@ -66,9 +52,7 @@ impl Session {
 
     async fn in_dir(dir: tempfile::TempDir, utf8: bool) -> Session {
         let root = dir.path().canonicalize().unwrap();
-        let mut c = Client::start();
-        c.initialize(Some(&root), if utf8 { &["utf-8"] } else { &[] }, json!({"diagnostics": {"debounceMs": 0}})).await;
-        c.wait_indexed().await;
+        let c = indexed(&root, if utf8 { &["utf-8"] } else { &[] }, debounce(0)).await;
         let (c, _) = c.pipelined();
         let root_uri = uri(&root);
         Session { c, _dir: dir, root, root_uri, utf8 }
@@ -131,22 +115,9 @@ fn peak_rss() -> String {
         .unwrap_or_else(|| "?".into())
 }
 
-/// Semantic tokens decoded to (line, start, length, type).
-fn decode(data: &Value) -> Vec<(u64, u64, u64, u64)> {
-    let d: Vec<u64> = data.as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
-    let (mut line, mut start) = (0, 0);
-    d.chunks(5)
-        .map(|t| {
-            line += t[0];
-            start = if t[0] == 0 { start + t[1] } else { t[1] };
-            (line, start, t[2], t[3])
-        })
-        .collect()
-}
-
 /// The seed articles' bodies (without their header lines).
 fn seed_bodies() -> Vec<String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds");
+    let dir = seeds_dir();
     let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "txt")).collect();
     paths.sort();
     paths.iter().map(|p| std::fs::read_to_string(p).unwrap().split_once('\n').unwrap().1.to_string()).collect()
@@ -157,7 +128,7 @@ fn seed_bodies() -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_50_mb_document_of_the_seed_articles_over_and_over() {
     let size = (50 << 20) / SCALE;
-    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds");
+    let seeds = seeds_dir();
     let registry = std::fs::read_to_string(seeds.join("registry.toml")).unwrap();
     let config = std::fs::read_to_string(seeds.join("gloss.toml")).unwrap();
     let config = config.replace("\"*.txt\"", "\"docs/*.txt\"");
@@ -285,20 +256,6 @@ async fn a_hundred_thousand_spans_on_one_line() {
     s.alive().await;
 }
 
-/// A small deterministic generator.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        (0..n).map(|_| self.next() as u8).collect()
-    }
-}
-
 /// Random bytes: as the text of an open document (LSP text is a JSON
 /// string, so valid UTF-8: the bytes read lossily), and on disk, where a
 /// file that is not UTF-8 gets an `unreadable` diagnostic.
@@ -307,7 +264,7 @@ async fn random_text_and_random_bytes_on_disk() {
     let mut rng = Rng(0x5eed);
     let on_disk = rng.bytes(64 << 10);
     assert!(std::str::from_utf8(&on_disk).is_err());
-    let dir = workspace(&[("gloss.toml", REGISTRY), ("docs/normal.txt", NORMAL)]);
+    let dir = workspace(&[("gloss.toml", &config(&[])), ("docs/normal.txt", NORMAL)]);
     std::fs::write(dir.path().join("docs/binary.txt"), &on_disk).unwrap();
     let s = Session::in_dir(dir, false).await;
     let binary = s.doc("docs/binary.txt");
@@ -351,7 +308,6 @@ async fn a_document_turned_unreadable_on_disk_and_back() {
     let text = "[Putin]{@putin} and [Nobody]{@nobody}.\n";
     let s = Session::start(&[("docs/turned.txt", text)], false).await;
     let doc = s.doc("docs/turned.txt");
-    let codes = |list: &[Value]| list.iter().map(|d| d["code"].as_str().unwrap().to_string()).collect::<Vec<_>>();
     assert_eq!(codes(&s.pulled(&doc).await), ["unknown-id"]);
 
     let bytes = Rng(0xbad_5eed).bytes(4 << 10);
@@ -393,7 +349,7 @@ async fn a_document_turned_unreadable_on_disk_and_back() {
 /// in a cycle, which is no error but must not loop.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn broken_registries_get_registry_diagnostics_and_cycles_do_not_loop() {
-    let config = REGISTRY.replace("documents = [\"docs/*.txt\"]", "documents = [\"docs/*.txt\"]\nregistry = [\"syntax.toml\", \"dupe.toml\", \"types.toml\", \"cycle.toml\"]");
+    let config = config(&["syntax.toml", "dupe.toml", "types.toml", "cycle.toml"]);
     let cycle = "[actor.a]\nname = \"Alpha\"\ncountry = \"@b\"\n\n[actor.b]\nname = \"Beta\"\ncountry = \"@a\"\nparent = \"@b\"\n\n[source.s]\ntitle = \"Loop\"\nvia = \"@s\"\n";
     let s = Session::start(
         &[
@@ -407,7 +363,6 @@ async fn broken_registries_get_registry_diagnostics_and_cycles_do_not_loop() {
         false,
     )
     .await;
-    let codes = |list: &[Value]| list.iter().map(|d| d["code"].as_str().unwrap().to_string()).collect::<Vec<_>>();
     let syntax = s.pulled(&s.doc("syntax.toml")).await;
     assert!(!syntax.is_empty() && codes(&syntax).iter().all(|c| c == "registry"), "{syntax:?}");
     assert!(syntax.iter().all(|d| d["message"].as_str().unwrap().starts_with("cannot read the registry")), "{syntax:?}");
@@ -447,7 +402,7 @@ async fn broken_registries_get_registry_diagnostics_and_cycles_do_not_loop() {
 /// deleted while closed is reported at once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_registry_file_deleted_while_open_and_while_closed() {
-    let config = REGISTRY.replace("documents = [\"docs/*.txt\"]", "documents = [\"docs/*.txt\"]\nregistry = [\"more.toml\", \"other.toml\"]");
+    let config = config(&["more.toml", "other.toml"]);
     let more = "[actor.kim]\nname = \"Kim Jong Un\"\n";
     let s = Session::start(
         &[("gloss.toml", &config), ("more.toml", more), ("other.toml", "[actor.shoigu]\nname = \"Sergei Shoigu\"\n"), ("docs/k.txt", "[Kim]{@kim} and [Shoigu]{@shoigu}\n")],
@@ -659,10 +614,7 @@ async fn registry_files_outside_the_workspace_or_behind_links_out_are_not_read()
     let root = dir.path().canonicalize().unwrap();
     let up = "../".repeat(root.components().count() + 2);
     let escape = format!("{up}{}", secret.display().to_string().trim_start_matches('/'));
-    let config = REGISTRY.replace(
-        "documents = [\"docs/*.txt\"]",
-        &format!("documents = [\"docs/*.txt\"]\nregistry = [\"../../etc/passwd\", \"link.toml\", \"{escape}\"]"),
-    );
+    let config = config(&["../../etc/passwd", "link.toml", &escape]);
     std::fs::write(root.join("gloss.toml"), config).unwrap();
     std::os::unix::fs::symlink(&secret, root.join("link.toml")).unwrap();
     std::fs::create_dir(root.join("docs")).unwrap();
@@ -700,7 +652,7 @@ async fn files_read_again_stay_confined() {
     let secret = outside.path().canonicalize().unwrap().join("secret.toml");
     std::fs::write(&secret, "[actor.secret]\nname = \"Top Secret Name\"\n").unwrap();
     let dir = workspace(&[
-        ("gloss.toml", &REGISTRY.replace("documents = [\"docs/*.txt\"]", "documents = [\"docs/*.txt\"]\nregistry = [\"link.toml\"]")),
+        ("gloss.toml", &config(&["link.toml"])),
         ("docs/normal.txt", NORMAL),
         ("docs/s.txt", "[Secret]{@secret}\n"),
     ]);

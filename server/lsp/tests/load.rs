@@ -13,7 +13,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::{position_of, uri, Client, Pipelined};
+use support::{debounce, indexed, position_of, seeds_dir, uri, Pipelined, Rng};
 
 const CLIENTS: usize = 16;
 /// Requests each client sends, and how many it keeps in flight at once.
@@ -22,21 +22,9 @@ const IN_FLIGHT: usize = 8;
 const EDITS: usize = if cfg!(debug_assertions) { 300 } else { 1500 };
 const WATCHDOG: Duration = Duration::from_secs(10);
 
-/// A small deterministic generator.
-#[derive(Clone)]
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
-}
-
 /// The seed workspace, copied.
 fn seeds() -> (tempfile::TempDir, Vec<(String, String)>) {
-    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds");
+    let from = seeds_dir();
     let dir = tempfile::tempdir().unwrap();
     let mut docs = Vec::new();
     let mut names: Vec<_> = std::fs::read_dir(&from).unwrap().flatten().map(|e| e.file_name()).collect();
@@ -66,9 +54,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 async fn sixteen_clients_pipelining_while_edits_stream_in() {
     let (dir, docs) = seeds();
     let root = dir.path().canonicalize().unwrap();
-    let mut c = Client::start();
-    c.initialize(Some(&root), &[], json!({"diagnostics": {"debounceMs": 50}})).await;
-    c.wait_indexed().await;
+    let c = indexed(&root, &[], debounce(50)).await;
     let (p, _server) = c.pipelined();
     let uris: Vec<String> = docs.iter().map(|(name, _)| uri(&root.join(name))).collect();
     // The editor's document: the first seed article, open.
@@ -165,9 +151,7 @@ async fn sixteen_clients_pipelining_while_edits_stream_in() {
     let pulled = p.request("textDocument/diagnostic", json!({"textDocument": {"uri": edited}})).await;
     let fresh_dir = seeds().0;
     let fresh_root = fresh_dir.path().canonicalize().unwrap();
-    let mut fresh = Client::start();
-    fresh.initialize(Some(&fresh_root), &[], Value::Null).await;
-    fresh.wait_indexed().await;
+    let mut fresh = indexed(&fresh_root, &[], Value::Null).await;
     let fresh_uri = uri(&fresh_root.join(&docs[0].0));
     fresh.open(&fresh_uri, &final_text).await;
     let expected = fresh.request("textDocument/diagnostic", json!({"textDocument": {"uri": fresh_uri}})).await;

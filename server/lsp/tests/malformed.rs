@@ -4,37 +4,13 @@
 //! that can be answered gets the JSON-RPC error due, and the session goes
 //! on: the next request is answered.
 
+mod support;
+
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-
-fn frame(body: &[u8]) -> Vec<u8> {
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend_from_slice(body);
-    out
-}
-
-/// The next message from the server, `None` at the end.
-async fn next<R: tokio::io::AsyncRead + Unpin>(read: &mut BufReader<R>) -> Option<Value> {
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        if read.read_line(&mut line).await.unwrap() == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(n) = line.strip_prefix("Content-Length: ") {
-            length = n.parse().unwrap();
-        }
-    }
-    let mut body = vec![0; length];
-    read.read_exact(&mut body).await.unwrap();
-    Some(serde_json::from_slice(&body).unwrap())
-}
+use support::{frame_bytes, read_message};
+use tokio::io::{AsyncWriteExt, BufReader};
 
 #[tokio::test]
 async fn malformed_messages_get_errors_and_the_session_goes_on() {
@@ -44,26 +20,26 @@ async fn malformed_messages_get_errors_and_the_session_goes_on() {
     let (read, mut write) = tokio::io::split(client);
     let mut read = BufReader::new(read);
     // Nothing more until initialize is answered, as the protocol wants.
-    write.write_all(&frame(br#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#)).await.unwrap();
+    write.write_all(&frame_bytes(br#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#)).await.unwrap();
     let mut answers: Vec<Value> = Vec::new();
-    let first = tokio::time::timeout(Duration::from_secs(20), next(&mut read)).await.unwrap().unwrap();
+    let first = tokio::time::timeout(Duration::from_secs(20), read_message(&mut read)).await.unwrap().unwrap();
     answers.push(first);
     let mut send = Vec::new();
-    send.extend(frame(br#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#));
-    send.extend(frame(br#"{"jsonrpc":"2.0","id":2,"meth"#));
-    send.extend(frame(br#"{"id":3,"jsonrrc":"2.0","method":"textDocument/hover"}"#));
-    send.extend(frame(&[b'{', 0xff, 0xfe, b'}']));
+    send.extend(frame_bytes(br#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#));
+    send.extend(frame_bytes(br#"{"jsonrpc":"2.0","id":2,"meth"#));
+    send.extend(frame_bytes(br#"{"id":3,"jsonrrc":"2.0","method":"textDocument/hover"}"#));
+    send.extend(frame_bytes(&[b'{', 0xff, 0xfe, b'}']));
     send.extend(b"X-Nonsense: 1\r\n\r\n");
     send.extend(b"Content-Length: 2\r\nContent-Type: application/xml; charset=latin1\r\n\r\n{}");
-    send.extend(frame(br#"{"jsonrpc":"2.0","id":4,"method":"workspace/symbol","params":{"query":"x"}}"#));
-    send.extend(frame(br#"{"jsonrpc":"2.0","id":5,"method":"shutdown"}"#));
+    send.extend(frame_bytes(br#"{"jsonrpc":"2.0","id":4,"method":"workspace/symbol","params":{"query":"x"}}"#));
+    send.extend(frame_bytes(br#"{"jsonrpc":"2.0","id":5,"method":"shutdown"}"#));
     write.write_all(&send).await.unwrap();
     let read_all = async {
-        while let Some(m) = next(&mut read).await {
+        while let Some(m) = read_message(&mut read).await {
             if m.get("method").is_none() {
                 if m["id"] == 5 {
                     // Shut down: now the end.
-                    write.write_all(&frame(br#"{"jsonrpc":"2.0","method":"exit"}"#)).await.unwrap();
+                    write.write_all(&frame_bytes(br#"{"jsonrpc":"2.0","method":"exit"}"#)).await.unwrap();
                 }
                 answers.push(m);
             }

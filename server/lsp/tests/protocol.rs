@@ -4,42 +4,15 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::{pos, uri, workspace, Client};
-
-const REGISTRY: &str = r#"[actor.putin]
-name = "Vladimir Putin"
-kind = "person"
-role = "President of Russia"
-aliases = ["Putin"]
-
-[actor.ua-intel]
-name = "Ukrainian military intelligence"
-kind = "agency"
-
-[actor.white-house]
-name = "The White House"
-kind = "agency"
-
-[subject.nk-troops]
-name = "North Korean troops in Russia"
-unit = "soldiers"
-"#;
+use support::{boundaries, codes, debounce, pos, position_of, uri, Client, Rng, REGISTRY};
 
 const A: &str = "{#a date=2024-10-17}\n북한군 병력 😀 [Vladimir Putin]{@putin} met them.\n[Ukrainian intelligence]{@ua-intel} said [approximately 10,000 soldiers]{claim=nk-troops src=@ua-intel}.\n";
 const B: &str = "{#b date=2024-10-23}\r\n[The White House]{@white-house} says [around 3,000]{claim=nk-troops src=@white-house}.\r\n";
 
-fn codes(list: &[Value]) -> Vec<String> {
-    let mut c: Vec<String> = list.iter().map(|d| d["code"].as_str().unwrap().to_string()).collect();
-    c.sort();
-    c
-}
-
+/// The registry, A and B on disk, a client on them: the client, the
+/// folder, A's and B's URIs.
 async fn started(encodings: &[&str]) -> (Client, tempfile::TempDir, String, String) {
-    let dir = workspace(&[("gloss.toml", REGISTRY), ("docs/a.txt", A), ("docs/b.txt", B)]);
-    let root = dir.path().canonicalize().unwrap();
-    let mut c = Client::start();
-    c.initialize(Some(&root), encodings, json!({"diagnostics": {"debounceMs": 0}})).await;
-    c.wait_indexed().await;
+    let (c, dir, root) = support::started(&[("gloss.toml", REGISTRY), ("docs/a.txt", A), ("docs/b.txt", B)], encodings, debounce(0)).await;
     let (a, b) = (uri(&root.join("docs/a.txt")), uri(&root.join("docs/b.txt")));
     (c, dir, a, b)
 }
@@ -191,17 +164,6 @@ async fn positions_past_the_end_and_unknown_documents_do_not_break_the_server() 
     assert!(symbols.is_array());
 }
 
-/// A small deterministic generator of edits.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thousands_of_edits_sent_without_waiting_apply_in_order() {
     for utf8 in [false, true] {
@@ -211,20 +173,13 @@ async fn thousands_of_edits_sent_without_waiting_apply_in_order() {
         let pieces = ["[", "]", "{", "}", "@putin", " ", "\n", "\r\n", "한", "ё", "😀", "[x]{@ua-intel}", "10,000", "claim=nk-troops "];
         let mut rng = Rng(if utf8 { 7 } else { 11 });
         for version in 2..2002 {
-            // Pick a char boundary range and a replacement.
-            // Char boundaries, but never inside a CRLF: clients do not put
-            // positions in the middle of a line end.
-            let bytes = text.as_bytes();
-            let chars: Vec<usize> = text
-                .char_indices()
-                .map(|(i, _)| i)
-                .chain([text.len()])
-                .filter(|&i| !(i > 0 && bytes[i - 1] == b'\r' && bytes.get(i) == Some(&b'\n')))
-                .collect();
+            // Pick a char boundary range and a replacement; never inside
+            // a CRLF: clients do not put positions in the middle of a line end.
+            let chars = boundaries(&text);
             let s = chars[rng.next(chars.len())];
             let e = chars[(chars.iter().position(|&x| x == s).unwrap() + rng.next(4)).min(chars.len() - 1)];
             let insert = if rng.next(3) == 0 { "" } else { pieces[rng.next(pieces.len())] };
-            let (start, end) = (position(&text, s, utf8), position(&text, e, utf8));
+            let (start, end) = (position_of(&text, s, utf8), position_of(&text, e, utf8));
             text.replace_range(s..e, insert);
             c.notify(
                 "textDocument/didChange",
@@ -246,18 +201,4 @@ async fn thousands_of_edits_sent_without_waiting_apply_in_order() {
         let fresh_symbols = fresh.request("textDocument/documentSymbol", json!({"textDocument": {"uri": a2}})).await;
         assert_eq!(symbols, fresh_symbols);
     }
-}
-
-/// The LSP position of byte `at`: lines end at `\n`, `\r\n` or a lone `\r`.
-fn position(text: &str, at: usize, utf8: bool) -> Value {
-    let b = text.as_bytes();
-    let (mut line, mut line_start) = (0, 0);
-    for i in 0..at {
-        if b[i] == b'\n' || (b[i] == b'\r' && b.get(i + 1) != Some(&b'\n')) {
-            line += 1;
-            line_start = i + 1;
-        }
-    }
-    let col = if utf8 { at - line_start } else { text[line_start..at].encode_utf16().count() };
-    json!({"line": line, "character": col})
 }

@@ -6,30 +6,10 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::{pos, uri, workspace, Client};
-
-const REGISTRY: &str = r#"[actor.putin]
-name = "Vladimir Putin"
-
-[actor.ua-intel]
-name = "Ukrainian military intelligence"
-
-[actor.white-house]
-name = "The White House"
-
-[subject.nk-troops]
-name = "North Korean troops in Russia"
-unit = "soldiers"
-"#;
+use support::{codes, debounce, indexed, pos, uri, workspace, Client, REGISTRY};
 
 const A: &str = "{#a date=2024-10-17}\n[Vladimir Putin]{@putin} met them. [Ukrainian intelligence]{@ua-intel} said [approximately 10,000 soldiers]{claim=nk-troops src=@ua-intel}.\n";
 const B: &str = "{#b date=2024-10-23}\n[The White House]{@white-house} says [around 3,000]{claim=nk-troops src=@white-house}.\n";
-
-fn codes(list: &[Value]) -> Vec<String> {
-    let mut c: Vec<String> = list.iter().map(|d| d["code"].as_str().unwrap().to_string()).collect();
-    c.sort();
-    c
-}
 
 fn files() -> tempfile::TempDir {
     workspace(&[("gloss.toml", REGISTRY), ("docs/a.txt", A), ("docs/b.txt", B)])
@@ -39,9 +19,7 @@ fn files() -> tempfile::TempDir {
 async fn a_cancelled_request_is_answered_with_request_cancelled() {
     let dir = files();
     let root = dir.path().canonicalize().unwrap();
-    let mut c = Client::start();
-    c.initialize(Some(&root), &[], json!({})).await;
-    c.wait_indexed().await;
+    let mut c = indexed(&root, &[], json!({})).await;
     // A long document, so that its references take long enough to cancel.
     let big = uri(&root.join("docs/big.txt"));
     c.open(&big, &"[Putin]{@putin} ".repeat(200_000)).await;
@@ -65,9 +43,7 @@ async fn the_client_sets_the_log_level() {
     let dir = files();
     let root = dir.path().canonicalize().unwrap();
 
-    let mut quiet = Client::start();
-    quiet.initialize(Some(&root), &[], json!({"log": {"level": "warn"}})).await;
-    quiet.wait_indexed().await;
+    let mut quiet = indexed(&root, &[], json!({"log": {"level": "warn"}})).await;
     quiet.notify("textDocument/didChange", json!({"textDocument": {"uri": "file:///never/opened.txt", "version": 2}, "contentChanges": [{"text": "x"}]})).await;
     quiet.wait_for(|n| n["method"] == "window/logMessage" && n["params"]["message"].as_str().unwrap().contains("which is not open")).await;
     quiet.request("workspace/symbol", json!({"query": "x"})).await;
@@ -75,9 +51,7 @@ async fn the_client_sets_the_log_level() {
     assert!(said.iter().any(|m| m.contains("which is not open")), "warnings still come: {said:?}");
     assert!(!said.iter().any(|m| m.contains("indexed") || m.contains("workspace roots")), "no info at warn: {said:?}");
 
-    let mut chatty = Client::start();
-    chatty.initialize(Some(&root), &[], json!({})).await;
-    chatty.wait_indexed().await;
+    let mut chatty = indexed(&root, &[], json!({})).await;
     let said = chatty.wait_for(|n| n["method"] == "window/logMessage" && n["params"]["message"].as_str().unwrap().contains("indexed 3 files")).await;
     assert_eq!(said["params"]["type"], 3, "info by default: {said}");
 }
@@ -87,9 +61,7 @@ async fn the_editors_conflict_tolerance_wins_over_gloss_toml_and_can_be_dropped(
     let dir = files();
     let root = dir.path().canonicalize().unwrap();
     let a = uri(&root.join("docs/a.txt"));
-    let mut c = Client::start();
-    c.initialize(Some(&root), &[], json!({"diagnostics": {"debounceMs": 0}})).await;
-    c.wait_indexed().await;
+    let mut c = indexed(&root, &[], debounce(0)).await;
     c.open(&a, A).await;
     assert_eq!(codes(&c.settled_diagnostics(&a).await), ["conflicting-claim"]);
 
@@ -127,7 +99,7 @@ async fn a_client_that_asks_is_told_the_workspaces_numbers() {
     let b = uri(&root.join("docs/b.txt"));
     let mut c = Client::start();
     let capabilities = json!({"experimental": {"glossStatus": true}});
-    c.initialize_with(vec![&root], capabilities, json!({"diagnostics": {"debounceMs": 0}})).await;
+    c.initialize_with(vec![&root], capabilities, debounce(0)).await;
     let status = |n: &Value| n["method"] == "gloss/status" && n["params"]["indexing"] == false;
     let ready = c.wait_for(status).await;
     assert_eq!(ready["params"], json!({"indexing": false, "documents": 2, "claims": 2, "conflicts": 1}));
@@ -143,9 +115,7 @@ async fn a_client_that_asks_is_told_the_workspaces_numbers() {
 async fn a_client_that_does_not_ask_gets_no_status() {
     let dir = files();
     let root = dir.path().canonicalize().unwrap();
-    let mut c = Client::start();
-    c.initialize(Some(&root), &[], json!({})).await;
-    c.wait_indexed().await;
+    let mut c = indexed(&root, &[], json!({})).await;
     c.request("workspace/symbol", json!({"query": "x"})).await;
     assert!(!c.notifications.iter().any(|n| n["method"] == "gloss/status"));
 }
@@ -170,7 +140,7 @@ async fn without_a_watching_client_the_server_watches_the_folders_itself() {
     let a = uri(&root.join("docs/a.txt"));
     let mut c = Client::start();
     // Neither watched-file registration nor progress: a plain client.
-    c.initialize_with(vec![&root], json!({}), json!({"diagnostics": {"debounceMs": 0}})).await;
+    c.initialize_with(vec![&root], json!({}), debounce(0)).await;
     c.wait_for(|n| n["method"] == "window/logMessage" && n["params"]["message"].as_str().unwrap().starts_with("watching")).await;
     assert!(!c.server_requests.iter().any(|r| r["method"] == "client/registerCapability"));
     c.open(&a, A).await;
@@ -234,11 +204,8 @@ async fn a_second_start_takes_unchanged_documents_from_the_cache_and_a_damaged_c
 async fn a_registry_file_turned_into_a_link_out_of_the_workspace_is_not_read_again() {
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("secret.toml"), "[actor.secret]\nname = \"Secret Person\"\n").unwrap();
-    let dir = workspace(&[("gloss.toml", "[workspace]\nregistry = [\"reg.toml\"]\n"), ("reg.toml", "[actor.known]\nname = \"Known Person\"\n"), ("docs/a.txt", "[x]{@known}\n")]);
-    let root = dir.path().canonicalize().unwrap();
-    let mut c = Client::start();
-    c.initialize(Some(&root), &[], json!({})).await;
-    c.wait_indexed().await;
+    let files = [("gloss.toml", "[workspace]\nregistry = [\"reg.toml\"]\n"), ("reg.toml", "[actor.known]\nname = \"Known Person\"\n"), ("docs/a.txt", "[x]{@known}\n")];
+    let (mut c, _dir, root) = support::started(&files, &[], json!({})).await;
     let names = |r: &Value| r.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap().to_string()).collect::<Vec<_>>();
     assert_eq!(names(&c.request("workspace/symbol", json!({"query": "Person"})).await), ["Known Person"]);
 

@@ -14,25 +14,7 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::{covered, masked, position_of, uri, whole_document_answers, workspace, Client, Pipelined};
-
-const REGISTRY: &str = r#"[actor.putin]
-name = "Vladimir Putin"
-kind = "person"
-aliases = ["Putin"]
-
-[actor.ua-intel]
-name = "Ukrainian military intelligence"
-kind = "agency"
-
-[actor.white-house]
-name = "The White House"
-kind = "agency"
-
-[subject.nk-troops]
-name = "North Korean troops in Russia"
-unit = "soldiers"
-"#;
+use support::{boundaries, covered, debounce, decode, masked, position_of, uri, whole_document_answers, workspace, Client, Pipelined, Rng, REGISTRY};
 
 const A: &str = "{#a date=2024-10-17}\r\nСеверокорейские 😀 [Vladimir Putin]{@putin} met them.\r\n\r\n[Ukrainian intelligence]{@ua-intel} said [approximately 10,000 soldiers]{claim=nk-troops src=@ua-intel}.\n북한 Putin\n";
 const B: &str = "{#b date=2024-10-23}\n[The White House]{@white-house} says [around 3,000]{claim=nk-troops src=@white-house}.\n";
@@ -44,41 +26,6 @@ const PIECES: &[&str] = &[
 ];
 
 const REQUESTS: &[&str] = &["textDocument/hover", "textDocument/completion", "textDocument/documentHighlight", "textDocument/semanticTokens/full"];
-
-/// A small deterministic generator.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
-}
-
-/// Char boundaries a client can address: never between the `\r` and `\n`
-/// of a line end.
-fn boundaries(text: &str) -> Vec<usize> {
-    let b = text.as_bytes();
-    text.char_indices()
-        .map(|(i, _)| i)
-        .chain([text.len()])
-        .filter(|&i| !(i > 0 && b[i - 1] == b'\r' && b.get(i) == Some(&b'\n')))
-        .collect()
-}
-
-/// Semantic tokens decoded to (line, start, length, type).
-fn decode(data: &Value) -> Vec<(usize, usize, usize, u64)> {
-    let d: Vec<u64> = data.as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
-    let (mut line, mut start) = (0, 0);
-    d.chunks(5)
-        .map(|t| {
-            line += t[0] as usize;
-            start = if t[0] == 0 { start + t[1] as usize } else { t[1] as usize };
-            (line, start, t[2] as usize, t[3])
-        })
-        .collect()
-}
 
 /// An answer checked against the text the client had when it sent the
 /// request: every range lies inside it, highlights cover the same id,
@@ -134,11 +81,11 @@ fn line_probe(text: &str, utf8: bool) -> (Vec<Value>, String) {
 }
 
 /// A server on a fresh workspace, indexed, pipelined.
-async fn start(utf8: bool, debounce: u64) -> (Pipelined, tempfile::TempDir, String, usize) {
+async fn start(utf8: bool, ms: u64) -> (Pipelined, tempfile::TempDir, String, usize) {
     let dir = workspace(&[("gloss.toml", REGISTRY), ("docs/a.txt", A), ("docs/b.txt", B)]);
     let root = dir.path().canonicalize().unwrap();
     let mut c = Client::start();
-    let init = c.initialize(Some(&root), if utf8 { &["utf-8"] } else { &[] }, json!({"diagnostics": {"debounceMs": debounce}})).await;
+    let init = c.initialize(Some(&root), if utf8 { &["utf-8"] } else { &[] }, debounce(ms)).await;
     let legend = init["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"].as_array().unwrap().clone();
     let id_token = legend.iter().position(|t| t == "variable").expect("ids are variables");
     c.wait_indexed().await;

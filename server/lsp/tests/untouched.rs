@@ -11,8 +11,11 @@ mod support;
 use std::path::Path;
 
 use serde_json::{json, Value};
-use support::{apply_edits, pos, tree_snapshot, uri, Client};
+use support::{apply_edits, codes, debounce, indexed, pos, tree_snapshot, uri, Client};
 
+/// Not the shared registry: this session's is split over two files,
+/// `gloss.toml` and `more.toml` (`white-house`, and `kremlin`, whose
+/// `leader` names `@putin`), and the quick fixes add to the second.
 const CONFIG: &str = r#"[workspace]
 documents = ["docs/*.txt"]
 registry = ["more.toml"]
@@ -36,12 +39,6 @@ const MORE: &str = "[actor.kremlin]\nname = \"The Kremlin\"\nkind = \"agency\"\n
 const A: &str = "{#a date=2024-10-17}\n[Vladimir Putin]{@putin} met [Kim]{@kim} in Vostochny. Putin said so.\n\n[Ukrainian intelligence]{@ua-intel} counted [about 10,000 soldiers]{claim=nk-troops}.\n\n[500,000 155 mm shells]{claim=shells src=@ua-intel unit=shells} went north; Putin denied 5,000 more.\n";
 
 const B: &str = "{#b date=2024-10-23}\n[Putin]{@putin} again: [around 3,000]{claim=nk-troops src=@white-house}.\n";
-
-fn codes(list: &[Value]) -> Vec<String> {
-    let mut c: Vec<String> = list.iter().map(|d| d["code"].as_str().unwrap().to_string()).collect();
-    c.sort();
-    c
-}
 
 /// The actions offered over a range, by title.
 async fn actions(c: &mut Client, doc: &str, range: Value) -> Vec<Value> {
@@ -110,9 +107,7 @@ async fn a_whole_session_touches_no_file_and_its_edits_give_what_they_say() {
     };
     let before = outside_cache(sandbox.path());
 
-    let mut c = Client::start();
-    c.initialize(Some(&root), &[], json!({"diagnostics": {"debounceMs": 0}})).await;
-    c.wait_indexed().await;
+    let mut c = indexed(&root, &[], debounce(0)).await;
     let (a, b, config, more) = (uri(&root.join("docs/a.txt")), uri(&root.join("docs/b.txt")), uri(&root.join("gloss.toml")), uri(&root.join("more.toml")));
     // What the client holds: the editor's text of a.txt, the disk's of the rest.
     let mut texts: Vec<(String, String)> = vec![(a.clone(), A.into()), (b.clone(), B.into()), (config.clone(), CONFIG.into()), (more.clone(), MORE.into())];

@@ -7,42 +7,14 @@ mod support;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use support::{pos, uri, workspace, Client};
-
-const REGISTRY: &str = r#"[actor.putin]
-name = "Vladimir Putin"
-kind = "person"
-role = "President of Russia"
-
-[actor.ua-intel]
-name = "Ukrainian military intelligence"
-kind = "agency"
-
-[actor.white-house]
-name = "The White House"
-kind = "agency"
-
-[subject.nk-troops]
-name = "North Korean troops in Russia"
-unit = "soldiers"
-"#;
+use support::{codes, debounce, decode, pos, uri, workspace, Client, REGISTRY};
 
 const A: &str = "{#a date=2024-10-17}\nСеверокорейские 😀 [Vladimir Putin]{@putin} met them.\n[Ukrainian intelligence]{@ua-intel} said [approximately 10,000 soldiers]{claim=nk-troops src=@ua-intel}.\n";
 const B: &str = "{#b date=2024-10-23}\r\n북한 [The White House]{@white-house} says\r\n[around 3,000]{claim=nk-troops src=@white-house}.\r\n";
 
-fn codes(list: &[Value]) -> Vec<String> {
-    let mut c: Vec<String> = list.iter().map(|d| d["code"].as_str().unwrap().to_string()).collect();
-    c.sort();
-    c
-}
-
+/// The registry, A and B on disk, a client on them.
 async fn started(options: Value) -> (Client, tempfile::TempDir, std::path::PathBuf) {
-    let dir = workspace(&[("gloss.toml", REGISTRY), ("docs/a.txt", A), ("docs/b.txt", B)]);
-    let root = dir.path().canonicalize().unwrap();
-    let mut c = Client::start();
-    c.initialize(Some(&root), &[], options).await;
-    c.wait_indexed().await;
-    (c, dir, root)
+    support::started(&[("gloss.toml", REGISTRY), ("docs/a.txt", A), ("docs/b.txt", B)], &[], options).await
 }
 
 fn change(uri: &str, version: i32, start: Value, end: Value, text: &str) -> Value {
@@ -56,7 +28,7 @@ fn plus(p: &Value, n: u64) -> Value {
 
 #[tokio::test]
 async fn a_crlf_document_and_both_sides_of_a_conflict_are_republished() {
-    let (mut c, _dir, root) = started(json!({"diagnostics": {"debounceMs": 0}})).await;
+    let (mut c, _dir, root) = started(debounce(0)).await;
     let (a, b) = (uri(&root.join("docs/a.txt")), uri(&root.join("docs/b.txt")));
     c.open(&a, A).await;
     c.open(&b, B).await;
@@ -91,7 +63,7 @@ async fn several_roots_a_root_found_on_open_and_a_file_alone() {
     let (one_root, two_root) = (one.path().canonicalize().unwrap(), two.path().canonicalize().unwrap());
     let mut c = Client::start();
     let caps = json!({"window": {"workDoneProgress": true}});
-    c.initialize_with(vec![&one_root, &two_root], caps, json!({"diagnostics": {"debounceMs": 0}})).await;
+    c.initialize_with(vec![&one_root, &two_root], caps, debounce(0)).await;
     // Both roots indexed.
     for _ in 0..100 {
         let ends = c.notifications.iter().filter(|n| n["method"] == "$/progress" && n["params"]["value"]["kind"] == "end").count();
@@ -142,7 +114,7 @@ async fn several_roots_a_root_found_on_open_and_a_file_alone() {
 
 #[tokio::test]
 async fn watched_files_created_changed_and_deleted() {
-    let (mut c, dir, root) = started(json!({"diagnostics": {"debounceMs": 0}})).await;
+    let (mut c, dir, root) = started(debounce(0)).await;
     assert!(c.server_requests.iter().any(|r| r["method"] == "client/registerCapability"
         && r["params"]["registrations"][0]["method"] == "workspace/didChangeWatchedFiles"));
     let a = uri(&root.join("docs/a.txt"));
@@ -180,7 +152,7 @@ async fn watched_files_created_changed_and_deleted() {
 
 #[tokio::test]
 async fn an_open_gloss_toml_applies_live() {
-    let (mut c, _dir, root) = started(json!({"diagnostics": {"debounceMs": 0}})).await;
+    let (mut c, _dir, root) = started(debounce(0)).await;
     let (a, toml) = (uri(&root.join("docs/a.txt")), uri(&root.join("gloss.toml")));
     c.open(&a, A).await;
     c.open(&toml, REGISTRY).await;
@@ -250,7 +222,7 @@ async fn clients_that_pull_are_asked_to_pull_again_not_pushed_to() {
         "textDocument": {"diagnostic": {"dynamicRegistration": false}},
         "workspace": {"diagnostics": {"refreshSupport": true}},
     });
-    c.initialize_with(vec![&root], caps, json!({"diagnostics": {"debounceMs": 0}})).await;
+    c.initialize_with(vec![&root], caps, debounce(0)).await;
     c.wait_indexed().await;
     let a = uri(&root.join("docs/a.txt"));
     c.open(&a, A).await;
@@ -305,7 +277,7 @@ async fn shutdown_then_exit_is_a_clean_end_and_exit_alone_is_not() {
 #[tokio::test]
 async fn highlights_declaration_links_folds_and_fixes_with_their_diagnostics() {
     let text = "{#r date=2024-10-20}\n[Putin]{@putin} and [Putin]{@putin} spoke; [5,000 troops]{claim=nk-troops} per [Ukrainian intelligence]{@ua-intel}.\n\nReferences\n\n[Report one, 2024.]{#one kind=source url=https://example.org/one}\nsecond line.\n\n[Report two, 2024.]{#two kind=source}\nsecond line.\n";
-    let (mut c, dir, root) = started(json!({"diagnostics": {"debounceMs": 0}})).await;
+    let (mut c, dir, root) = started(debounce(0)).await;
     std::fs::write(dir.path().join("docs/r.txt"), text).unwrap();
     let r = uri(&root.join("docs/r.txt"));
     c.open(&r, text).await;
@@ -343,7 +315,7 @@ async fn edits_carry_versions_for_clients_that_take_them() {
     let root = dir.path().canonicalize().unwrap();
     let mut c = Client::start();
     let caps = json!({"window": {"workDoneProgress": true}, "workspace": {"workspaceEdit": {"documentChanges": true}}});
-    c.initialize_with(vec![&root], caps, json!({"diagnostics": {"debounceMs": 0}})).await;
+    c.initialize_with(vec![&root], caps, debounce(0)).await;
     c.wait_indexed().await;
     let a = uri(&root.join("docs/a.txt"));
     c.open(&a, A).await;
@@ -380,19 +352,6 @@ async fn workspace_folders_added_and_removed() {
     c.notify("workspace/didChangeWorkspaceFolders", json!({"event": {"added": [], "removed": folder}})).await;
     assert_eq!(c.request("workspace/symbol", json!({"query": "Kim"})).await, json!([]));
     assert_eq!(c.request("workspace/symbol", json!({"query": "Vladimir"})).await.as_array().unwrap().len(), 1);
-}
-
-/// Semantic tokens decoded: (line, start, length, type index).
-fn decode(data: &Value) -> Vec<(u64, u64, u64, u64)> {
-    let d: Vec<u64> = data.as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
-    let (mut line, mut start) = (0, 0);
-    d.chunks(5)
-        .map(|t| {
-            line += t[0];
-            start = if t[0] == 0 { start + t[1] } else { t[1] };
-            (line, start, t[2], t[3])
-        })
-        .collect()
 }
 
 #[tokio::test]
@@ -436,7 +395,7 @@ async fn a_document_opened_while_indexing_gets_diagnostics_only_once_the_registr
     let root = dir.path().canonicalize().unwrap();
     let mut c = Client::start();
     let a = uri(&root.join("docs/a.txt"));
-    c.initialize(Some(&root), &[], json!({"diagnostics": {"debounceMs": 0}})).await;
+    c.initialize(Some(&root), &[], debounce(0)).await;
     // No waiting for the index.
     c.open(&a, A).await;
     let first = c.wait_for(|n| n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == a).await;

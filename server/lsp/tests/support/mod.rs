@@ -1,10 +1,112 @@
-//! A small LSP client over an in-memory pipe to a real server.
+//! A small LSP client over an in-memory pipe to a real server, and the
+//! fixtures the tests share: the registry, workspaces on disk, a client
+//! started on one, positions, edits, semantic tokens, a deterministic
+//! generator.
 #![allow(dead_code)] // each test file uses a part
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf};
+
+/// The registry the tests share: three actors and a subject. Its layout
+/// counts: `protocol.rs` expects `ua-intel` at line 6 and the subject at
+/// line 14.
+pub const REGISTRY: &str = r#"[actor.putin]
+name = "Vladimir Putin"
+kind = "person"
+role = "President of Russia"
+aliases = ["Putin"]
+
+[actor.ua-intel]
+name = "Ukrainian military intelligence"
+kind = "agency"
+
+[actor.white-house]
+name = "The White House"
+kind = "agency"
+
+[subject.nk-troops]
+name = "North Korean troops in Russia"
+unit = "soldiers"
+"#;
+
+/// A `gloss.toml` whose documents are `docs/*.txt`, listing these registry
+/// files, with [`REGISTRY`] after its `[workspace]` table.
+pub fn config(registry_files: &[&str]) -> String {
+    let mut out = String::from("[workspace]\ndocuments = [\"docs/*.txt\"]\n");
+    if !registry_files.is_empty() {
+        let listed: Vec<String> = registry_files.iter().map(|f| format!("\"{f}\"")).collect();
+        out.push_str(&format!("registry = [{}]\n", listed.join(", ")));
+    }
+    out.push('\n');
+    out.push_str(REGISTRY);
+    out
+}
+
+/// Initialization options with diagnostics debounced by `ms`.
+pub fn debounce(ms: u64) -> Value {
+    json!({"diagnostics": {"debounceMs": ms}})
+}
+
+/// The codes of a list of diagnostics, sorted.
+pub fn codes(list: &[Value]) -> Vec<String> {
+    let mut c: Vec<String> = list.iter().map(|d| d["code"].as_str().unwrap().to_string()).collect();
+    c.sort();
+    c
+}
+
+/// The project's seed corpus (`seeds/`).
+pub fn seeds_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds")
+}
+
+/// A small deterministic generator (xorshift).
+#[derive(Clone)]
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A number below `n`.
+    pub fn next(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+
+    pub fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.next_u64() as u8).collect()
+    }
+}
+
+/// Char boundaries a client can address: never between the `\r` and `\n`
+/// of a line end.
+pub fn boundaries(text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    text.char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .filter(|&i| !(i > 0 && b[i - 1] == b'\r' && b.get(i) == Some(&b'\n')))
+        .collect()
+}
+
+/// Semantic tokens decoded to (line, start, length, type).
+pub fn decode(data: &Value) -> Vec<(u64, u64, u64, u64)> {
+    let d: Vec<u64> = data.as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    let (mut line, mut start) = (0, 0);
+    d.chunks(5)
+        .map(|t| {
+            line += t[0];
+            start = if t[0] == 0 { start + t[1] } else { t[1] };
+            (line, start, t[2], t[3])
+        })
+        .collect()
+}
 
 pub struct Client {
     write: WriteHalf<DuplexStream>,
@@ -46,28 +148,11 @@ impl Client {
     }
 
     pub async fn send(&mut self, message: &Value) {
-        let body = message.to_string();
-        let frame = format!("Content-Length: {}\r\n\r\n{body}", body.len());
-        self.write.write_all(frame.as_bytes()).await.unwrap();
+        self.write.write_all(&frame(message)).await.unwrap();
     }
 
     async fn receive(&mut self) -> Value {
-        let mut length = 0usize;
-        loop {
-            let mut line = String::new();
-            self.read.read_line(&mut line).await.unwrap();
-            assert!(!line.is_empty(), "the server closed the stream");
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(n) = line.strip_prefix("Content-Length: ") {
-                length = n.parse().unwrap();
-            }
-        }
-        let mut body = vec![0; length];
-        self.read.read_exact(&mut body).await.unwrap();
-        serde_json::from_slice(&body).unwrap()
+        read_message(&mut self.read).await.expect("the server closed the stream")
     }
 
     /// Reads until the response to `id`, keeping notifications and
@@ -190,6 +275,24 @@ impl Client {
     }
 }
 
+/// A client on the workspace at `root`, initialized with these position
+/// encodings and options, once the workspace is indexed.
+pub async fn indexed(root: &Path, encodings: &[&str], options: Value) -> Client {
+    let mut c = Client::start();
+    c.initialize(Some(root), encodings, options).await;
+    c.wait_indexed().await;
+    c
+}
+
+/// A workspace of these files on disk and a client on it ([`indexed`]):
+/// the client, the folder and its canonical path.
+pub async fn started(files: &[(&str, &str)], encodings: &[&str], options: Value) -> (Client, tempfile::TempDir, PathBuf) {
+    let dir = workspace(files);
+    let root = dir.path().canonicalize().unwrap();
+    let c = indexed(&root, encodings, options).await;
+    (c, dir, root)
+}
+
 pub fn uri(path: &std::path::Path) -> String {
     format!("file://{}", path.display())
 }
@@ -282,15 +385,20 @@ impl Client {
     }
 }
 
-fn frame(message: &Value) -> Vec<u8> {
-    let body = message.to_string();
+/// A message framed as LSP sends it.
+pub fn frame(message: &Value) -> Vec<u8> {
+    frame_bytes(message.to_string().as_bytes())
+}
+
+/// A body, whatever its bytes, behind a `Content-Length` header.
+pub fn frame_bytes(body: &[u8]) -> Vec<u8> {
     let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend_from_slice(body.as_bytes());
+    out.extend_from_slice(body);
     out
 }
 
 /// One message from the server, or `None` at the end of its output.
-async fn read_message(read: &mut BufReader<ReadHalf<DuplexStream>>) -> Option<Value> {
+pub async fn read_message<R: AsyncRead + Unpin>(read: &mut BufReader<R>) -> Option<Value> {
     let mut length = 0usize;
     loop {
         let mut line = String::new();
