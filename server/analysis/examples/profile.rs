@@ -8,7 +8,7 @@ use gloss_corpus::{generate, Shape};
 use gloss_syntax::{parse_tree, Markup};
 
 fn main() {
-    let corpus = generate(Shape { documents: std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(500), references: 100, ..Shape::default() });
+    let corpus = generate(Shape { documents: std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(500), references: std::env::args().nth(2).and_then(|a| a.parse().ok()).unwrap_or(100), ..Shape::default() });
     let mb = corpus.documents.iter().map(|(_, t)| t.len()).sum::<usize>() as f64 / 1e6;
     let t = Instant::now();
     let trees: Vec<_> = corpus.documents.iter().map(|(_, t)| parse_tree(t, None)).collect();
@@ -33,9 +33,12 @@ fn main() {
     let analysis = ws.snapshot();
     let index = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let diagnostics = gloss_analysis::diagnostics::workspace_diagnostics(&analysis).len();
+    let found = gloss_analysis::diagnostics::workspace_diagnostics(&analysis);
+    let diagnostics = found.len();
+    let related: usize = found.iter().map(|d| d.related.len()).sum();
+    let conflicts: usize = analysis.claims().map(|c| analysis.relations(c).conflicts.len()).sum();
     let diag = t.elapsed().as_secs_f64();
-    println!("index: {index:.3} s; diagnostics: {diag:.3} s ({diagnostics} diagnostics)");
+    println!("index: {index:.3} s; diagnostics: {diag:.3} s ({diagnostics} diagnostics, {related} related places; {conflicts} conflicting pairs, counted from both ends)");
     println!("{mb:.1} MB, {n} documents, {} spans", markups.iter().map(|m| m.spans.len()).sum::<usize>());
     println!("tree-sitter parse: {parse:.3} s ({:.1} MB/s)", mb / parse);
     println!("lowering to Markup: {lower:.3} s ({:.1} MB/s)", mb / lower);

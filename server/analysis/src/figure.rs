@@ -71,8 +71,10 @@ pub fn group(x: f64) -> String {
     if !x.is_finite() {
         return if x.is_nan() { "NaN".into() } else if x > 0.0 { "∞".into() } else { "−∞".into() };
     }
-    let fixed = format!("{:.2}", x.abs());
-    let fixed = fixed.trim_end_matches('0').trim_end_matches('.');
+    // Whole numbers, nearly all figures, skip float formatting (slow to
+    // the point of showing in `gloss check`).
+    let fixed = if x.fract() == 0.0 && x.abs() < 1e15 { (x.abs() as u64).to_string() } else { format!("{:.2}", x.abs()) };
+    let fixed = if fixed.contains('.') { fixed.trim_end_matches('0').trim_end_matches('.') } else { &fixed };
     let (int, frac) = fixed.split_once('.').map_or((fixed, None), |(i, f)| (i, Some(f)));
     let mut out = String::new();
     if x < 0.0 && fixed != "0" {

@@ -7,7 +7,7 @@
 //! edit made while a request holds one copies only the paths it touches.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use imbl::{HashMap, OrdSet};
 
@@ -46,12 +46,22 @@ pub struct Relations {
 pub struct Ledger {
     pub claims: Vec<ClaimId>,
     relations: Vec<Relations>,
+    /// Each claim in a few words, worked out when first asked for: a
+    /// claim is named in the diagnostics of every claim it conflicts with.
+    /// A ledger is rebuilt when one of its claims reads differently.
+    summaries: Vec<OnceLock<Box<str>>>,
 }
 
 impl Ledger {
     pub fn relations(&self, claim: ClaimId) -> Option<&Relations> {
         let at = self.claims.binary_search(&claim).ok()?;
         self.relations.get(at)
+    }
+
+    pub(crate) fn summary(&self, claim: ClaimId, write: impl FnOnce(&Relations) -> String) -> Option<&str> {
+        let at = self.claims.binary_search(&claim).ok()?;
+        let relations = self.relations.get(at)?;
+        Some(self.summaries.get(at)?.get_or_init(|| write(relations).into()))
     }
 }
 
@@ -184,7 +194,8 @@ impl Index {
                 })
                 .collect();
             let claims = ledger.claims.clone();
-            self.ledgers.insert(subject, Arc::new(Ledger { claims, relations }));
+            let summaries = claims.iter().map(|_| OnceLock::new()).collect();
+            self.ledgers.insert(subject, Arc::new(Ledger { claims, relations, summaries }));
         }
         if std::mem::take(&mut self.stale_names) {
             let registry_names = self.registries.iter().filter_map(|id| files.get(id.0 as usize)?.as_ref()?.registry()).flat_map(|r| {
@@ -252,13 +263,17 @@ impl Index {
 }
 
 /// A file's definitions, references and claims, whatever its kind.
-/// Whether two claims relate to others alike (what [`relate`] reads).
+/// Whether two claims relate to others alike (what [`relate`] reads) and
+/// are summed up alike.
 fn reads_the_same(a: &Claim, b: &Claim) -> bool {
     a.figure == b.figure
         && a.unit == b.unit
         && a.date == b.date
         && a.sources.len() == b.sources.len()
         && a.sources.iter().zip(&b.sources).all(|(x, y)| x.id == y.id)
+        // Not related by, but named in the claim's summary.
+        && a.via.len() == b.via.len()
+        && a.via.iter().zip(&b.via).all(|(x, y)| x.id == y.id)
 }
 
 pub(crate) fn parts(file: &File) -> (&[Definition], &[Reference], &[Claim]) {

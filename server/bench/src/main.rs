@@ -3,7 +3,11 @@
 //! ```text
 //! gloss-bench [--documents 20000] [--references 20] [--samples 300]
 //!             [--gloss target/release/gloss] [--write docs/performance.md]
+//! gloss-bench --corpus DIR [--documents N] [--references N]
 //! ```
+//!
+//! `--corpus` only writes the generated workspace into DIR (for profiling
+//! `gloss check` or an editor on it) and measures nothing.
 //!
 //! Measures, over stdio like an editor: the time from spawning `gloss lsp`
 //! to a complete index (references of an entity return every mention),
@@ -28,6 +32,7 @@ struct Options {
     samples: usize,
     gloss: PathBuf,
     write: Option<PathBuf>,
+    corpus: Option<PathBuf>,
 }
 
 fn options() -> Options {
@@ -37,6 +42,7 @@ fn options() -> Options {
         samples: 300,
         gloss: std::env::current_exe().ok().and_then(|e| Some(e.parent()?.join("gloss"))).unwrap_or_else(|| "gloss".into()),
         write: None,
+        corpus: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -48,6 +54,7 @@ fn options() -> Options {
             "--samples" => o.samples = number(value()).max(10),
             "--gloss" => o.gloss = value().into(),
             "--write" => o.write = Some(value().into()),
+            "--corpus" => o.corpus = Some(value().into()),
             "-h" | "--help" => usage(""),
             other => usage(&format!("unknown option {other}")),
         }
@@ -60,6 +67,7 @@ fn usage(why: &str) -> ! {
         eprintln!("gloss-bench: {why}");
     }
     eprintln!("usage: gloss-bench [--documents N] [--references N] [--samples N] [--gloss PATH] [--write FILE]");
+    eprintln!("       gloss-bench --corpus DIR [--documents N] [--references N]");
     std::process::exit(2)
 }
 
@@ -85,6 +93,12 @@ fn ms(d: Duration) -> String {
 
 fn main() {
     let o = options();
+    if let Some(dir) = &o.corpus {
+        let w = Workload::generate(o.documents, o.references);
+        std::fs::create_dir_all(dir).and_then(|_| w.write(dir)).unwrap_or_else(|e| usage(&format!("cannot write {}: {e}", dir.display())));
+        eprintln!("gloss-bench: {:.1} MB, {} mentions, {} claims in {}", w.bytes as f64 / 1e6, w.mentions, w.claims, dir.display());
+        return;
+    }
     if !o.gloss.exists() {
         usage(&format!("no gloss binary at {} (build it: cargo build --release -p gloss)", o.gloss.display()));
     }

@@ -74,7 +74,7 @@ impl Workload {
             big.push('\n');
         }
         corpus.documents.push((BIG.into(), big));
-        let other = format!("{{#bench-other date=2024-06-02 kind=article}}\nOfficials counted [5,000 soldiers]{{claim=bench-subject src=@source-2}}.\n");
+        let other = "{#bench-other date=2024-06-02 kind=article}\nOfficials counted [5,000 soldiers]{claim=bench-subject src=@source-2}.\n".to_string();
         corpus.documents.push((OTHER.into(), other));
         let count = |needle: &str| corpus.documents.iter().map(|(_, t)| t.matches(needle).count()).sum::<usize>();
         let (mentions, claims) = (count("]{@"), count("]{claim="));

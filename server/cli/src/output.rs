@@ -39,16 +39,17 @@ pub fn text(reports: &[Report], args: &CheckArgs) -> io::Result<()> {
                 Severity::Hint => Level::HELP,
             };
             let file = analysis.file(d.file).expect("diagnostic of a known file");
+            let labels: Vec<String> = d.related.iter().map(|r| r.message(analysis)).collect();
             let mut group = level
                 .primary_title(d.message.as_str())
                 .id(d.code.as_str())
                 .element(Snippet::source(&*file.text).path(file.path.as_str()).annotation(AnnotationKind::Primary.span(d.range.clone())));
-            for r in &d.related {
+            for (r, label) in d.related.iter().zip(&labels) {
                 let other = analysis.file(r.file).expect("related of a known file");
                 group = group.element(
                     Snippet::source(&*other.text)
                         .path(other.path.as_str())
-                        .annotation(AnnotationKind::Context.span(r.range.clone()).label(r.message.as_str())),
+                        .annotation(AnnotationKind::Context.span(r.range.clone()).label(label.as_str())),
                 );
             }
             writeln!(out, "{}\n", renderer.render(&[group]))?;
@@ -129,7 +130,7 @@ pub fn sarif(reports: &[Report]) -> io::Result<()> {
                     .map(|(i, r)| {
                         let mut l = location(r.file, &r.range);
                         l["id"] = json!(i);
-                        l["message"] = json!({"text": r.message});
+                        l["message"] = json!({"text": r.message(analysis)});
                         l
                     })
                     .collect();

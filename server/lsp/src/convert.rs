@@ -32,6 +32,7 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
 
 /// A diagnostic, its related places resolved with `locate`.
 pub fn diagnostic(
+    analysis: &gloss_analysis::Analysis,
     file: &File,
     d: &Found,
     enc: Encoding,
@@ -40,7 +41,7 @@ pub fn diagnostic(
     let related: Vec<lsp::DiagnosticRelatedInformation> = d
         .related
         .iter()
-        .filter_map(|r| Some(lsp::DiagnosticRelatedInformation { location: locate(r.file, &r.range)?, message: r.message.clone() }))
+        .filter_map(|r| Some(lsp::DiagnosticRelatedInformation { location: locate(r.file, &r.range)?, message: r.message(analysis) }))
         .collect();
     lsp::Diagnostic {
         range: range(file, &d.range, enc),

@@ -25,7 +25,7 @@ pub fn file_diagnostics(folder: &Folder, analysis: &Analysis, key: &str, enc: En
     };
     let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| diagnostics(analysis, id)));
     match found {
-        Ok(list) => list.iter().map(|d| convert::diagnostic(file, d, enc, &locate)).collect(),
+        Ok(list) => list.iter().map(|d| convert::diagnostic(analysis, file, d, enc, &locate)).collect(),
         Err(_) => {
             eprintln!("gloss: internal error computing the diagnostics of {key}");
             Vec::new()

@@ -288,6 +288,9 @@ pub fn matches_globs(globs: &[String], key: &str) -> bool {
     set.build().is_ok_and(|s| s.is_match(key))
 }
 
+/// A document's last publication: generation, version, list.
+pub type Published = (u64, i32, Vec<lsp::Diagnostic>);
+
 pub struct State {
     /// Workspace roots, from the client's workspace folders and from the
     /// `gloss.toml` above files opened outside them.
@@ -303,7 +306,7 @@ pub struct State {
     /// unchanged version is not sent again, and an older publication never
     /// replaces a newer one. Held while sending, so lists reach the client
     /// in the order they are recorded here.
-    pub published: tokio::sync::Mutex<HashMap<lsp::Uri, (u64, i32, Vec<lsp::Diagnostic>)>>,
+    pub published: tokio::sync::Mutex<HashMap<lsp::Uri, Published>>,
     /// The last `gloss/status` sent.
     pub status_sent: Mutex<Option<serde_json::Value>>,
     /// Our own watch of the roots, when the client does not watch for us.

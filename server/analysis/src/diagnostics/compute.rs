@@ -1,9 +1,9 @@
 //! Computing each file's diagnostics from its facts and the index.
 
 use crate::claim::Claim;
-use crate::diagnostics::{Code, Diagnostic, Related};
+use crate::diagnostics::{About, Code, Diagnostic, Related};
 use crate::entity::{EntityKind, ReferenceRole};
-use crate::index::ClaimId;
+use crate::index::{ClaimId, Relations};
 use crate::{Analysis, Facts, FileId};
 
 /// How many other claims a conflict message names before "and N more".
@@ -67,7 +67,7 @@ pub fn diagnostics(analysis: &Analysis, file_id: FileId) -> Vec<Diagnostic> {
                 .definitions(&d.id)
                 .filter(|(f, other)| !(*f == file_id && other.id_range == d.id_range))
                 .take(RELATED_AT_MOST.min(budget))
-                .map(|(f, other)| Related { file: f, range: other.id_range.clone(), message: format!("`{}` is also defined here", d.id) })
+                .map(|(f, other)| Related { file: f, range: other.id_range.clone(), about: About::AlsoDefined(d.id.clone()) })
                 .collect::<Vec<_>>();
             budget -= related.len();
             push(d.id_range.clone(), Code::DuplicateId, format!("`{}` is defined {count} times; ids must be unique in the workspace", d.id), related);
@@ -111,7 +111,7 @@ fn claim_diagnostics(
     }
     let others = &relations.conflicts;
     if !others.is_empty() {
-        let named: Vec<String> = others.iter().take(NAMED_IN_MESSAGE).map(|&o| summary(analysis, o)).collect();
+        let named: Vec<_> = others.iter().take(NAMED_IN_MESSAGE).map(|&o| summary_str(analysis, o)).collect();
         let more = match others.len().saturating_sub(NAMED_IN_MESSAGE) {
             0 => String::new(),
             n => format!(" and {n} more"),
@@ -121,7 +121,7 @@ fn claim_diagnostics(
             .take(RELATED_AT_MOST.min(*budget))
             .map(|&o| {
                 let (f, c) = analysis.claim(o);
-                Related { file: f, range: c.text_range.clone(), message: format!("conflicting claim: {}", summary(analysis, o)) }
+                Related { file: f, range: c.text_range.clone(), about: About::ConflictingClaim(o) }
             })
             .collect::<Vec<_>>();
         *budget -= related.len();
@@ -136,17 +136,43 @@ fn claim_diagnostics(
 
 /// A claim in a few words: `≈10,000 soldiers (@ua-intel, 2024-10)`.
 pub fn summary(analysis: &Analysis, no: ClaimId) -> String {
+    summary_str(analysis, no).to_string()
+}
+
+/// The summary, from its ledger's memory when the claim has one.
+pub(super) fn summary_str(analysis: &Analysis, no: ClaimId) -> std::borrow::Cow<'_, str> {
     let (_, c) = analysis.claim(no);
-    let value = c.figure.as_ref().map_or("?".to_string(), |f| f.describe());
-    let unit = match &analysis.relations(no).unit {
-        Some(u) if c.figure.as_ref().is_some_and(|f| f.currency.as_deref() == Some(u.as_str())) => String::new(),
-        Some(u) => format!(" {u}"),
-        None => String::new(),
-    };
-    let who: Vec<String> = c.sources.iter().chain(&c.via).map(|s| format!("@{}", s.id)).collect();
-    let who = if who.is_empty() { "unsourced".to_string() } else { who.join(", ") };
-    let when = c.date.map_or("undated".to_string(), |d| d.to_string());
-    format!("{value}{unit} ({who}, {when})")
+    match analysis.index().ledger(&c.subject.id).and_then(|l| l.summary(no, |r| write_summary(c, r))) {
+        Some(s) => s.into(),
+        None => write_summary(c, analysis.relations(no)).into(),
+    }
+}
+
+fn write_summary(c: &Claim, relations: &Relations) -> String {
+    use std::fmt::Write;
+    let mut out = c.figure.as_ref().map_or("?".to_string(), |f| f.describe());
+    match &relations.unit {
+        Some(u) if c.figure.as_ref().is_some_and(|f| f.currency.as_deref() == Some(u.as_str())) => {}
+        Some(u) => {
+            out.push(' ');
+            out.push_str(u);
+        }
+        None => {}
+    }
+    out.push_str(" (");
+    let mut who = c.sources.iter().chain(&c.via).peekable();
+    if who.peek().is_none() {
+        out.push_str("unsourced");
+    }
+    for (i, s) in who.enumerate() {
+        out.push_str(if i == 0 { "@" } else { ", @" });
+        out.push_str(&s.id);
+    }
+    match c.date {
+        Some(d) => write!(out, ", {d})").unwrap(),
+        None => out.push_str(", undated)"),
+    }
+    out
 }
 
 fn article(kind: EntityKind) -> &'static str {

@@ -8,7 +8,8 @@ use std::ops::Range;
 
 pub use compute::{diagnostics, summary, workspace_diagnostics};
 
-use crate::FileId;
+use crate::index::ClaimId;
+use crate::{Analysis, FileId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -136,5 +137,24 @@ pub struct Diagnostic {
 pub struct Related {
     pub file: FileId,
     pub range: Range<usize>,
-    pub message: String,
+    pub about: About,
+}
+
+/// What a related place is; its message is worked out when it is shown
+/// (`gloss check` finds millions of these in a corpus thick with
+/// conflicts, and its JSON shows none).
+#[derive(Debug, Clone, PartialEq)]
+pub enum About {
+    ConflictingClaim(ClaimId),
+    /// Another definition of this id.
+    AlsoDefined(String),
+}
+
+impl Related {
+    pub fn message(&self, analysis: &Analysis) -> String {
+        match &self.about {
+            About::ConflictingClaim(claim) => format!("conflicting claim: {}", compute::summary_str(analysis, *claim)),
+            About::AlsoDefined(id) => format!("`{id}` is also defined here"),
+        }
+    }
 }

@@ -346,6 +346,10 @@ fn descriptions() {
     assert_eq!(parse_value("~20000..50000").unwrap().describe(), "≈20,000–50,000");
     assert_eq!(group(-1234567.0), "-1,234,567");
     assert_eq!(group(0.0), "0");
+    // Whole numbers take a faster path than fractions; both keep their zeros.
+    for (x, want) in [(10.0, "10"), (2120.0, "2,120"), (100000.0, "100,000"), (-0.5, "-0.5"), (1.10, "1.1"), (1e15, "1,000,000,000,000,000"), (1e16, "10,000,000,000,000,000")] {
+        assert_eq!(group(x), want, "{x}");
+    }
     assert_eq!(group(f64::INFINITY), "∞");
 }
 
