@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
 use imbl::{HashMap, OrdSet};
+use rayon::prelude::*;
 
 use crate::claim::Claim;
 use crate::config::Config;
@@ -22,7 +23,7 @@ use crate::workspace::{File, FileId, Files};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Site {
     pub file: FileId,
-    pub index: usize,
+    pub index: u32,
 }
 
 /// A claim, named by where it is: its file and its place among the file's
@@ -130,17 +131,17 @@ impl Index {
             }
         };
         for (i, d) in defs.iter().enumerate() {
-            toggle(&mut self.definitions, &d.id, Site { file: id, index: i });
+            toggle(&mut self.definitions, &d.id, Site { file: id, index: i as u32 });
             // A subject's unit, or which definition comes first, may change.
             if d.kind == EntityKind::Subject {
                 self.stale_subjects.insert(d.id.clone());
             }
         }
         for (i, r) in refs.iter().enumerate() {
-            toggle(&mut self.references, &r.id, Site { file: id, index: i });
+            toggle(&mut self.references, &r.id, Site { file: id, index: i as u32 });
         }
         for (i, c) in claims.iter().enumerate() {
-            let site = Site { file: id, index: i };
+            let site = Site { file: id, index: i as u32 };
             let ledger = Arc::make_mut(self.ledgers.entry(c.subject.id.clone()).or_default());
             match (ledger.claims.binary_search(&site), add) {
                 (Err(at), true) => ledger.claims.insert(at, site),
@@ -171,31 +172,42 @@ impl Index {
             }
             self.config = config.clone();
         }
-        let claim = |site: Site| -> Option<&Claim> { parts(files.get(site.file.0 as usize)?.as_ref()?).2.get(site.index) };
-        for subject in std::mem::take(&mut self.stale_subjects) {
-            let Some(ledger) = self.ledgers.get(&subject) else { continue };
-            if ledger.claims.is_empty() {
-                self.ledgers.remove(&subject);
-                continue;
-            }
-            let unit = self.entity(files, &subject).filter(|d| d.kind == EntityKind::Subject).and_then(|d| d.field_text("unit"));
-            let group: Vec<&Claim> = ledger.claims.iter().filter_map(|&s| claim(s)).collect();
-            if group.len() != ledger.claims.len() {
-                continue; // cannot happen: every site in a ledger is a claim of a file
-            }
-            let rel = relate(&group, unit, config.claims);
-            let names = |list: &[usize]| list.iter().map(|&j| ledger.claims[j]).collect::<Vec<_>>();
-            let relations = (0..group.len())
-                .map(|k| Relations {
-                    unit: rel.units[k].clone(),
-                    unit_mismatch: rel.unit_mismatch[k].clone(),
-                    conflicts: names(&rel.conflicts[k]),
-                    revised_by: names(&rel.revised_by[k]),
-                })
-                .collect();
-            let claims = ledger.claims.clone();
-            let summaries = claims.iter().map(|_| OnceLock::new()).collect();
-            self.ledgers.insert(subject, Arc::new(Ledger { claims, relations, summaries }));
+        let claim = |site: Site| -> Option<&Claim> { parts(files.get(site.file.0 as usize)?.as_ref()?).2.get(site.index as usize) };
+        let stale: Vec<String> = std::mem::take(&mut self.stale_subjects).into_iter().collect();
+        // Subjects relate independently of each other: side by side.
+        let this = &*self;
+        let rebuilt: Vec<(String, Option<Arc<Ledger>>)> = stale
+            .into_par_iter()
+            .filter_map(|subject| {
+                let ledger = this.ledgers.get(&subject)?;
+                if ledger.claims.is_empty() {
+                    return Some((subject, None));
+                }
+                let unit = this.entity(files, &subject).filter(|d| d.kind == EntityKind::Subject).and_then(|d| d.field_text("unit"));
+                let group: Vec<&Claim> = ledger.claims.iter().filter_map(|&s| claim(s)).collect();
+                if group.len() != ledger.claims.len() {
+                    return None; // cannot happen: every site in a ledger is a claim of a file
+                }
+                let rel = relate(&group, unit, config.claims);
+                let names = |list: &[usize]| list.iter().map(|&j| ledger.claims[j]).collect::<Vec<_>>();
+                let relations = (0..group.len())
+                    .map(|k| Relations {
+                        unit: rel.units[k].clone(),
+                        unit_mismatch: rel.unit_mismatch[k].clone(),
+                        conflicts: names(&rel.conflicts[k]),
+                        revised_by: names(&rel.revised_by[k]),
+                    })
+                    .collect();
+                let claims = ledger.claims.clone();
+                let summaries = claims.iter().map(|_| OnceLock::new()).collect();
+                Some((subject, Some(Arc::new(Ledger { claims, relations, summaries }))))
+            })
+            .collect();
+        for (subject, ledger) in rebuilt {
+            match ledger {
+                Some(ledger) => self.ledgers.insert(subject, ledger),
+                None => self.ledgers.remove(&subject),
+            };
         }
         if std::mem::take(&mut self.stale_names) {
             let registry_names = self.registries.iter().filter_map(|id| files.get(id.0 as usize)?.as_ref()?.registry()).flat_map(|r| {
@@ -212,7 +224,7 @@ impl Index {
     /// (a second is a `duplicate-id`).
     pub(crate) fn entity<'a>(&self, files: &'a Files, id: &str) -> Option<&'a Definition> {
         let site = self.definitions.get(id)?.get_min()?;
-        parts(files.get(site.file.0 as usize)?.as_ref()?).0.get(site.index)
+        parts(files.get(site.file.0 as usize)?.as_ref()?).0.get(site.index as usize)
     }
 
     pub fn is_defined(&self, id: &str) -> bool {

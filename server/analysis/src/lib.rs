@@ -1,6 +1,7 @@
 //! Gloss analysis: pure functions from document texts and the registry to
 //! facts (entities, mentions, claims) and answers (diagnostics, hover, ...).
-//! Byte offsets only; no IO, no LSP types.
+//! Byte offsets only; no IO, no LSP types. (Subjects are related side by
+//! side on rayon's threads when the index settles: pure work, in parallel.)
 //!
 //! Each file's facts are read from that file alone ([`document`],
 //! [`registry`]); the [`index`] joins them across the workspace; features

@@ -204,7 +204,7 @@ impl Analysis {
 
     /// Every claim of the workspace, in file order.
     pub fn claims(&self) -> impl Iterator<Item = ClaimId> + '_ {
-        self.files().flat_map(|(id, f)| (0..f.document().map_or(0, |d| d.claims.len())).map(move |index| Site { file: id, index }))
+        self.files().flat_map(|(id, f)| (0..f.document().map_or(0, |d| d.claims.len())).map(move |index| Site { file: id, index: index as u32 }))
     }
 
     /// How a claim stands among the others on its subject.
@@ -235,7 +235,7 @@ impl Analysis {
 impl Analysis {
     /// The definitions of an id, in file order.
     pub fn definitions<'a>(&'a self, id: &str) -> impl Iterator<Item = (FileId, &'a Definition)> + 'a {
-        self.index.definition_sites(id).map(|s| (s.file, &crate::index::parts(self.file(s.file).unwrap()).0[s.index]))
+        self.index.definition_sites(id).map(|s| (s.file, &crate::index::parts(self.file(s.file).unwrap()).0[s.index as usize]))
     }
 
     /// Where an id resolves: its first definition.
@@ -245,11 +245,11 @@ impl Analysis {
 
     /// Every use of an id, in file order.
     pub fn references<'a>(&'a self, id: &str) -> impl Iterator<Item = (FileId, &'a Reference)> + 'a {
-        self.index.reference_sites(id).map(|s| (s.file, &crate::index::parts(self.file(s.file).unwrap()).1[s.index]))
+        self.index.reference_sites(id).map(|s| (s.file, &crate::index::parts(self.file(s.file).unwrap()).1[s.index as usize]))
     }
 
     /// A claim by where it is.
     pub fn claim(&self, claim: ClaimId) -> (FileId, &Claim) {
-        (claim.file, &crate::index::parts(self.file(claim.file).unwrap()).2[claim.index])
+        (claim.file, &crate::index::parts(self.file(claim.file).unwrap()).2[claim.index as usize])
     }
 }

@@ -13,7 +13,7 @@ use crate::{documents, line_of};
 fn claims(analysis: &Analysis) -> Vec<ClaimId> {
     documents(analysis)
         .into_iter()
-        .flat_map(|(id, f)| (0..f.document().unwrap().claims.len()).map(move |i| ClaimId { file: id, index: i }))
+        .flat_map(|(id, f)| (0..f.document().unwrap().claims.len()).map(move |i| ClaimId { file: id, index: i as u32 }))
         .collect()
 }
 

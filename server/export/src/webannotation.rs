@@ -89,7 +89,7 @@ pub fn web_annotations(analysis: &Analysis) -> Value {
             annotation.insert("id".into(), json!(format!("urn:gloss:annotation:{}#{}", f.path, n + 1)));
             annotation.insert("type".into(), json!("Annotation"));
             if let Some(c) = doc.claims.iter().find(|c| c.range == span.range) {
-                let no = gloss_analysis::index::ClaimId { file: file_id, index: doc.claims.iter().position(|x| x.range == c.range).unwrap() };
+                let no = gloss_analysis::index::ClaimId { file: file_id, index: doc.claims.iter().position(|x| x.range == c.range).unwrap() as u32 };
                 bodies.push(json!({"type": "TextualBody", "purpose": "tagging", "value": "claim"}));
                 let interval = c.figure.as_ref().map(|fig| fig.interval(analysis.config().claims.approx));
                 let mut claim = json!({

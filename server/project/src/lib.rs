@@ -83,13 +83,14 @@ pub fn read_workspace_cached(root: &Path, mut cache: Option<&mut FactsCache>) ->
             files.push(read_registry(&root, &root.join(listed), false));
         }
     }
-    let registry: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+    // Registry files as listed and as resolved, once (not per document).
+    let registry: Vec<PathBuf> = files.iter().flat_map(|f| [Some(f.path.clone()), f.path.canonicalize().ok()]).flatten().collect();
     let documents = find_documents(&root, &config.documents)?;
     // Each document with what the cache holds for it (taken out in order,
     // then read in parallel).
     let jobs: Vec<_> = documents
         .into_iter()
-        .filter(|p| !registry.iter().any(|r| r == p || r.canonicalize().is_ok_and(|r| &r == p)))
+        .filter(|p| !registry.contains(p))
         .map(|path| {
             let relative = relative(&root, &path);
             let cached = cache.as_deref_mut().and_then(|c| c.take(&relative));
@@ -217,7 +218,10 @@ fn find_documents(root: &Path, patterns: &[String]) -> std::io::Result<Vec<PathB
         }
         let path = entry.path();
         let rel = relative(root, path);
-        if set.is_match(&rel) && path.canonicalize().is_ok_and(|p| p.starts_with(root)) {
+        // The walk follows no links, so a file it finds is under the root;
+        // a link is checked all the same, should that ever change.
+        let inside = !entry.path_is_symlink() || path.canonicalize().is_ok_and(|p| p.starts_with(root));
+        if set.is_match(&rel) && inside {
             found.push(path.to_path_buf());
         }
     }

@@ -76,7 +76,7 @@ pub fn diagnostics(analysis: &Analysis, file_id: FileId) -> Vec<Diagnostic> {
 
     if let Some(doc) = file.document() {
         for (i, claim) in doc.claims.iter().enumerate() {
-            let no = ClaimId { file: file_id, index: i };
+            let no = ClaimId { file: file_id, index: i as u32 };
             claim_diagnostics(analysis, no, claim, &mut budget, &mut push);
         }
         if let Some(names) = analysis.index().names() {

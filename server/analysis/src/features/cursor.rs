@@ -59,7 +59,7 @@ pub fn target_at(analysis: &Analysis, file: FileId, offset: usize) -> Option<Tar
     let claims = claims
         .iter()
         .enumerate()
-        .map(|(i, c)| (c.range.clone(), Target::Claim(ClaimId { file, index: i })));
+        .map(|(i, c)| (c.range.clone(), Target::Claim(ClaimId { file, index: i as u32 })));
     let mentions = references
         .iter()
         .filter(|r| r.role == ReferenceRole::Mention)

@@ -88,7 +88,7 @@ pub(crate) fn entity_card(analysis: &Analysis, d: &Definition) -> String {
             documents.insert(file);
             if matches!(r.role, ReferenceRole::Src | ReferenceRole::Via) {
                 if let Some(i) = doc.claims.iter().position(|c| c.range.start <= r.range.start && r.range.end <= c.range.end) {
-                    sourced.push(ClaimId { file, index: i });
+                    sourced.push(ClaimId { file, index: i as u32 });
                 }
             }
         }

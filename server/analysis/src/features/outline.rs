@@ -73,7 +73,7 @@ pub fn document_symbols(analysis: &Analysis, file: FileId) -> Vec<Symbol> {
     let mut by_subject: BTreeMap<&str, Vec<Symbol>> = BTreeMap::new();
     for (i, c) in doc.claims.iter().enumerate() {
         let value = c.figure.as_ref().map_or("?".to_string(), |fig| fig.describe());
-        let detail = Some(crate::diagnostics::summary(analysis, ClaimId { file, index: i }));
+        let detail = Some(crate::diagnostics::summary(analysis, ClaimId { file, index: i as u32 }));
         by_subject.entry(&c.subject.id).or_default().push(Symbol {
             name: format!("{value}: {}", c.text),
             detail,
@@ -212,7 +212,7 @@ pub fn code_lenses(analysis: &Analysis, file: FileId) -> Vec<(Range<usize>, Stri
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let relations = analysis.relations(ClaimId { file, index: i });
+            let relations = analysis.relations(ClaimId { file, index: i as u32 });
             let total = index.claims_about(&c.subject.id).len();
             let conflicts = relations.conflicts.len();
             let mut title = format!("{total} {} on this subject", if total == 1 { "claim" } else { "claims" });
@@ -236,7 +236,7 @@ pub fn inlay_hints(analysis: &Analysis, file: FileId, range: Range<usize>) -> Ve
         .filter(|(_, c)| c.text_range.end >= range.start && c.text_range.end <= range.end)
         .filter_map(|(i, c)| {
             let fig = c.figure.as_ref()?;
-            let unit = analysis.relations(ClaimId { file, index: i }).unit.as_deref().filter(|u| fig.currency.as_deref() != Some(*u)).map(|u| format!(" {u}")).unwrap_or_default();
+            let unit = analysis.relations(ClaimId { file, index: i as u32 }).unit.as_deref().filter(|u| fig.currency.as_deref() != Some(*u)).map(|u| format!(" {u}")).unwrap_or_default();
             Some(InlayHint { offset: c.text_range.end, label: format!("{}{unit}", fig.describe()) })
         })
         .collect()

@@ -1,0 +1,71 @@
+//! Where a cold and a cached workspace read spend their time:
+//! `cargo run --release -p gloss-project --example load DIR` (a workspace,
+//! e.g. one written by `gloss-bench --corpus DIR`).
+
+use std::time::Instant;
+
+use gloss_analysis::Workspace;
+use gloss_project::{read_workspace_cached, FactsCache};
+
+fn main() {
+    let dir = std::env::args().nth(1).expect("usage: load DIR");
+    let cache_file = std::env::temp_dir().join(format!("gloss-load-example-{}.facts", std::process::id()));
+    let _ = std::fs::remove_file(&cache_file);
+    for round in ["cold", "cached"] {
+        let t = Instant::now();
+        let mut cache = FactsCache::open_file(&cache_file);
+        let opened = t.elapsed();
+        let (_, _, files, stats) = read_workspace_cached(dir.as_ref(), Some(&mut cache)).expect("the workspace is read");
+        let read = t.elapsed();
+        let after_read = rss();
+        let mut ws = Workspace::new();
+        let mut keep = Vec::new();
+        for f in &files {
+            if let (Ok((text, facts)), Some(hash)) = (&f.content, f.hash) {
+                keep.push((f.relative.clone(), hash, facts.clone(), text.len()));
+            }
+        }
+        let kept = t.elapsed();
+        for f in files {
+            match f.content {
+                Ok((text, facts)) => ws.set(&f.relative, &text, facts),
+                Err(why) => ws.set_unreadable(&f.relative, &why, f.registry),
+            };
+        }
+        let set = t.elapsed();
+        let after_set = rss();
+        let analysis = ws.snapshot();
+        let settled = t.elapsed();
+        println!("  resident after reading {after_read} MB, after setting {after_set} MB, after settling {} MB (the facts kept for the cache included)", rss());
+        println!(
+            "{round}: cache opened {opened:?} · read {:?} ({} parsed, {} cached) · [copying facts for the cache {:?}] · set {:?} · settle {:?} · {} files",
+            read - opened,
+            stats.parsed,
+            stats.cached,
+            kept - read,
+            set - kept,
+            settled - set,
+            analysis.files().count()
+        );
+
+        if round == "cold" {
+            let t = Instant::now();
+            let documents: Vec<(&str, u128, &gloss_analysis::document::DocumentFacts)> = keep
+                .iter()
+                .filter_map(|(path, hash, facts, _)| match facts {
+                    gloss_analysis::Facts::Document(d) => Some((path.as_str(), *hash, d)),
+                    _ => None,
+                })
+                .collect();
+            FactsCache::save_file(&cache_file, &documents).expect("the cache is written");
+            println!("cache written in {:?}, {} bytes", t.elapsed(), std::fs::metadata(&cache_file).map_or(0, |m| m.len()));
+        }
+    }
+    let _ = std::fs::remove_file(&cache_file);
+}
+
+/// Resident memory now, in MB (Linux; 0 elsewhere).
+fn rss() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status.lines().find_map(|l| l.strip_prefix("VmRSS:")?.trim().strip_suffix("kB")?.trim().parse::<u64>().ok()).unwrap_or(0) / 1024
+}
