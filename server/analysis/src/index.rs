@@ -236,6 +236,12 @@ impl Index {
         self.definitions.keys()
     }
 
+    /// Every defined id with the sites of its definitions, file order, in
+    /// no particular order of ids (one pass, no lookup per id).
+    pub(crate) fn definitions_by_id(&self) -> impl Iterator<Item = (&String, &OrdSet<Site>)> {
+        self.definitions.iter()
+    }
+
     pub(crate) fn definition_sites<'a>(&'a self, id: &str) -> impl Iterator<Item = Site> + 'a {
         self.definitions.get(id).into_iter().flat_map(|s| s.iter().copied())
     }

@@ -243,6 +243,11 @@ fn symbols_lenses_hints_folds_links_tokens() {
 
     let ws = outline::workspace_symbols(&w.analysis, "put");
     assert_eq!(ws.len(), 1);
+    // Case does not matter, in the id or the name; nor outside ASCII.
+    assert_eq!(outline::workspace_symbols(&w.analysis, "PUT").len(), 1);
+    assert_eq!(outline::workspace_symbols(&w.analysis, "vLADIMIR").len(), 1);
+    assert_eq!(outline::workspace_symbols(&w.analysis, "ПУТ").len(), outline::workspace_symbols(&w.analysis, "пут").len());
+    assert!(outline::workspace_symbols(&w.analysis, "").len() > 1);
 
     let toks = tokens::semantic_tokens(&w.analysis, w.file);
     let putin = toks.iter().find(|t| text_at(&w, w.file, t.range.clone()) == "@putin").unwrap();

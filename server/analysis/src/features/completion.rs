@@ -135,8 +135,7 @@ fn ids(analysis: &Analysis, key: Option<&str>, text: &str, prefix: Range<usize>)
     let typed = &text[prefix.clone()];
     // Ranked first without building any item.
     let mut candidates = Vec::new();
-    for id in index.defined_ids() {
-        let Some((_, d)) = analysis.entity(id) else { continue };
+    for (id, _, d) in analysis.entities() {
         if d.kind == EntityKind::Subject || !may_become(typed, id) {
             continue;
         }
@@ -153,8 +152,13 @@ fn ids(analysis: &Analysis, key: Option<&str>, text: &str, prefix: Range<usize>)
         };
         candidates.push((rank, std::cmp::Reverse(index.use_count(id)), id, d));
     }
-    candidates.sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
-    candidates.truncate(LIMIT);
+    let order = |a: &(usize, std::cmp::Reverse<usize>, &str, _), b: &(usize, std::cmp::Reverse<usize>, &str, _)| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2));
+    // The first LIMIT in order, without ordering the thousands after them.
+    if candidates.len() > LIMIT {
+        candidates.select_nth_unstable_by(LIMIT, order);
+        candidates.truncate(LIMIT);
+    }
+    candidates.sort_unstable_by(order);
     candidates
         .into_iter()
         .map(|(rank, uses, id, d)| {
@@ -165,13 +169,13 @@ fn ids(analysis: &Analysis, key: Option<&str>, text: &str, prefix: Range<usize>)
             };
             let finer = d.field_text("kind").map(|k| format!(" ({k})")).unwrap_or_default();
             CompletionItem {
-                label: id.clone(),
+                label: id.to_string(),
                 kind,
                 detail: format!("{}{finer}: {}", d.kind, d.display_name()),
                 // The card counts every mention: built for the one item the
                 // annotator looks at (`documentation`), not for every item.
                 documentation: None,
-                insert_text: id.clone(),
+                insert_text: id.to_string(),
                 replace: prefix.clone(),
                 sort_text: format!("{rank}{:08}{id}", 99_999_999usize.saturating_sub(uses.0)),
             }
