@@ -79,21 +79,39 @@ fn located(project: &Project, analysis: &Analysis, file: FileId, range: &std::op
 }
 
 pub fn json(reports: &[Report]) -> io::Result<()> {
+    // One object per line, keys in order (as serde_json's maps print them).
+    #[derive(serde::Serialize)]
+    struct Line<'a> {
+        code: &'a str,
+        message: &'a str,
+        path: String,
+        range: Span,
+        severity: &'a str,
+    }
+    #[derive(serde::Serialize)]
+    struct Span {
+        end: Position,
+        start: Position,
+    }
+    #[derive(serde::Serialize)]
+    struct Position {
+        character: u32,
+        line: u32,
+    }
+    let at = |p: LineCol| Position { character: p.col, line: p.line };
     let mut out = io::BufWriter::new(io::stdout().lock());
     for (project, analysis, diagnostics) in reports {
         for d in diagnostics {
             let (path, start, end) = located(project, analysis, d.file, &d.range);
-            let line = json!({
-                "path": path,
-                "range": {
-                    "start": {"line": start.line, "character": start.col},
-                    "end": {"line": end.line, "character": end.col},
-                },
-                "severity": d.severity.as_str(),
-                "code": d.code.as_str(),
-                "message": d.message,
-            });
-            writeln!(out, "{line}")?;
+            let line = Line {
+                code: d.code.as_str(),
+                message: &d.message,
+                path,
+                range: Span { end: at(end), start: at(start) },
+                severity: d.severity.as_str(),
+            };
+            serde_json::to_writer(&mut out, &line)?;
+            out.write_all(b"\n")?;
         }
     }
     out.flush()
