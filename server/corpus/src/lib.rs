@@ -95,7 +95,10 @@ pub fn generate(shape: Shape) -> Corpus {
     for d in 0..shape.documents {
         let mut text = String::new();
         let month = 1 + d % 12;
-        let _ = writeln!(text, "{{#doc-{d} date=2024-{month:02}-{:02} kind=article}}", 1 + d % 28);
+        // 20,000 articles a year, as a team that keeps years of them: a
+        // bigger workspace spans more years, not more articles a day.
+        let year = 2024 + d / 20_000;
+        let _ = writeln!(text, "{{#doc-{d} date={year}-{month:02}-{:02} kind=article}}", 1 + d % 28);
         for r in 0..shape.references {
             for _ in 0..(3 + rng.below(8)) {
                 text.push_str(rng.pick(&WORDS));
