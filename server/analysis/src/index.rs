@@ -16,6 +16,7 @@ use crate::claim::Claim;
 use crate::config::Config;
 use crate::conflict::relate;
 use crate::entity::{Definition, EntityKind, Reference};
+use crate::lookup::SharedTable;
 use crate::mentions::NameMatcher;
 use crate::workspace::{File, FileId, Files};
 
@@ -80,6 +81,8 @@ pub struct Index {
     /// [`Index::settle`].
     stale_subjects: BTreeSet<String>,
     stale_names: bool,
+    /// Every definition, flat, for searches; emptied when one changes.
+    pub(crate) table: SharedTable,
 }
 
 impl Index {
@@ -104,9 +107,18 @@ impl Index {
         let refs_same = or.len() == nr.len() && or.iter().zip(nr).all(|(a, b)| a.id == b.id);
         let ledgers_same = oc.len() == nc.len() && oc.iter().zip(nc).all(|(a, b)| a.subject.id == b.subject.id);
         let registry = old.registry().is_some() || new.registry().is_some();
+        // The same definitions as a search sees them, at the same sites.
+        let table_same = od.len() == nd.len() && od.iter().zip(nd).all(|(a, b)| a.id == b.id && a.kind == b.kind && a.display_name() == b.display_name());
+        if !table_same {
+            self.table = SharedTable::default();
+        }
         if !defs_same || !refs_same || !ledgers_same || registry {
+            let table = table_same.then(|| self.table.clone());
             self.remove(id, old);
             self.add(id, new);
+            if let Some(table) = table {
+                self.table = table;
+            }
             return;
         }
         // Same ledgers: a subject is related again only if one of its claims
@@ -130,6 +142,9 @@ impl Index {
                 }
             }
         };
+        if !defs.is_empty() {
+            self.table = SharedTable::default();
+        }
         for (i, d) in defs.iter().enumerate() {
             toggle(&mut self.definitions, &d.id, Site { file: id, index: i as u32 });
             // A subject's unit, or which definition comes first, may change.

@@ -17,6 +17,7 @@ pub mod entity;
 pub mod figure;
 pub mod index;
 pub mod line_index;
+pub mod lookup;
 pub mod mentions;
 pub mod registry;
 mod workspace;

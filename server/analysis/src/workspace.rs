@@ -238,21 +238,15 @@ impl Analysis {
         self.index.definition_sites(id).map(|s| (s.file, &crate::index::parts(self.file(s.file).unwrap()).0[s.index as usize]))
     }
 
-    /// Every defined id with where it resolves (its first definition), in
-    /// no particular order: one pass over the index.
-    pub fn entities(&self) -> impl Iterator<Item = (&str, FileId, &Definition)> {
-        self.index.definitions_by_id().filter_map(|(id, sites)| {
-            let site = sites.get_min()?;
-            let d = crate::index::parts(self.file(site.file)?).0.get(site.index as usize)?;
-            Some((id.as_str(), site.file, d))
-        })
+    /// Every definition in one flat table, for searching through them all;
+    /// built by the first search after a definition changed.
+    pub fn definition_table(&self) -> &crate::lookup::DefinitionTable {
+        self.index.table.get_or_init(|| Arc::new(crate::lookup::DefinitionTable::build(&self.index, &self.files)))
     }
 
-    /// Every definition of every id, in no particular order.
-    pub fn all_definitions(&self) -> impl Iterator<Item = (FileId, &Definition)> {
-        self.index.definitions_by_id().flat_map(move |(_, sites)| {
-            sites.iter().filter_map(move |site| Some((site.file, crate::index::parts(self.file(site.file)?).0.get(site.index as usize)?)))
-        })
+    /// The definition at a site of the index.
+    pub fn definition_at(&self, site: Site) -> Option<&Definition> {
+        crate::index::parts(self.file(site.file)?).0.get(site.index as usize)
     }
 
     /// Where an id resolves: its first definition.

@@ -292,3 +292,41 @@ fn quick_fixes() {
     let text = &w.analysis.file(w.file).unwrap().text;
     assert_eq!(actions[0].edit.apply(w.file, text), "[500,000 155 mm shells]{claim=nk-troops src=@ua-intel value=500000}\n");
 }
+
+/// Completion and workspace symbols search a table of definitions kept
+/// between snapshots: it follows every change of a definition, and edits
+/// that change none keep it.
+#[test]
+fn searches_follow_changed_definitions() {
+    use gloss_analysis::Workspace;
+    let mut ws = Workspace::new();
+    ws.set_registry("gloss.toml", "[actor.putin]\nname = \"Vladimir Putin\"\n", true);
+    let a = ws.set_document("a.txt", "{#a-doc kind=article}\n[Kim]{#kim kind=person} met [him]{@putin}.\n[x]{@");
+    let ids = |ws: &mut Workspace| {
+        let analysis = ws.snapshot();
+        let at = analysis.file(a).unwrap().text.len();
+        let mut ids: Vec<String> = completion::complete(&analysis, a, at).into_iter().map(|i| i.label).collect();
+        ids.sort();
+        ids
+    };
+    let symbols = |ws: &mut Workspace, q: &str| outline::workspace_symbols(&ws.snapshot(), q).into_iter().map(|(_, s)| s.name).collect::<Vec<_>>();
+    assert_eq!(ids(&mut ws), ["a-doc", "kim", "putin"]);
+    assert_eq!(symbols(&mut ws, "KIM"), ["Kim"]);
+    // A mention typed: no definition changed.
+    ws.set_document("a.txt", "{#a-doc kind=article}\n[Kim]{#kim kind=person} met [him]{@putin} and [her]{@kim}.\n[x]{@");
+    assert_eq!(symbols(&mut ws, "kim"), ["Kim"]);
+    // A definition renamed, another added in a new document, one removed.
+    ws.set_document("a.txt", "{#a-doc kind=article}\n[Kim Jong Un]{#kim-jong-un kind=person} met [him]{@putin}.\n[x]{@");
+    ws.set_document("b.txt", "[Shoigu]{#shoigu kind=person}\n");
+    assert_eq!(ids(&mut ws), ["a-doc", "kim-jong-un", "putin", "shoigu"]);
+    assert_eq!(symbols(&mut ws, "kim"), ["Kim Jong Un"]);
+    assert_eq!(symbols(&mut ws, "shoi"), ["Shoigu"]);
+    ws.remove("b.txt");
+    assert!(symbols(&mut ws, "shoi").is_empty());
+    // A registry name changed.
+    ws.set_registry("gloss.toml", "[actor.putin]\nname = \"V. V. Putin\"\n", true);
+    assert_eq!(symbols(&mut ws, "v. v."), ["V. V. Putin"]);
+    assert!(symbols(&mut ws, "vladimir").is_empty());
+    // Nothing matches across an id and its name.
+    assert!(symbols(&mut ws, "putin\u{1}v").is_empty());
+}

@@ -131,17 +131,17 @@ fn may_become(typed: &str, id: &str) -> bool {
 }
 
 fn ids(analysis: &Analysis, key: Option<&str>, text: &str, prefix: Range<usize>) -> Vec<CompletionItem> {
-    let index = analysis.index();
     let typed = &text[prefix.clone()];
     // Ranked first without building any item.
     let mut candidates = Vec::new();
-    for (id, _, d) in analysis.entities() {
-        if d.kind == EntityKind::Subject || !may_become(typed, id) {
+    for row in analysis.definition_table().rows.iter().filter(|r| r.resolves) {
+        let id = &*row.id;
+        if row.kind == EntityKind::Subject || !may_become(typed, id) {
             continue;
         }
         // Who a figure comes from is an actor or a source; a plain mention
         // is most often an actor.
-        let rank = match (key, d.kind) {
+        let rank = match (key, row.kind) {
             (Some("via"), EntityKind::Source) => 0,
             (Some("via"), _) => 1,
             (Some("src"), EntityKind::Actor | EntityKind::Source) => 0,
@@ -150,7 +150,7 @@ fn ids(analysis: &Analysis, key: Option<&str>, text: &str, prefix: Range<usize>)
             (None, EntityKind::Treaty) => 1,
             (None, _) => 2,
         };
-        candidates.push((rank, std::cmp::Reverse(index.use_count(id)), id, d));
+        candidates.push((rank, std::cmp::Reverse(row.uses as usize), id, row.site));
     }
     let order = |a: &(usize, std::cmp::Reverse<usize>, &str, _), b: &(usize, std::cmp::Reverse<usize>, &str, _)| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2));
     // The first LIMIT in order, without ordering the thousands after them.
@@ -161,6 +161,7 @@ fn ids(analysis: &Analysis, key: Option<&str>, text: &str, prefix: Range<usize>)
     candidates.sort_unstable_by(order);
     candidates
         .into_iter()
+        .filter_map(|(rank, uses, id, site)| Some((rank, uses, id, analysis.definition_at(site)?)))
         .map(|(rank, uses, id, d)| {
             let kind = match d.kind {
                 EntityKind::Actor => CompletionKind::Actor,

@@ -122,23 +122,12 @@ pub fn document_symbols(analysis: &Analysis, file: FileId) -> Vec<Symbol> {
 pub fn workspace_symbols(analysis: &Analysis, query: &str) -> Vec<(FileId, Symbol)> {
     let query = query.to_lowercase();
     let mut out: Vec<(FileId, Symbol)> = analysis
-        .all_definitions()
-        .filter(|(_, d)| query.is_empty() || contains_folded(&d.id, &query) || contains_folded(d.display_name(), &query))
-        .map(|(f, d)| (f, definition_symbol(d)))
+        .definition_table()
+        .matching(&query)
+        .filter_map(|row| Some((row.site.file, definition_symbol(analysis.definition_at(row.site)?))))
         .collect();
     out.sort_by(|a, b| (&a.1.name, a.0, a.1.range.start).cmp(&(&b.1.name, b.0, b.1.range.start)));
     out
-}
-
-/// Whether `text`, lowercased, contains `query` (lowercase already);
-/// without lowercasing a copy when both are ASCII, as ids and most names
-/// are (a search runs over every definition of the workspace).
-fn contains_folded(text: &str, query: &str) -> bool {
-    if text.is_ascii() && query.is_ascii() {
-        let (t, q) = (text.as_bytes(), query.as_bytes());
-        return q.is_empty() || t.windows(q.len()).any(|w| w.eq_ignore_ascii_case(q));
-    }
-    text.to_lowercase().contains(query)
 }
 
 /// Paragraphs of several lines, and the reference list: a run of
