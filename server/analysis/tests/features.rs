@@ -330,3 +330,28 @@ fn searches_follow_changed_definitions() {
     // Nothing matches across an id and its name.
     assert!(symbols(&mut ws, "putin\u{1}v").is_empty());
 }
+
+/// A busy subject's claims table shows fifteen rows, those related to the
+/// claim at hand first, and counts the rest; a source's card lists ten
+/// of the claims it is the source of.
+#[test]
+fn hovers_on_busy_subjects_stay_short() {
+    use gloss_analysis::Workspace;
+    let mut ws = Workspace::new();
+    ws.set_registry("gloss.toml", "[subject.x]\nname = \"X\"\nunit = \"u\"\n[actor.s]\nname = \"S\"\n", true);
+    let mut text = String::from("[3,000 u]{claim=x src=@s date=2024-10}\n");
+    for i in 0..40 {
+        text.push_str(&format!("[{} u]{{claim=x src=@s date=2024-10}}\n", if i == 30 { "10" } else { "3,000" }));
+    }
+    let a = ws.set_document("a.txt", &text);
+    let analysis = ws.snapshot();
+    let md = hover::hover(&analysis, a, 2).unwrap().markdown;
+    assert!(md.contains("**Other claims on this subject** (40)"), "{md}");
+    assert_eq!(md.matches("\n| ").count() - 1, 15, "{md}");
+    // The one claim in conflict with this one is shown, though it comes late.
+    assert!(md.contains("| ⚠ conflicts | 10 |"), "{md}");
+    assert!(md.contains("… and 25 more"), "{md}");
+    let source = text.find("@s").unwrap() + 1;
+    let card = hover::hover(&analysis, a, source).unwrap().markdown;
+    assert!(card.contains("**Source of 41 claims:**") && card.contains("- … and 31 more"), "{card}");
+}

@@ -111,9 +111,12 @@ pub(crate) fn entity_card(analysis: &Analysis, d: &Definition) -> String {
     sourced.dedup();
     if !sourced.is_empty() {
         let _ = writeln!(md, "\n**Source of {} {}:**", sourced.len(), plural(sourced.len(), "claim"));
-        for no in sourced {
+        for &no in sourced.iter().take(SOURCED_ROWS) {
             let (_, c) = analysis.claim(no);
             let _ = writeln!(md, "- {} on `{}`", crate::diagnostics::summary(analysis, no), c.subject.id);
+        }
+        if sourced.len() > SOURCED_ROWS {
+            let _ = writeln!(md, "- … and {} more", sourced.len() - SOURCED_ROWS);
         }
     }
     md
@@ -202,7 +205,28 @@ fn ledger(analysis: &Analysis, md: &mut String, claims: &[ClaimId], about: Optio
     let title = if about.is_some() { "Other claims on this subject" } else { "Claims on this subject" };
     let _ = writeln!(md, "**{title}** ({})\n", claims.len());
     let _ = writeln!(md, "| | value | sources | date | where |\n|---|---|---|---|---|");
-    for &o in claims {
+    // A busy subject has thousands of claims: the rows that matter first
+    // (those related to the claim at hand, then those in conflict), in
+    // workspace order, and a count of the rest.
+    let mut rows: Vec<ClaimId> = Vec::with_capacity(LEDGER_ROWS);
+    if let Some(a) = about {
+        let r = analysis.relations(a);
+        let revises = claims.iter().copied().filter(|&o| analysis.relations(o).revised_by.contains(&a));
+        rows.extend(r.conflicts.iter().chain(&r.revised_by).copied().filter(|o| claims.binary_search(o).is_ok()).chain(revises).take(LEDGER_ROWS));
+    }
+    let in_conflict = claims.iter().copied().filter(|&o| !analysis.relations(o).conflicts.is_empty());
+    let rest = claims.iter().copied();
+    for o in in_conflict.chain(rest) {
+        if rows.len() >= LEDGER_ROWS {
+            break;
+        }
+        if !rows.contains(&o) {
+            rows.push(o);
+        }
+    }
+    rows.sort_unstable();
+    rows.dedup();
+    for &o in &rows {
         let (file, c) = analysis.claim(o);
         let mark = match about {
             Some(a) if analysis.relations(a).conflicts.contains(&o) => "⚠ conflicts",
@@ -224,7 +248,15 @@ fn ledger(analysis: &Analysis, md: &mut String, claims: &[ClaimId], about: Optio
             f.path
         );
     }
+    if claims.len() > rows.len() {
+        let _ = writeln!(md, "\n… and {} more (the subject's references list them all).", claims.len() - rows.len());
+    }
 }
+
+/// Rows of a subject's claims table in a hover.
+const LEDGER_ROWS: usize = 15;
+/// Claims listed under "Source of" in an entity's card.
+const SOURCED_ROWS: usize = 10;
 
 fn qualifier(q: &Qualifier) -> &'static str {
     match q {
