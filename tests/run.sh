@@ -2,6 +2,7 @@
 # Every test of the project, from a fresh clone: `bash tests/run.sh`.
 # Installs what the tests need (idempotently) and runs, in order:
 #   1. the Rust workspace's tests (unit, fixture, property and end-to-end),
+#      and the hostile-input tests again in release, at full size,
 #   2. the grammar check (the committed parser matches grammar.js; tree-sitter's own corpus tests),
 #      and each fuzz target briefly (tests/fuzz/run.sh, FUZZ_SECONDS each, default 25),
 #   3. the language server from outside (pytest-lsp), the HTML report in
@@ -19,6 +20,11 @@ if [ -x tests/grammar/check.sh ]; then
   step "grammar"
   bash tests/grammar/check.sh
 fi
+
+# The debug build above runs the biggest hostile cases at a tenth of their
+# size; the release build runs them whole (a 50 MB document, a 10 MB line).
+step "hostile input at full size (release)"
+cargo test --release --locked -p gloss-lsp --test hostile
 
 step "tests/fuzz/run.sh"
 bash tests/fuzz/run.sh
