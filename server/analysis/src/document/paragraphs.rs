@@ -97,24 +97,30 @@ pub(super) fn without_blank_lines(text: &str, ranges: Vec<Range<usize>>) -> Vec<
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(ranges.len());
     for range in ranges {
+        // Looks no further than the range: a document may be one long line
+        // with many stretches of prose on it.
+        let line_end = |at: usize| bytes[at..range.end].iter().position(|&b| is_line_end(b)).map(|i| at + i);
         let mut from = range.start;
         // Each line starting in the range: at `range.start` if a line
         // starts there, then after every line end in it.
-        let mut line = if starts_line(bytes, range.start) {
-            range.start
-        } else {
-            past_line_end(bytes, content_end(bytes, range.start))
+        let mut line = match starts_line(bytes, range.start) {
+            true => Some(range.start),
+            false => line_end(range.start).map(|end| past_line_end(bytes, end)),
         };
-        while line < range.end {
-            let end = content_end(bytes, line);
-            let next = past_line_end(bytes, end);
-            if next <= range.end && is_blank_line(text, line) {
-                if line > from {
-                    out.push(from..line);
+        while let Some(start) = line.filter(|&start| start < range.end) {
+            // A line wholly in the range: up to its line end, or the text's.
+            let (end, next) = match line_end(start) {
+                Some(end) => (end, past_line_end(bytes, end)),
+                None if range.end == bytes.len() => (range.end, range.end),
+                None => break,
+            };
+            if next <= range.end && text[start..end].chars().all(is_blank) {
+                if start > from {
+                    out.push(from..start);
                 }
                 from = next;
             }
-            line = next;
+            line = (next > start).then_some(next);
         }
         if range.end > from {
             out.push(from..range.end);
