@@ -39,7 +39,7 @@ pub fn reread_document(old_text: &str, old: &DocumentFacts, new_text: &str, chan
     let Some(start) = paragraphs::start_before(new_text, changed.start) else { return whole() };
     let end = paragraphs::end_after(new_text, changed.end);
     let markup = Markup::parse_paragraphs(new_text, start..end);
-    let read = read_paragraphs(new_text, &markup, start..end, old.date.clone());
+    let read = read_paragraphs(new_text, &markup, start..end, old.date);
     // The same paragraphs' end in the old text: what follows is the same.
     let old_end = old_len - (new_len - end);
     let edit = Splice { start, old_end, old_len, new_len };
@@ -50,7 +50,7 @@ pub fn reread_document(old_text: &str, old: &DocumentFacts, new_text: &str, chan
         problems: edit.splice(&old.problems, read.problems),
         acks: edit.splice(&old.acks, read.acks),
         bare_prose: edit.splice(&old.bare_prose, read.bare_prose),
-        date: old.date.clone(),
+        date: old.date,
         spans: edit.splice(&old.spans, read.spans),
     }
 }
