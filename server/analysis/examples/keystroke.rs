@@ -1,9 +1,13 @@
 //! Where a keystroke's time goes in a 1 MB document of a generated
 //! workspace: `cargo run --release -p gloss-analysis --example keystroke [DOCUMENTS]`.
+//! Then a one-character edit read whole and read again paragraph by
+//! paragraph (`reread_document`), as the language server does.
 
 use std::time::Instant;
 
 use gloss_analysis::diagnostics::diagnostics;
+use gloss_analysis::document::{read_document, reread_document};
+use gloss_syntax::Markup;
 use gloss_analysis::Facts;
 use gloss_corpus::{generate, Shape};
 
@@ -70,4 +74,31 @@ fn main() {
         let small = t.elapsed();
         println!("read {read:?} · index {index:?} · diagnostics of the big document {big_diags:?} ({n}) · of another {small:?} ({m})");
     }
+    // A one-character edit in the middle of the document.
+    let old = read_document(&big, &Markup::parse(&big));
+    let mut at = big.len() / 2;
+    while !big.is_char_boundary(at) {
+        at += 1;
+    }
+    let mut edited = big.clone();
+    edited.insert(at, 'x');
+    let t = Instant::now();
+    let whole = read_document(&edited, &Markup::parse(&edited));
+    let read = t.elapsed();
+    let rounds = 100;
+    let t = Instant::now();
+    for _ in 0..rounds {
+        assert_eq!(reread_document(&big, &old, &edited, at..at + 1).claims.len(), whole.claims.len());
+    }
+    let reread = t.elapsed() / rounds;
+    assert_eq!(reread_document(&big, &old, &edited, at..at + 1), whole);
+    ws.set_document("docs/big.txt", &big);
+    let t = Instant::now();
+    ws.set_edited_document("docs/big.txt", &edited, Some(at..at + 1));
+    let set = t.elapsed();
+    println!(
+        "a one-character edit in {} bytes ({} claims): read whole {read:?} · paragraphs read again {reread:?} · set in the workspace that way {set:?}",
+        edited.len(),
+        whole.claims.len()
+    );
 }

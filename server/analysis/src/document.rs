@@ -10,15 +10,23 @@ use crate::diagnostics::{Code, Problem};
 use crate::entity::{Definition, DefinitionSite, EntityKind, Field, FieldValue, Reference, ReferenceRole};
 use crate::figure::{parse_value, read_figure};
 
+mod paragraphs;
+mod reread;
+
+pub use reread::reread_document;
+
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default, PartialEq)]
 pub struct DocumentFacts {
     pub definitions: Vec<Definition>,
     pub references: Vec<Reference>,
     pub claims: Vec<Claim>,
+    /// In order of where they start (stably: for one place, in the order
+    /// they were found).
     pub problems: Vec<Problem>,
     /// Spans with `ack=`: the codes their annotator accepted.
     pub acks: Vec<(Range<usize>, Vec<Code>)>,
-    /// Text outside every span, header and comment.
+    /// Text outside every span, header and comment, cut at blank lines
+    /// (no stretch runs from one paragraph into the next).
     pub bare_prose: Vec<Range<usize>>,
     /// The header's `date`, the default date of the document's claims.
     pub date: Option<Period>,
@@ -30,23 +38,45 @@ pub struct DocumentFacts {
 pub fn read_document(text: &str, markup: &Markup) -> DocumentFacts {
     let mut facts = DocumentFacts {
         problems: markup.errors.iter().map(|e| Problem::new(Code::Syntax, e.range.clone(), e.message.clone())).collect(),
-        bare_prose: markup.bare_prose(text),
-        spans: markup.spans.iter().map(|s| s.range.clone()).collect(),
+        bare_prose: paragraphs::without_blank_lines(text, markup.bare_prose(text)),
         ..DocumentFacts::default()
     };
     if let Some(header) = &markup.header {
         facts.date = read_date(text, header, &mut facts.problems);
         read_block(&mut facts, text, header, header.range.clone(), None, DefinitionSite::Header);
     }
+    read_spans(&mut facts, text, markup);
+    facts
+}
+
+/// The facts of the paragraphs in `range` read by [`Markup::parse_paragraphs`],
+/// for a document whose header gives `date`: what [`read_document`] finds
+/// there.
+fn read_paragraphs(text: &str, markup: &Markup, range: Range<usize>, date: Option<Period>) -> DocumentFacts {
+    let bare = markup.bare_prose(&text[..range.end]).into_iter().map(|r| r.start.max(range.start)..r.end).filter(|r| !r.is_empty());
+    let mut facts = DocumentFacts {
+        problems: markup.errors.iter().map(|e| Problem::new(Code::Syntax, e.range.clone(), e.message.clone())).collect(),
+        bare_prose: paragraphs::without_blank_lines(text, bare.collect()),
+        date,
+        ..DocumentFacts::default()
+    };
+    read_spans(&mut facts, text, markup);
+    facts
+}
+
+/// Spans, claims and their problems; then problems in order of place.
+fn read_spans(facts: &mut DocumentFacts, text: &str, markup: &Markup) {
+    facts.spans = markup.spans.iter().map(|s| s.range.clone()).collect();
     for span in &markup.spans {
         let prose = markup.prose(text, span.text.clone());
-        read_block(&mut facts, text, &span.block, span.range.clone(), Some(&prose), DefinitionSite::Span);
+        read_block(facts, text, &span.block, span.range.clone(), Some(&prose), DefinitionSite::Span);
         if let Some(subject) = span.block.get("claim") {
-            let claim = read_claim(&mut facts, text, &span.block, span.range.clone(), span.text.clone(), prose, subject);
+            let claim = read_claim(facts, text, &span.block, span.range.clone(), span.text.clone(), prose, subject);
             facts.claims.push(claim);
         }
     }
-    facts
+    // Stable: problems found at one place keep the order they were found in.
+    facts.problems.sort_by_key(|p| p.range.start);
 }
 
 /// References, definitions and acks of one attribute block.

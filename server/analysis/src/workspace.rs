@@ -8,7 +8,7 @@ use imbl::{HashMap, Vector};
 use gloss_syntax::Markup;
 
 use crate::config::{ClaimOverrides, Config};
-use crate::document::{read_document, DocumentFacts};
+use crate::document::{read_document, reread_document, DocumentFacts};
 use crate::claim::Claim;
 use crate::entity::{Definition, Reference};
 use crate::index::{ClaimId, Index, Relations, Site};
@@ -66,6 +66,17 @@ impl File {
     }
 }
 
+/// Whether `new` is `old` with at most the bytes `changed` (of `new`)
+/// differing.
+fn edit_of(old: &str, new: &str, changed: &std::ops::Range<usize>) -> bool {
+    let (old, new) = (old.as_bytes(), new.as_bytes());
+    let Some(tail) = new.len().checked_sub(changed.end) else { return false };
+    changed.start <= changed.end
+        && changed.start + tail <= old.len()
+        && old[..changed.start] == new[..changed.start]
+        && old[old.len() - tail..] == new[changed.end..]
+}
+
 /// The mutable side: files come and go; [`Workspace::snapshot`] gives an
 /// immutable [`Analysis`] to answer questions from.
 #[derive(Debug, Default)]
@@ -95,6 +106,23 @@ impl Workspace {
     /// keeping trees of open documents).
     pub fn set_document_markup(&mut self, path: &str, text: &str, markup: &Markup) -> FileId {
         self.set(path, text, Facts::Document(read_document(text, markup)))
+    }
+
+    /// Sets an edited document's text. `changed` is the bytes of `text`
+    /// that differ from the text the workspace holds for `path` (`None`:
+    /// all of them); only their paragraphs are read again, provided the
+    /// workspace holds that text's facts and `changed` does describe the
+    /// edit (checked: a cheap comparison of the unchanged ends), else the
+    /// whole text is read.
+    pub fn set_edited_document(&mut self, path: &str, text: &str, changed: Option<std::ops::Range<usize>>) -> FileId {
+        let old = self.file_id(path).and_then(|id| self.files.get(id.0 as usize)?.as_ref());
+        let facts = match (old, changed) {
+            (Some(old), Some(changed)) if old.document().is_some() && edit_of(&old.text, text, &changed) => {
+                reread_document(&old.text, old.document().unwrap(), text, changed)
+            }
+            _ => read_document(text, &Markup::parse(text)),
+        };
+        self.set(path, text, Facts::Document(facts))
     }
 
     /// Sets a registry file; `is_config` for the workspace's `gloss.toml`.

@@ -1,15 +1,17 @@
 //! Open documents: their text as a rope for incremental edits.
 //!
-//! No tree is kept: reading a whole document straight into the typed view
-//! ([`Markup::parse`], ~100 MB/s) is faster than tree-sitter's
-//! incremental reparse followed by lowering the whole tree (~45 MB/s), and
-//! gives the same result (tested in gloss-syntax). A keystroke in a 1 MB
-//! document costs ~10 ms to read again, against ~25 ms with the tree.
+//! No tree is kept: reading markup straight into the typed view
+//! ([`gloss_syntax::Markup::parse`], ~100 MB/s) is faster than
+//! tree-sitter's incremental reparse followed by lowering the whole tree
+//! (~45 MB/s), and gives the same result (tested in gloss-syntax). After a
+//! batch of edits only the paragraphs they touched are read again
+//! ([`gloss_analysis::document::reread_document`]), so each document keeps
+//! the bytes its edits changed since it was last read.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use gloss_analysis::line_index::Encoding;
-use gloss_syntax::Markup;
 use ropey::Rope;
 use tower_lsp_server::ls_types as lsp;
 
@@ -17,8 +19,8 @@ use crate::state::{FileRole, Folder};
 
 pub struct OpenDocument {
     pub rope: Rope,
-    /// Whether it is Gloss markup (not a registry file).
-    markup: bool,
+    /// What differs from the text [`OpenDocument::take_text`] gave last.
+    changed: Changed,
     /// The version of the text, as the client last sent it.
     pub version: i32,
     /// The version the folder's workspace holds (set under its lock), so
@@ -31,12 +33,20 @@ pub struct OpenDocument {
     pub role: FileRole,
 }
 
+/// What differs in an open document's text from the text last read.
+enum Changed {
+    /// All of it: just opened, or replaced whole.
+    Whole,
+    Nothing,
+    /// These bytes of the current text (the edits since, as one range).
+    Bytes(Range<usize>),
+}
+
 impl OpenDocument {
-    /// A document as opened; read by the [`OpenDocument::reparse`] that
-    /// comes right after.
+    /// A document as opened; read whole by the [`OpenDocument::take_text`]
+    /// that comes right after.
     pub fn new(text: &str, version: i32, folder: Arc<Folder>, key: String, role: FileRole) -> OpenDocument {
-        let markup = role == FileRole::Document;
-        OpenDocument { rope: Rope::from_str(text), markup, version, analysed_version: version, folder, key, role }
+        OpenDocument { rope: Rope::from_str(text), changed: Changed::Whole, version, analysed_version: version, folder, key, role }
     }
 
     /// Applies one change from `didChange`: a range edit, or the whole
@@ -45,20 +55,30 @@ impl OpenDocument {
     pub fn apply(&mut self, change: &lsp::TextDocumentContentChangeEvent, enc: Encoding) {
         let Some(range) = change.range else {
             self.rope = Rope::from_str(&change.text);
+            self.changed = Changed::Whole;
             return;
         };
         let start = self.char_at(range.start, enc);
         let end = self.char_at(range.end, enc).max(start);
+        let replaced = self.rope.char_to_byte(start)..self.rope.char_to_byte(end);
         self.rope.remove(start..end);
         self.rope.insert(start, &change.text);
+        self.changed = match std::mem::replace(&mut self.changed, Changed::Whole) {
+            Changed::Whole => Changed::Whole,
+            Changed::Nothing => Changed::Bytes(widened(None, replaced, change.text.len())),
+            Changed::Bytes(bytes) => Changed::Bytes(widened(Some(bytes), replaced, change.text.len())),
+        };
     }
 
-    /// After a batch of changes: the text, and its markup read again.
-    /// `None` for a registry file.
-    pub fn reparse(&mut self) -> (String, Option<Markup>) {
-        let text = self.rope.to_string();
-        let markup = self.markup.then(|| Markup::parse(&text));
-        (text, markup)
+    /// After a batch of changes: the text, and the bytes of it that differ
+    /// from the text the last call gave (`None`: all of them).
+    pub fn take_text(&mut self) -> (String, Option<Range<usize>>) {
+        let changed = match std::mem::replace(&mut self.changed, Changed::Nothing) {
+            Changed::Whole => None,
+            Changed::Nothing => Some(0..0),
+            Changed::Bytes(bytes) => Some(bytes),
+        };
+        (self.rope.to_string(), changed)
     }
 
     fn char_at(&self, pos: lsp::Position, enc: Encoding) -> usize {
@@ -87,6 +107,22 @@ impl OpenDocument {
     }
 }
 
+/// `changed`, the bytes of a text that differ from an earlier one, after
+/// the bytes `replaced` of the text became `inserted` bytes: one range of
+/// the new text covering both edits.
+fn widened(changed: Option<Range<usize>>, replaced: Range<usize>, inserted: usize) -> Range<usize> {
+    let new = replaced.start..replaced.start + inserted;
+    let Some(changed) = changed else { return new };
+    // Where the end of `changed` is now: moved by the edit if after it,
+    // at the inserted text's end if inside what it replaced.
+    let end = match changed.end {
+        at if at <= replaced.start => at,
+        at if at >= replaced.end => at - replaced.len() + inserted,
+        _ => new.end,
+    };
+    changed.start.min(new.start)..end.max(new.end)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,25 +147,48 @@ mod tests {
         // UTF-16: 😀 is two units; `[` is at 6.
         doc.apply(&change(0, 6, 0, 7, "[["), Encoding::Utf16);
         doc.apply(&change(1, 0, 1, 4, "LINE"), Encoding::Utf16);
-        let (text, markup) = doc.reparse();
+        let (text, changed) = doc.take_text();
         assert_eq!(text, "😀 한국 [[x]{@a}\r\nLINE two\n");
-        assert_eq!(markup.unwrap().spans.len(), 1);
+        assert_eq!(changed, None, "just opened: read whole");
         // UTF-8: `[` is at byte 12; past the end of a line clamps to it.
         doc.apply(&change(0, 12, 0, 13, ""), Encoding::Utf8);
         doc.apply(&change(1, 99, 1, 99, "!"), Encoding::Utf8);
         doc.apply(&change(9, 0, 9, 0, "end"), Encoding::Utf8);
-        assert_eq!(doc.reparse().0, "😀 한국 [x]{@a}\r\nLINE two!\nend");
+        let (text, changed) = doc.take_text();
+        assert_eq!(text, "😀 한국 [x]{@a}\r\nLINE two!\nend");
+        // From the `[[` (byte 12) to the end: three edits as one range.
+        assert_eq!(changed, Some(12..text.len()));
+        assert_eq!(doc.take_text().1, Some(0..0), "nothing changed since");
     }
 
     #[test]
     fn a_whole_text_change_then_range_edits_in_one_batch() {
         let mut doc = doc("[a]{@x}\n");
-        doc.reparse();
+        doc.take_text();
         let whole = lsp::TextDocumentContentChangeEvent { range: None, range_length: None, text: "[b]{@y} c\n".into() };
         doc.apply(&whole, Encoding::Utf16);
         doc.apply(&change(0, 10, 0, 10, " [d]{@z}"), Encoding::Utf16);
-        let (text, markup) = doc.reparse();
+        let (text, changed) = doc.take_text();
         assert_eq!(text, "[b]{@y} c [d]{@z}\n");
-        assert_eq!(markup.unwrap().spans.len(), 2);
+        assert_eq!(changed, None, "replaced whole: read whole");
+    }
+
+    #[test]
+    fn edits_in_one_batch_are_one_changed_range_of_the_new_text() {
+        let mut doc = doc("aaaa\r\n\r\nbbbb\n\ncccc\n");
+        doc.take_text();
+        // An insertion, then a deletion before it: the range moves with it.
+        doc.apply(&change(4, 2, 4, 2, "XY"), Encoding::Utf16);
+        doc.apply(&change(2, 0, 2, 2, ""), Encoding::Utf16);
+        let (text, changed) = doc.take_text();
+        assert_eq!(text, "aaaa\r\n\r\nbb\n\nccXYcc\n");
+        // From the deletion to the insertion's end.
+        assert_eq!(changed, Some(8..16));
+        // A deletion swallowing an earlier insertion's end.
+        doc.apply(&change(0, 1, 0, 1, "한"), Encoding::Utf16);
+        doc.apply(&change(0, 0, 0, 3, "z"), Encoding::Utf16);
+        let (text, changed) = doc.take_text();
+        assert_eq!(text, "zaa\r\n\r\nbb\n\nccXYcc\n");
+        assert_eq!(changed, Some(0..1));
     }
 }

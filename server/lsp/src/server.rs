@@ -87,15 +87,17 @@ impl Backend {
         let mut ws = folder.edit();
         let Some(mut doc) = self.state.documents.get_mut(uri) else { return false };
         let key = doc.key.clone();
-        let (text, markup) = doc.reparse();
+        let (text, changed) = doc.take_text();
         doc.analysed_version = doc.version;
         drop(doc);
-        match (markup, role) {
-            (Some(m), _) => {
-                ws.set_document_markup(&key, &text, &m);
+        match role {
+            // Only the paragraphs edited since the workspace last got the
+            // text are read again.
+            FileRole::Document => {
+                ws.set_edited_document(&key, &text, changed);
                 false
             }
-            (None, FileRole::Registry(true)) => {
+            FileRole::Registry(true) => {
                 let facts = Facts::of_registry(&text, true);
                 let layout = layout_of(&facts);
                 ws.set(&key, &text, facts);
@@ -105,7 +107,7 @@ impl Backend {
                 *known = layout;
                 changed
             }
-            (None, _) => {
+            _ => {
                 ws.set_registry(&key, &text, false);
                 false
             }

@@ -106,6 +106,16 @@ impl Markup {
         crate::read::read(text)
     }
 
+    /// Reads only the paragraphs in `range` of `text`, with offsets in
+    /// `text`: what [`Markup::parse`] reads there, provided `range` starts
+    /// on the line after a blank line and ends where a blank line starts
+    /// (or at the end), and the document's header is before it. Markup
+    /// never decides across a blank line, so the rest of the text is not
+    /// looked at.
+    pub fn parse_paragraphs(text: &str, range: Range<usize>) -> Markup {
+        crate::read::read_paragraphs(text, range)
+    }
+
     /// The prose of `range` (normally a span's `text`) as a reader sees it:
     /// nested spans' attribute blocks and comments removed, escapes
     /// resolved, whitespace runs (including line ends) folded to one space.

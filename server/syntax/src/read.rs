@@ -29,6 +29,16 @@ pub(crate) fn read(text: &str) -> Markup {
     reader.finish()
 }
 
+/// Reads the content in `range`, which starts a line after a blank line and
+/// ends at a blank line (or the end): every look-ahead stops at a blank
+/// line, so the paragraphs in it read as in the whole text. No header, and
+/// no byte order mark is skipped: those are at the document's start.
+pub(crate) fn read_paragraphs(text: &str, range: Range<usize>) -> Markup {
+    let mut reader = Reader { text: &text[..range.end], markup: Markup::default(), slots: Vec::new() };
+    reader.content(range.start);
+    reader.finish()
+}
+
 /// A position in the text that moves one code point at a time, like
 /// tree-sitter's lexer: `lookahead` is `None` at the end.
 #[derive(Clone, Copy)]

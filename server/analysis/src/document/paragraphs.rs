@@ -1,0 +1,161 @@
+//! Paragraphs as the markup sees them: runs of lines between blank lines
+//! (lines of white space other than CR and LF; line ends are LF, CRLF or
+//! CR). No markup decision crosses a blank line, which is what lets an edit
+//! be read again paragraph by paragraph.
+
+use std::ops::Range;
+
+/// White space other than line ends: a line of these is blank (as the
+/// reader's `is_blank`).
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() && c != '\n' && c != '\r'
+}
+
+fn is_line_end(b: u8) -> bool {
+    b == b'\n' || b == b'\r'
+}
+
+/// Where the line starting at `start` ends, its line end excluded.
+fn content_end(bytes: &[u8], start: usize) -> usize {
+    bytes[start..].iter().position(|&b| is_line_end(b)).map_or(bytes.len(), |i| start + i)
+}
+
+/// Where the line after the line end at `end` starts.
+fn past_line_end(bytes: &[u8], end: usize) -> usize {
+    match bytes.get(end) {
+        None => end,
+        Some(b'\r') if bytes.get(end + 1) == Some(&b'\n') => end + 2,
+        Some(_) => end + 1,
+    }
+}
+
+/// The start of the line `at` is in (a line end belongs to its line; the
+/// LF of a CRLF too).
+fn line_start(bytes: &[u8], at: usize) -> usize {
+    let at = if bytes.get(at) == Some(&b'\n') && at > 0 && bytes[at - 1] == b'\r' { at - 1 } else { at };
+    bytes[..at].iter().rposition(|&b| is_line_end(b)).map_or(0, |i| i + 1)
+}
+
+fn starts_line(bytes: &[u8], at: usize) -> bool {
+    at == 0 || (is_line_end(bytes[at - 1]) && !(bytes[at - 1] == b'\r' && bytes.get(at) == Some(&b'\n')))
+}
+
+fn is_blank_line(text: &str, start: usize) -> bool {
+    text[start..content_end(text.as_bytes(), start)].chars().all(is_blank)
+}
+
+/// The start of the paragraph an edit starting at `changed` is in: the
+/// start of the line after the nearest blank line wholly before it. The
+/// line of the byte just before `changed` is read again too (a CR there
+/// may have been half of a CRLF before the edit): one line more, no
+/// reasoning about line ends split by an edit. `None` when the document's
+/// first paragraph (which holds the header) would be read.
+pub(super) fn start_before(text: &str, changed: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    if changed == 0 || changed > bytes.len() {
+        return None;
+    }
+    let mut start = line_start(bytes, changed - 1);
+    loop {
+        if start == 0 {
+            return None;
+        }
+        let previous = line_start(bytes, start - 1);
+        if is_blank_line(text, previous) {
+            break;
+        }
+        start = previous;
+    }
+    // The header is on the first line with anything but white space on it.
+    let before = &text[..start];
+    let before = before.strip_prefix('\u{feff}').unwrap_or(before);
+    (!before.chars().all(char::is_whitespace)).then_some(start)
+}
+
+/// Where the paragraph an edit ending at `changed` is in ends: the start of
+/// the first blank line that starts after the first line end at or after
+/// `changed` (so its line start does not depend on the edit), or the end.
+pub(super) fn end_after(text: &str, changed: usize) -> usize {
+    let bytes = text.as_bytes();
+    let Some(first) = bytes.get(changed..).and_then(|rest| rest.iter().position(|&b| is_line_end(b))) else {
+        return bytes.len();
+    };
+    let mut start = past_line_end(bytes, changed + first);
+    while start < bytes.len() {
+        if is_blank_line(text, start) {
+            return start;
+        }
+        start = past_line_end(bytes, content_end(bytes, start));
+    }
+    bytes.len()
+}
+
+/// `ranges` (in order, not overlapping) without the blank lines in them:
+/// stretches of prose end at paragraph ends, whichever part of a document
+/// was read. Empty pieces are dropped.
+pub(super) fn without_blank_lines(text: &str, ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        // Looks no further than the range: a document may be one long line
+        // with many stretches of prose on it.
+        let line_end = |at: usize| bytes[at..range.end].iter().position(|&b| is_line_end(b)).map(|i| at + i);
+        let mut from = range.start;
+        // Each line starting in the range: at `range.start` if a line
+        // starts there, then after every line end in it.
+        let mut line = match starts_line(bytes, range.start) {
+            true => Some(range.start),
+            false => line_end(range.start).map(|end| past_line_end(bytes, end)),
+        };
+        while let Some(start) = line.filter(|&start| start < range.end) {
+            // A line wholly in the range: up to its line end, or the text's.
+            let (end, next) = match line_end(start) {
+                Some(end) => (end, past_line_end(bytes, end)),
+                None if range.end == bytes.len() => (range.end, range.end),
+                None => break,
+            };
+            if next <= range.end && text[start..end].chars().all(is_blank) {
+                if start > from {
+                    out.push(from..start);
+                }
+                from = next;
+            }
+            line = (next > start).then_some(next);
+        }
+        if range.end > from {
+            out.push(from..range.end);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_around_an_edit() {
+        let text = "{#h}\n\none\ntwo\n  \nthree\r\n\r\nfour";
+        let three = text.find("three").unwrap();
+        assert_eq!(start_before(text, three + 2), Some(three));
+        assert_eq!(end_after(text, three + 2), text.find("\r\n\r\n").unwrap() + 2);
+        let two = text.find("two").unwrap();
+        assert_eq!(start_before(text, two), Some(text.find("one").unwrap()));
+        assert_eq!(end_after(text, two), text.find("  \n").unwrap());
+        // The header's paragraph, and the edit right at a paragraph's start
+        // (the line end before it counts as edited).
+        assert_eq!(start_before(text, 2), None);
+        assert_eq!(start_before(text, text.find("one").unwrap()), None);
+        assert_eq!(start_before("\n\n\nx", 4), None);
+        assert_eq!(end_after(text, text.len()), text.len());
+    }
+
+    #[test]
+    fn blank_lines_cut_prose() {
+        let one = |range: Range<usize>| Vec::from_iter([range]);
+        let text = "a\n \u{3000}\nb\r\n\r\n\rc\n";
+        assert_eq!(without_blank_lines(text, one(0..text.len())), [0..2, 7..10, 13..15]);
+        assert_eq!(without_blank_lines(text, one(1..3)), one(1..3));
+        assert!(without_blank_lines("\n\n", one(0..2)).is_empty());
+    }
+}
