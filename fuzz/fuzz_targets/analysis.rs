@@ -1,9 +1,11 @@
 //! Grammar and analysis on arbitrary bytes (read as UTF-8, lossily): the
 //! typed view read without a tree against the tree's, incremental
-//! reparsing against a fresh parse, a workspace with a registry and
+//! reparsing against a fresh parse, facts read again from the edited
+//! paragraphs against a whole read, a workspace with a registry and
 //! another document, every feature at offsets taken from the input.
 #![no_main]
 
+use gloss_analysis::document::{read_document, reread_document};
 use gloss_syntax::{parse_tree, Markup};
 use libfuzzer_sys::fuzz_target;
 use tree_sitter::{InputEdit, Point};
@@ -44,6 +46,11 @@ fn incremental(text: &str, seed: &[u8]) {
     });
     let reparsed = parse_tree(text, Some(&tree));
     assert_eq!(Markup::from_tree(&reparsed, text), Markup::parse(text), "incremental reparse after inserting {start}..{end}");
+    // The facts read again from the edited paragraphs only, as an open
+    // document's are, equal those of the whole text.
+    let old_facts = read_document(&old, &Markup::parse(&old));
+    let whole = read_document(text, &Markup::parse(text));
+    assert_eq!(reread_document(&old, &old_facts, text, start..end), whole, "facts read again after inserting {start}..{end}");
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -179,7 +179,7 @@ pub fn described(a: &Analysis, file: FileId) -> Vec<String> {
     diagnostics(a, file)
         .into_iter()
         .map(|d| {
-            let related: Vec<String> = d.related.iter().map(|r| format!("{}:{:?} {}", path(r.file), r.range, r.message)).collect();
+            let related: Vec<String> = d.related.iter().map(|r| format!("{}:{:?} {}", path(r.file), r.range, r.message(a))).collect();
             format!("{}:{:?} {:?} {} {} {related:?}", path(d.file), d.range, d.severity, d.code, d.message)
         })
         .collect()

@@ -134,7 +134,15 @@ impl Index {
         let (defs, refs, claims) = parts(file);
         let toggle = |map: &mut HashMap<String, OrdSet<Site>>, key: &str, site: Site| {
             if add {
-                map.entry(key.to_string()).or_default().insert(site);
+                // The key is copied only for a new id, not for every use.
+                match map.get_mut(key) {
+                    Some(set) => {
+                        set.insert(site);
+                    }
+                    None => {
+                        map.insert(key.to_string(), OrdSet::unit(site));
+                    }
+                }
             } else if let Some(set) = map.get_mut(key) {
                 set.remove(&site);
                 if set.is_empty() {
@@ -157,7 +165,10 @@ impl Index {
         }
         for (i, c) in claims.iter().enumerate() {
             let site = Site { file: id, index: i as u32 };
-            let ledger = Arc::make_mut(self.ledgers.entry(c.subject.id.clone()).or_default());
+            if !self.ledgers.contains_key(&c.subject.id) {
+                self.ledgers.insert(c.subject.id.clone(), Arc::default());
+            }
+            let ledger = Arc::make_mut(self.ledgers.get_mut(&c.subject.id).expect("inserted above"));
             match (ledger.claims.binary_search(&site), add) {
                 (Err(at), true) => ledger.claims.insert(at, site),
                 (Ok(at), false) => {
