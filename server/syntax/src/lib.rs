@@ -11,5 +11,7 @@ mod read;
 pub use markup::*;
 pub use parse::{language, parse_tree};
 
+#[cfg(any(test, feature = "test-support"))]
+pub mod strategies;
 #[cfg(test)]
 mod tests;

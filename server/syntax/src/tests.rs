@@ -456,50 +456,7 @@ fn well_formed(text: &str, m: &Markup) -> Result<(), String> {
     }
 }
 
-/// Text heavy in markup: brackets, braces, escapes, comments, attributes,
-/// line ends of both kinds, blank lines, non-ASCII.
-fn markup_text() -> impl Strategy<Value = String> {
-    let piece = prop_oneof![
-        4 => Just("[".to_string()),
-        4 => Just("]".to_string()),
-        4 => Just("]{".to_string()),
-        2 => Just("{".to_string()),
-        3 => Just("}".to_string()),
-        2 => Just("@a".to_string()),
-        1 => Just("#b".to_string()),
-        1 => Just("claim=x".to_string()),
-        1 => Just("src=@a,@b".to_string()),
-        1 => Just("k=".to_string()),
-        2 => Just("\"".to_string()),
-        1 => Just("\"q\\\"\"".to_string()),
-        2 => Just("{%".to_string()),
-        2 => Just("%}".to_string()),
-        1 => Just("%".to_string()),
-        2 => Just("\\".to_string()),
-        3 => Just(" ".to_string()),
-        1 => Just("\t".to_string()),
-        2 => Just("\n".to_string()),
-        1 => Just("\r\n".to_string()),
-        1 => Just("\r".to_string()),
-        1 => Just("\n\n".to_string()),
-        1 => Just("\n \n".to_string()),
-        1 => Just("한국".to_string()),
-        1 => Just("😀".to_string()),
-        1 => Just("\u{a0}".to_string()),
-        2 => "[a-z0-9,.:=_-]{1,5}",
-        1 => Just("@".to_string()),
-        1 => Just("#".to_string()),
-        1 => Just("=".to_string()),
-        1 => "[-.:_A-Z]{1,2}",
-        1 => Just("\0".to_string()),
-        1 => Just("\u{2003}".to_string()),
-        1 => Just("\u{85}".to_string()),
-        2 => Just("]{@".to_string()),
-        1 => Just("]{#".to_string()),
-        1 => Just("]{k=".to_string()),
-    ];
-    prop::collection::vec(piece, 0..60).prop_map(|v| v.concat())
-}
+use crate::strategies::markup_text;
 
 /// An edit: where (as fractions of the text), and what to insert.
 fn edit() -> impl Strategy<Value = (f64, f64, String)> {
