@@ -355,3 +355,17 @@ fn hovers_on_busy_subjects_stay_short() {
     let card = hover::hover(&analysis, a, source).unwrap().markdown;
     assert!(card.contains("**Source of 41 claims:**") && card.contains("- … and 31 more"), "{card}");
 }
+
+/// An entity's card counts mentions in documents, and each document once.
+#[test]
+fn a_card_counts_mentions_and_documents() {
+    use gloss_analysis::Workspace;
+    let mut ws = Workspace::new();
+    ws.set_registry("gloss.toml", "[actor.s]\nname = \"S\"\n[actor.t]\nname = \"T\"\nally = \"@s\"\n", true);
+    let a = ws.set_document("a.txt", "[S]{@s} and [S]{@s}\n");
+    ws.set_document("b.txt", "[S]{@s}\n");
+    ws.set_document("c.txt", "[T]{@t}\n");
+    ws.set_document("d.txt", "[T]{@t} [S]{@s}\n");
+    let md = hover::hover(&ws.snapshot(), a, 1).unwrap().markdown;
+    assert!(md.contains("Mentioned 4 times in 3 documents."), "{md}");
+}

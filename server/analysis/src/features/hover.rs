@@ -78,14 +78,15 @@ pub(crate) fn entity_card(analysis: &Analysis, d: &Definition) -> String {
     }
 
     let mut mentions = 0;
-    let mut documents = std::collections::BTreeSet::new();
+    // References come in file order: a document is counted when it starts.
+    let (mut documents, mut last) = (0, None);
     let mut treaties = Vec::new();
     let mut sourced = Vec::new();
     for (file, r) in analysis.references(&d.id) {
         let Some(f) = analysis.file(file) else { continue };
         if let Some(doc) = f.document() {
             mentions += 1;
-            documents.insert(file);
+            documents += usize::from(last.replace(file) != Some(file));
             if matches!(r.role, ReferenceRole::Src | ReferenceRole::Via) {
                 if let Some(i) = doc.claims.iter().position(|c| c.range.start <= r.range.start && r.range.end <= c.range.end) {
                     sourced.push(ClaimId { file, index: i as u32 });
@@ -103,7 +104,7 @@ pub(crate) fn entity_card(analysis: &Analysis, d: &Definition) -> String {
             }
         }
     }
-    let _ = writeln!(md, "\nMentioned {mentions} {} in {} {}.", plural(mentions, "time"), documents.len(), plural(documents.len(), "document"));
+    let _ = writeln!(md, "\nMentioned {mentions} {} in {documents} {}.", plural(mentions, "time"), plural(documents, "document"));
     if !treaties.is_empty() {
         let _ = writeln!(md, "\n**Party to:** {}", treaties.join("; "));
     }
