@@ -40,6 +40,9 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         Format::Json => output::json(&reports),
         Format::Sarif => output::sarif(&reports),
     };
+    // The process ends here: freeing the workspace piece by piece would
+    // take longer than printing it (0.2 s at 20,000 documents).
+    std::mem::forget(reports);
     if let Err(e) = result {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("gloss: {e}");
