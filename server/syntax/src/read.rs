@@ -362,8 +362,10 @@ fn header_follows(mut cur: Cursor) -> bool {
 }
 
 /// A span being read: where its `[` is, its enclosing span's slot, and
-/// what it turned out to be once its `]` came.
+/// what it turned out to be once its `]` came (empty until then, and for
+/// good if its block does not close).
 struct Slot {
+    start: usize,
     enclosing: Option<usize>,
     span: Option<Span>,
 }
@@ -416,10 +418,8 @@ impl<'a> Reader<'a> {
             match bytes[at] {
                 b'[' => {
                     if opens_span(self.cursor(at + 1)) {
-                        self.slots.push(Slot { enclosing: open.last().copied(), span: None });
+                        self.slots.push(Slot { start: at, enclosing: open.last().copied(), span: None });
                         open.push(self.slots.len() - 1);
-                        // The span's start, until its `]` comes.
-                        self.slots.last_mut().unwrap().span = Some(placeholder(at));
                     }
                     at += 1;
                 }
@@ -452,16 +452,13 @@ impl<'a> Reader<'a> {
             }
         }
         // The look-ahead guarantees every span it opened closes; should one
-        // be left open anyway, it is not a span.
-        for slot in open {
-            self.slots[slot].span = None;
-        }
+        // be left open anyway, its slot stays empty: it is not a span.
     }
 
     /// At the `]{` of the span in `slot`: its attribute block; where
     /// reading goes on.
     fn close(&mut self, slot: usize, bracket: usize) -> usize {
-        let start = self.slots[slot].span.take().map_or(bracket, |s| s.range.start);
+        let start = self.slots[slot].start;
         let brace = bracket + 1;
         let mut cur = self.cursor(brace + 1);
         if !block_closes(&mut cur, &mut UNLIMITED.clone()) {
@@ -556,9 +553,4 @@ impl<'a> Reader<'a> {
         self.markup.errors.sort_by_key(|e| e.range.start);
         self.markup
     }
-}
-
-/// Holds a span's start until its block is read.
-fn placeholder(start: usize) -> Span {
-    Span { range: start..start, text: start..start, block: AttrBlock { range: start..start, attrs: Vec::new() }, parent: None }
 }
