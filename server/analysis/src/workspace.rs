@@ -102,12 +102,6 @@ impl Workspace {
         self.set(path, text, Facts::of_document(text))
     }
 
-    /// Sets a document whose markup the caller parsed already (a server
-    /// keeping trees of open documents).
-    pub fn set_document_markup(&mut self, path: &str, text: &str, markup: &Markup) -> FileId {
-        self.set(path, text, Facts::Document(read_document(text, markup)))
-    }
-
     /// Sets an edited document's text. `changed` is the bytes of `text`
     /// that differ from the text the workspace holds for `path` (`None`:
     /// all of them); only their paragraphs are read again, provided the
@@ -116,9 +110,10 @@ impl Workspace {
     /// whole text is read.
     pub fn set_edited_document(&mut self, path: &str, text: &str, changed: Option<std::ops::Range<usize>>) -> FileId {
         let old = self.file_id(path).and_then(|id| self.files.get(id.0 as usize)?.as_ref());
+        let old = old.and_then(|f| Some((&f.text, f.document()?)));
         let facts = match (old, changed) {
-            (Some(old), Some(changed)) if old.document().is_some() && edit_of(&old.text, text, &changed) => {
-                reread_document(&old.text, old.document().unwrap(), text, changed)
+            (Some((old_text, old_facts)), Some(changed)) if edit_of(old_text, text, &changed) => {
+                reread_document(old_text, old_facts, text, changed)
             }
             _ => read_document(text, &Markup::parse(text)),
         };
