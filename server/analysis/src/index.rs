@@ -60,6 +60,11 @@ impl Ledger {
         self.relations.get(at)
     }
 
+    /// Every claim on the subject with its relations, in workspace order.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (ClaimId, &Relations)> {
+        self.claims.iter().copied().zip(&self.relations)
+    }
+
     pub(crate) fn summary(&self, claim: ClaimId, write: impl FnOnce(&Relations) -> String) -> Option<&str> {
         let at = self.claims.binary_search(&claim).ok()?;
         let relations = self.relations.get(at)?;

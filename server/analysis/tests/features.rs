@@ -369,3 +369,23 @@ fn a_card_counts_mentions_and_documents() {
     let md = hover::hover(&ws.snapshot(), a, 1).unwrap().markdown;
     assert!(md.contains("Mentioned 4 times in 3 documents."), "{md}");
 }
+
+/// The claim a claim revises is among the fifteen rows of its hover,
+/// though twenty others on the subject come before it.
+#[test]
+fn a_hover_shows_the_claim_it_revises() {
+    use gloss_analysis::Workspace;
+    let mut ws = Workspace::new();
+    ws.set_registry("gloss.toml", "[subject.x]\nname = \"X\"\nunit = \"u\"\n[actor.s]\nname = \"S\"\n[actor.t]\nname = \"T\"\n", true);
+    ws.set_document("a.txt", &"[3,000 u]{claim=x src=@t date=2023-01}\n".repeat(20));
+    ws.set_document("y.txt", "[3,000 u]{claim=x src=@s date=2024-10}\n");
+    let z = ws.set_document("z.txt", "[5,000 u]{claim=x src=@s date=2024-11}\n");
+    let analysis = ws.snapshot();
+    let md = hover::hover(&analysis, z, 2).unwrap().markdown;
+    assert!(md.contains("**Other claims on this subject** (21)"), "{md}");
+    assert!(md.contains("| revised by this | 3,000 | @s | 2024-10 | y.txt:1 |"), "{md}");
+    assert!(md.contains("… and 6 more"), "{md}");
+    let y = analysis.file_id("y.txt").unwrap();
+    let md = hover::hover(&analysis, y, 2).unwrap().markdown;
+    assert!(md.contains("| revises this | 5,000 | @s | 2024-11 | z.txt:1 |"), "{md}");
+}

@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::cursor::{target_at, Target};
 use crate::entity::{Definition, EntityKind, FieldValue, ReferenceRole};
 use crate::figure::Qualifier;
-use crate::index::ClaimId;
+use crate::index::{ClaimId, Relations};
 use crate::{Analysis, FileId};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -209,13 +209,20 @@ fn ledger(analysis: &Analysis, md: &mut String, claims: &[ClaimId], about: Optio
     // A busy subject has thousands of claims: the rows that matter first
     // (those related to the claim at hand, then those in conflict), in
     // workspace order, and a count of the rest.
+    // The claims' relations, walked along their ledger (they are all on one
+    // subject) rather than looked up one by one.
+    let subject = &analysis.claim(claims[0]).1.subject.id;
+    let entries: Vec<(ClaimId, &Relations)> = match analysis.index().ledger(subject) {
+        Some(ledger) => ledger.entries().filter(|(o, _)| claims.binary_search(o).is_ok()).collect(),
+        None => claims.iter().map(|&o| (o, analysis.relations(o))).collect(),
+    };
     let mut rows: Vec<ClaimId> = Vec::with_capacity(LEDGER_ROWS);
     if let Some(a) = about {
         let r = analysis.relations(a);
-        let revises = claims.iter().copied().filter(|&o| analysis.relations(o).revised_by.contains(&a));
+        let revises = entries.iter().filter(|(_, r)| r.revised_by.contains(&a)).map(|(o, _)| *o);
         rows.extend(r.conflicts.iter().chain(&r.revised_by).copied().filter(|o| claims.binary_search(o).is_ok()).chain(revises).take(LEDGER_ROWS));
     }
-    let in_conflict = claims.iter().copied().filter(|&o| !analysis.relations(o).conflicts.is_empty());
+    let in_conflict = entries.iter().filter(|(_, r)| !r.conflicts.is_empty()).map(|(o, _)| *o);
     let rest = claims.iter().copied();
     for o in in_conflict.chain(rest) {
         if rows.len() >= LEDGER_ROWS {
