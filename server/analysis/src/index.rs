@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 use imbl::{HashMap, OrdSet};
 use rayon::prelude::*;
 
-use crate::claim::Claim;
+use crate::claim::{Claim, IdAt};
 use crate::config::Config;
 use crate::conflict::relate;
 use crate::entity::{Definition, EntityKind, Reference};
@@ -41,6 +41,16 @@ pub struct Relations {
     pub conflicts: Vec<ClaimId>,
     /// Newer claims by the same sources that revise it.
     pub revised_by: Vec<ClaimId>,
+    /// Older claims it revises: the other way round, so a hover lists them
+    /// without a walk over the subject.
+    pub revises: Vec<ClaimId>,
+}
+
+/// How much an id is used in documents (the registry's own uses aside).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub mentions: u32,
+    pub documents: u32,
 }
 
 /// Every claim on one subject, in workspace order, with their relations.
@@ -79,6 +89,13 @@ pub struct Index {
     references: HashMap<String, OrdSet<Site>>,
     ledgers: HashMap<String, Arc<Ledger>>,
     registries: OrdSet<FileId>,
+    /// Kept with the references so that an entity's card costs the same
+    /// for an entity mentioned five times and one mentioned 50,000 times.
+    usage: HashMap<String, Usage>,
+    /// Per source id, the claims that cite it with `src=` or `via=`.
+    citations: HashMap<String, OrdSet<ClaimId>>,
+    /// Per id, the treaties that list it in `parties` or `signatories`.
+    party_to: HashMap<String, OrdSet<Site>>,
     /// Registry names and aliases, for unannotated mentions.
     names: Option<Arc<NameMatcher>>,
     /// Subjects whose relations must be worked out again, and whether the
@@ -108,9 +125,11 @@ impl Index {
     pub(crate) fn replace(&mut self, id: FileId, old: &File, new: &File) {
         let ((od, or, oc), (nd, nr, nc)) = (parts(old), parts(new));
         // A subject's definition carries its unit: always taken in again.
-        let defs_same = od.len() == nd.len() && od.iter().zip(nd).all(|(a, b)| a.id == b.id && a.kind == b.kind && a.kind != EntityKind::Subject);
+        // So does a treaty's list of parties.
+        let defs_same = od.len() == nd.len()
+            && od.iter().zip(nd).all(|(a, b)| a.id == b.id && a.kind == b.kind && !matches!(a.kind, EntityKind::Subject | EntityKind::Treaty));
         let refs_same = or.len() == nr.len() && or.iter().zip(nr).all(|(a, b)| a.id == b.id);
-        let ledgers_same = oc.len() == nc.len() && oc.iter().zip(nc).all(|(a, b)| a.subject.id == b.subject.id);
+        let ledgers_same = oc.len() == nc.len() && oc.iter().zip(nc).all(|(a, b)| a.subject.id == b.subject.id && same_ids(&a.sources, &b.sources) && same_ids(&a.via, &b.via));
         let registry = old.registry().is_some() || new.registry().is_some();
         // The same definitions as a search sees them, at the same sites.
         let table_same = od.len() == nd.len() && od.iter().zip(nd).all(|(a, b)| a.id == b.id && a.kind == b.kind && a.display_name() == b.display_name());
@@ -160,6 +179,9 @@ impl Index {
         }
         for (i, d) in defs.iter().enumerate() {
             toggle(&mut self.definitions, &d.id, Site { file: id, index: i as u32 });
+            for party in parties(d) {
+                toggle(&mut self.party_to, party, Site { file: id, index: i as u32 });
+            }
             // A subject's unit, or which definition comes first, may change.
             if d.kind == EntityKind::Subject {
                 self.stale_subjects.insert(d.id.clone());
@@ -168,8 +190,17 @@ impl Index {
         for (i, r) in refs.iter().enumerate() {
             toggle(&mut self.references, &r.id, Site { file: id, index: i as u32 });
         }
+        if file.document().is_some() {
+            self.count_uses(refs, add);
+        }
         for (i, c) in claims.iter().enumerate() {
             let site = Site { file: id, index: i as u32 };
+            for (k, source) in c.sources.iter().chain(&c.via).enumerate() {
+                // A source named twice in one claim cites it once.
+                if !c.sources.iter().chain(&c.via).take(k).any(|s| s.id == source.id) {
+                    toggle(&mut self.citations, &source.id, site);
+                }
+            }
             if !self.ledgers.contains_key(&c.subject.id) {
                 self.ledgers.insert(c.subject.id.clone(), Arc::default());
             }
@@ -190,6 +221,37 @@ impl Index {
                 self.registries.remove(&id);
             }
             self.stale_names = true;
+        }
+    }
+
+    /// Adds (or takes back) one document's references to its ids' usage.
+    fn count_uses(&mut self, refs: &[Reference], add: bool) {
+        // A document has a few dozen references: counted per id in a list.
+        let mut per_id: Vec<(&str, u32)> = Vec::new();
+        for r in refs {
+            match per_id.iter_mut().find(|(id, _)| *id == r.id) {
+                Some((_, n)) => *n += 1,
+                None => per_id.push((&r.id, 1)),
+            }
+        }
+        for (id, n) in per_id {
+            if add {
+                match self.usage.get_mut(id) {
+                    Some(u) => {
+                        u.mentions += n;
+                        u.documents += 1;
+                    }
+                    None => {
+                        self.usage.insert(id.to_string(), Usage { mentions: n, documents: 1 });
+                    }
+                }
+            } else if let Some(u) = self.usage.get_mut(id) {
+                u.mentions = u.mentions.saturating_sub(n);
+                u.documents = u.documents.saturating_sub(1);
+                if u.documents == 0 {
+                    self.usage.remove(id);
+                }
+            }
         }
     }
 
@@ -221,14 +283,21 @@ impl Index {
                 }
                 let rel = relate(&group, unit, config.claims);
                 let names = |list: &[usize]| list.iter().map(|&j| ledger.claims[j]).collect::<Vec<_>>();
-                let relations = (0..group.len())
+                let mut relations: Vec<Relations> = (0..group.len())
                     .map(|k| Relations {
                         unit: rel.units[k].clone(),
                         unit_mismatch: rel.unit_mismatch[k].clone(),
                         conflicts: names(&rel.conflicts[k]),
                         revised_by: names(&rel.revised_by[k]),
+                        revises: Vec::new(),
                     })
                     .collect();
+                // In workspace order, as `revised_by` is.
+                for (older, newer) in rel.revised_by.iter().enumerate() {
+                    for &k in newer {
+                        relations[k].revises.push(ledger.claims[older]);
+                    }
+                }
                 let claims = ledger.claims.clone();
                 let summaries = claims.iter().map(|_| OnceLock::new()).collect();
                 Some((subject, Some(Arc::new(Ledger { claims, relations, summaries }))))
@@ -291,6 +360,27 @@ impl Index {
         self.references.get(id).map_or(0, OrdSet::len)
     }
 
+    /// How many times, and in how many documents, an id is used in
+    /// documents.
+    pub fn usage(&self, id: &str) -> Usage {
+        self.usage.get(id).copied().unwrap_or_default()
+    }
+
+    /// The claims that cite a source (`src=` or `via=`), in workspace order.
+    pub fn citations(&self, id: &str) -> impl Iterator<Item = ClaimId> + '_ {
+        self.citations.get(id).into_iter().flat_map(|s| s.iter().copied())
+    }
+
+    /// How many claims cite a source.
+    pub fn citation_count(&self, id: &str) -> usize {
+        self.citations.get(id).map_or(0, OrdSet::len)
+    }
+
+    /// The treaties that list an id as a party or signatory, file order.
+    pub fn treaties_of(&self, id: &str) -> impl Iterator<Item = Site> + '_ {
+        self.party_to.get(id).into_iter().flat_map(|s| s.iter().copied())
+    }
+
     /// The subjects that have claims, each with its ledger.
     pub fn subjects(&self) -> impl Iterator<Item = (&String, &Ledger)> {
         self.ledgers.iter().map(|(s, l)| (s, &**l))
@@ -318,11 +408,19 @@ fn reads_the_same(a: &Claim, b: &Claim) -> bool {
     a.figure == b.figure
         && a.unit == b.unit
         && a.date == b.date
-        && a.sources.len() == b.sources.len()
-        && a.sources.iter().zip(&b.sources).all(|(x, y)| x.id == y.id)
+        && same_ids(&a.sources, &b.sources)
         // Not related by, but named in the claim's summary.
-        && a.via.len() == b.via.len()
-        && a.via.iter().zip(&b.via).all(|(x, y)| x.id == y.id)
+        && same_ids(&a.via, &b.via)
+}
+
+fn same_ids(a: &[IdAt], b: &[IdAt]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.id == y.id)
+}
+
+/// The ids a treaty lists as its parties or signatories.
+fn parties(d: &Definition) -> impl Iterator<Item = &str> {
+    let lists = (d.kind == EntityKind::Treaty).then(|| ["parties", "signatories"].into_iter().filter_map(|k| d.field(k)));
+    lists.into_iter().flatten().flat_map(|v| v.texts()).filter_map(|t| t.strip_prefix('@'))
 }
 
 pub(crate) fn parts(file: &File) -> (&[Definition], &[Reference], &[Claim]) {

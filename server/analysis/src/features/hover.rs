@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::cursor::{target_at, Target};
 use crate::entity::{Definition, EntityKind, FieldValue, ReferenceRole};
 use crate::figure::Qualifier;
-use crate::index::{ClaimId, Relations};
+use crate::index::ClaimId;
 use crate::{Analysis, FileId};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -77,30 +77,20 @@ pub(crate) fn entity_card(analysis: &Analysis, d: &Definition) -> String {
         }
     }
 
-    let mut mentions = 0;
-    // References come in file order: a document is counted when it starts.
-    let (mut documents, mut last) = (0, None);
-    let mut treaties = Vec::new();
-    let mut sourced = Vec::new();
-    for (file, r) in analysis.references(&d.id) {
-        let Some(f) = analysis.file(file) else { continue };
-        if let Some(doc) = f.document() {
-            mentions += 1;
-            documents += usize::from(last.replace(file) != Some(file));
-            if matches!(r.role, ReferenceRole::Src | ReferenceRole::Via) {
-                if let Some(i) = doc.claims.iter().position(|c| c.range.start <= r.range.start && r.range.end <= c.range.end) {
-                    sourced.push(ClaimId { file, index: i as u32 });
-                }
-            }
-        }
-        if matches!(&r.role, ReferenceRole::Field(k) if k == "parties" || k == "signatories") {
-            let defs = f.registry().map(|x| &x.definitions[..]).or(f.document().map(|x| &x.definitions[..])).unwrap_or(&[]);
-            if let Some(t) = defs.iter().find(|t| t.kind == EntityKind::Treaty && t.range.start <= r.range.start && r.range.end <= t.range.end) {
-                let signed = t.field_text("signed").map(|s| format!(" (signed {s})")).unwrap_or_default();
-                let line = format!("{}{signed}", t.display_name());
-                if !treaties.contains(&line) {
-                    treaties.push(line);
-                }
+    // Counted as the index goes, so a card on an entity with 50,000
+    // mentions costs what one on an entity with five does.
+    let index = analysis.index();
+    let usage = index.usage(&d.id);
+    let (mentions, documents) = (usage.mentions as usize, usage.documents as usize);
+    let mut treaties: Vec<String> = Vec::new();
+    for site in index.treaties_of(&d.id) {
+        let Some(f) = analysis.file(site.file) else { continue };
+        let defs = f.registry().map(|x| &x.definitions[..]).or(f.document().map(|x| &x.definitions[..])).unwrap_or(&[]);
+        if let Some(t) = defs.get(site.index as usize) {
+            let signed = t.field_text("signed").map(|s| format!(" (signed {s})")).unwrap_or_default();
+            let line = format!("{}{signed}", t.display_name());
+            if !treaties.contains(&line) {
+                treaties.push(line);
             }
         }
     }
@@ -108,16 +98,15 @@ pub(crate) fn entity_card(analysis: &Analysis, d: &Definition) -> String {
     if !treaties.is_empty() {
         let _ = writeln!(md, "\n**Party to:** {}", treaties.join("; "));
     }
-    sourced.sort_unstable();
-    sourced.dedup();
-    if !sourced.is_empty() {
-        let _ = writeln!(md, "\n**Source of {} {}:**", sourced.len(), plural(sourced.len(), "claim"));
-        for &no in sourced.iter().take(SOURCED_ROWS) {
+    let sourced = index.citation_count(&d.id);
+    if sourced > 0 {
+        let _ = writeln!(md, "\n**Source of {sourced} {}:**", plural(sourced, "claim"));
+        for no in index.citations(&d.id).take(SOURCED_ROWS) {
             let (_, c) = analysis.claim(no);
             let _ = writeln!(md, "- {} on `{}`", crate::diagnostics::summary(analysis, no), c.subject.id);
         }
-        if sourced.len() > SOURCED_ROWS {
-            let _ = writeln!(md, "- … and {} more", sourced.len() - SOURCED_ROWS);
+        if sourced > SOURCED_ROWS {
+            let _ = writeln!(md, "- … and {} more", sourced - SOURCED_ROWS);
         }
     }
     md
@@ -137,14 +126,12 @@ fn subject_card(analysis: &Analysis, id: &str) -> String {
             let _ = writeln!(md, "### `{id}`\n*subject, not declared in the registry*\n");
         }
     }
-    let claims = analysis.index().claims_about(id).to_vec();
-    ledger(analysis, &mut md, &claims, None);
+    ledger(analysis, &mut md, id, None);
     md
 }
 
 fn claim_card(analysis: &Analysis, no: ClaimId) -> String {
     let (_, c) = analysis.claim(no);
-    let index = analysis.index();
     let mut md = String::new();
     let subject = analysis.entity(&c.subject.id).filter(|(_, d)| d.kind == EntityKind::Subject).map(|(_, d)| d.display_name());
     let _ = writeln!(md, "### Claim: {}\n`{}`\n", subject.unwrap_or(&c.subject.id), c.subject.id);
@@ -190,46 +177,50 @@ fn claim_card(analysis: &Analysis, no: ClaimId) -> String {
     for (k, v) in &c.other {
         let _ = writeln!(md, "**{k}:** {v}  ");
     }
-    let others: Vec<ClaimId> = index.claims_about(&c.subject.id).iter().copied().filter(|&o| o != no).collect();
     let _ = writeln!(md);
-    ledger(analysis, &mut md, &others, Some(no));
+    ledger(analysis, &mut md, &c.subject.id, Some(no));
     md
 }
 
-/// The table of claims on a subject, conflicts and revisions marked
-/// relative to `about` when given.
-fn ledger(analysis: &Analysis, md: &mut String, claims: &[ClaimId], about: Option<ClaimId>) {
-    if claims.is_empty() {
+/// The table of claims on a subject (but `about`), conflicts and
+/// revisions marked relative to `about` when given.
+fn ledger(analysis: &Analysis, md: &mut String, subject: &str, about: Option<ClaimId>) {
+    let index = analysis.index();
+    let Some(ledger) = index.ledger(subject) else {
+        let _ = writeln!(md, "No other claims on this subject.");
+        return;
+    };
+    let total = ledger.claims.len() - usize::from(about.is_some_and(|a| ledger.claims.binary_search(&a).is_ok()));
+    if total == 0 {
         let _ = writeln!(md, "No other claims on this subject.");
         return;
     }
     let title = if about.is_some() { "Other claims on this subject" } else { "Claims on this subject" };
-    let _ = writeln!(md, "**{title}** ({})\n", claims.len());
+    let _ = writeln!(md, "**{title}** ({total})\n");
     let _ = writeln!(md, "| | value | sources | date | where |\n|---|---|---|---|---|");
     // A busy subject has thousands of claims: the rows that matter first
     // (those related to the claim at hand, then those in conflict), in
-    // workspace order, and a count of the rest.
-    // The claims' relations, walked along their ledger (they are all on one
-    // subject) rather than looked up one by one.
-    let subject = &analysis.claim(claims[0]).1.subject.id;
-    let entries: Vec<(ClaimId, &Relations)> = match analysis.index().ledger(subject) {
-        Some(ledger) => ledger.entries().filter(|(o, _)| claims.binary_search(o).is_ok()).collect(),
-        None => claims.iter().map(|&o| (o, analysis.relations(o))).collect(),
-    };
+    // workspace order, and a count of the rest. The walk along the ledger
+    // stops when the table is full.
     let mut rows: Vec<ClaimId> = Vec::with_capacity(LEDGER_ROWS);
+    let take = |o: ClaimId, rows: &mut Vec<ClaimId>| {
+        if rows.len() < LEDGER_ROWS && Some(o) != about && !rows.contains(&o) {
+            rows.push(o);
+        }
+        rows.len() < LEDGER_ROWS
+    };
     if let Some(a) = about {
         let r = analysis.relations(a);
-        let revises = entries.iter().filter(|(_, r)| r.revised_by.contains(&a)).map(|(o, _)| *o);
-        rows.extend(r.conflicts.iter().chain(&r.revised_by).copied().filter(|o| claims.binary_search(o).is_ok()).chain(revises).take(LEDGER_ROWS));
-    }
-    let in_conflict = entries.iter().filter(|(_, r)| !r.conflicts.is_empty()).map(|(o, _)| *o);
-    let rest = claims.iter().copied();
-    for o in in_conflict.chain(rest) {
-        if rows.len() >= LEDGER_ROWS {
-            break;
+        for &o in r.conflicts.iter().chain(&r.revised_by).chain(&r.revises) {
+            if !take(o, &mut rows) {
+                break;
+            }
         }
-        if !rows.contains(&o) {
-            rows.push(o);
+    }
+    let in_conflict = ledger.entries().filter(|(_, r)| !r.conflicts.is_empty()).map(|(o, _)| o);
+    for o in in_conflict.chain(ledger.claims.iter().copied()) {
+        if !take(o, &mut rows) {
+            break;
         }
     }
     rows.sort_unstable();
@@ -256,8 +247,8 @@ fn ledger(analysis: &Analysis, md: &mut String, claims: &[ClaimId], about: Optio
             f.path
         );
     }
-    if claims.len() > rows.len() {
-        let _ = writeln!(md, "\n… and {} more (the subject's references list them all).", claims.len() - rows.len());
+    if total > rows.len() {
+        let _ = writeln!(md, "\n… and {} more (the subject's references list them all).", total - rows.len());
     }
 }
 
