@@ -86,6 +86,10 @@ impl Latency {
     }
 }
 
+/// Where the benchmark splits references' answers: a client parses a
+/// list of thousands of locations in milliseconds of its own.
+const BIG_ANSWER: usize = 1000;
+
 fn ms(d: Duration) -> String {
     let ms = d.as_secs_f64() * 1000.0;
     if ms < 10.0 { format!("{ms:.2} ms") } else { format!("{ms:.0} ms") }
@@ -114,7 +118,7 @@ fn main() {
     let cache = dir.path().join("cache");
     let probe = w.probe(&root);
     let spawned = Instant::now();
-    let (mut server, complete, early) = start_and_index(&o.gloss, &cache, &w, &root, &probe);
+    let (mut server, complete, early, early_hover) = start_and_index(&o.gloss, &cache, &w, &root, &probe);
     let progress_end = server
         .notifications
         .iter()
@@ -124,10 +128,19 @@ fn main() {
 
     // Requests on open documents.
     let opened = w.open_sample(&root, 20);
+    let opened_at = Instant::now();
     for d in &opened {
         server.notify("textDocument/didOpen", json!({"textDocument": {"uri": d.uri, "languageId": "gloss", "version": 1, "text": d.text}}));
     }
+    // As an annotator does: the documents open, their diagnostics shown,
+    // then reading and hovering. (Requests made while the server is busy
+    // are measured above, during the index.)
+    for d in &opened {
+        server.wait_for(opened_at, |n| n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == d.uri.as_str());
+    }
     let sites = w.sites(&opened, o.samples);
+    // References by the size of the answer: up to BIG_ANSWER locations, more.
+    let mut by_size = [Latency::default(), Latency::default()];
     let mut lat: Vec<(&str, Latency)> = ["hover", "definition", "references", "completion", "workspace symbol"].iter().map(|k| (*k, Latency::default())).collect();
     for (i, site) in sites.iter().enumerate() {
         let at = json!({"textDocument": {"uri": site.uri}, "position": site.position});
@@ -135,9 +148,13 @@ fn main() {
         let after_at = json!({"textDocument": {"uri": site.uri}, "position": site.after_at});
         let warm = i < 10;
         let mut time = |k: usize, method: &str, params: serde_json::Value, server: &mut Server| {
-            let (_, took) = server.request(method, params);
+            let (result, took) = server.request(method, params);
             if !warm {
                 lat[k].1 .0.push(took);
+                if k == 2 {
+                    let size = result.as_array().map_or(0, Vec::len);
+                    by_size[usize::from(size > BIG_ANSWER)].0.push(took);
+                }
             }
         };
         time(0, "textDocument/hover", at.clone(), &mut server);
@@ -176,7 +193,7 @@ fn main() {
     let rss_kb = server.finish();
 
     // Again, with the cache the first server wrote.
-    let (warm_server, warm, _) = start_and_index(&o.gloss, &cache, &w, &root, &probe);
+    let (warm_server, warm, _, _) = start_and_index(&o.gloss, &cache, &w, &root, &probe);
     warm_server.finish();
 
     // gloss check over the same workspace (best of three).
@@ -208,9 +225,16 @@ fn main() {
     }
     if !early.0.is_empty() {
         table.push_str(&row("references while indexing, p50 / p99", early.cell()));
+        table.push_str(&row("hover while indexing, p50 / p99", early_hover.cell()));
     }
     for (k, l) in &lat {
         table.push_str(&row(&format!("{k}, p50 / p99"), l.cell()));
+        if *k == "references" {
+            for (l, which) in by_size.iter().zip(["up to", "more than"]) {
+                let what = format!("references, answers of {which} {BIG_ANSWER} locations ({} of {}), p50 / p99", l.0.len(), lat[2].1 .0.len());
+                table.push_str(&row(&what, l.cell()));
+            }
+        }
     }
     table.push_str(&row("keystroke to diagnostics of another document (1 MB document, debounce 0), p50 / p99", keystroke.cell()));
     if let Some(kb) = rss_kb {
@@ -227,8 +251,9 @@ fn main() {
 
 /// Spawns the server, opens a probe document, and asks for the references
 /// of one of its entities until every mention is found: the time from
-/// spawning to that answer, and the latency of the answers before it.
-fn start_and_index(gloss: &std::path::Path, cache: &std::path::Path, w: &Workload, root: &std::path::Path, probe: &workload::Probe) -> (Server, Duration, Latency) {
+/// spawning to that answer, and the latency of the answers before it and
+/// of hovers on the same id made in between.
+fn start_and_index(gloss: &std::path::Path, cache: &std::path::Path, w: &Workload, root: &std::path::Path, probe: &workload::Probe) -> (Server, Duration, Latency, Latency) {
     let spawned = Instant::now();
     let mut server = Server::spawn(gloss, cache);
     let capabilities = json!({
@@ -240,15 +265,17 @@ fn start_and_index(gloss: &std::path::Path, cache: &std::path::Path, w: &Workloa
     server.request("initialize", json!({"processId": null, "rootUri": null, "workspaceFolders": folders, "capabilities": capabilities, "initializationOptions": {"diagnostics": {"debounceMs": 0}}}));
     server.notify("initialized", json!({}));
     server.notify("textDocument/didOpen", json!({"textDocument": {"uri": probe.uri, "languageId": "gloss", "version": 1, "text": probe.text}}));
-    let mut early = Latency::default();
+    let (mut early, mut early_hover) = (Latency::default(), Latency::default());
     loop {
         let (refs, took) = server.request("textDocument/references", json!({"textDocument": {"uri": probe.uri}, "position": probe.position, "context": {"includeDeclaration": true}}));
         let found = refs.as_array().map_or(0, |a| a.len());
         if found >= probe.expected {
-            return (server, spawned.elapsed(), early);
+            return (server, spawned.elapsed(), early, early_hover);
         }
         assert!(spawned.elapsed() < Duration::from_secs(600), "after 10 minutes, {found} of {} references", probe.expected);
         early.0.push(took);
+        let (_, took) = server.request("textDocument/hover", json!({"textDocument": {"uri": probe.uri}, "position": probe.position}));
+        early_hover.0.push(took);
         std::thread::sleep(Duration::from_millis(2));
     }
 }
