@@ -13,7 +13,7 @@ use imbl::{HashMap, OrdSet};
 use rayon::prelude::*;
 
 use crate::claim::{Claim, IdAt};
-use crate::config::Config;
+use crate::config::{ClaimSettings, Config};
 use crate::conflict::relate;
 use crate::entity::{Definition, EntityKind, Reference};
 use crate::lookup::SharedTable;
@@ -53,32 +53,88 @@ pub struct Usage {
     pub documents: u32,
 }
 
-/// Every claim on one subject, in workspace order, with their relations.
+/// Every claim on one subject, in workspace order. How they relate is
+/// worked out when first asked for, not when the index is built: a
+/// workspace is indexed (every definition, reference and claim known)
+/// without relating its claims, and a request about one subject relates
+/// that subject only. A ledger is made anew when one of its claims, its
+/// subject's unit or the claim settings change.
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
     pub claims: Vec<ClaimId>,
+    /// What relating reads besides the claims, as it was when the ledger
+    /// was made.
+    unit: Option<String>,
+    settings: ClaimSettings,
+    settled: OnceLock<Settled>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Settled {
     relations: Vec<Relations>,
     /// Each claim in a few words, worked out when first asked for: a
     /// claim is named in the diagnostics of every claim it conflicts with.
-    /// A ledger is rebuilt when one of its claims reads differently.
     summaries: Vec<OnceLock<Box<str>>>,
 }
 
 impl Ledger {
-    pub fn relations(&self, claim: ClaimId) -> Option<&Relations> {
+    fn new(claims: Vec<ClaimId>, unit: Option<String>, settings: ClaimSettings) -> Ledger {
+        Ledger { claims, unit, settings, settled: OnceLock::new() }
+    }
+
+    /// The relations of every claim, worked out on first use. Any files
+    /// will do that hold the claims as they read when the ledger was made
+    /// (a snapshot's, or a later one's: an edit that changes how a claim
+    /// reads makes a new ledger).
+    fn settled(&self, files: &Files) -> &Settled {
+        self.settled.get_or_init(|| {
+            let claim = |site: Site| -> Option<&Claim> { parts(files.get(site.file.0 as usize)?.as_ref()?).2.get(site.index as usize) };
+            let group: Vec<&Claim> = self.claims.iter().filter_map(|&s| claim(s)).collect();
+            if group.len() != self.claims.len() {
+                return Settled::default(); // cannot happen: every site in a ledger is a claim of a file
+            }
+            let rel = relate(&group, self.unit.as_deref(), self.settings);
+            let names = |list: &[usize]| list.iter().map(|&j| self.claims[j]).collect::<Vec<_>>();
+            let mut relations: Vec<Relations> = (0..group.len())
+                .map(|k| Relations {
+                    unit: rel.units[k].clone(),
+                    unit_mismatch: rel.unit_mismatch[k].clone(),
+                    conflicts: names(&rel.conflicts[k]),
+                    revised_by: names(&rel.revised_by[k]),
+                    revises: Vec::new(),
+                })
+                .collect();
+            // In workspace order, as `revised_by` is.
+            for (older, newer) in rel.revised_by.iter().enumerate() {
+                for &k in newer {
+                    relations[k].revises.push(self.claims[older]);
+                }
+            }
+            let summaries = self.claims.iter().map(|_| OnceLock::new()).collect();
+            Settled { relations, summaries }
+        })
+    }
+
+    /// Whether its claims have been related yet.
+    pub fn is_related(&self) -> bool {
+        self.settled.get().is_some()
+    }
+
+    pub(crate) fn relations(&self, files: &Files, claim: ClaimId) -> Option<&Relations> {
         let at = self.claims.binary_search(&claim).ok()?;
-        self.relations.get(at)
+        self.settled(files).relations.get(at)
     }
 
     /// Every claim on the subject with its relations, in workspace order.
-    pub(crate) fn entries(&self) -> impl Iterator<Item = (ClaimId, &Relations)> {
-        self.claims.iter().copied().zip(&self.relations)
+    pub(crate) fn entries<'a>(&'a self, files: &Files) -> impl Iterator<Item = (ClaimId, &'a Relations)> + 'a {
+        self.claims.iter().copied().zip(&self.settled(files).relations)
     }
 
-    pub(crate) fn summary(&self, claim: ClaimId, write: impl FnOnce(&Relations) -> String) -> Option<&str> {
+    pub(crate) fn summary(&self, files: &Files, claim: ClaimId, write: impl FnOnce(&Relations) -> String) -> Option<&str> {
         let at = self.claims.binary_search(&claim).ok()?;
-        let relations = self.relations.get(at)?;
-        Some(self.summaries.get(at)?.get_or_init(|| write(relations).into()))
+        let settled = self.settled(files);
+        let relations = settled.relations.get(at)?;
+        Some(settled.summaries.get(at)?.get_or_init(|| write(relations).into()))
     }
 }
 
@@ -265,49 +321,17 @@ impl Index {
             }
             self.config = config.clone();
         }
-        let claim = |site: Site| -> Option<&Claim> { parts(files.get(site.file.0 as usize)?.as_ref()?).2.get(site.index as usize) };
-        let stale: Vec<String> = std::mem::take(&mut self.stale_subjects).into_iter().collect();
-        // Subjects relate independently of each other: side by side.
-        let this = &*self;
-        let rebuilt: Vec<(String, Option<Arc<Ledger>>)> = stale
-            .into_par_iter()
-            .filter_map(|subject| {
-                let ledger = this.ledgers.get(&subject)?;
-                if ledger.claims.is_empty() {
-                    return Some((subject, None));
-                }
-                let unit = this.entity(files, &subject).filter(|d| d.kind == EntityKind::Subject).and_then(|d| d.field_text("unit"));
-                let group: Vec<&Claim> = ledger.claims.iter().filter_map(|&s| claim(s)).collect();
-                if group.len() != ledger.claims.len() {
-                    return None; // cannot happen: every site in a ledger is a claim of a file
-                }
-                let rel = relate(&group, unit, config.claims);
-                let names = |list: &[usize]| list.iter().map(|&j| ledger.claims[j]).collect::<Vec<_>>();
-                let mut relations: Vec<Relations> = (0..group.len())
-                    .map(|k| Relations {
-                        unit: rel.units[k].clone(),
-                        unit_mismatch: rel.unit_mismatch[k].clone(),
-                        conflicts: names(&rel.conflicts[k]),
-                        revised_by: names(&rel.revised_by[k]),
-                        revises: Vec::new(),
-                    })
-                    .collect();
-                // In workspace order, as `revised_by` is.
-                for (older, newer) in rel.revised_by.iter().enumerate() {
-                    for &k in newer {
-                        relations[k].revises.push(ledger.claims[older]);
-                    }
-                }
-                let claims = ledger.claims.clone();
-                let summaries = claims.iter().map(|_| OnceLock::new()).collect();
-                Some((subject, Some(Arc::new(Ledger { claims, relations, summaries }))))
-            })
-            .collect();
-        for (subject, ledger) in rebuilt {
-            match ledger {
-                Some(ledger) => self.ledgers.insert(subject, ledger),
-                None => self.ledgers.remove(&subject),
-            };
+        // New ledgers for the stale subjects, related when first asked
+        // about (or all at once by [`Index::relate_all`]).
+        for subject in std::mem::take(&mut self.stale_subjects) {
+            let Some(ledger) = self.ledgers.get(&subject) else { continue };
+            if ledger.claims.is_empty() {
+                self.ledgers.remove(&subject);
+                continue;
+            }
+            let unit = self.entity(files, &subject).filter(|d| d.kind == EntityKind::Subject).and_then(|d| d.field_text("unit")).map(str::to_string);
+            let fresh = Ledger::new(ledger.claims.clone(), unit, config.claims);
+            self.ledgers.insert(subject, Arc::new(fresh));
         }
         if std::mem::take(&mut self.stale_names) {
             let registry_names = self.registries.iter().filter_map(|id| files.get(id.0 as usize)?.as_ref()?.registry()).flat_map(|r| {
@@ -318,6 +342,19 @@ impl Index {
             });
             self.names = NameMatcher::new(registry_names).map(Arc::new);
         }
+    }
+
+    /// Relates the claims of every subject not related yet, subjects side
+    /// by side: for a pass over the whole workspace, or to have every
+    /// answer ready after indexing.
+    pub(crate) fn relate_all(&self, files: &Files) {
+        let waiting: Vec<&Arc<Ledger>> = self.ledgers.values().filter(|l| !l.is_related()).collect();
+        // The biggest first, so that the last to finish is a small one.
+        let mut waiting = waiting;
+        waiting.sort_by_key(|l| std::cmp::Reverse(l.claims.len()));
+        waiting.into_par_iter().for_each(|l| {
+            l.settled(files);
+        });
     }
 
     /// The definition an id resolves to: the first one, in file order

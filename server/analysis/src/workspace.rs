@@ -234,7 +234,7 @@ impl Analysis {
     pub fn relations(&self, claim: ClaimId) -> &Relations {
         static NONE: Relations = Relations { unit: None, unit_mismatch: None, conflicts: Vec::new(), revised_by: Vec::new(), revises: Vec::new() };
         let (_, c) = self.claim(claim);
-        self.index.ledger(&c.subject.id).and_then(|l| l.relations(claim)).unwrap_or(&NONE)
+        self.index.ledger(&c.subject.id).and_then(|l| l.relations(&self.files, claim)).unwrap_or(&NONE)
     }
 
     /// The file at a workspace-relative path.
@@ -259,6 +259,23 @@ impl Analysis {
     /// The definitions of an id, in file order.
     pub fn definitions<'a>(&'a self, id: &str) -> impl Iterator<Item = (FileId, &'a Definition)> + 'a {
         self.index.definition_sites(id).map(|s| (s.file, &crate::index::parts(self.file(s.file).unwrap()).0[s.index as usize]))
+    }
+
+    /// Relates the claims of every subject now rather than when first asked
+    /// about (subjects side by side).
+    pub fn relate_all(&self) {
+        self.index.relate_all(&self.files);
+    }
+
+    /// The claims on a subject with their relations, in workspace order.
+    pub(crate) fn ledger_entries(&self, subject: &str) -> Option<impl Iterator<Item = (ClaimId, &Relations)>> {
+        Some(self.index.ledger(subject)?.entries(&self.files))
+    }
+
+    /// A claim's summary, kept by its subject's ledger once written.
+    pub(crate) fn kept_summary(&self, claim: ClaimId, write: impl FnOnce(&Relations) -> String) -> Option<&str> {
+        let (_, c) = self.claim(claim);
+        self.index.ledger(&c.subject.id)?.summary(&self.files, claim, write)
     }
 
     /// Every definition in one flat table, for searching through them all;

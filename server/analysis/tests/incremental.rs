@@ -201,3 +201,26 @@ fn a_claim_that_reads_differently_in_place_is_related_again() {
         }
     }
 }
+
+/// A subject's claims are related when a request first needs them, that
+/// subject only; relating every subject at once gives the same answers.
+#[test]
+fn claims_are_related_when_first_asked_about() {
+    let mut ws = Workspace::new();
+    ws.set_registry("gloss.toml", CONFIGS[0], true);
+    ws.set_registry("a.toml", REGISTRIES[2], false);
+    for (path, d) in [("1.txt", 0), ("2.txt", 1), ("3.txt", 2), ("4.txt", 3)] {
+        ws.set_document(path, DOCUMENTS[d]);
+    }
+    let lazy = ws.snapshot();
+    let related = |a: &Analysis, s: &str| a.index().subjects().find(|(id, _)| *id == s).unwrap().1.is_related();
+    assert!(!related(&lazy, "troops") && !related(&lazy, "shells"));
+    let troops = lazy.index().claims_about("troops")[0];
+    assert!(!lazy.relations(troops).conflicts.is_empty());
+    assert!(related(&lazy, "troops") && !related(&lazy, "shells"));
+
+    let eager = fresh(&lazy, ClaimOverrides::default()).snapshot();
+    eager.relate_all();
+    assert!(related(&eager, "troops") && related(&eager, "shells"));
+    assert_eq!(answers(&lazy), answers(&eager));
+}

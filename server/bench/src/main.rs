@@ -125,6 +125,13 @@ fn main() {
         .find(|(_, n)| n["method"] == "$/progress" && n["params"]["value"]["kind"] == "end")
         .map(|(at, _)| *at - spawned);
     eprintln!("gloss-bench: complete index after {}", ms(complete));
+    // The server relates every subject's claims in the background after
+    // the index, and logs when it is done.
+    let related = |server: &mut Server| {
+        let (at, _) = server.wait_for(spawned, |n| n["method"] == "window/logMessage" && n["params"]["message"].as_str().is_some_and(|m| m.starts_with("related the claims")));
+        at - spawned
+    };
+    let all_related = related(&mut server);
 
     // Requests on open documents.
     let opened = w.open_sample(&root, 20);
@@ -223,6 +230,7 @@ fn main() {
     if let Some(end) = progress_end {
         table.push_str(&row("spawn to the end of the index progress", ms(end)));
     }
+    table.push_str(&row("spawn to every subject's claims related (in the background, after the index)", ms(all_related)));
     if !early.0.is_empty() {
         table.push_str(&row("references while indexing, p50 / p99", early.cell()));
         table.push_str(&row("hover while indexing, p50 / p99", early_hover.cell()));

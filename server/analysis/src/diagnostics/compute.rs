@@ -142,7 +142,7 @@ pub fn summary(analysis: &Analysis, no: ClaimId) -> String {
 /// The summary, from its ledger's memory when the claim has one.
 pub(super) fn summary_str(analysis: &Analysis, no: ClaimId) -> std::borrow::Cow<'_, str> {
     let (_, c) = analysis.claim(no);
-    match analysis.index().ledger(&c.subject.id).and_then(|l| l.summary(no, |r| write_summary(c, r))) {
+    match analysis.kept_summary(no, |r| write_summary(c, r)) {
         Some(s) => s.into(),
         None => write_summary(c, analysis.relations(no)).into(),
     }
@@ -184,6 +184,9 @@ fn article(kind: EntityKind) -> &'static str {
 
 /// Every diagnostic of the workspace, by file path and position.
 pub fn workspace_diagnostics(analysis: &Analysis) -> Vec<Diagnostic> {
+    // Every subject related first, side by side, rather than by whichever
+    // file asks first.
+    analysis.relate_all();
     let mut files: Vec<_> = analysis.files().collect();
     files.sort_by(|a, b| a.1.path.cmp(&b.1.path));
     // Files side by side; the order stays the paths'.

@@ -217,7 +217,7 @@ fn ledger(analysis: &Analysis, md: &mut String, subject: &str, about: Option<Cla
             }
         }
     }
-    let in_conflict = ledger.entries().filter(|(_, r)| !r.conflicts.is_empty()).map(|(o, _)| o);
+    let in_conflict = analysis.ledger_entries(subject).into_iter().flatten().filter(|(_, r)| !r.conflicts.is_empty()).map(|(o, _)| o);
     for o in in_conflict.chain(ledger.claims.iter().copied()) {
         if !take(o, &mut rows) {
             break;
