@@ -75,6 +75,8 @@ struct Settled {
     /// Each claim in a few words, worked out when first asked for: a
     /// claim is named in the diagnostics of every claim it conflicts with.
     summaries: Vec<OnceLock<Box<str>>>,
+    /// Pairs of claims in conflict, each pair once.
+    conflict_pairs: usize,
 }
 
 impl Ledger {
@@ -111,7 +113,9 @@ impl Ledger {
                 }
             }
             let summaries = self.claims.iter().map(|_| OnceLock::new()).collect();
-            Settled { relations, summaries }
+            // Each pair is listed on both claims: counted from the first.
+            let conflict_pairs = relations.iter().zip(&self.claims).map(|(r, c)| r.conflicts.iter().filter(|o| *o > c).count()).sum();
+            Settled { relations, summaries, conflict_pairs }
         })
     }
 
@@ -128,6 +132,11 @@ impl Ledger {
     /// Every claim on the subject with its relations, in workspace order.
     pub(crate) fn entries<'a>(&'a self, files: &Files) -> impl Iterator<Item = (ClaimId, &'a Relations)> + 'a {
         self.claims.iter().copied().zip(&self.settled(files).relations)
+    }
+
+    /// Pairs of its claims in conflict, each pair once.
+    pub(crate) fn conflict_pairs(&self, files: &Files) -> usize {
+        self.settled(files).conflict_pairs
     }
 
     pub(crate) fn summary(&self, files: &Files, claim: ClaimId, write: impl FnOnce(&Relations) -> String) -> Option<&str> {

@@ -267,6 +267,12 @@ impl Analysis {
         self.index.relate_all(&self.files);
     }
 
+    /// Pairs of claims in conflict over the workspace, each pair once.
+    pub fn conflict_pairs(&self) -> usize {
+        self.relate_all();
+        self.index.subjects().map(|(_, l)| l.conflict_pairs(&self.files)).sum()
+    }
+
     /// The claims on a subject with their relations, in workspace order.
     pub(crate) fn ledger_entries(&self, subject: &str) -> Option<impl Iterator<Item = (ClaimId, &Relations)>> {
         Some(self.index.ledger(subject)?.entries(&self.files))

@@ -114,13 +114,23 @@ pub async fn report_status(state: &Arc<State>, client: &Client) {
     let status = if folders.iter().any(|f| f.root().is_some() && !f.is_ready()) {
         serde_json::json!({"indexing": true})
     } else {
-        let mut total = outline::Summary::default();
-        for folder in folders.iter().filter(|f| f.root().is_some()) {
-            let analysis = folder.snapshot();
-            let s = outline::summary(&analysis);
-            total.documents += s.documents;
-            total.claims += s.claims;
-            total.conflicts += s.conflicts;
+        let generation = state.generation();
+        let analyses: Vec<_> = folders.iter().filter(|f| f.root().is_some()).map(|f| f.snapshot()).collect();
+        // Off the async threads: counting conflicts may relate subjects.
+        let counted = tokio::task::spawn_blocking(move || {
+            let mut total = outline::Summary::default();
+            for analysis in &analyses {
+                let s = outline::summary(analysis);
+                total.documents += s.documents;
+                total.claims += s.claims;
+                total.conflicts += s.conflicts;
+            }
+            total
+        });
+        let Ok(total) = counted.await else { return };
+        // A change came meanwhile: its own report follows with newer numbers.
+        if state.generation() != generation {
+            return;
         }
         serde_json::json!({"indexing": false, "documents": total.documents, "claims": total.claims, "conflicts": total.conflicts})
     };

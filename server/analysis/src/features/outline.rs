@@ -251,11 +251,7 @@ pub struct Summary {
 
 pub fn summary(analysis: &Analysis) -> Summary {
     let documents = analysis.files().filter(|(_, f)| f.document().is_some()).count();
-    let (mut claims, mut conflicts) = (0, 0);
-    for claim in analysis.claims() {
-        claims += 1;
-        // Each pair is listed on both claims: count it from the first.
-        conflicts += analysis.relations(claim).conflicts.iter().filter(|other| **other > claim).count();
-    }
-    Summary { documents, claims, conflicts }
+    // Every claim is on a subject; its ledger keeps the count of pairs.
+    let claims = analysis.index().subjects().map(|(_, l)| l.claims.len()).sum();
+    Summary { documents, claims, conflicts: analysis.conflict_pairs() }
 }
