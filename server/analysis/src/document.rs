@@ -46,7 +46,23 @@ pub fn read_document(text: &str, markup: &Markup) -> DocumentFacts {
         read_block(&mut facts, text, header, header.range.clone(), None, DefinitionSite::Header);
     }
     read_spans(&mut facts, text, markup);
+    facts.shrink_to_fit();
     facts
+}
+
+impl DocumentFacts {
+    /// Gives back what the lists grew by but do not use: a workspace holds
+    /// the facts of every document for as long as it is open.
+    fn shrink_to_fit(&mut self) {
+        self.definitions.iter_mut().for_each(|d| d.fields.shrink_to_fit());
+        self.definitions.shrink_to_fit();
+        self.references.shrink_to_fit();
+        self.claims.shrink_to_fit();
+        self.problems.shrink_to_fit();
+        self.acks.shrink_to_fit();
+        self.bare_prose.shrink_to_fit();
+        self.spans.shrink_to_fit();
+    }
 }
 
 /// The facts of the paragraphs in `range` read by [`Markup::parse_paragraphs`],
