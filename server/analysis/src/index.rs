@@ -16,6 +16,7 @@ use crate::claim::Claim;
 use crate::config::Config;
 use crate::conflict::relate;
 use crate::entity::{Definition, EntityKind, Reference};
+use crate::id::Id;
 use crate::lookup::SharedTable;
 use crate::mentions::NameMatcher;
 use crate::workspace::{File, FileId, Files};
@@ -75,16 +76,16 @@ impl Ledger {
 #[derive(Debug, Clone, Default)]
 pub struct Index {
     pub config: Config,
-    definitions: HashMap<String, OrdSet<Site>>,
-    references: HashMap<String, OrdSet<Site>>,
-    ledgers: HashMap<String, Arc<Ledger>>,
+    definitions: HashMap<Id, OrdSet<Site>>,
+    references: HashMap<Id, OrdSet<Site>>,
+    ledgers: HashMap<Id, Arc<Ledger>>,
     registries: OrdSet<FileId>,
     /// Registry names and aliases, for unannotated mentions.
     names: Option<Arc<NameMatcher>>,
     /// Subjects whose relations must be worked out again, and whether the
     /// names must: set by [`Index::add`]/[`Index::remove`], cleared by
     /// [`Index::settle`].
-    stale_subjects: BTreeSet<String>,
+    stale_subjects: BTreeSet<Id>,
     stale_names: bool,
     /// Every definition, flat, for searches; emptied when one changes.
     pub(crate) table: SharedTable,
@@ -130,28 +131,20 @@ impl Index {
         // now reads differently.
         for (a, b) in oc.iter().zip(nc) {
             if !reads_the_same(a, b) {
-                self.stale_subjects.insert(b.subject.id.clone());
+                self.stale_subjects.insert(b.subject.id);
             }
         }
     }
 
     fn visit(&mut self, id: FileId, file: &File, add: bool) {
         let (defs, refs, claims) = parts(file);
-        let toggle = |map: &mut HashMap<String, OrdSet<Site>>, key: &str, site: Site| {
+        let toggle = |map: &mut HashMap<Id, OrdSet<Site>>, key: Id, site: Site| {
             if add {
-                // The key is copied only for a new id, not for every use.
-                match map.get_mut(key) {
-                    Some(set) => {
-                        set.insert(site);
-                    }
-                    None => {
-                        map.insert(key.to_string(), OrdSet::unit(site));
-                    }
-                }
-            } else if let Some(set) = map.get_mut(key) {
+                map.entry(key).or_default().insert(site);
+            } else if let Some(set) = map.get_mut(&key) {
                 set.remove(&site);
                 if set.is_empty() {
-                    map.remove(key);
+                    map.remove(&key);
                 }
             }
         };
@@ -159,21 +152,18 @@ impl Index {
             self.table = SharedTable::default();
         }
         for (i, d) in defs.iter().enumerate() {
-            toggle(&mut self.definitions, &d.id, Site { file: id, index: i as u32 });
+            toggle(&mut self.definitions, d.id, Site { file: id, index: i as u32 });
             // A subject's unit, or which definition comes first, may change.
             if d.kind == EntityKind::Subject {
-                self.stale_subjects.insert(d.id.clone());
+                self.stale_subjects.insert(d.id);
             }
         }
         for (i, r) in refs.iter().enumerate() {
-            toggle(&mut self.references, &r.id, Site { file: id, index: i as u32 });
+            toggle(&mut self.references, r.id, Site { file: id, index: i as u32 });
         }
         for (i, c) in claims.iter().enumerate() {
             let site = Site { file: id, index: i as u32 };
-            if !self.ledgers.contains_key(&c.subject.id) {
-                self.ledgers.insert(c.subject.id.clone(), Arc::default());
-            }
-            let ledger = Arc::make_mut(self.ledgers.get_mut(&c.subject.id).expect("inserted above"));
+            let ledger = Arc::make_mut(self.ledgers.entry(c.subject.id).or_default());
             match (ledger.claims.binary_search(&site), add) {
                 (Err(at), true) => ledger.claims.insert(at, site),
                 (Ok(at), false) => {
@@ -181,7 +171,7 @@ impl Index {
                 }
                 _ => {}
             }
-            self.stale_subjects.insert(c.subject.id.clone());
+            self.stale_subjects.insert(c.subject.id);
         }
         if file.registry().is_some() {
             if add {
@@ -204,10 +194,10 @@ impl Index {
             self.config = config.clone();
         }
         let claim = |site: Site| -> Option<&Claim> { parts(files.get(site.file.0 as usize)?.as_ref()?).2.get(site.index as usize) };
-        let stale: Vec<String> = std::mem::take(&mut self.stale_subjects).into_iter().collect();
+        let stale: Vec<Id> = std::mem::take(&mut self.stale_subjects).into_iter().collect();
         // Subjects relate independently of each other: side by side.
         let this = &*self;
-        let rebuilt: Vec<(String, Option<Arc<Ledger>>)> = stale
+        let rebuilt: Vec<(Id, Option<Arc<Ledger>>)> = stale
             .into_par_iter()
             .filter_map(|subject| {
                 let ledger = this.ledgers.get(&subject)?;
@@ -263,13 +253,13 @@ impl Index {
     }
 
     /// Every id that has a definition, in no particular order.
-    pub fn defined_ids(&self) -> impl Iterator<Item = &String> {
+    pub fn defined_ids(&self) -> impl Iterator<Item = &Id> {
         self.definitions.keys()
     }
 
     /// Every defined id with the sites of its definitions, file order, in
     /// no particular order of ids (one pass, no lookup per id).
-    pub(crate) fn definitions_by_id(&self) -> impl Iterator<Item = (&String, &OrdSet<Site>)> {
+    pub(crate) fn definitions_by_id(&self) -> impl Iterator<Item = (&Id, &OrdSet<Site>)> {
         self.definitions.iter()
     }
 
@@ -292,7 +282,7 @@ impl Index {
     }
 
     /// The subjects that have claims, each with its ledger.
-    pub fn subjects(&self) -> impl Iterator<Item = (&String, &Ledger)> {
+    pub fn subjects(&self) -> impl Iterator<Item = (&Id, &Ledger)> {
         self.ledgers.iter().map(|(s, l)| (s, &**l))
     }
 
