@@ -4,11 +4,12 @@ use std::ops::Range;
 
 use crate::date::Period;
 use crate::figure::Figure;
+use crate::id::Id;
 
 /// An id as written in an attribute, without its `@`.
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct IdAt {
-    pub id: String,
+    pub id: Id,
     pub range: Range<usize>,
 }
 

@@ -9,6 +9,7 @@ use crate::date::Period;
 use crate::diagnostics::{Code, Problem};
 use crate::entity::{Definition, DefinitionSite, EntityKind, Field, FieldValue, Reference, ReferenceRole};
 use crate::figure::{parse_value, read_figure};
+use crate::id::Id;
 
 mod paragraphs;
 mod reread;
@@ -46,7 +47,23 @@ pub fn read_document(text: &str, markup: &Markup) -> DocumentFacts {
         read_block(&mut facts, text, header, header.range.clone(), None, DefinitionSite::Header);
     }
     read_spans(&mut facts, text, markup);
+    facts.shrink_to_fit();
     facts
+}
+
+impl DocumentFacts {
+    /// Gives back what the lists grew by but do not use: a workspace holds
+    /// the facts of every document for as long as it is open.
+    fn shrink_to_fit(&mut self) {
+        self.definitions.iter_mut().for_each(|d| d.fields.shrink_to_fit());
+        self.definitions.shrink_to_fit();
+        self.references.shrink_to_fit();
+        self.claims.shrink_to_fit();
+        self.problems.shrink_to_fit();
+        self.acks.shrink_to_fit();
+        self.bare_prose.shrink_to_fit();
+        self.spans.shrink_to_fit();
+    }
 }
 
 /// The facts of the paragraphs in `range` read by [`Markup::parse_paragraphs`],
@@ -93,7 +110,7 @@ fn read_block(
     for attr in &block.attrs {
         match &attr.kind {
             AttrKind::Ref(id) => facts.references.push(Reference {
-                id: id.name.clone(),
+                id: Id::new(&id.name),
                 range: id.range.clone(),
                 role: ReferenceRole::Mention,
                 span: in_span.clone(),
@@ -104,15 +121,15 @@ fn read_block(
                     "src" => ReferenceRole::Src,
                     "via" => ReferenceRole::Via,
                     "claim" => ReferenceRole::Subject,
-                    other => ReferenceRole::Field(other.to_string()),
+                    other => ReferenceRole::Field(Id::new(other)),
                 };
                 match &value.kind {
                     ValueKind::Refs(ids) => {
                         for id in ids {
                             facts.references.push(Reference {
-                                id: id.name.clone(),
+                                id: Id::new(&id.name),
                                 range: id.range.clone(),
-                                role: role.clone(),
+                                role,
                                 span: in_span.clone(),
                             });
                         }
@@ -122,7 +139,7 @@ fn read_block(
                     ValueKind::Bare(s) | ValueKind::Quoted(s) => {
                         if role == ReferenceRole::Subject {
                             facts.references.push(Reference {
-                                id: s.clone(),
+                                id: Id::new(s),
                                 range: value.range.clone(),
                                 role: ReferenceRole::Subject,
                                 span: in_span.clone(),
@@ -148,7 +165,7 @@ fn read_block(
     if let Some(id) = block.def() {
         let kind = EntityKind::from_inline_kind(block.get("kind").map(|v| v.as_str(text)));
         facts.definitions.push(Definition {
-            id: id.name.clone(),
+            id: Id::new(&id.name),
             kind,
             site,
             id_range: id.range.clone(),
@@ -179,7 +196,7 @@ fn read_date(text: &str, block: &AttrBlock, problems: &mut Vec<Problem>) -> Opti
 
 fn ids(block: &AttrBlock, key: &str) -> Vec<IdAt> {
     match block.get(key).map(|v| (&v.kind, v)) {
-        Some((ValueKind::Refs(ids), _)) => ids.iter().map(|i| IdAt { id: i.name.clone(), range: i.range.clone() }).collect(),
+        Some((ValueKind::Refs(ids), _)) => ids.iter().map(|i| IdAt { id: Id::new(&i.name), range: i.range.clone() }).collect(),
         // A bare value here is a syntax problem, reported by read_block.
         Some(_) | None => Vec::new(),
     }
@@ -195,8 +212,8 @@ fn read_claim(
     subject: &gloss_syntax::Value,
 ) -> Claim {
     let subject = match &subject.kind {
-        ValueKind::Refs(ids) => IdAt { id: ids[0].name.clone(), range: ids[0].range.clone() },
-        _ => IdAt { id: subject.as_str(text).to_string(), range: subject.range.clone() },
+        ValueKind::Refs(ids) => IdAt { id: Id::new(&ids[0].name), range: ids[0].range.clone() },
+        _ => IdAt { id: Id::new(subject.as_str(text)), range: subject.range.clone() },
     };
     let explicit = block.get("value");
     let figure = match explicit {

@@ -4,6 +4,8 @@
 use std::fmt;
 use std::ops::Range;
 
+use crate::id::Id;
+
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EntityKind {
     Actor,
@@ -101,7 +103,7 @@ pub enum DefinitionSite {
 /// Where an entity is defined, with what it says about it.
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct Definition {
-    pub id: String,
+    pub id: Id,
     pub kind: EntityKind,
     pub site: DefinitionSite,
     /// The id as written (`putin` in `[actor.putin]` or `#putin`).
@@ -140,7 +142,7 @@ impl Definition {
 }
 
 /// How a place refers to an entity.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReferenceRole {
     /// `[Putin]{@putin}`: the span mentions the entity.
     Mention,
@@ -151,13 +153,13 @@ pub enum ReferenceRole {
     /// `claim=SUBJECT`
     Subject,
     /// Any other field, e.g. `author=@x`, `country = "@russia"`.
-    Field(String),
+    Field(Id),
 }
 
 /// One place an id is used.
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct Reference {
-    pub id: String,
+    pub id: Id,
     /// The id as written, without its `@`.
     pub range: Range<usize>,
     pub role: ReferenceRole,

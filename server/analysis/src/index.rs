@@ -16,6 +16,7 @@ use crate::claim::{Claim, IdAt};
 use crate::config::{ClaimSettings, Config};
 use crate::conflict::relate;
 use crate::entity::{Definition, EntityKind, Reference};
+use crate::id::Id;
 use crate::lookup::SharedTable;
 use crate::mentions::NameMatcher;
 use crate::workspace::{File, FileId, Files};
@@ -150,23 +151,23 @@ impl Ledger {
 #[derive(Debug, Clone, Default)]
 pub struct Index {
     pub config: Config,
-    definitions: HashMap<String, OrdSet<Site>>,
-    references: HashMap<String, OrdSet<Site>>,
-    ledgers: HashMap<String, Arc<Ledger>>,
+    definitions: HashMap<Id, OrdSet<Site>>,
+    references: HashMap<Id, OrdSet<Site>>,
+    ledgers: HashMap<Id, Arc<Ledger>>,
     registries: OrdSet<FileId>,
     /// Kept with the references so that an entity's card costs the same
     /// for an entity mentioned five times and one mentioned 50,000 times.
-    usage: HashMap<String, Usage>,
+    usage: HashMap<Id, Usage>,
     /// Per source id, the claims that cite it with `src=` or `via=`.
-    citations: HashMap<String, OrdSet<ClaimId>>,
+    citations: HashMap<Id, OrdSet<ClaimId>>,
     /// Per id, the treaties that list it in `parties` or `signatories`.
-    party_to: HashMap<String, OrdSet<Site>>,
+    party_to: HashMap<Id, OrdSet<Site>>,
     /// Registry names and aliases, for unannotated mentions.
     names: Option<Arc<NameMatcher>>,
     /// Subjects whose relations must be worked out again, and whether the
     /// names must: set by [`Index::add`]/[`Index::remove`], cleared by
     /// [`Index::settle`].
-    stale_subjects: BTreeSet<String>,
+    stale_subjects: BTreeSet<Id>,
     stale_names: bool,
     /// Every definition, flat, for searches; emptied when one changes.
     pub(crate) table: SharedTable,
@@ -214,28 +215,20 @@ impl Index {
         // now reads differently.
         for (a, b) in oc.iter().zip(nc) {
             if !reads_the_same(a, b) {
-                self.stale_subjects.insert(b.subject.id.clone());
+                self.stale_subjects.insert(b.subject.id);
             }
         }
     }
 
     fn visit(&mut self, id: FileId, file: &File, add: bool) {
         let (defs, refs, claims) = parts(file);
-        let toggle = |map: &mut HashMap<String, OrdSet<Site>>, key: &str, site: Site| {
+        let toggle = |map: &mut HashMap<Id, OrdSet<Site>>, key: Id, site: Site| {
             if add {
-                // The key is copied only for a new id, not for every use.
-                match map.get_mut(key) {
-                    Some(set) => {
-                        set.insert(site);
-                    }
-                    None => {
-                        map.insert(key.to_string(), OrdSet::unit(site));
-                    }
-                }
-            } else if let Some(set) = map.get_mut(key) {
+                map.entry(key).or_default().insert(site);
+            } else if let Some(set) = map.get_mut(&key) {
                 set.remove(&site);
                 if set.is_empty() {
-                    map.remove(key);
+                    map.remove(&key);
                 }
             }
         };
@@ -243,17 +236,17 @@ impl Index {
             self.table = SharedTable::default();
         }
         for (i, d) in defs.iter().enumerate() {
-            toggle(&mut self.definitions, &d.id, Site { file: id, index: i as u32 });
+            toggle(&mut self.definitions, d.id, Site { file: id, index: i as u32 });
             for party in parties(d) {
-                toggle(&mut self.party_to, party, Site { file: id, index: i as u32 });
+                toggle(&mut self.party_to, Id::new(party), Site { file: id, index: i as u32 });
             }
             // A subject's unit, or which definition comes first, may change.
             if d.kind == EntityKind::Subject {
-                self.stale_subjects.insert(d.id.clone());
+                self.stale_subjects.insert(d.id);
             }
         }
         for (i, r) in refs.iter().enumerate() {
-            toggle(&mut self.references, &r.id, Site { file: id, index: i as u32 });
+            toggle(&mut self.references, r.id, Site { file: id, index: i as u32 });
         }
         if file.document().is_some() {
             self.count_uses(refs, add);
@@ -263,13 +256,10 @@ impl Index {
             for (k, source) in c.sources.iter().chain(&c.via).enumerate() {
                 // A source named twice in one claim cites it once.
                 if !c.sources.iter().chain(&c.via).take(k).any(|s| s.id == source.id) {
-                    toggle(&mut self.citations, &source.id, site);
+                    toggle(&mut self.citations, source.id, site);
                 }
             }
-            if !self.ledgers.contains_key(&c.subject.id) {
-                self.ledgers.insert(c.subject.id.clone(), Arc::default());
-            }
-            let ledger = Arc::make_mut(self.ledgers.get_mut(&c.subject.id).expect("inserted above"));
+            let ledger = Arc::make_mut(self.ledgers.entry(c.subject.id).or_default());
             match (ledger.claims.binary_search(&site), add) {
                 (Err(at), true) => ledger.claims.insert(at, site),
                 (Ok(at), false) => {
@@ -277,7 +267,7 @@ impl Index {
                 }
                 _ => {}
             }
-            self.stale_subjects.insert(c.subject.id.clone());
+            self.stale_subjects.insert(c.subject.id);
         }
         if file.registry().is_some() {
             if add {
@@ -292,29 +282,23 @@ impl Index {
     /// Adds (or takes back) one document's references to its ids' usage.
     fn count_uses(&mut self, refs: &[Reference], add: bool) {
         // A document has a few dozen references: counted per id in a list.
-        let mut per_id: Vec<(&str, u32)> = Vec::new();
+        let mut per_id: Vec<(Id, u32)> = Vec::new();
         for r in refs {
             match per_id.iter_mut().find(|(id, _)| *id == r.id) {
                 Some((_, n)) => *n += 1,
-                None => per_id.push((&r.id, 1)),
+                None => per_id.push((r.id, 1)),
             }
         }
         for (id, n) in per_id {
             if add {
-                match self.usage.get_mut(id) {
-                    Some(u) => {
-                        u.mentions += n;
-                        u.documents += 1;
-                    }
-                    None => {
-                        self.usage.insert(id.to_string(), Usage { mentions: n, documents: 1 });
-                    }
-                }
-            } else if let Some(u) = self.usage.get_mut(id) {
+                let u = self.usage.entry(id).or_default();
+                u.mentions += n;
+                u.documents += 1;
+            } else if let Some(u) = self.usage.get_mut(&id) {
                 u.mentions = u.mentions.saturating_sub(n);
                 u.documents = u.documents.saturating_sub(1);
                 if u.documents == 0 {
-                    self.usage.remove(id);
+                    self.usage.remove(&id);
                 }
             }
         }
@@ -378,13 +362,13 @@ impl Index {
     }
 
     /// Every id that has a definition, in no particular order.
-    pub fn defined_ids(&self) -> impl Iterator<Item = &String> {
+    pub fn defined_ids(&self) -> impl Iterator<Item = &Id> {
         self.definitions.keys()
     }
 
     /// Every defined id with the sites of its definitions, file order, in
     /// no particular order of ids (one pass, no lookup per id).
-    pub(crate) fn definitions_by_id(&self) -> impl Iterator<Item = (&String, &OrdSet<Site>)> {
+    pub(crate) fn definitions_by_id(&self) -> impl Iterator<Item = (&Id, &OrdSet<Site>)> {
         self.definitions.iter()
     }
 
@@ -428,7 +412,7 @@ impl Index {
     }
 
     /// The subjects that have claims, each with its ledger.
-    pub fn subjects(&self) -> impl Iterator<Item = (&String, &Ledger)> {
+    pub fn subjects(&self) -> impl Iterator<Item = (&Id, &Ledger)> {
         self.ledgers.iter().map(|(s, l)| (s, &**l))
     }
 

@@ -15,6 +15,7 @@ pub mod diagnostics;
 pub mod document;
 pub mod entity;
 pub mod figure;
+pub mod id;
 pub mod index;
 pub mod line_index;
 pub mod lookup;
@@ -22,6 +23,7 @@ pub mod mentions;
 pub mod registry;
 mod workspace;
 
+pub use id::Id;
 pub use workspace::{Analysis, Facts, File, FileId, Workspace};
 pub mod fixture;
 pub mod features;

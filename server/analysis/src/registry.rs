@@ -9,6 +9,7 @@ use toml::Spanned;
 
 use crate::config::Config;
 use crate::diagnostics::{Code, Problem};
+use crate::id::Id;
 use crate::entity::{Definition, DefinitionSite, EntityKind, Field, FieldValue, Reference, ReferenceRole};
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -84,9 +85,9 @@ fn read_kind(facts: &mut RegistryFacts, text: &str, kind: EntityKind, value: &Sp
                         if let Some(target) = s.strip_prefix('@') {
                             let range = ref_range(text, value, i, target);
                             facts.references.push(Reference {
-                                id: target.to_string(),
+                                id: Id::new(target),
                                 range,
-                                role: ReferenceRole::Field(key_name.clone()),
+                                role: ReferenceRole::Field(Id::new(&key_name)),
                                 span: None,
                             });
                         }
@@ -101,7 +102,7 @@ fn read_kind(facts: &mut RegistryFacts, text: &str, kind: EntityKind, value: &Sp
             }
         }
         let def = Definition {
-            id: id.get_ref().to_string(),
+            id: Id::new(id.get_ref()),
             kind,
             site: DefinitionSite::Registry,
             id_range: id_range.clone(),

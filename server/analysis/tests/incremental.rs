@@ -92,7 +92,7 @@ fn apply(ws: &mut Workspace, change: &Change) {
 fn answers(a: &Analysis) -> Vec<String> {
     let path = |f| a.file(f).unwrap().path.clone();
     let mut out = Vec::new();
-    let mut ids: Vec<&String> = a.index().defined_ids().collect();
+    let mut ids: Vec<&gloss_analysis::Id> = a.index().defined_ids().collect();
     ids.sort();
     for id in ids {
         let defs: Vec<_> = a.definitions(id).map(|(f, d)| (path(f), d.id_range.clone())).collect();

@@ -43,7 +43,7 @@ pub fn claims_csv(analysis: &Analysis) -> String {
         w.write_record([
             f.path.clone(),
             line_of(f, c.range.start).to_string(),
-            c.subject.id.clone(),
+            c.subject.id.to_string(),
             c.text.clone(),
             c.figure.as_ref().map(|fig| fig.describe()).unwrap_or_default(),
             number(interval.and_then(|i| i.low)),
@@ -64,7 +64,7 @@ pub fn claims_csv(analysis: &Analysis) -> String {
 /// conflicts. Field names are stable.
 pub fn facts_jsonl(analysis: &Analysis) -> String {
     let mut lines: Vec<Value> = Vec::new();
-    let mut ids: Vec<&String> = analysis.index().defined_ids().collect();
+    let mut ids: Vec<&gloss_analysis::Id> = analysis.index().defined_ids().collect();
     ids.sort();
     for id in ids {
         for (file, d) in analysis.definitions(id) {
@@ -80,7 +80,7 @@ pub fn facts_jsonl(analysis: &Analysis) -> String {
                 gloss_analysis::entity::ReferenceRole::Src => "src".to_string(),
                 gloss_analysis::entity::ReferenceRole::Via => "via".to_string(),
                 gloss_analysis::entity::ReferenceRole::Subject => "subject".to_string(),
-                gloss_analysis::entity::ReferenceRole::Field(k) => k.clone(),
+                gloss_analysis::entity::ReferenceRole::Field(k) => k.to_string(),
             };
             lines.push(json!({"type": "mention", "id": r.id, "role": role, "path": f.path, "line": line_of(f, r.range.start), "start": r.range.start, "end": r.range.end}));
         }

@@ -25,7 +25,7 @@ fn esc(s: &str) -> String {
 
 /// The page, for the whole workspace.
 pub fn report_html(analysis: &Analysis, title: &str) -> String {
-    let mut subjects: Vec<(&String, &[ClaimId])> = analysis.index().subjects().map(|(id, ledger)| (id, &ledger.claims[..])).collect();
+    let mut subjects: Vec<(&gloss_analysis::Id, &[ClaimId])> = analysis.index().subjects().map(|(id, ledger)| (id, &ledger.claims[..])).collect();
     subjects.sort();
     let mut body = String::new();
     let total: usize = subjects.iter().map(|(_, c)| c.len()).sum();
@@ -134,7 +134,7 @@ fn chart(analysis: &Analysis, id: &str, claims: &[ClaimId]) -> String {
     let mut sources: Vec<String> = Vec::new();
     for (k, (no, low, high)) in items.iter().enumerate() {
         let c = analysis.claim(*no).1;
-        let who = c.sources.iter().chain(&c.via).map(|s| s.id.clone()).next().unwrap_or_else(|| "unsourced".into());
+        let who = c.sources.iter().chain(&c.via).map(|s| s.id.to_string()).next().unwrap_or_else(|| "unsourced".into());
         let ci = sources.iter().position(|s| *s == who).unwrap_or_else(|| {
             sources.push(who.clone());
             sources.len() - 1

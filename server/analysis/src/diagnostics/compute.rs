@@ -67,7 +67,7 @@ pub fn diagnostics(analysis: &Analysis, file_id: FileId) -> Vec<Diagnostic> {
                 .definitions(&d.id)
                 .filter(|(f, other)| !(*f == file_id && other.id_range == d.id_range))
                 .take(RELATED_AT_MOST.min(budget))
-                .map(|(f, other)| Related { file: f, range: other.id_range.clone(), about: About::AlsoDefined(d.id.clone()) })
+                .map(|(f, other)| Related { file: f, range: other.id_range.clone(), about: About::AlsoDefined(d.id.to_string()) })
                 .collect::<Vec<_>>();
             budget -= related.len();
             push(d.id_range.clone(), Code::DuplicateId, format!("`{}` is defined {count} times; ids must be unique in the workspace", d.id), related);

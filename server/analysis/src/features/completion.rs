@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
+use crate::id::Id;
 use crate::entity::EntityKind;
 use crate::{Analysis, FileId};
 
@@ -194,7 +195,7 @@ fn subjects(analysis: &Analysis, text: &str, prefix: Range<usize>) -> Vec<Comple
     let index = analysis.index();
     // The subject being typed is itself a subject of one claim: skip it.
     let typed = &text[prefix.clone()];
-    let mut ids: BTreeSet<&String> = index.subjects().filter(|(id, ledger)| !(id.as_str() == typed && ledger.claims.len() == 1)).map(|(id, _)| id).collect();
+    let mut ids: BTreeSet<&Id> = index.subjects().filter(|(id, ledger)| !(id.as_str() == typed && ledger.claims.len() == 1)).map(|(id, _)| id).collect();
     ids.extend(index.defined_ids().filter(|id| analysis.entity(id).is_some_and(|(_, d)| d.kind == EntityKind::Subject)));
     let mut items: Vec<CompletionItem> = ids
         .into_iter()
@@ -204,11 +205,11 @@ fn subjects(analysis: &Analysis, text: &str, prefix: Range<usize>) -> Vec<Comple
             let name = def.map_or("not declared".to_string(), |d| d.display_name().to_string());
             let unit = def.and_then(|d| d.field_text("unit")).map(|u| format!(", in {u}")).unwrap_or_default();
             CompletionItem {
-                label: id.clone(),
+                label: id.to_string(),
                 kind: CompletionKind::Subject,
                 detail: format!("subject: {name}{unit} ({claims} claims)"),
                 documentation: None,
-                insert_text: id.clone(),
+                insert_text: id.to_string(),
                 replace: prefix.clone(),
                 sort_text: format!("{}{:08}{id}", u8::from(def.is_none()), 99_999_999usize.saturating_sub(claims)),
             }

@@ -44,7 +44,7 @@ pub fn highlights(analysis: &Analysis, file: FileId, offset: usize) -> Vec<(Rang
 
 fn id_at(analysis: &Analysis, file: FileId, offset: usize) -> Option<String> {
     match target_at(analysis, file, offset)? {
-        Target::Claim(no) => Some(analysis.claim(no).1.subject.id.clone()),
+        Target::Claim(no) => Some(analysis.claim(no).1.subject.id.to_string()),
         t => t.id().map(str::to_string),
     }
 }

@@ -1,0 +1,154 @@
+//! Ids (`putin`, `ua-intel`, a claim's subject), interned: a workspace
+//! names a few hundred entities hundreds of thousands of times, so each
+//! use is an 8-byte handle to one shared copy of the text, not a string of
+//! its own. The table is global and never shrinks (see docs/decisions.md):
+//! an id once read stays, which costs a few bytes per distinct id.
+
+use std::borrow::Borrow;
+use std::collections::HashSet;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
+use std::sync::{Mutex, OnceLock};
+
+/// An interned id. Equal ids are the same handle, so comparing two is
+/// comparing pointers; hashing and ordering go by the text, as a `str`'s
+/// do (an `Id` map can be looked up with a `&str`).
+#[derive(Clone, Copy)]
+pub struct Id(&'static Box<str>);
+
+fn table() -> &'static Mutex<HashSet<Id>> {
+    static TABLE: OnceLock<Mutex<HashSet<Id>>> = OnceLock::new();
+    TABLE.get_or_init(Default::default)
+}
+
+impl Id {
+    /// The id for `text`, added to the table if it is new.
+    pub fn new(text: &str) -> Id {
+        let mut table = table().lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&id) = table.get(text) {
+            return id;
+        }
+        let id = Id(Box::leak(Box::new(Box::from(text))));
+        table.insert(id);
+        id
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+impl Deref for Id {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0
+    }
+}
+
+impl AsRef<str> for Id {
+    fn as_ref(&self) -> &str {
+        self.0
+    }
+}
+
+impl Borrow<str> for Id {
+    fn borrow(&self) -> &str {
+        self.0
+    }
+}
+
+impl From<&str> for Id {
+    fn from(text: &str) -> Id {
+        Id::new(text)
+    }
+}
+
+impl PartialEq for Id {
+    fn eq(&self, other: &Id) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+impl Eq for Id {}
+
+impl PartialEq<str> for Id {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Id {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Hash for Id {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
+}
+
+impl PartialOrd for Id {
+    fn partial_cmp(&self, other: &Id) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Id {
+    fn cmp(&self, other: &Id) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl fmt::Debug for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Id {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Id {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Id, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = Id;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an id")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Id, E> {
+                Ok(Id::new(text))
+            }
+        }
+        d.deserialize_str(Visit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Id;
+
+    #[test]
+    fn equal_texts_are_one_handle() {
+        let (a, b) = (Id::new("ua-intel"), Id::new(&String::from("ua-intel")));
+        assert!(std::ptr::eq(a.as_str(), b.as_str()));
+        assert_eq!(a, b);
+        assert_ne!(a, Id::new("putin"));
+        assert!(Id::new("putin") < a);
+        let map: std::collections::HashMap<Id, u8> = [(a, 1)].into();
+        assert_eq!(map.get("ua-intel"), Some(&1));
+        assert_eq!(format!("{a:?} {a}"), "\"ua-intel\" ua-intel");
+    }
+}

@@ -1,0 +1,128 @@
+//! Where the heap goes when a workspace is read and set:
+//! `cargo run --release -p gloss-project --example memory DIR`.
+//! A counting allocator gives live bytes; each part of the facts is
+//! measured by dropping it from every file and seeing what is freed.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+use gloss_analysis::{Facts, Workspace};
+use gloss_project::{read_workspace_cached, ReadFile};
+
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let live = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
+        PEAK.fetch_max(live, Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_sub(layout.size(), Relaxed);
+        let live = LIVE.fetch_add(new_size, Relaxed) + new_size;
+        PEAK.fetch_max(live, Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+fn live() -> usize {
+    LIVE.load(Relaxed)
+}
+
+fn mb(bytes: usize) -> String {
+    format!("{:7.1} MB", bytes as f64 / 1e6)
+}
+
+fn read(dir: &str) -> Vec<ReadFile> {
+    read_workspace_cached(dir.as_ref(), None).expect("the workspace is read").2
+}
+
+/// Frees one part of every file's facts; returns the bytes freed.
+fn drop_part(facts: &mut [Facts], mut part: impl FnMut(&mut Facts)) -> usize {
+    let before = live();
+    facts.iter_mut().for_each(&mut part);
+    before - live()
+}
+
+fn main() {
+    let dir = std::env::args().nth(1).expect("usage: memory DIR");
+    let base = live();
+    let files = read(&dir);
+    println!("read: {} files, live {}", files.len(), mb(live() - base));
+    let (mut texts, mut facts) = (Vec::new(), Vec::new());
+    for f in files {
+        if let Ok((text, fact)) = f.content {
+            texts.push(text);
+            facts.push(fact);
+        }
+    }
+    let before = live();
+    texts = Vec::new();
+    println!("  texts         {}", mb(before - live()));
+    println!("  facts         {}", mb(live() - base));
+    drop(texts);
+    let take = std::mem::take;
+    let parts: [(&str, &dyn Fn(&mut Facts)); 9] = [
+        ("references", &|f| match f {
+            Facts::Document(d) => d.references = Vec::new(),
+            Facts::Registry(r) => r.references = Vec::new(),
+            _ => {}
+        }),
+        ("definitions", &|f| match f {
+            Facts::Document(d) => d.definitions = Vec::new(),
+            Facts::Registry(r) => r.definitions = Vec::new(),
+            _ => {}
+        }),
+        ("claims' text", &|f| if let Facts::Document(d) = f { d.claims.iter_mut().for_each(|c| drop(take(&mut c.text))) }),
+        ("claims' ids", &|f| {
+            if let Facts::Document(d) = f {
+                for c in &mut d.claims {
+                    (c.sources, c.via) = Default::default();
+                }
+            }
+        }),
+        ("claims, rest", &|f| if let Facts::Document(d) = f { d.claims = Vec::new() }),
+        ("problems", &|f| match f {
+            Facts::Document(d) => d.problems = Vec::new(),
+            Facts::Registry(r) => r.problems = Vec::new(),
+            _ => {}
+        }),
+        ("spans", &|f| if let Facts::Document(d) = f { d.spans = Vec::new() }),
+        ("bare prose", &|f| if let Facts::Document(d) = f { d.bare_prose = Vec::new() }),
+        ("acks", &|f| if let Facts::Document(d) = f { d.acks = Vec::new() }),
+    ];
+    for (name, part) in parts {
+        println!("    {name:<13} {}", mb(drop_part(&mut facts, part)));
+    }
+    println!("    the rest      {}", mb(live() - base));
+    drop(facts);
+
+    let before = live();
+    let mut ws = Workspace::new();
+    for f in read(&dir) {
+        match f.content {
+            Ok((text, facts)) => ws.set(&f.relative, &text, facts),
+            Err(why) => ws.set_unreadable(&f.relative, &why, f.registry),
+        };
+    }
+    println!("workspace set   {}", mb(live() - before));
+    let analysis = ws.snapshot();
+    println!("settled         {}", mb(live() - before));
+    let (mut claims, mut conflicts, mut revisions) = (0, 0, 0);
+    for c in analysis.claims() {
+        let r = analysis.relations(c);
+        (claims, conflicts, revisions) = (claims + 1, conflicts + r.conflicts.len(), revisions + r.revised_by.len());
+    }
+    println!("  {claims} claims, {conflicts} conflicts and {revisions} revisions listed");
+    println!("peak            {}", mb(PEAK.load(Relaxed) - base));
+    drop(analysis);
+}
