@@ -52,6 +52,12 @@ pub struct File {
 }
 
 impl File {
+    /// A file at a workspace-relative path, with its text, the facts read
+    /// from it and its line index. Pure and `Send`.
+    pub fn new(path: &str, text: &str, facts: Facts) -> File {
+        File { path: path.to_string(), text: Arc::from(text), line_index: Arc::new(LineIndex::new(text)), facts: Arc::new(facts) }
+    }
+
     pub fn document(&self) -> Option<&DocumentFacts> {
         match &*self.facts {
             Facts::Document(d) => Some(d),
@@ -153,13 +159,14 @@ impl Workspace {
 
     /// Sets a file with facts read by the caller ([`Facts::of_document`]...).
     pub fn set(&mut self, path: &str, text: &str, facts: Facts) -> FileId {
-        let is_config = matches!(&facts, Facts::Registry(r) if r.config.is_some());
-        let file = File {
-            path: path.to_string(),
-            text: Arc::from(text),
-            line_index: Arc::new(LineIndex::new(text)),
-            facts: Arc::new(facts),
-        };
+        self.set_file(File::new(path, text, facts))
+    }
+
+    /// Sets a file made by [`File::new`] (which callers may do for many
+    /// files side by side, before taking the workspace).
+    pub fn set_file(&mut self, file: File) -> FileId {
+        let is_config = matches!(&*file.facts, Facts::Registry(r) if r.config.is_some());
+        let path = file.path.as_str();
         let id = match self.by_path.get(path) {
             Some(&id) => id,
             None => {

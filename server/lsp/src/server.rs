@@ -143,7 +143,7 @@ impl Backend {
                 // Worth writing again when a document was parsed or is gone.
                 let save = (stats.parsed > 0 || cached_before != stats.cached).then_some(hashes);
                 let count = files.len();
-                apply_index(&apply_state, &apply_folder, files);
+                apply_index(&apply_state, &apply_folder, gloss_project::ready(files));
                 Ok::<_, std::io::Error>((count, stats, save))
             })
             .await;
@@ -418,7 +418,7 @@ fn send_log(client: &Client, level: MessageType, message: String) {
 /// Puts what an index read into the folder's workspace (open documents
 /// keep their text), drops what is gone, and settles the role of every
 /// open document of the folder under the settings just read.
-fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::ReadFile>) {
+fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::ReadyFile>) {
     let mut ws = folder.edit();
     let open: HashSet<String> = state
         .documents
@@ -431,16 +431,16 @@ fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::Re
     // The disk's gloss.toml chose what was read; an open one, edited but
     // not saved, narrows it to its own globs (saving reads the folder again).
     let globs = config_open.then(|| ws.snapshot().config().documents.clone());
-    let wanted = |f: &gloss_project::ReadFile| f.registry || globs.as_ref().is_none_or(|g| crate::state::matches_globs(g, &f.relative));
-    let files: Vec<gloss_project::ReadFile> = files.into_iter().filter(wanted).collect();
+    let wanted = |f: &gloss_project::ReadyFile| f.registry || globs.as_ref().is_none_or(|g| crate::state::matches_globs(g, &f.relative));
+    let files: Vec<gloss_project::ReadyFile> = files.into_iter().filter(wanted).collect();
     let read: HashSet<String> = files.iter().map(|f| f.relative.clone()).collect();
     for f in files.into_iter().filter(|f| !open.contains(&f.relative)) {
-        match f.content {
-            Ok((text, facts)) => {
+        match f.file {
+            Ok(file) => {
                 if f.relative == gloss_project::CONFIG_FILE && !config_open {
-                    *folder.layout.lock().unwrap_or_else(|e| e.into_inner()) = layout_of(&facts);
+                    *folder.layout.lock().unwrap_or_else(|e| e.into_inner()) = layout_of(&file.facts);
                 }
-                ws.set(&f.relative, &text, facts);
+                ws.set_file(file);
             }
             Err(why) => {
                 ws.set_unreadable(&f.relative, &why, f.registry);

@@ -26,9 +26,11 @@ fn main() {
             }
         }
         let kept = t.elapsed();
+        let files = gloss_project::ready(files);
+        let ready = t.elapsed();
         for f in files {
-            match f.content {
-                Ok((text, facts)) => ws.set(&f.relative, &text, facts),
+            match f.file {
+                Ok(file) => ws.set_file(file),
                 Err(why) => ws.set_unreadable(&f.relative, &why, f.registry),
             };
         }
@@ -38,12 +40,13 @@ fn main() {
         let settled = t.elapsed();
         println!("  resident after reading {after_read} MB, after setting {after_set} MB, after settling {} MB (the facts kept for the cache included)", rss());
         println!(
-            "{round}: cache opened {opened:?} · read {:?} ({} parsed, {} cached) · [copying facts for the cache {:?}] · set {:?} · settle {:?} · {} files",
+            "{round}: cache opened {opened:?} · read {:?} ({} parsed, {} cached) · [copying facts for the cache {:?}] · ready (line indexes, side by side) {:?} · set {:?} · settle {:?} · {} files",
             read - opened,
             stats.parsed,
             stats.cached,
             kept - read,
-            set - kept,
+            ready - kept,
+            set - ready,
             settled - set,
             analysis.files().count()
         );

@@ -14,7 +14,7 @@ pub mod cache;
 
 pub use cache::FactsCache;
 use gloss_analysis::config::Config;
-use gloss_analysis::{Facts, FileId, Workspace};
+use gloss_analysis::{Facts, File, FileId, Workspace};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 
@@ -49,6 +49,31 @@ pub struct ReadFile {
     pub content: Result<(String, Facts), String>,
     /// A document's text hash ([`cache::text_hash`]), for the facts cache.
     pub hash: Option<u128>,
+}
+
+/// A file read and made ready for [`Workspace::set_file`] (its text
+/// shared, its line index built), or why it could not be read.
+pub struct ReadyFile {
+    pub path: PathBuf,
+    pub relative: String,
+    pub registry: bool,
+    pub file: Result<File, String>,
+    pub hash: Option<u128>,
+}
+
+/// Makes read files ready to set, side by side: what is left to do under
+/// the workspace's lock is taking them into the index.
+pub fn ready(files: Vec<ReadFile>) -> Vec<ReadyFile> {
+    files
+        .into_par_iter()
+        .map(|f| ReadyFile {
+            file: f.content.map(|(text, facts)| File::new(&f.relative, &text, facts)),
+            path: f.path,
+            relative: f.relative,
+            registry: f.registry,
+            hash: f.hash,
+        })
+        .collect()
 }
 
 /// How a read went: documents parsed, and found in the facts cache.
@@ -144,9 +169,9 @@ impl Project {
     pub fn load(root: &Path) -> std::io::Result<Project> {
         let (root, has_config, files) = read_workspace(root)?;
         let mut project = Project { has_config, root, workspace: Workspace::new(), paths: BTreeMap::new() };
-        for f in files {
-            let id = match f.content {
-                Ok((text, facts)) => project.workspace.set(&f.relative, &text, facts),
+        for f in ready(files) {
+            let id = match f.file {
+                Ok(file) => project.workspace.set_file(file),
                 Err(why) => project.workspace.set_unreadable(&f.relative, &why, f.registry),
             };
             project.paths.insert(id, f.path);
