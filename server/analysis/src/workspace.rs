@@ -232,7 +232,7 @@ impl Analysis {
 
     /// How a claim stands among the others on its subject.
     pub fn relations(&self, claim: ClaimId) -> &Relations {
-        static NONE: Relations = Relations { unit: None, unit_mismatch: None, conflicts: Vec::new(), revised_by: Vec::new() };
+        static NONE: std::sync::LazyLock<Relations> = std::sync::LazyLock::new(Relations::default);
         let (_, c) = self.claim(claim);
         self.index.ledger(&c.subject.id).and_then(|l| l.relations(claim)).unwrap_or(&NONE)
     }

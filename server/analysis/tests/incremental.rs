@@ -95,12 +95,12 @@ fn answers(a: &Analysis) -> Vec<String> {
         let refs: Vec<_> = a.references(id).map(|(f, r)| (path(f), r.range.clone())).collect();
         out.push(format!("ref {id} {refs:?} {}", a.index().use_count(id)));
     }
-    let mut subjects: Vec<_> = a.index().subjects().map(|(s, l)| (s.clone(), l.claims.iter().map(|&c| (path(c.file), c.index)).collect::<Vec<_>>())).collect();
+    let mut subjects: Vec<_> = a.index().subjects().map(|(s, l)| (*s, l.claims.iter().map(|&c| (path(c.file), c.index)).collect::<Vec<_>>())).collect();
     subjects.sort();
     out.push(format!("subjects {subjects:?}"));
     for claim in a.claims() {
         let r = a.relations(claim);
-        let names = |list: &[gloss_analysis::index::ClaimId]| list.iter().map(|c| (path(c.file), c.index)).collect::<Vec<_>>();
+        let names = |list: &gloss_analysis::index::ClaimList| list.iter().map(|c| (path(c.file), c.index)).collect::<Vec<_>>();
         out.push(format!(
             "claim {:?} unit={:?} mismatch={:?} conflicts={:?} revised_by={:?}",
             (path(claim.file), claim.index),

@@ -71,7 +71,8 @@ fn main() {
     println!("  facts         {}", mb(live() - base));
     drop(texts);
     let take = std::mem::take;
-    let parts: [(&str, &dyn Fn(&mut Facts)); 9] = [
+    type Part<'a> = (&'a str, &'a dyn Fn(&mut Facts));
+    let parts: [Part; 9] = [
         ("references", &|f| match f {
             Facts::Document(d) => d.references = Vec::new(),
             Facts::Registry(r) => r.references = Vec::new(),
