@@ -72,7 +72,7 @@ fn main() {
     drop(texts);
     let take = std::mem::take;
     type Part<'a> = (&'a str, &'a dyn Fn(&mut Facts));
-    let parts: [Part; 9] = [
+    let parts: [Part; 8] = [
         ("references", &|f| match f {
             Facts::Document(d) => d.references = Vec::new(),
             Facts::Registry(r) => r.references = Vec::new(),
@@ -97,7 +97,6 @@ fn main() {
             Facts::Registry(r) => r.problems = Vec::new(),
             _ => {}
         }),
-        ("spans", &|f| if let Facts::Document(d) = f { d.spans = Vec::new() }),
         ("bare prose", &|f| if let Facts::Document(d) = f { d.bare_prose = Vec::new() }),
         ("acks", &|f| if let Facts::Document(d) = f { d.acks = Vec::new() }),
     ];
