@@ -31,8 +31,6 @@ pub struct DocumentFacts {
     pub bare_prose: Vec<Range<usize>>,
     /// The header's `date`, the default date of the document's claims.
     pub date: Option<Period>,
-    /// Spans, for answering "what is under the cursor".
-    pub spans: Vec<Range<usize>>,
 }
 
 /// Reads a document's facts from its parsed markup.
@@ -62,7 +60,6 @@ impl DocumentFacts {
         self.problems.shrink_to_fit();
         self.acks.shrink_to_fit();
         self.bare_prose.shrink_to_fit();
-        self.spans.shrink_to_fit();
     }
 }
 
@@ -83,7 +80,6 @@ fn read_paragraphs(text: &str, markup: &Markup, range: Range<usize>, date: Optio
 
 /// Spans, claims and their problems; then problems in order of place.
 fn read_spans(facts: &mut DocumentFacts, text: &str, markup: &Markup) {
-    facts.spans = markup.spans.iter().map(|s| s.range.clone()).collect();
     for span in &markup.spans {
         let prose = markup.prose(text, span.text.clone());
         read_block(facts, text, &span.block, span.range.clone(), Some(&prose), DefinitionSite::Span);

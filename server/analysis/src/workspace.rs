@@ -239,7 +239,7 @@ impl Analysis {
 
     /// How a claim stands among the others on its subject.
     pub fn relations(&self, claim: ClaimId) -> &Relations {
-        static NONE: Relations = Relations { unit: None, unit_mismatch: None, conflicts: Vec::new(), revised_by: Vec::new(), revises: Vec::new() };
+        static NONE: std::sync::LazyLock<Relations> = std::sync::LazyLock::new(Relations::default);
         let (_, c) = self.claim(claim);
         self.index.ledger(&c.subject.id).and_then(|l| l.relations(&self.files, claim)).unwrap_or(&NONE)
     }

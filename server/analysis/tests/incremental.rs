@@ -106,12 +106,12 @@ fn answers(a: &Analysis) -> Vec<String> {
         let treaties: Vec<_> = a.index().treaties_of(id).map(|s| (path(s.file), s.index)).collect();
         out.push(format!("uses {id} {:?} cited by {cited:?} party to {treaties:?}", a.index().usage(id)));
     }
-    let mut subjects: Vec<_> = a.index().subjects().map(|(s, l)| (s.clone(), l.claims.iter().map(|&c| (path(c.file), c.index)).collect::<Vec<_>>())).collect();
+    let mut subjects: Vec<_> = a.index().subjects().map(|(s, l)| (*s, l.claims.iter().map(|&c| (path(c.file), c.index)).collect::<Vec<_>>())).collect();
     subjects.sort();
     out.push(format!("subjects {subjects:?}"));
     for claim in a.claims() {
         let r = a.relations(claim);
-        let names = |list: &[gloss_analysis::index::ClaimId]| list.iter().map(|c| (path(c.file), c.index)).collect::<Vec<_>>();
+        let names = |list: &gloss_analysis::index::ClaimList| list.iter().map(|c| (path(c.file), c.index)).collect::<Vec<_>>();
         out.push(format!(
             "claim {:?} unit={:?} mismatch={:?} conflicts={:?} revised_by={:?} revises={:?}",
             (path(claim.file), claim.index),

@@ -71,7 +71,8 @@ fn main() {
     println!("  facts         {}", mb(live() - base));
     drop(texts);
     let take = std::mem::take;
-    let parts: [(&str, &dyn Fn(&mut Facts)); 9] = [
+    type Part<'a> = (&'a str, &'a dyn Fn(&mut Facts));
+    let parts: [Part; 8] = [
         ("references", &|f| match f {
             Facts::Document(d) => d.references = Vec::new(),
             Facts::Registry(r) => r.references = Vec::new(),
@@ -96,7 +97,6 @@ fn main() {
             Facts::Registry(r) => r.problems = Vec::new(),
             _ => {}
         }),
-        ("spans", &|f| if let Facts::Document(d) = f { d.spans = Vec::new() }),
         ("bare prose", &|f| if let Facts::Document(d) = f { d.bare_prose = Vec::new() }),
         ("acks", &|f| if let Facts::Document(d) = f { d.acks = Vec::new() }),
     ];

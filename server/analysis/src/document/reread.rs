@@ -51,7 +51,6 @@ pub fn reread_document(old_text: &str, old: &DocumentFacts, new_text: &str, chan
         acks: edit.splice(&old.acks, read.acks),
         bare_prose: edit.splice(&old.bare_prose, read.bare_prose),
         date: old.date,
-        spans: edit.splice(&old.spans, read.spans),
     }
 }
 

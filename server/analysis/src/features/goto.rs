@@ -21,8 +21,8 @@ pub fn definition(analysis: &Analysis, file: FileId, offset: usize) -> Vec<Locat
 /// Go to type definition / declaration: the subject of the claim.
 pub fn subject(analysis: &Analysis, file: FileId, offset: usize) -> Vec<Location> {
     let id = match target_at(analysis, file, offset) {
-        Some(Target::Claim(no)) => analysis.claim(no).1.subject.id.clone(),
-        Some(Target::Reference(r)) if r.role == ReferenceRole::Subject => r.id.clone(),
+        Some(Target::Claim(no)) => analysis.claim(no).1.subject.id,
+        Some(Target::Reference(r)) if r.role == ReferenceRole::Subject => r.id,
         _ => return Vec::new(),
     };
     analysis
