@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
-use imbl::{HashMap, OrdSet};
+use imbl::{HashMap, OrdSet, Vector};
 use rayon::prelude::*;
 
 use crate::claim::{Claim, IdAt};
@@ -222,17 +222,17 @@ impl Ledger {
 #[derive(Debug, Clone, Default)]
 pub struct Index {
     pub config: Config,
-    definitions: HashMap<Id, OrdSet<Site>>,
-    references: HashMap<Id, OrdSet<Site>>,
+    definitions: HashMap<Id, Sites>,
+    references: HashMap<Id, Sites>,
     ledgers: HashMap<Id, Arc<Ledger>>,
     registries: OrdSet<FileId>,
     /// Kept with the references so that an entity's card costs the same
     /// for an entity mentioned five times and one mentioned 50,000 times.
     usage: HashMap<Id, Usage>,
     /// Per source id, the claims that cite it with `src=` or `via=`.
-    citations: HashMap<Id, OrdSet<ClaimId>>,
+    citations: HashMap<Id, Sites>,
     /// Per id, the treaties that list it in `parties` or `signatories`.
-    party_to: HashMap<Id, OrdSet<Site>>,
+    party_to: HashMap<Id, Sites>,
     /// Registry names and aliases, for unannotated mentions.
     names: Option<Arc<NameMatcher>>,
     /// Subjects whose relations must be worked out again, and whether the
@@ -293,12 +293,12 @@ impl Index {
 
     fn visit(&mut self, id: FileId, file: &File, add: bool) {
         let (defs, refs, claims) = parts(file);
-        let toggle = |map: &mut HashMap<Id, OrdSet<Site>>, key: Id, site: Site| {
+        let toggle = |map: &mut HashMap<Id, Sites>, key: Id, site: Site| {
             if add {
-                map.entry(key).or_default().insert(site);
-            } else if let Some(set) = map.get_mut(&key) {
-                set.remove(&site);
-                if set.is_empty() {
+                insert_site(map.entry(key).or_default(), site);
+            } else if let Some(sites) = map.get_mut(&key) {
+                remove_site(sites, &site);
+                if sites.is_empty() {
                     map.remove(&key);
                 }
             }
@@ -330,11 +330,11 @@ impl Index {
                     toggle(&mut self.citations, source.id, site);
                 }
             }
-            let ledger = Arc::make_mut(self.ledgers.entry(c.subject.id).or_default());
-            match (ledger.claims.binary_search(&site), add) {
-                (Err(at), true) => ledger.claims.insert(at, site),
+            let claims = ledger_claims(self.ledgers.entry(c.subject.id).or_default());
+            match (claims.binary_search(&site), add) {
+                (Err(at), true) => claims.insert(at, site),
                 (Ok(at), false) => {
-                    ledger.claims.remove(at);
+                    claims.remove(at);
                 }
                 _ => {}
             }
@@ -350,17 +350,87 @@ impl Index {
         }
     }
 
-    /// Adds (or takes back) one document's references to its ids' usage.
-    fn count_uses(&mut self, refs: &[Reference], add: bool) {
-        // A document has a few dozen references: counted per id in a list.
-        let mut per_id: Vec<(Id, u32)> = Vec::new();
-        for r in refs {
-            match per_id.iter_mut().find(|(id, _)| *id == r.id) {
-                Some((_, n)) => *n += 1,
-                None => per_id.push((r.id, 1)),
+    /// Takes in many new files at once (files not in the index yet): what
+    /// [`Index::add`] does for each, with each id's sites gathered in plain
+    /// lists first and put into the persistent maps once, not site by site.
+    pub(crate) fn add_many<'a>(&mut self, files: impl IntoIterator<Item = (FileId, &'a File)>) {
+        // A fast hash: ids are the workspace's own, a few hundred of them.
+        type Gathered = std::collections::HashMap<Id, Vec<Site>, foldhash::fast::RandomState>;
+        let (mut definitions, mut references, mut citations, mut party_to, mut subjects) =
+            (Gathered::default(), Gathered::default(), Gathered::default(), Gathered::default(), Gathered::default());
+        let mut usage: std::collections::HashMap<Id, Usage, foldhash::fast::RandomState> = Default::default();
+        for (id, file) in files {
+            let (defs, refs, claims) = parts(file);
+            if !defs.is_empty() {
+                self.table = SharedTable::default();
+            }
+            for (i, d) in defs.iter().enumerate() {
+                let site = Site { file: id, index: i as u32 };
+                definitions.entry(d.id).or_default().push(site);
+                for party in parties(d) {
+                    party_to.entry(Id::new(party)).or_default().push(site);
+                }
+                if d.kind == EntityKind::Subject {
+                    self.stale_subjects.insert(d.id);
+                }
+            }
+            for (i, r) in refs.iter().enumerate() {
+                references.entry(r.id).or_default().push(Site { file: id, index: i as u32 });
+            }
+            if file.document().is_some() {
+                for (ref_id, n) in uses_per_id(refs) {
+                    let u = usage.entry(ref_id).or_default();
+                    u.mentions += n;
+                    u.documents += 1;
+                }
+            }
+            for (i, c) in claims.iter().enumerate() {
+                let site = Site { file: id, index: i as u32 };
+                for (k, source) in c.sources.iter().chain(&c.via).enumerate() {
+                    if !c.sources.iter().chain(&c.via).take(k).any(|s| s.id == source.id) {
+                        citations.entry(source.id).or_default().push(site);
+                    }
+                }
+                subjects.entry(c.subject.id).or_default().push(site);
+            }
+            if file.registry().is_some() {
+                self.registries.insert(id);
+                self.stale_names = true;
             }
         }
-        for (id, n) in per_id {
+        for (map, gathered) in [
+            (&mut self.definitions, definitions),
+            (&mut self.references, references),
+            (&mut self.citations, citations),
+            (&mut self.party_to, party_to),
+        ] {
+            for (key, mut sites) in gathered {
+                sites.sort_unstable();
+                match map.get_mut(&key) {
+                    Some(known) => sites.into_iter().for_each(|s| insert_site(known, s)),
+                    None => {
+                        map.insert(key, Vector::from(sites));
+                    }
+                }
+            }
+        }
+        for (key, counted) in usage {
+            let u = self.usage.entry(key).or_default();
+            u.mentions += counted.mentions;
+            u.documents += counted.documents;
+        }
+        for (subject, sites) in subjects {
+            let claims = ledger_claims(self.ledgers.entry(subject).or_default());
+            claims.extend(sites);
+            claims.sort_unstable();
+            claims.dedup();
+            self.stale_subjects.insert(subject);
+        }
+    }
+
+    /// Adds (or takes back) one document's references to its ids' usage.
+    fn count_uses(&mut self, refs: &[Reference], add: bool) {
+        for (id, n) in uses_per_id(refs) {
             if add {
                 let u = self.usage.entry(id).or_default();
                 u.mentions += n;
@@ -424,7 +494,7 @@ impl Index {
     /// The definition an id resolves to: the first one, in file order
     /// (a second is a `duplicate-id`).
     pub(crate) fn entity<'a>(&self, files: &'a Files, id: &str) -> Option<&'a Definition> {
-        let site = self.definitions.get(id)?.get_min()?;
+        let site = *self.definitions.get(id)?.front()?;
         parts(files.get(site.file.0 as usize)?.as_ref()?).0.get(site.index as usize)
     }
 
@@ -439,7 +509,7 @@ impl Index {
 
     /// Every defined id with the sites of its definitions, file order, in
     /// no particular order of ids (one pass, no lookup per id).
-    pub(crate) fn definitions_by_id(&self) -> impl Iterator<Item = (&Id, &OrdSet<Site>)> {
+    pub(crate) fn definitions_by_id(&self) -> impl Iterator<Item = (&Id, &Sites)> {
         self.definitions.iter()
     }
 
@@ -453,12 +523,12 @@ impl Index {
 
     /// How many times an id is defined.
     pub fn definition_count(&self, id: &str) -> usize {
-        self.definitions.get(id).map_or(0, OrdSet::len)
+        self.definitions.get(id).map_or(0, Vector::len)
     }
 
     /// How many times an id is used.
     pub fn use_count(&self, id: &str) -> usize {
-        self.references.get(id).map_or(0, OrdSet::len)
+        self.references.get(id).map_or(0, Vector::len)
     }
 
     /// How many times, and in how many documents, an id is used in
@@ -474,7 +544,7 @@ impl Index {
 
     /// How many claims cite a source.
     pub fn citation_count(&self, id: &str) -> usize {
-        self.citations.get(id).map_or(0, OrdSet::len)
+        self.citations.get(id).map_or(0, Vector::len)
     }
 
     /// The treaties that list an id as a party or signatory, file order.
@@ -532,4 +602,50 @@ pub(crate) fn parts(file: &File) -> (&[Definition], &[Reference], &[Claim]) {
     } else {
         (&[], &[], &[])
     }
+}
+
+/// Sites in order, kept sorted: a persistent vector, cheap to clone, to
+/// append to (files are mostly taken in in order) and to search.
+pub(crate) type Sites = Vector<Site>;
+
+fn insert_site(sites: &mut Sites, site: Site) {
+    match sites.last() {
+        Some(last) if *last >= site => {
+            if let Err(at) = sites.binary_search(&site) {
+                sites.insert(at, site);
+            }
+        }
+        _ => sites.push_back(site),
+    }
+}
+
+fn remove_site(sites: &mut Sites, site: &Site) {
+    if let Ok(at) = sites.binary_search(site) {
+        sites.remove(at);
+    }
+}
+
+/// A ledger's claims, to change: the ledger is stale from now on (made
+/// anew when the index settles), so its relations are not copied along
+/// when a snapshot shares it.
+fn ledger_claims(ledger: &mut Arc<Ledger>) -> &mut Vec<ClaimId> {
+    if Arc::get_mut(ledger).is_none() {
+        *ledger = Arc::new(Ledger { claims: ledger.claims.clone(), ..Ledger::default() });
+    }
+    let ledger = Arc::get_mut(ledger).expect("not shared: made above");
+    ledger.settled = OnceLock::new();
+    &mut ledger.claims
+}
+
+/// How many times a document uses each id.
+fn uses_per_id(refs: &[Reference]) -> Vec<(Id, u32)> {
+    // A document has a few dozen references: counted per id in a list.
+    let mut per_id: Vec<(Id, u32)> = Vec::new();
+    for r in refs {
+        match per_id.iter_mut().find(|(id, _)| *id == r.id) {
+            Some((_, n)) => *n += 1,
+            None => per_id.push((r.id, 1)),
+        }
+    }
+    per_id
 }

@@ -162,6 +162,48 @@ impl Workspace {
         self.set_file(File::new(path, text, facts))
     }
 
+    /// Sets many files made by [`File::new`], as [`Workspace::set_file`]
+    /// does one by one, but taking the new ones into the index at once:
+    /// what reading a workspace does.
+    pub fn set_files(&mut self, files: Vec<File>) -> Vec<FileId> {
+        let mut ids = Vec::with_capacity(files.len());
+        // New files, not yet in the index: taken in at the end. Their ids
+        // are the ones from here on.
+        let first_new = self.files.len() as u32;
+        let mut new: Vec<FileId> = Vec::new();
+        for file in files {
+            let is_config = matches!(&*file.facts, Facts::Registry(r) if r.config.is_some());
+            let id = match self.by_path.get(&file.path).copied() {
+                Some(id) if id.0 < first_new => {
+                    ids.push(self.set_file(file));
+                    continue;
+                }
+                // The same path twice: the later file wins, as it would one by one.
+                Some(id) => {
+                    self.files.set(id.0 as usize, Some(file));
+                    id
+                }
+                None => {
+                    let id = FileId(self.files.len() as u32);
+                    self.by_path.insert(file.path.clone(), id);
+                    self.files.push_back(Some(file));
+                    new.push(id);
+                    id
+                }
+            };
+            if is_config {
+                self.config_file = Some(id);
+            } else if self.config_file == Some(id) {
+                self.config_file = None;
+            }
+            ids.push(id);
+        }
+        self.shared = None;
+        let files = &self.files;
+        self.index.add_many(new.iter().filter_map(|&id| Some((id, files.get(id.0 as usize)?.as_ref()?))));
+        ids
+    }
+
     /// Sets a file made by [`File::new`] (which callers may do for many
     /// files side by side, before taking the workspace).
     pub fn set_file(&mut self, file: File) -> FileId {

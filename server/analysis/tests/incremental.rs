@@ -5,7 +5,7 @@
 
 use gloss_analysis::config::ClaimOverrides;
 use gloss_analysis::diagnostics::workspace_diagnostics;
-use gloss_analysis::{Analysis, Workspace};
+use gloss_analysis::{Analysis, File, Workspace};
 use proptest::prelude::*;
 
 const DOCUMENTS: &[&str] = &[
@@ -129,13 +129,12 @@ fn answers(a: &Analysis) -> Vec<String> {
     out
 }
 
-/// A workspace built in one go from the files `a` holds, in the same order.
+/// A workspace built in one go from the files `a` holds, in the same order,
+/// taken into the index at once as reading a workspace does.
 fn fresh(a: &Analysis, overrides: ClaimOverrides) -> Workspace {
     let mut ws = Workspace::new();
     ws.set_claim_overrides(overrides);
-    for (_, f) in a.files() {
-        ws.set(&f.path, &f.text, (*f.facts).clone());
-    }
+    ws.set_files(a.files().map(|(_, f)| File::new(&f.path, &f.text, (*f.facts).clone())).collect());
     ws
 }
 
@@ -223,4 +222,29 @@ fn claims_are_related_when_first_asked_about() {
     eager.relate_all();
     assert!(related(&eager, "troops") && related(&eager, "shells"));
     assert_eq!(answers(&lazy), answers(&eager));
+}
+
+/// Files taken in at once after others were taken in one by one (an
+/// editor's open document, then the workspace read from disk) answer as
+/// one by one: a subject's unit read at once applies to claims known before.
+#[test]
+fn files_taken_in_at_once_join_the_files_known_before() {
+    let mut ws = Workspace::new();
+    ws.set_document("1.txt", DOCUMENTS[0]);
+    ws.set_document("2.txt", DOCUMENTS[1]);
+    let _ = ws.snapshot();
+    // Then the registry, and a document given twice: the later text wins.
+    let read = |path: &str, text: &str, is_config: bool| File::new(path, text, gloss_analysis::Facts::of_registry(text, is_config));
+    ws.set_files(vec![
+        read("gloss.toml", CONFIGS[0], true),
+        read("a.toml", REGISTRIES[2], false),
+        File::new("3.txt", DOCUMENTS[2], gloss_analysis::Facts::of_document(DOCUMENTS[2])),
+        File::new("3.txt", DOCUMENTS[3], gloss_analysis::Facts::of_document(DOCUMENTS[3])),
+    ]);
+    let a = ws.snapshot();
+    let troops = a.index().claims_about("troops")[0];
+    assert_eq!(a.relations(troops).unit.as_deref(), Some("soldiers"));
+    assert_eq!(a.file(a.file_id("3.txt").unwrap()).unwrap().text.as_ref(), DOCUMENTS[3]);
+    let b = fresh(&a, ClaimOverrides::default()).snapshot();
+    assert_eq!(answers(&a), answers(&b));
 }

@@ -434,19 +434,22 @@ fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::Re
     let wanted = |f: &gloss_project::ReadyFile| f.registry || globs.as_ref().is_none_or(|g| crate::state::matches_globs(g, &f.relative));
     let files: Vec<gloss_project::ReadyFile> = files.into_iter().filter(wanted).collect();
     let read: HashSet<String> = files.iter().map(|f| f.relative.clone()).collect();
+    let mut readable = Vec::with_capacity(files.len());
     for f in files.into_iter().filter(|f| !open.contains(&f.relative)) {
         match f.file {
             Ok(file) => {
                 if f.relative == gloss_project::CONFIG_FILE && !config_open {
                     *folder.layout.lock().unwrap_or_else(|e| e.into_inner()) = layout_of(&file.facts);
                 }
-                ws.set_file(file);
+                readable.push(file);
             }
             Err(why) => {
                 ws.set_unreadable(&f.relative, &why, f.registry);
             }
         };
     }
+    // Taken into the index at once.
+    ws.set_files(readable);
     for gone in before.iter().filter(|k| !read.contains(*k) && !open.contains(*k)) {
         ws.remove(gone);
     }

@@ -28,12 +28,16 @@ fn main() {
         let kept = t.elapsed();
         let files = gloss_project::ready(files);
         let ready = t.elapsed();
+        let mut readable = Vec::new();
         for f in files {
             match f.file {
-                Ok(file) => ws.set_file(file),
-                Err(why) => ws.set_unreadable(&f.relative, &why, f.registry),
+                Ok(file) => readable.push(file),
+                Err(why) => {
+                    ws.set_unreadable(&f.relative, &why, f.registry);
+                }
             };
         }
+        ws.set_files(readable);
         let set = t.elapsed();
         let after_set = rss();
         let analysis = ws.snapshot();

@@ -169,13 +169,22 @@ impl Project {
     pub fn load(root: &Path) -> std::io::Result<Project> {
         let (root, has_config, files) = read_workspace(root)?;
         let mut project = Project { has_config, root, workspace: Workspace::new(), paths: BTreeMap::new() };
+        let (mut readable, mut paths) = (Vec::new(), Vec::new());
         for f in ready(files) {
-            let id = match f.file {
-                Ok(file) => project.workspace.set_file(file),
-                Err(why) => project.workspace.set_unreadable(&f.relative, &why, f.registry),
-            };
-            project.paths.insert(id, f.path);
+            match f.file {
+                Ok(file) => {
+                    readable.push(file);
+                    paths.push(f.path);
+                }
+                Err(why) => {
+                    let id = project.workspace.set_unreadable(&f.relative, &why, f.registry);
+                    project.paths.insert(id, f.path);
+                }
+            }
         }
+        // Taken into the index at once.
+        let ids = project.workspace.set_files(readable);
+        project.paths.extend(ids.into_iter().zip(paths));
         Ok(project)
     }
 
