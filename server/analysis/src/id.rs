@@ -5,7 +5,8 @@
 //! an id once read stays, which costs a few bytes per distinct id.
 
 use std::borrow::Borrow;
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
@@ -27,12 +28,27 @@ fn table() -> &'static Mutex<HashSet<Id>> {
 impl Id {
     /// The id for `text`, added to the table if it is new.
     pub fn new(text: &str) -> Id {
-        let mut table = table().lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(&id) = table.get(text) {
+        thread_local! {
+            /// The ids this thread has seen: documents read side by side
+            /// ask for the same few hundred ids hundreds of thousands of
+            /// times, and most asks then take no lock.
+            static SEEN: RefCell<HashMap<&'static str, Id, foldhash::fast::RandomState>> = RefCell::default();
+        }
+        if let Some(id) = SEEN.with(|seen| seen.borrow().get(text).copied()) {
             return id;
         }
-        let id = Id(Box::leak(Box::new(Box::from(text))));
-        table.insert(id);
+        let id = {
+            let mut table = table().lock().unwrap_or_else(|e| e.into_inner());
+            match table.get(text) {
+                Some(&id) => id,
+                None => {
+                    let id = Id(Box::leak(Box::new(Box::from(text))));
+                    table.insert(id);
+                    id
+                }
+            }
+        };
+        SEEN.with(|seen| seen.borrow_mut().insert(id.as_str(), id));
         id
     }
 
