@@ -352,57 +352,29 @@ impl Index {
 
     /// Takes in many new files at once (files not in the index yet): what
     /// [`Index::add`] does for each, with each id's sites gathered in plain
-    /// lists first and put into the persistent maps once, not site by site.
-    pub(crate) fn add_many<'a>(&mut self, files: impl IntoIterator<Item = (FileId, &'a File)>) {
-        // A fast hash: ids are the workspace's own, a few hundred of them.
-        type Gathered = std::collections::HashMap<Id, Vec<Site>, foldhash::fast::RandomState>;
-        let (mut definitions, mut references, mut citations, mut party_to, mut subjects) =
-            (Gathered::default(), Gathered::default(), Gathered::default(), Gathered::default(), Gathered::default());
-        let mut usage: std::collections::HashMap<Id, Usage, foldhash::fast::RandomState> = Default::default();
-        for (id, file) in files {
-            let (defs, refs, claims) = parts(file);
-            if !defs.is_empty() {
-                self.table = SharedTable::default();
-            }
-            for (i, d) in defs.iter().enumerate() {
-                let site = Site { file: id, index: i as u32 };
-                definitions.entry(d.id).or_default().push(site);
-                for party in parties(d) {
-                    party_to.entry(Id::new(party)).or_default().push(site);
-                }
-                if d.kind == EntityKind::Subject {
-                    self.stale_subjects.insert(d.id);
-                }
-            }
-            for (i, r) in refs.iter().enumerate() {
-                references.entry(r.id).or_default().push(Site { file: id, index: i as u32 });
-            }
-            if file.document().is_some() {
-                for (ref_id, n) in uses_per_id(refs) {
-                    let u = usage.entry(ref_id).or_default();
-                    u.mentions += n;
-                    u.documents += 1;
-                }
-            }
-            for (i, c) in claims.iter().enumerate() {
-                let site = Site { file: id, index: i as u32 };
-                for (k, source) in c.sources.iter().chain(&c.via).enumerate() {
-                    if !c.sources.iter().chain(&c.via).take(k).any(|s| s.id == source.id) {
-                        citations.entry(source.id).or_default().push(site);
-                    }
-                }
-                subjects.entry(c.subject.id).or_default().push(site);
-            }
-            if file.registry().is_some() {
-                self.registries.insert(id);
-                self.stale_names = true;
-            }
+    /// lists first (runs of files side by side) and put into the persistent
+    /// maps once, not site by site.
+    pub(crate) fn add_many(&mut self, files: &[(FileId, &File)]) {
+        let run = files.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(1);
+        let runs: Vec<Gathering> = files.par_chunks(run).map(Gathering::of).collect();
+        // Runs in file order: each id's sites stay in order when appended.
+        let mut all = Gathering::default();
+        for run in runs {
+            all.append(run);
+        }
+        if all.any_definitions {
+            self.table = SharedTable::default();
+        }
+        self.stale_subjects.extend(all.subject_definitions);
+        if !all.registries.is_empty() {
+            self.registries.extend(all.registries);
+            self.stale_names = true;
         }
         for (map, gathered) in [
-            (&mut self.definitions, definitions),
-            (&mut self.references, references),
-            (&mut self.citations, citations),
-            (&mut self.party_to, party_to),
+            (&mut self.definitions, all.definitions),
+            (&mut self.references, all.references),
+            (&mut self.citations, all.citations),
+            (&mut self.party_to, all.party_to),
         ] {
             for (key, mut sites) in gathered {
                 sites.sort_unstable();
@@ -414,12 +386,12 @@ impl Index {
                 }
             }
         }
-        for (key, counted) in usage {
+        for (key, counted) in all.usage {
             let u = self.usage.entry(key).or_default();
             u.mentions += counted.mentions;
             u.documents += counted.documents;
         }
-        for (subject, sites) in subjects {
+        for (subject, sites) in all.subjects {
             let claims = ledger_claims(self.ledgers.entry(subject).or_default());
             claims.extend(sites);
             claims.sort_unstable();
@@ -635,6 +607,92 @@ fn ledger_claims(ledger: &mut Arc<Ledger>) -> &mut Vec<ClaimId> {
     let ledger = Arc::get_mut(ledger).expect("not shared: made above");
     ledger.settled = OnceLock::new();
     &mut ledger.claims
+}
+
+/// A fast hash: ids are the workspace's own, a few hundred of them.
+type Gathered<V> = std::collections::HashMap<Id, V, foldhash::fast::RandomState>;
+
+/// What a run of files adds to the index, gathered in plain lists.
+#[derive(Default)]
+struct Gathering {
+    definitions: Gathered<Vec<Site>>,
+    references: Gathered<Vec<Site>>,
+    citations: Gathered<Vec<Site>>,
+    party_to: Gathered<Vec<Site>>,
+    /// Each subject's claims.
+    subjects: Gathered<Vec<Site>>,
+    usage: Gathered<Usage>,
+    /// Subjects defined here: their ledgers must be made anew.
+    subject_definitions: Vec<Id>,
+    registries: Vec<FileId>,
+    any_definitions: bool,
+}
+
+impl Gathering {
+    fn of(files: &[(FileId, &File)]) -> Gathering {
+        let mut g = Gathering::default();
+        for &(id, file) in files {
+            let (defs, refs, claims) = parts(file);
+            g.any_definitions |= !defs.is_empty();
+            for (i, d) in defs.iter().enumerate() {
+                let site = Site { file: id, index: i as u32 };
+                g.definitions.entry(d.id).or_default().push(site);
+                for party in parties(d) {
+                    g.party_to.entry(Id::new(party)).or_default().push(site);
+                }
+                if d.kind == EntityKind::Subject {
+                    g.subject_definitions.push(d.id);
+                }
+            }
+            for (i, r) in refs.iter().enumerate() {
+                g.references.entry(r.id).or_default().push(Site { file: id, index: i as u32 });
+            }
+            if file.document().is_some() {
+                for (ref_id, n) in uses_per_id(refs) {
+                    let u = g.usage.entry(ref_id).or_default();
+                    u.mentions += n;
+                    u.documents += 1;
+                }
+            }
+            for (i, c) in claims.iter().enumerate() {
+                let site = Site { file: id, index: i as u32 };
+                for (k, source) in c.sources.iter().chain(&c.via).enumerate() {
+                    // A source named twice in one claim cites it once.
+                    if !c.sources.iter().chain(&c.via).take(k).any(|s| s.id == source.id) {
+                        g.citations.entry(source.id).or_default().push(site);
+                    }
+                }
+                g.subjects.entry(c.subject.id).or_default().push(site);
+            }
+            if file.registry().is_some() {
+                g.registries.push(id);
+            }
+        }
+        g
+    }
+
+    /// Adds a later run's.
+    fn append(&mut self, later: Gathering) {
+        for (mine, theirs) in [
+            (&mut self.definitions, later.definitions),
+            (&mut self.references, later.references),
+            (&mut self.citations, later.citations),
+            (&mut self.party_to, later.party_to),
+            (&mut self.subjects, later.subjects),
+        ] {
+            for (key, sites) in theirs {
+                mine.entry(key).or_default().extend(sites);
+            }
+        }
+        for (key, counted) in later.usage {
+            let u = self.usage.entry(key).or_default();
+            u.mentions += counted.mentions;
+            u.documents += counted.documents;
+        }
+        self.subject_definitions.extend(later.subject_definitions);
+        self.registries.extend(later.registries);
+        self.any_definitions |= later.any_definitions;
+    }
 }
 
 /// How many times a document uses each id.

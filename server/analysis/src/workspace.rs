@@ -200,7 +200,8 @@ impl Workspace {
         }
         self.shared = None;
         let files = &self.files;
-        self.index.add_many(new.iter().filter_map(|&id| Some((id, files.get(id.0 as usize)?.as_ref()?))));
+        let new: Vec<(FileId, &File)> = new.iter().filter_map(|&id| Some((id, files.get(id.0 as usize)?.as_ref()?))).collect();
+        self.index.add_many(&new);
         ids
     }
 

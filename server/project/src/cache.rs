@@ -10,13 +10,16 @@
 
 use std::collections::HashMap;
 use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use gloss_analysis::document::DocumentFacts;
 use xxhash_rust::xxh3::xxh3_128;
 
-/// Changes whenever the cached facts change shape.
-const MAGIC: &[u8; 8] = b"GLOSSFC2";
+/// Changes whenever the cached facts change shape (or the file's layout:
+/// each document's facts are bytes of their own, decoded when taken).
+const MAGIC: &[u8; 8] = b"GLOSSFC3";
 
 /// What must match for a cache file to be read: the version and the very
 /// build (its size and time) of the program that wrote it, since the shape
@@ -32,23 +35,48 @@ pub fn text_hash(text: &str) -> u128 {
     xxh3_128(text.as_bytes())
 }
 
-/// The cached facts of a root, as read at start.
+/// The cached facts of a root, as read at start. Each document's facts
+/// stay encoded until taken, so that documents are decoded side by side
+/// (and those whose text changed not at all).
 #[derive(Debug, Default)]
 pub struct FactsCache {
-    entries: HashMap<String, (u128, DocumentFacts)>,
+    entries: HashMap<String, (u128, Cached)>,
+}
+
+/// One document's facts, still encoded.
+#[derive(Debug, Clone)]
+pub struct Cached {
+    file: Arc<[u8]>,
+    at: Range<usize>,
+}
+
+impl Cached {
+    /// The facts; `None` if they do not decode (then the document is read).
+    pub fn decode(&self) -> Option<DocumentFacts> {
+        postcard::from_bytes(self.file.get(self.at.clone())?).ok()
+    }
 }
 
 #[derive(serde::Deserialize)]
-struct Stored {
-    version: String,
-    entries: Vec<(String, u128, DocumentFacts)>,
+struct Stored<'a> {
+    version: &'a str,
+    #[serde(borrow)]
+    entries: Vec<(&'a str, u128, &'a [u8])>,
 }
 
-/// The same, written from borrowed facts.
+/// The same, written: each document's facts as bytes of their own.
 #[derive(serde::Serialize)]
 struct Storing<'a> {
     version: &'a str,
-    entries: Vec<(&'a str, u128, &'a DocumentFacts)>,
+    entries: Vec<(&'a str, u128, Bytes)>,
+}
+
+struct Bytes(Vec<u8>);
+
+impl serde::Serialize for Bytes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.0)
+    }
 }
 
 impl FactsCache {
@@ -75,7 +103,7 @@ impl FactsCache {
 
     /// Takes out the facts of a document and the hash of the text they
     /// were read from.
-    pub fn take(&mut self, relative: &str) -> Option<(u128, DocumentFacts)> {
+    pub fn take(&mut self, relative: &str) -> Option<(u128, Cached)> {
         self.entries.remove(relative)
     }
 
@@ -98,8 +126,11 @@ impl FactsCache {
 
     pub fn save_file(file: &Path, documents: &[(&str, u128, &DocumentFacts)]) -> std::io::Result<()> {
         let Some(version) = build_identity() else { return Ok(()) };
-        let storing = Storing { version: &version, entries: documents.to_vec() };
-        let body = postcard::to_stdvec(&storing).map_err(std::io::Error::other)?;
+        let entries = documents
+            .iter()
+            .map(|&(path, hash, facts)| Ok((path, hash, Bytes(postcard::to_stdvec(facts).map_err(std::io::Error::other)?))))
+            .collect::<std::io::Result<_>>()?;
+        let body = postcard::to_stdvec(&Storing { version: &version, entries }).map_err(std::io::Error::other)?;
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir)?;
         }
@@ -116,18 +147,24 @@ impl FactsCache {
 
 
 /// A cache file's entries, if it is whole and of this version.
-fn read(file: &Path) -> Option<HashMap<String, (u128, DocumentFacts)>> {
-    let bytes = std::fs::read(file).ok()?;
+fn read(file: &Path) -> Option<HashMap<String, (u128, Cached)>> {
+    let bytes: Arc<[u8]> = std::fs::read(file).ok()?.into();
     let rest = bytes.strip_prefix(MAGIC)?;
     let (sum, body) = rest.split_at_checked(16)?;
     if u128::from_le_bytes(sum.try_into().ok()?) != xxh3_128(body) {
         return None;
     }
     let stored: Stored = postcard::from_bytes(body).ok()?;
-    if Some(stored.version) != build_identity() {
+    if Some(stored.version) != build_identity().as_deref() {
         return None;
     }
-    Some(stored.entries.into_iter().map(|(k, h, f)| (k, (h, f))).collect())
+    // Where each document's bytes lie in the file.
+    let place = |blob: &[u8]| {
+        let start = blob.as_ptr() as usize - bytes.as_ptr() as usize;
+        start..start + blob.len()
+    };
+    let entries = stored.entries.into_iter().map(|(k, h, blob)| (k.to_string(), (h, Cached { file: bytes.clone(), at: place(blob) }))).collect();
+    Some(entries)
 }
 
 #[cfg(test)]
@@ -152,8 +189,10 @@ mod tests {
         FactsCache::save_file(&file, &[("a.txt", text_hash(a), &fa), ("b.txt", text_hash(b), &fb)]).unwrap();
         let mut cache = FactsCache::open_file(&file);
         assert_eq!(cache.len(), 2);
-        assert_eq!(cache.take("a.txt"), Some((text_hash(a), fa)));
-        assert_eq!(cache.take("b.txt"), Some((text_hash(b), fb)));
+        let mut take = |path| cache.take(path).map(|(hash, cached)| (hash, cached.decode()));
+        assert_eq!(take("a.txt"), Some((text_hash(a), Some(fa))));
+        assert_eq!(take("b.txt"), Some((text_hash(b), Some(fb))));
+        assert_eq!(take("b.txt"), None);
 
         let whole = std::fs::read(&file).unwrap();
         // Truncated anywhere, a byte flipped anywhere, or not a cache at all.

@@ -130,12 +130,12 @@ pub fn read_workspace_cached(root: &Path, mut cache: Option<&mut FactsCache>) ->
             let content = read_text(&path).map(|text| {
                 let h = cache::text_hash(&text);
                 hash = Some(h);
-                let facts = match cached {
-                    Some((was, facts)) if was == h => {
+                let facts = match cached.filter(|(was, _)| *was == h).and_then(|(_, facts)| facts.decode()) {
+                    Some(facts) => {
                         from_cache = true;
                         Facts::Document(facts)
                     }
-                    _ => Facts::of_document(&text),
+                    None => Facts::of_document(&text),
                 };
                 (text, facts)
             });
