@@ -1,7 +1,8 @@
 //! The protocol: lifecycle, documents, the workspace index, and each
 //! request routed to its analysis feature.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -15,7 +16,7 @@ use tower_lsp_server::ls_types::{self as lsp, *};
 use tower_lsp_server::{Client, LanguageServer};
 
 use crate::documents::OpenDocument;
-use crate::state::{ClientSupport, DiagnosticsOn, FileRole, Folder, State};
+use crate::state::{normalize, ClientSupport, DiagnosticsOn, FileRole, Folder, State};
 use crate::features::Scope;
 use crate::{convert, features, publish};
 
@@ -121,19 +122,14 @@ impl Backend {
     fn index_folder(&self, folder: Arc<Folder>) {
         let Some(root) = folder.root().map(|r| r.to_path_buf()) else { return };
         let (state, client) = (self.state.clone(), self.client.clone());
+        let backend = self.clone();
+        let reading_since = std::time::SystemTime::now();
         tokio::spawn(async move {
-            let token = NumberOrString::String(format!("gloss/index/{}", root.display()));
-            // Never waiting long for the client: indexing does not depend on it.
-            let created = state.support().work_done_progress
-                && matches!(tokio::time::timeout(Duration::from_secs(2), client.create_work_done_progress(token.clone())).await, Ok(Ok(())));
-            let progress = match created {
-                true => Some(client.progress(token, "Gloss: indexing").with_message(root.display().to_string()).begin().await),
-                false => None,
-            };
             let read_root = root.clone();
             let started = std::time::Instant::now();
             // Read and put in the workspace off the async threads: on a big
-            // workspace both take a while.
+            // workspace both take a while. Started before the progress is
+            // set up, so that a slow client does not hold the reading back.
             let (apply_state, apply_folder) = (state.clone(), folder.clone());
             let read = tokio::task::spawn_blocking(move || {
                 let mut cache = gloss_project::FactsCache::open(&read_root);
@@ -146,8 +142,16 @@ impl Backend {
                 let count = files.len();
                 apply_index(&apply_state, &apply_folder, gloss_project::ready(files));
                 Ok::<_, std::io::Error>((count, stats, save))
-            })
-            .await;
+            });
+            let token = NumberOrString::String(format!("gloss/index/{}", root.display()));
+            // Never waiting long for the client: indexing does not depend on it.
+            let created = state.support().work_done_progress
+                && matches!(tokio::time::timeout(Duration::from_secs(2), client.create_work_done_progress(token.clone())).await, Ok(Ok(())));
+            let progress = match created {
+                true => Some(client.progress(token, "Gloss: indexing").with_message(root.display().to_string()).begin().await),
+                false => None,
+            };
+            let read = read.await;
             let count = match read {
                 Ok(Ok((count, stats, save))) => {
                     let ms = started.elapsed().as_millis();
@@ -189,6 +193,34 @@ impl Backend {
                 p.finish_with_message(format!("{count} files")).await;
             }
             publish::publish_open(&state, &client).await;
+            backend.recheck_since(&folder, reading_since);
+        });
+    }
+
+    /// When the server watches the folders itself, its watch may have
+    /// begun after the reading did: a file created, changed or deleted in
+    /// between would be missed. Those are looked for once both are done,
+    /// in the background: files touched since `since` (with a margin for
+    /// coarse file times) whose text is not the one read, documents not
+    /// read, files read and now gone.
+    fn recheck_since(&self, folder: &Arc<Folder>, since: std::time::SystemTime) {
+        if self.state.watcher.get().is_none() {
+            return; // the client watches, or nothing does
+        }
+        let Some(root) = folder.root().map(|r| r.to_path_buf()) else { return };
+        let since = since - Duration::from_secs(2);
+        let analysis = folder.snapshot();
+        let known: HashMap<PathBuf, u128> =
+            analysis.files().map(|(_, f)| (normalize(&root.join(&f.path)), gloss_project::cache::text_hash(&f.text))).collect();
+        let globs = analysis.config().documents.clone();
+        let backend = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let found: HashSet<PathBuf> = gloss_project::find_documents(&root, &globs).unwrap_or_default().into_iter().collect();
+            let changes = crate::watch::changes_since(&known, &found, since);
+            let changes: Vec<(Uri, FileChangeType)> = changes.into_iter().filter_map(|(p, t)| Some((Uri::from_file_path(&p)?, t))).collect();
+            if !changes.is_empty() {
+                backend.files_changed(changes);
+            }
         });
     }
 
@@ -572,11 +604,14 @@ impl LanguageServer for Backend {
     async fn initialized(&self, _: InitializedParams) {
         let roots: Vec<String> = self.state.folders().iter().filter_map(|f| Some(f.root()?.display().to_string())).collect();
         self.log(MessageType::INFO, format!("workspace roots: {roots:?}"));
-        self.register_watchers();
-        self.pull_configuration();
+        // Reading first: setting up a watch of a big folder takes a while
+        // (its files are walked), and what changes meanwhile is looked for
+        // once both are done (`recheck_since`).
         for folder in self.state.folders() {
             self.index_folder(folder);
         }
+        self.register_watchers();
+        self.pull_configuration();
     }
 
     async fn shutdown(&self) -> Result<()> {

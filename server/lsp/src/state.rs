@@ -272,7 +272,7 @@ pub fn relative_in(root: &Path, path: &Path) -> Option<String> {
 }
 
 /// `a/./b/../c` as `a/c`, without touching the disk.
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {

@@ -3,12 +3,15 @@
 //! `workspace/didChangeWatchedFiles`, or a refused one). Changes arrive as
 //! the client's would: a batch of paths, each changed or deleted.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use tokio::sync::mpsc;
+use gloss_project::cache::text_hash;
+use tower_lsp_server::ls_types::FileChangeType;
 
 /// Events closer together than this make one batch: a save is often
 /// several events (truncate, write, rename into place).
@@ -26,6 +29,30 @@ fn files_under(folder: &Path, out: &mut Vec<PathBuf>) {
             out.push(entry.path());
         }
     }
+}
+
+/// What changed on disk for files `known` (each with the hash of the
+/// text read) and documents `found` now: known files gone, known files
+/// touched since `since` whose text is not the one read, and documents
+/// found that were not known.
+pub fn changes_since(known: &HashMap<PathBuf, u128>, found: &HashSet<PathBuf>, since: SystemTime) -> Vec<(PathBuf, FileChangeType)> {
+    let mut changes: Vec<(PathBuf, FileChangeType)> = Vec::new();
+    for (p, read) in known {
+        match std::fs::metadata(p).and_then(|m| m.modified()) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => changes.push((p.clone(), FileChangeType::DELETED)),
+            Ok(modified) if modified >= since => {
+                // Not UTF-8 (or unreadable) now: read again, to say so.
+                let now = std::fs::read_to_string(p).map(|text| text_hash(&text));
+                if now.is_err() || now.is_ok_and(|now| now != *read) {
+                    changes.push((p.clone(), FileChangeType::CHANGED));
+                }
+            }
+            _ => {}
+        }
+    }
+    changes.extend(found.iter().filter(|p| !known.contains_key(*p)).map(|p| (p.clone(), FileChangeType::CREATED)));
+    changes.sort_by(|a, b| a.0.cmp(&b.0));
+    changes
 }
 
 /// A watcher over some roots; dropping it stops watching.
@@ -78,5 +105,36 @@ impl FolderWatcher {
 
     pub fn unwatch(&self, root: &Path) {
         let _ = self.watcher.lock().unwrap_or_else(|e| e.into_inner()).unwatch(root);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file changed, one deleted, one created after the reading began
+    /// (before the watch did) are found; a file untouched since, or
+    /// touched but with the text that was read, is not.
+    #[test]
+    fn changes_since_the_reading_began_are_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = |name: &str| dir.path().join(name);
+        let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
+        for name in ["changed.txt", "untouched.txt", "created.txt", "same.txt"] {
+            std::fs::write(at(name), "text").unwrap();
+        }
+        std::fs::File::options().write(true).open(at("untouched.txt")).unwrap().set_modified(an_hour_ago).unwrap();
+        let since = SystemTime::now() - Duration::from_secs(60);
+        let read = |name: &str, text: &str| (at(name), text_hash(text));
+        let known: HashMap<PathBuf, u128> =
+            [read("changed.txt", "old text"), read("untouched.txt", "old text"), read("same.txt", "text"), read("deleted.txt", "text")].into_iter().collect();
+        let found: HashSet<PathBuf> = ["changed.txt", "untouched.txt", "created.txt", "same.txt"].map(at).into_iter().collect();
+        let changes = changes_since(&known, &found, since);
+        let expected = vec![
+            (at("changed.txt"), FileChangeType::CHANGED),
+            (at("created.txt"), FileChangeType::CREATED),
+            (at("deleted.txt"), FileChangeType::DELETED),
+        ];
+        assert_eq!(changes, expected);
     }
 }

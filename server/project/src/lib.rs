@@ -243,7 +243,7 @@ fn globs(patterns: &[String]) -> std::io::Result<GlobSet> {
 
 /// Documents under `root` matching the globs, in path order. Honours
 /// `.gitignore` and skips hidden folders; follows no links out of the root.
-fn find_documents(root: &Path, patterns: &[String]) -> std::io::Result<Vec<PathBuf>> {
+pub fn find_documents(root: &Path, patterns: &[String]) -> std::io::Result<Vec<PathBuf>> {
     let set = globs(patterns)?;
     let mut found = Vec::new();
     for entry in ignore::WalkBuilder::new(root).require_git(false).build().flatten() {
