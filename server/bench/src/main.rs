@@ -118,7 +118,7 @@ fn main() {
     let cache = dir.path().join("cache");
     let probe = w.probe(&root);
     let spawned = Instant::now();
-    let (mut server, complete, early, early_hover) = start_and_index(&o.gloss, &cache, &w, &root, &probe);
+    let (mut server, complete, early, [early_hover, early_completion]) = start_and_index(&o.gloss, &cache, &w, &root, &probe);
     let progress_end = server
         .notifications
         .iter()
@@ -234,6 +234,7 @@ fn main() {
     if !early.0.is_empty() {
         table.push_str(&row("references while indexing, p50 / p99", early.cell()));
         table.push_str(&row("hover while indexing, p50 / p99", early_hover.cell()));
+        table.push_str(&row("completion while indexing, p50 / p99", early_completion.cell()));
     }
     for (k, l) in &lat {
         table.push_str(&row(&format!("{k}, p50 / p99"), l.cell()));
@@ -260,8 +261,8 @@ fn main() {
 /// Spawns the server, opens a probe document, and asks for the references
 /// of one of its entities until every mention is found: the time from
 /// spawning to that answer, and the latency of the answers before it and
-/// of hovers on the same id made in between.
-fn start_and_index(gloss: &std::path::Path, cache: &std::path::Path, w: &Workload, root: &std::path::Path, probe: &workload::Probe) -> (Server, Duration, Latency, Latency) {
+/// of hovers and completions on the same id made in between.
+fn start_and_index(gloss: &std::path::Path, cache: &std::path::Path, w: &Workload, root: &std::path::Path, probe: &workload::Probe) -> (Server, Duration, Latency, [Latency; 2]) {
     let spawned = Instant::now();
     let mut server = Server::spawn(gloss, cache);
     let capabilities = json!({
@@ -273,17 +274,20 @@ fn start_and_index(gloss: &std::path::Path, cache: &std::path::Path, w: &Workloa
     server.request("initialize", json!({"processId": null, "rootUri": null, "workspaceFolders": folders, "capabilities": capabilities, "initializationOptions": {"diagnostics": {"debounceMs": 0}}}));
     server.notify("initialized", json!({}));
     server.notify("textDocument/didOpen", json!({"textDocument": {"uri": probe.uri, "languageId": "gloss", "version": 1, "text": probe.text}}));
-    let (mut early, mut early_hover) = (Latency::default(), Latency::default());
+    let (mut early, mut early_hover, mut early_completion) = (Latency::default(), Latency::default(), Latency::default());
     loop {
         let (refs, took) = server.request("textDocument/references", json!({"textDocument": {"uri": probe.uri}, "position": probe.position, "context": {"includeDeclaration": true}}));
         let found = refs.as_array().map_or(0, |a| a.len());
         if found >= probe.expected {
-            return (server, spawned.elapsed(), early, early_hover);
+            return (server, spawned.elapsed(), early, [early_hover, early_completion]);
         }
         assert!(spawned.elapsed() < Duration::from_secs(600), "after 10 minutes, {found} of {} references", probe.expected);
         early.0.push(took);
         let (_, took) = server.request("textDocument/hover", json!({"textDocument": {"uri": probe.uri}, "position": probe.position}));
         early_hover.0.push(took);
+        // On the id, after its first letter: the ids that start so.
+        let (_, took) = server.request("textDocument/completion", json!({"textDocument": {"uri": probe.uri}, "position": probe.position}));
+        early_completion.0.push(took);
         std::thread::sleep(Duration::from_millis(2));
     }
 }
