@@ -1,7 +1,6 @@
 //! Claims: spans that state a figure about a subject (spec section 4).
 
-use std::ops::Range;
-
+use crate::byte_range::ByteRange;
 use crate::date::Period;
 use crate::figure::Figure;
 use crate::id::Id;
@@ -10,15 +9,15 @@ use crate::id::Id;
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct IdAt {
     pub id: Id,
-    pub range: Range<usize>,
+    pub range: ByteRange,
 }
 
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct Claim {
     /// The whole span, `[` to `}`.
-    pub range: Range<usize>,
+    pub range: ByteRange,
     /// The bracketed text: where claim diagnostics point.
-    pub text_range: Range<usize>,
+    pub text_range: ByteRange,
     /// The text as a reader sees it.
     pub text: String,
     /// `claim=SUBJECT`

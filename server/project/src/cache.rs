@@ -16,7 +16,7 @@ use gloss_analysis::document::DocumentFacts;
 use xxhash_rust::xxh3::xxh3_128;
 
 /// Changes whenever the cached facts change shape.
-const MAGIC: &[u8; 8] = b"GLOSSFC2";
+const MAGIC: &[u8; 8] = b"GLOSSFC3";
 
 /// What must match for a cache file to be read: the version and the very
 /// build (its size and time) of the program that wrote it, since the shape
