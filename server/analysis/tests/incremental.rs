@@ -243,7 +243,7 @@ fn files_taken_in_at_once_join_the_files_known_before() {
     ]);
     let a = ws.snapshot();
     let troops = a.index().claims_about("troops")[0];
-    assert_eq!(a.relations(troops).unit.as_deref(), Some("soldiers"));
+    assert_eq!(a.relations(troops).unit, Some("soldiers"));
     assert_eq!(a.file(a.file_id("3.txt").unwrap()).unwrap().text.as_ref(), DOCUMENTS[3]);
     let b = fresh(&a, ClaimOverrides::default()).snapshot();
     assert_eq!(answers(&a), answers(&b));

@@ -48,7 +48,7 @@ pub fn claims_csv(analysis: &Analysis) -> String {
             c.figure.as_ref().map(|fig| fig.describe()).unwrap_or_default(),
             number(interval.and_then(|i| i.low)),
             number(interval.and_then(|i| i.high)),
-            analysis.relations(no).unit.clone().unwrap_or_default(),
+            analysis.relations(no).unit.unwrap_or_default().to_string(),
             c.date.map(|d| d.to_string()).unwrap_or_default(),
             ids(&c.sources),
             ids(&c.via),

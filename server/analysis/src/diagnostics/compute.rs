@@ -106,7 +106,7 @@ fn claim_diagnostics(
         push(range.range(), Code::UnsourcedClaim, format!("`{}` states a figure with no source: add src=@who or via=@where", claim.text), Vec::new());
     }
     if let Some(expected) = &relations.unit_mismatch {
-        let unit = relations.unit.as_deref().unwrap_or("?");
+        let unit = relations.unit.unwrap_or("?");
         push(range.range(), Code::UnitMismatch, format!("this figure is in {unit}, other claims on `{}` in {expected}: they are not compared", claim.subject.id), Vec::new());
     }
     let others = &relations.conflicts;
@@ -144,7 +144,7 @@ pub(super) fn summary_str(analysis: &Analysis, no: ClaimId) -> std::borrow::Cow<
     let (_, c) = analysis.claim(no);
     match analysis.kept_summary(no, |r| write_summary(c, r)) {
         Some(s) => s.into(),
-        None => write_summary(c, analysis.relations(no)).into(),
+        None => write_summary(c, &analysis.relations(no)).into(),
     }
 }
 
@@ -152,7 +152,7 @@ fn write_summary(c: &Claim, relations: &Relations) -> String {
     use std::fmt::Write;
     let mut out = c.figure.as_ref().map_or("?".to_string(), |f| f.describe());
     match &relations.unit {
-        Some(u) if c.figure.as_ref().is_some_and(|f| f.currency.as_deref() == Some(u.as_str())) => {}
+        Some(u) if c.figure.as_ref().is_some_and(|f| f.currency.as_deref() == Some(*u)) => {}
         Some(u) => {
             out.push(' ');
             out.push_str(u);

@@ -106,8 +106,8 @@ fn declare_subject(analysis: &Analysis, file: FileId, d: &Diagnostic, out: &mut 
     let unit = f
         .document()
         .and_then(|doc| doc.claims.iter().position(|c| c.subject.range == d.range))
-        .and_then(|i| analysis.relations(ClaimId { file, index: i as u32 }).unit.clone());
-    let unit = unit.map(|u| format!("unit = {}\n", quote(&u))).unwrap_or_default();
+        .and_then(|i| analysis.relations(ClaimId { file, index: i as u32 }).unit);
+    let unit = unit.map(|u| format!("unit = {}\n", quote(u))).unwrap_or_default();
     let name = id.replace(['-', '_'], " ");
     if let Some(edit) = append_entry(analysis, format!("[subject.{}]\nname = {}\n{unit}", toml_key(id), quote(&name))) {
         out.push(CodeAction { title: format!("Declare subject `{id}` in the registry"), fixes: Some(Code::UndeclaredSubject), edit, preferred: true });

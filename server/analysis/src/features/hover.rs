@@ -137,7 +137,7 @@ fn claim_card(analysis: &Analysis, no: ClaimId) -> String {
     let _ = writeln!(md, "### Claim: {}\n`{}`\n", subject.unwrap_or(&c.subject.id), c.subject.id);
     match &c.figure {
         Some(f) => {
-            let unit = analysis.relations(no).unit.as_deref().filter(|u| f.currency.as_deref() != Some(*u)).map(|u| format!(" {u}")).unwrap_or_default();
+            let unit = analysis.relations(no).unit.filter(|u| f.currency.as_deref() != Some(*u)).map(|u| format!(" {u}")).unwrap_or_default();
             let how = if c.explicit_value { "from `value=`" } else { "read from the text" };
             let _ = writeln!(
                 md,

@@ -234,7 +234,7 @@ pub fn inlay_hints(analysis: &Analysis, file: FileId, range: Range<usize>) -> Ve
         .filter(|(_, c)| c.text_range.end() >= range.start && c.text_range.end() <= range.end)
         .filter_map(|(i, c)| {
             let fig = c.figure.as_ref()?;
-            let unit = analysis.relations(ClaimId { file, index: i as u32 }).unit.as_deref().filter(|u| fig.currency.as_deref() != Some(*u)).map(|u| format!(" {u}")).unwrap_or_default();
+            let unit = analysis.relations(ClaimId { file, index: i as u32 }).unit.filter(|u| fig.currency.as_deref() != Some(*u)).map(|u| format!(" {u}")).unwrap_or_default();
             Some(InlayHint { offset: c.text_range.end(), label: format!("{}{unit}", fig.describe()) })
         })
         .collect()
