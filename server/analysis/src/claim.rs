@@ -12,6 +12,8 @@ pub struct IdAt {
     pub range: ByteRange,
 }
 
+/// Boxed strings and slices, not `String`s and `Vec`s: 8 bytes less each,
+/// on every claim of the workspace.
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
 pub struct Claim {
     /// The whole span, `[` to `}`.
@@ -23,9 +25,9 @@ pub struct Claim {
     /// `claim=SUBJECT`
     pub subject: IdAt,
     /// `src=`: who asserts the figure.
-    pub sources: Vec<IdAt>,
+    pub sources: Box<[IdAt]>,
     /// `via=`: where it was reported.
-    pub via: Vec<IdAt>,
+    pub via: Box<[IdAt]>,
     /// The figure read from `value=` or the text; `None` when none can be
     /// read (a `bad-value` problem says why).
     pub figure: Option<Figure>,
@@ -33,14 +35,14 @@ pub struct Claim {
     pub explicit_value: bool,
     /// `unit=`, else a currency read from the text. The subject's unit is
     /// applied by the index.
-    pub unit: Option<String>,
+    pub unit: Option<Box<str>>,
     /// `date=`, else the document header's date.
     pub date: Option<Period>,
     /// `cred=`: credibility of the information, 1-6.
     pub cred: Option<u8>,
-    pub note: Option<String>,
+    pub note: Option<Box<str>>,
     /// Keys Gloss does not know, kept for hover.
-    pub other: Vec<(String, String)>,
+    pub other: Box<[(Box<str>, Box<str>)]>,
 }
 
 impl Claim {

@@ -222,7 +222,7 @@ fn read_claim(
     };
     let unit = block
         .get("unit")
-        .map(|u| u.as_str(text).to_string())
+        .map(|u| u.as_str(text).into())
         .or_else(|| figure.as_ref().and_then(|f| f.currency.clone()));
     let date = match block.get("date") {
         Some(_) => read_date(text, block, &mut facts.problems),
@@ -241,7 +241,7 @@ fn read_claim(
         .iter()
         .filter_map(|a| match &a.kind {
             AttrKind::Pair { key, value } if !KNOWN.contains(&key.name.as_str()) => {
-                Some((key.name.clone(), value.as_str(text).to_string()))
+                Some((key.name.as_str().into(), value.as_str(text).into()))
             }
             _ => None,
         })
@@ -251,14 +251,14 @@ fn read_claim(
         text_range: text_range.into(),
         text: prose,
         subject,
-        sources: ids(block, "src"),
-        via: ids(block, "via"),
+        sources: ids(block, "src").into(),
+        via: ids(block, "via").into(),
         figure,
         explicit_value: explicit.is_some(),
         unit,
         date,
         cred,
-        note: block.get("note").map(|n| n.as_str(text).to_string()),
+        note: block.get("note").map(|n| n.as_str(text).into()),
         other,
     }
 }

@@ -28,7 +28,7 @@ pub struct Figure {
     pub approximate: bool,
     pub qualifier: Qualifier,
     /// `USD` for `$`, and so on.
-    pub currency: Option<String>,
+    pub currency: Option<Box<str>>,
     /// Where the figure phrase stands in the text read.
     pub span: ByteRange,
     /// Several numbers and no range between them: the first was taken.
@@ -229,7 +229,7 @@ fn figure_at(tokens: &[Token], i: usize) -> Option<(Figure, usize)> {
         end += 1;
     }
     let span = tokens[start].range.start..tokens[end - 1].range.end;
-    let currency = currency.map(str::to_string);
+    let currency = currency.map(Box::from);
     Some((Figure { low, high, approximate, qualifier, currency, span: span.into(), ambiguous: false }, end))
 }
 
