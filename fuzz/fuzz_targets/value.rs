@@ -30,8 +30,8 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Some(f) = read_figure(text) {
         sane(&f, text, "figure");
-        assert!(f.span.start <= f.span.end && f.span.end <= text.len(), "figure span {:?} in {text:?}", f.span);
-        assert!(text.is_char_boundary(f.span.start) && text.is_char_boundary(f.span.end), "figure span {:?} in {text:?}", f.span);
+        assert!(f.span.start() <= f.span.end() && f.span.end() <= text.len(), "figure span {:?} in {text:?}", f.span);
+        assert!(text.is_char_boundary(f.span.start()) && text.is_char_boundary(f.span.end()), "figure span {:?} in {text:?}", f.span);
     }
     if let Ok(p) = Period::parse(text) {
         assert!(p.first <= p.last, "{text:?}: {p:?}");

@@ -150,7 +150,7 @@ fn prepare<'a>(
     let n = claims.len();
     let units: Vec<Option<String>> = claims
         .iter()
-        .map(|c| c.unit.clone().or_else(|| subject_unit.map(str::to_string)))
+        .map(|c| c.unit.as_deref().or(subject_unit).map(str::to_string))
         .collect();
     let expected = subject_unit.map(str::to_string).or_else(|| most_common(&units));
     let same_unit = |u: &Option<String>| match (u, &expected) {

@@ -4,6 +4,7 @@ use std::ops::Range;
 
 use gloss_syntax::{AttrBlock, AttrKind, Markup, ValueKind};
 
+use crate::byte_range::ByteRange;
 use crate::claim::{Claim, IdAt};
 use crate::date::Period;
 use crate::diagnostics::{Code, Problem};
@@ -25,10 +26,10 @@ pub struct DocumentFacts {
     /// they were found).
     pub problems: Vec<Problem>,
     /// Spans with `ack=`: the codes their annotator accepted.
-    pub acks: Vec<(Range<usize>, Vec<Code>)>,
+    pub acks: Vec<(ByteRange, Vec<Code>)>,
     /// Text outside every span, header and comment, cut at blank lines
     /// (no stretch runs from one paragraph into the next).
-    pub bare_prose: Vec<Range<usize>>,
+    pub bare_prose: Vec<ByteRange>,
     /// The header's `date`, the default date of the document's claims.
     pub date: Option<Period>,
 }
@@ -37,7 +38,7 @@ pub struct DocumentFacts {
 pub fn read_document(text: &str, markup: &Markup) -> DocumentFacts {
     let mut facts = DocumentFacts {
         problems: markup.errors.iter().map(|e| Problem::new(Code::Syntax, e.range.clone(), e.message.clone())).collect(),
-        bare_prose: paragraphs::without_blank_lines(text, markup.bare_prose(text)),
+        bare_prose: paragraphs::without_blank_lines(text, markup.bare_prose(text)).into_iter().map(ByteRange::from).collect(),
         ..DocumentFacts::default()
     };
     if let Some(header) = &markup.header {
@@ -70,7 +71,7 @@ fn read_paragraphs(text: &str, markup: &Markup, range: Range<usize>, date: Optio
     let bare = markup.bare_prose(&text[..range.end]).into_iter().map(|r| r.start.max(range.start)..r.end).filter(|r| !r.is_empty());
     let mut facts = DocumentFacts {
         problems: markup.errors.iter().map(|e| Problem::new(Code::Syntax, e.range.clone(), e.message.clone())).collect(),
-        bare_prose: paragraphs::without_blank_lines(text, bare.collect()),
+        bare_prose: paragraphs::without_blank_lines(text, bare.collect()).into_iter().map(ByteRange::from).collect(),
         date,
         ..DocumentFacts::default()
     };
@@ -105,12 +106,7 @@ fn read_block(
     let mut fields = Vec::new();
     for attr in &block.attrs {
         match &attr.kind {
-            AttrKind::Ref(id) => facts.references.push(Reference {
-                id: Id::new(&id.name),
-                range: id.range.clone(),
-                role: ReferenceRole::Mention,
-                span: in_span.clone(),
-            }),
+            AttrKind::Ref(id) => facts.references.push(Reference::new(Id::new(&id.name), &id.range, ReferenceRole::Mention, in_span.clone())),
             AttrKind::Def(_) => {}
             AttrKind::Pair { key, value } => {
                 let role = match key.name.as_str() {
@@ -122,24 +118,14 @@ fn read_block(
                 match &value.kind {
                     ValueKind::Refs(ids) => {
                         for id in ids {
-                            facts.references.push(Reference {
-                                id: Id::new(&id.name),
-                                range: id.range.clone(),
-                                role,
-                                span: in_span.clone(),
-                            });
+                            facts.references.push(Reference::new(Id::new(&id.name), &id.range, role, in_span.clone()));
                         }
                         let list = ids.iter().map(|i| format!("@{}", i.name)).collect();
-                        fields.push(Field { key: key.name.clone(), value: FieldValue::List(list), range: value.range.clone() });
+                        fields.push(Field { key: key.name.clone(), value: FieldValue::List(list), range: value.range.clone().into() });
                     }
                     ValueKind::Bare(s) | ValueKind::Quoted(s) => {
                         if role == ReferenceRole::Subject {
-                            facts.references.push(Reference {
-                                id: Id::new(s),
-                                range: value.range.clone(),
-                                role: ReferenceRole::Subject,
-                                span: in_span.clone(),
-                            });
+                            facts.references.push(Reference::new(Id::new(s), &value.range, ReferenceRole::Subject, in_span.clone()));
                         }
                         if matches!(role, ReferenceRole::Src | ReferenceRole::Via) {
                             facts.problems.push(Problem::new(
@@ -150,9 +136,9 @@ fn read_block(
                         }
                         if key.name == "ack" {
                             let codes = read_acks(s, value.range.clone(), &mut facts.problems);
-                            facts.acks.push((span.clone(), codes));
+                            facts.acks.push((span.clone().into(), codes));
                         }
-                        fields.push(Field { key: key.name.clone(), value: FieldValue::Text(s.clone()), range: value.range.clone() });
+                        fields.push(Field { key: key.name.clone(), value: FieldValue::Text(s.clone()), range: value.range.clone().into() });
                     }
                 }
             }
@@ -164,8 +150,8 @@ fn read_block(
             id: Id::new(&id.name),
             kind,
             site,
-            id_range: id.range.clone(),
-            range: span,
+            id_range: id.range.clone().into(),
+            range: span.into(),
             text: prose.map(str::to_string),
             fields,
         });
@@ -192,7 +178,7 @@ fn read_date(text: &str, block: &AttrBlock, problems: &mut Vec<Problem>) -> Opti
 
 fn ids(block: &AttrBlock, key: &str) -> Vec<IdAt> {
     match block.get(key).map(|v| (&v.kind, v)) {
-        Some((ValueKind::Refs(ids), _)) => ids.iter().map(|i| IdAt { id: Id::new(&i.name), range: i.range.clone() }).collect(),
+        Some((ValueKind::Refs(ids), _)) => ids.iter().map(|i| IdAt { id: Id::new(&i.name), range: i.range.clone().into() }).collect(),
         // A bare value here is a syntax problem, reported by read_block.
         Some(_) | None => Vec::new(),
     }
@@ -208,8 +194,8 @@ fn read_claim(
     subject: &gloss_syntax::Value,
 ) -> Claim {
     let subject = match &subject.kind {
-        ValueKind::Refs(ids) => IdAt { id: Id::new(&ids[0].name), range: ids[0].range.clone() },
-        _ => IdAt { id: Id::new(subject.as_str(text)), range: subject.range.clone() },
+        ValueKind::Refs(ids) => IdAt { id: Id::new(&ids[0].name), range: ids[0].range.clone().into() },
+        _ => IdAt { id: Id::new(subject.as_str(text)), range: subject.range.clone().into() },
     };
     let explicit = block.get("value");
     let figure = match explicit {
@@ -236,7 +222,7 @@ fn read_claim(
     };
     let unit = block
         .get("unit")
-        .map(|u| u.as_str(text).to_string())
+        .map(|u| u.as_str(text).into())
         .or_else(|| figure.as_ref().and_then(|f| f.currency.clone()));
     let date = match block.get("date") {
         Some(_) => read_date(text, block, &mut facts.problems),
@@ -255,24 +241,24 @@ fn read_claim(
         .iter()
         .filter_map(|a| match &a.kind {
             AttrKind::Pair { key, value } if !KNOWN.contains(&key.name.as_str()) => {
-                Some((key.name.clone(), value.as_str(text).to_string()))
+                Some((key.name.as_str().into(), value.as_str(text).into()))
             }
             _ => None,
         })
         .collect();
     Claim {
-        range,
-        text_range,
+        range: range.into(),
+        text_range: text_range.into(),
         text: prose,
         subject,
-        sources: ids(block, "src"),
-        via: ids(block, "via"),
+        sources: ids(block, "src").into(),
+        via: ids(block, "via").into(),
         figure,
         explicit_value: explicit.is_some(),
         unit,
         date,
         cred,
-        note: block.get("note").map(|n| n.as_str(text).to_string()),
+        note: block.get("note").map(|n| n.as_str(text).into()),
         other,
     }
 }

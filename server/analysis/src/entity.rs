@@ -4,6 +4,7 @@
 use std::fmt;
 use std::ops::Range;
 
+use crate::byte_range::ByteRange;
 use crate::id::Id;
 
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -66,7 +67,7 @@ pub struct Field {
     pub key: String,
     pub value: FieldValue,
     /// Where the value is written.
-    pub range: Range<usize>,
+    pub range: ByteRange,
 }
 
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
@@ -107,9 +108,9 @@ pub struct Definition {
     pub kind: EntityKind,
     pub site: DefinitionSite,
     /// The id as written (`putin` in `[actor.putin]` or `#putin`).
-    pub id_range: Range<usize>,
+    pub id_range: ByteRange,
     /// The whole table or span.
-    pub range: Range<usize>,
+    pub range: ByteRange,
     /// An inline definition's span text.
     pub text: Option<String>,
     pub fields: Vec<Field>,
@@ -161,8 +162,36 @@ pub enum ReferenceRole {
 pub struct Reference {
     pub id: Id,
     /// The id as written, without its `@`.
-    pub range: Range<usize>,
+    pub range: ByteRange,
     pub role: ReferenceRole,
+    /// The span the reference is in, or [`NOT_IN_SPAN`]: an `Option` would
+    /// take 4 bytes more in each of the workspace's references.
+    span: ByteRange,
+}
+
+/// No span: inverted, which no range read from a text is.
+const NOT_IN_SPAN: ByteRange = ByteRange::INVERTED;
+
+impl Reference {
+    pub fn new(id: Id, range: impl Into<ByteRange>, role: ReferenceRole, span: Option<Range<usize>>) -> Reference {
+        Reference { id, range: range.into(), role, span: span.map_or(NOT_IN_SPAN, ByteRange::from) }
+    }
+
     /// The span the reference is in, if any.
-    pub span: Option<Range<usize>>,
+    pub fn span(&self) -> Option<Range<usize>> {
+        (self.span != NOT_IN_SPAN).then(|| self.span.range())
+    }
+
+    /// The span the reference is in, else the id itself.
+    pub fn full_range(&self) -> Range<usize> {
+        self.span().unwrap_or(self.range.range())
+    }
+
+    /// Moves the reference's ranges (an edit before it).
+    pub(crate) fn move_by(&mut self, to: &dyn Fn(usize) -> usize) {
+        self.range = ByteRange::new(to(self.range.start()), to(self.range.end()));
+        if self.span != NOT_IN_SPAN {
+            self.span = ByteRange::new(to(self.span.start()), to(self.span.end()));
+        }
+    }
 }

@@ -13,8 +13,8 @@ mod words;
 mod tests;
 
 use std::fmt;
-use std::ops::Range;
 
+use crate::byte_range::ByteRange;
 use lex::{lex, Tok, Token};
 use words::before;
 
@@ -28,9 +28,9 @@ pub struct Figure {
     pub approximate: bool,
     pub qualifier: Qualifier,
     /// `USD` for `$`, and so on.
-    pub currency: Option<String>,
+    pub currency: Option<Box<str>>,
     /// Where the figure phrase stands in the text read.
-    pub span: Range<usize>,
+    pub span: ByteRange,
     /// Several numbers and no range between them: the first was taken.
     pub ambiguous: bool,
 }
@@ -229,8 +229,8 @@ fn figure_at(tokens: &[Token], i: usize) -> Option<(Figure, usize)> {
         end += 1;
     }
     let span = tokens[start].range.start..tokens[end - 1].range.end;
-    let currency = currency.map(str::to_string);
-    Some((Figure { low, high, approximate, qualifier, currency, span, ambiguous: false }, end))
+    let currency = currency.map(Box::from);
+    Some((Figure { low, high, approximate, qualifier, currency, span: span.into(), ambiguous: false }, end))
 }
 
 /// A quantity starting at token `i`, if one does: currency, number (digits
@@ -285,7 +285,7 @@ pub fn parse_value(value: &str) -> Result<Figure, String> {
         None => (false, v),
     };
     let exact = if approximate { Qualifier::Approximate } else { Qualifier::Exact };
-    let figure = |low, high, qualifier| Figure { low, high, approximate, qualifier, currency: None, span: 0..value.len(), ambiguous: false };
+    let figure = |low, high, qualifier| Figure { low, high, approximate, qualifier, currency: None, span: (0..value.len()).into(), ambiguous: false };
     Ok(if let Some(n) = v.strip_prefix(">=") {
         figure(Some(num(n)?), None, Qualifier::AtLeast)
     } else if let Some(n) = v.strip_prefix('>') {

@@ -13,8 +13,7 @@ use imbl::{HashMap, OrdSet, Vector};
 use rayon::prelude::*;
 
 use crate::claim::{Claim, IdAt};
-use crate::config::{ClaimSettings, Config};
-use crate::conflict::relate;
+use crate::config::Config;
 use crate::entity::{Definition, EntityKind, Reference};
 use crate::id::Id;
 use crate::lookup::SharedTable;
@@ -32,191 +31,15 @@ pub struct Site {
 /// claims. Ordered as the workspace's files are.
 pub type ClaimId = Site;
 
-/// How one claim stands among the others on its subject.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Relations {
-    /// `unit=`, a currency from its text, else the subject's unit.
-    pub unit: Option<String>,
-    /// The unit it was expected in, when its own differs.
-    pub unit_mismatch: Option<String>,
-    pub conflicts: ClaimList,
-    /// Newer claims by the same sources that revise it.
-    pub revised_by: ClaimList,
-    /// Older claims it revises: the other way round, so a hover lists them
-    /// without a walk over the subject.
-    pub revises: ClaimList,
-}
+mod ledger;
+
+pub use ledger::{ClaimIter, ClaimList, Ledger, Relations};
 
 /// How much an id is used in documents (the registry's own uses aside).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Usage {
     pub mentions: u32,
     pub documents: u32,
-}
-
-/// Claims on one subject, in workspace order, held as their places in the
-/// subject's ledger: 4 bytes a claim instead of 8 (a busy subject's claims
-/// each conflict with hundreds of others, millions of pairs in all).
-#[derive(Clone, Default)]
-pub struct ClaimList {
-    /// The ledger's claims when it was related, shared by its lists.
-    ledger: Arc<[ClaimId]>,
-    at: Box<[u32]>,
-}
-
-impl ClaimList {
-    /// `at` indexes `ledger`, in increasing order.
-    fn new(ledger: &Arc<[ClaimId]>, at: &[usize]) -> ClaimList {
-        ClaimList { ledger: ledger.clone(), at: at.iter().map(|&i| i as u32).collect() }
-    }
-
-    pub fn len(&self) -> usize {
-        self.at.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.at.is_empty()
-    }
-
-    pub fn iter(&self) -> ClaimIter<'_> {
-        ClaimIter { ledger: &self.ledger, at: self.at.iter() }
-    }
-
-    pub fn contains(&self, claim: &ClaimId) -> bool {
-        self.at.binary_search_by(|&i| self.ledger[i as usize].cmp(claim)).is_ok()
-    }
-}
-
-impl PartialEq for ClaimList {
-    fn eq(&self, other: &ClaimList) -> bool {
-        self.iter().eq(other.iter())
-    }
-}
-
-impl std::fmt::Debug for ClaimList {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
-    }
-}
-
-impl<'a> IntoIterator for &'a ClaimList {
-    type Item = &'a ClaimId;
-    type IntoIter = ClaimIter<'a>;
-    fn into_iter(self) -> ClaimIter<'a> {
-        self.iter()
-    }
-}
-
-pub struct ClaimIter<'a> {
-    ledger: &'a [ClaimId],
-    at: std::slice::Iter<'a, u32>,
-}
-
-impl<'a> Iterator for ClaimIter<'a> {
-    type Item = &'a ClaimId;
-    fn next(&mut self) -> Option<&'a ClaimId> {
-        self.at.next().map(|&i| &self.ledger[i as usize])
-    }
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.at.size_hint()
-    }
-}
-
-impl ExactSizeIterator for ClaimIter<'_> {}
-
-/// Every claim on one subject, in workspace order. How they relate is
-/// worked out when first asked for, not when the index is built: a
-/// workspace is indexed (every definition, reference and claim known)
-/// without relating its claims, and a request about one subject relates
-/// that subject only. A ledger is made anew when one of its claims, its
-/// subject's unit or the claim settings change.
-#[derive(Debug, Clone, Default)]
-pub struct Ledger {
-    pub claims: Vec<ClaimId>,
-    /// What relating reads besides the claims, as it was when the ledger
-    /// was made.
-    unit: Option<String>,
-    settings: ClaimSettings,
-    settled: OnceLock<Settled>,
-}
-
-#[derive(Debug, Clone, Default)]
-struct Settled {
-    relations: Vec<Relations>,
-    /// Each claim in a few words, worked out when first asked for: a
-    /// claim is named in the diagnostics of every claim it conflicts with.
-    summaries: Vec<OnceLock<Box<str>>>,
-    /// Pairs of claims in conflict, each pair once.
-    conflict_pairs: usize,
-}
-
-impl Ledger {
-    fn new(claims: Vec<ClaimId>, unit: Option<String>, settings: ClaimSettings) -> Ledger {
-        Ledger { claims, unit, settings, settled: OnceLock::new() }
-    }
-
-    /// The relations of every claim, worked out on first use. Any files
-    /// will do that hold the claims as they read when the ledger was made
-    /// (a snapshot's, or a later one's: an edit that changes how a claim
-    /// reads makes a new ledger).
-    fn settled(&self, files: &Files) -> &Settled {
-        self.settled.get_or_init(|| {
-            let claim = |site: Site| -> Option<&Claim> { parts(files.get(site.file.0 as usize)?.as_ref()?).2.get(site.index as usize) };
-            let group: Vec<&Claim> = self.claims.iter().filter_map(|&s| claim(s)).collect();
-            if group.len() != self.claims.len() {
-                return Settled::default(); // cannot happen: every site in a ledger is a claim of a file
-            }
-            let rel = relate(&group, self.unit.as_deref(), self.settings);
-            // In workspace order, as `revised_by` is.
-            let mut revises = vec![Vec::new(); group.len()];
-            for (older, newer) in rel.revised_by.iter().enumerate() {
-                for &k in newer {
-                    revises[k].push(older);
-                }
-            }
-            let shared: Arc<[ClaimId]> = self.claims.as_slice().into();
-            let relations: Vec<Relations> = (0..group.len())
-                .map(|k| Relations {
-                    unit: rel.units[k].clone(),
-                    unit_mismatch: rel.unit_mismatch[k].clone(),
-                    conflicts: ClaimList::new(&shared, &rel.conflicts[k]),
-                    revised_by: ClaimList::new(&shared, &rel.revised_by[k]),
-                    revises: ClaimList::new(&shared, &revises[k]),
-                })
-                .collect();
-            let summaries = self.claims.iter().map(|_| OnceLock::new()).collect();
-            // Each pair is listed on both claims: counted from the first.
-            let conflict_pairs = relations.iter().zip(&self.claims).map(|(r, c)| r.conflicts.iter().filter(|o| *o > c).count()).sum();
-            Settled { relations, summaries, conflict_pairs }
-        })
-    }
-
-    /// Whether its claims have been related yet.
-    pub fn is_related(&self) -> bool {
-        self.settled.get().is_some()
-    }
-
-    pub(crate) fn relations(&self, files: &Files, claim: ClaimId) -> Option<&Relations> {
-        let at = self.claims.binary_search(&claim).ok()?;
-        self.settled(files).relations.get(at)
-    }
-
-    /// Every claim on the subject with its relations, in workspace order.
-    pub(crate) fn entries<'a>(&'a self, files: &Files) -> impl Iterator<Item = (ClaimId, &'a Relations)> + 'a {
-        self.claims.iter().copied().zip(&self.settled(files).relations)
-    }
-
-    /// Pairs of its claims in conflict, each pair once.
-    pub(crate) fn conflict_pairs(&self, files: &Files) -> usize {
-        self.settled(files).conflict_pairs
-    }
-
-    pub(crate) fn summary(&self, files: &Files, claim: ClaimId, write: impl FnOnce(&Relations) -> String) -> Option<&str> {
-        let at = self.claims.binary_search(&claim).ok()?;
-        let settled = self.settled(files);
-        let relations = settled.relations.get(at)?;
-        Some(settled.summaries.get(at)?.get_or_init(|| write(relations).into()))
-    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -7,6 +7,7 @@
 //! [`registry`]); the [`index`] joins them across the workspace; features
 //! ([`diagnostics`], ...) answer from an immutable [`Analysis`] snapshot.
 
+pub mod byte_range;
 pub mod claim;
 pub mod config;
 pub mod conflict;
@@ -23,6 +24,7 @@ pub mod mentions;
 pub mod registry;
 mod workspace;
 
+pub use byte_range::ByteRange;
 pub use id::Id;
 pub use workspace::{Analysis, Facts, File, FileId, Workspace};
 pub mod fixture;

@@ -84,15 +84,10 @@ fn read_kind(facts: &mut RegistryFacts, text: &str, kind: EntityKind, value: &Sp
                     for (i, s) in v.texts().iter().enumerate() {
                         if let Some(target) = s.strip_prefix('@') {
                             let range = ref_range(text, value, i, target);
-                            facts.references.push(Reference {
-                                id: Id::new(target),
-                                range,
-                                role: ReferenceRole::Field(Id::new(&key_name)),
-                                span: None,
-                            });
+                            facts.references.push(Reference::new(Id::new(target), range, ReferenceRole::Field(Id::new(&key_name)), None));
                         }
                     }
-                    fields.push(Field { key: key_name, value: v, range: value.span() });
+                    fields.push(Field { key: key_name, value: v, range: value.span().into() });
                 }
                 None => facts.problems.push(Problem::new(
                     Code::Registry,
@@ -105,15 +100,15 @@ fn read_kind(facts: &mut RegistryFacts, text: &str, kind: EntityKind, value: &Sp
             id: Id::new(id.get_ref()),
             kind,
             site: DefinitionSite::Registry,
-            id_range: id_range.clone(),
-            range: id_range.start..end,
+            id_range: id_range.clone().into(),
+            range: (id_range.start..end).into(),
             text: None,
             fields,
         };
         let title = kind.title_field();
         match def.fields.iter().find(|f| f.key == title || f.key == "name") {
             Some(Field { value: FieldValue::Text(t), .. }) if !t.trim().is_empty() => {}
-            Some(f) => facts.problems.push(Problem::new(Code::Registry, f.range.clone(), format!("`{}` of `{}` must be a non-empty string", f.key, def.id))),
+            Some(f) => facts.problems.push(Problem::new(Code::Registry, f.range.range(), format!("`{}` of `{}` must be a non-empty string", f.key, def.id))),
             None => facts.problems.push(Problem::new(
                 Code::Registry,
                 id_range,
@@ -173,13 +168,13 @@ mod tests {
         assert_eq!(facts.problems, vec![]);
         let putin = &facts.definitions[0];
         assert_eq!((putin.id.as_str(), putin.kind), ("putin", EntityKind::Actor));
-        assert_eq!(&text[putin.id_range.clone()], "putin");
+        assert_eq!(&text[putin.id_range.range()], "putin");
         assert_eq!(putin.names().collect::<Vec<_>>(), ["Vladimir Putin", "Putin", "President Putin"]);
         let csp = &facts.definitions[1];
         assert_eq!(csp.field_text("signed"), Some("2024-06-19"));
-        let refs: Vec<_> = facts.references.iter().map(|r| (r.id.as_str(), &text[r.range.clone()])).collect();
+        let refs: Vec<_> = facts.references.iter().map(|r| (r.id.as_str(), &text[r.range.range()])).collect();
         assert_eq!(refs, [("russia", "russia"), ("russia", "russia"), ("dprk", "dprk")]);
-        assert_eq!(facts.references[2].range.start, text.find("@dprk").unwrap() + 1);
+        assert_eq!(facts.references[2].range.start(), text.find("@dprk").unwrap() + 1);
     }
 
     #[test]

@@ -281,10 +281,9 @@ impl Analysis {
     }
 
     /// How a claim stands among the others on its subject.
-    pub fn relations(&self, claim: ClaimId) -> &Relations {
-        static NONE: std::sync::LazyLock<Relations> = std::sync::LazyLock::new(Relations::default);
+    pub fn relations(&self, claim: ClaimId) -> Relations<'_> {
         let (_, c) = self.claim(claim);
-        self.index.ledger(&c.subject.id).and_then(|l| l.relations(&self.files, claim)).unwrap_or(&NONE)
+        self.index.ledger(&c.subject.id).and_then(|l| l.relations(&self.files, claim)).unwrap_or_default()
     }
 
     /// The file at a workspace-relative path.
@@ -324,7 +323,7 @@ impl Analysis {
     }
 
     /// The claims on a subject with their relations, in workspace order.
-    pub(crate) fn ledger_entries(&self, subject: &str) -> Option<impl Iterator<Item = (ClaimId, &Relations)>> {
+    pub(crate) fn ledger_entries(&self, subject: &str) -> Option<impl Iterator<Item = (ClaimId, Relations<'_>)>> {
         Some(self.index.ledger(subject)?.entries(&self.files))
     }
 

@@ -196,6 +196,6 @@ fn problems_are_in_order_of_place() {
 #[test]
 fn prose_stops_at_blank_lines() {
     let text = "{#d}\none\n\n  \ntwo [x]{@a} three\r\n\r\nfour";
-    let prose: Vec<&str> = read(text).bare_prose.iter().map(|r| &text[r.clone()]).collect();
+    let prose: Vec<&str> = read(text).bare_prose.iter().map(|r| &text[r.range()]).collect();
     assert_eq!(prose, ["\none\n", "two ", " three\r\n", "four"]);
 }

@@ -25,7 +25,7 @@ fn number(x: Option<f64>) -> String {
 fn place(analysis: &Analysis, no: ClaimId) -> String {
     let (file, c) = analysis.claim(no);
     let f = analysis.file(file).unwrap();
-    format!("{}:{}", f.path, line_of(f, c.range.start))
+    format!("{}:{}", f.path, line_of(f, c.range.start()))
 }
 
 /// One row per claim.
@@ -42,13 +42,13 @@ pub fn claims_csv(analysis: &Analysis) -> String {
         let conflicts = analysis.relations(no).conflicts.iter().map(|&o| place(analysis, o)).collect::<Vec<_>>().join(" ");
         w.write_record([
             f.path.clone(),
-            line_of(f, c.range.start).to_string(),
+            line_of(f, c.range.start()).to_string(),
             c.subject.id.to_string(),
             c.text.clone(),
             c.figure.as_ref().map(|fig| fig.describe()).unwrap_or_default(),
             number(interval.and_then(|i| i.low)),
             number(interval.and_then(|i| i.high)),
-            analysis.relations(no).unit.clone().unwrap_or_default(),
+            analysis.relations(no).unit.unwrap_or_default().to_string(),
             c.date.map(|d| d.to_string()).unwrap_or_default(),
             ids(&c.sources),
             ids(&c.via),
@@ -70,7 +70,7 @@ pub fn facts_jsonl(analysis: &Analysis) -> String {
         for (file, d) in analysis.definitions(id) {
             let f = analysis.file(file).unwrap();
             let fields: serde_json::Map<String, Value> = d.fields.iter().map(|x| (x.key.clone(), json!(x.value.texts()))).collect();
-            lines.push(json!({"type": "entity", "id": d.id, "kind": d.kind.as_str(), "name": d.display_name(), "path": f.path, "line": line_of(f, d.id_range.start), "fields": fields}));
+            lines.push(json!({"type": "entity", "id": d.id, "kind": d.kind.as_str(), "name": d.display_name(), "path": f.path, "line": line_of(f, d.id_range.start()), "fields": fields}));
         }
     }
     for (_, f) in documents(analysis) {
@@ -82,7 +82,7 @@ pub fn facts_jsonl(analysis: &Analysis) -> String {
                 gloss_analysis::entity::ReferenceRole::Subject => "subject".to_string(),
                 gloss_analysis::entity::ReferenceRole::Field(k) => k.to_string(),
             };
-            lines.push(json!({"type": "mention", "id": r.id, "role": role, "path": f.path, "line": line_of(f, r.range.start), "start": r.range.start, "end": r.range.end}));
+            lines.push(json!({"type": "mention", "id": r.id, "role": role, "path": f.path, "line": line_of(f, r.range.start()), "start": r.range.start(), "end": r.range.end()}));
         }
     }
     let approx = analysis.config().claims.approx;
@@ -94,7 +94,7 @@ pub fn facts_jsonl(analysis: &Analysis) -> String {
         let f = analysis.file(file).unwrap();
         let interval = c.figure.as_ref().map(|fig| fig.interval(approx));
         lines.push(json!({
-            "type": "claim", "claim": n, "path": f.path, "line": line_of(f, c.range.start), "subject": c.subject.id, "text": c.text,
+            "type": "claim", "claim": n, "path": f.path, "line": line_of(f, c.range.start()), "subject": c.subject.id, "text": c.text,
             "value": c.figure.as_ref().map(|fig| fig.describe()), "low": interval.and_then(|i| i.low), "high": interval.and_then(|i| i.high),
             "unit": analysis.relations(no).unit, "date": c.date.map(|d| d.to_string()),
             "src": c.sources.iter().map(|s| &s.id).collect::<Vec<_>>(), "via": c.via.iter().map(|s| &s.id).collect::<Vec<_>>(), "cred": c.cred,

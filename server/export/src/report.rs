@@ -65,7 +65,7 @@ fn section(analysis: &Analysis, out: &mut String, id: &str, claims: &[ClaimId]) 
     for no in sorted {
         let (file, c) = analysis.claim(no);
         let f = analysis.file(file).unwrap();
-        let line = line_of(f, c.range.start);
+        let line = line_of(f, c.range.start());
         let relations = analysis.relations(no);
         let conflict = !relations.conflicts.is_empty();
         let interval = c.figure.as_ref().map_or("—".to_string(), |fig| fig.interval(analysis.config().claims.approx).to_string());

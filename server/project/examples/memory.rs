@@ -123,6 +123,8 @@ fn main() {
         (claims, conflicts, revisions) = (claims + 1, conflicts + r.conflicts.len(), revisions + r.revised_by.len());
     }
     println!("  {claims} claims, {conflicts} conflicts and {revisions} revisions listed");
+    // Relations are worked out when first asked for: what they hold.
+    println!("related         {}", mb(live() - before));
     println!("peak            {}", mb(PEAK.load(Relaxed) - base));
     drop(analysis);
 }

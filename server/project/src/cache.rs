@@ -19,7 +19,7 @@ use xxhash_rust::xxh3::xxh3_128;
 
 /// Changes whenever the cached facts change shape (or the file's layout:
 /// each document's facts are bytes of their own, decoded when taken).
-const MAGIC: &[u8; 8] = b"GLOSSFC3";
+const MAGIC: &[u8; 8] = b"GLOSSFC4";
 
 /// What must match for a cache file to be read: the version and the very
 /// build (its size and time) of the program that wrote it, since the shape

@@ -42,19 +42,19 @@ pub fn diagnostics(analysis: &Analysis, file_id: FileId) -> Vec<Diagnostic> {
         match (&r.role, analysis.entity(&r.id)) {
             (ReferenceRole::Subject, Some((_, def))) if def.kind == EntityKind::Subject => {}
             (ReferenceRole::Subject, Some((_, def))) => push(
-                r.range.clone(),
+                r.range.range(),
                 Code::UndeclaredSubject,
                 format!("`{}` is {} {}, not a subject: declare a subject for what the figure counts", r.id, article(def.kind), def.kind),
                 Vec::new(),
             ),
             (ReferenceRole::Subject, None) => push(
-                r.range.clone(),
+                r.range.range(),
                 Code::UndeclaredSubject,
                 format!("subject `{}` is not declared: add [subject.{}] with its name and unit to the registry", r.id, r.id),
                 Vec::new(),
             ),
             (_, Some(_)) => {}
-            (_, None) => push(r.range.clone(), Code::UnknownId, format!("`@{}` is not defined in the registry or the documents", r.id), Vec::new()),
+            (_, None) => push(r.range.range(), Code::UnknownId, format!("`@{}` is not defined in the registry or the documents", r.id), Vec::new()),
         }
     }
 
@@ -67,10 +67,10 @@ pub fn diagnostics(analysis: &Analysis, file_id: FileId) -> Vec<Diagnostic> {
                 .definitions(&d.id)
                 .filter(|(f, other)| !(*f == file_id && other.id_range == d.id_range))
                 .take(RELATED_AT_MOST.min(budget))
-                .map(|(f, other)| Related { file: f, range: other.id_range.clone(), about: About::AlsoDefined(d.id.to_string()) })
+                .map(|(f, other)| Related { file: f, range: other.id_range.range(), about: About::AlsoDefined(d.id.to_string()) })
                 .collect::<Vec<_>>();
             budget -= related.len();
-            push(d.id_range.clone(), Code::DuplicateId, format!("`{}` is defined {count} times; ids must be unique in the workspace", d.id), related);
+            push(d.id_range.range(), Code::DuplicateId, format!("`{}` is defined {count} times; ids must be unique in the workspace", d.id), related);
         }
     }
 
@@ -81,13 +81,13 @@ pub fn diagnostics(analysis: &Analysis, file_id: FileId) -> Vec<Diagnostic> {
         }
         if let Some(names) = analysis.index().names() {
             for range in &doc.bare_prose {
-                for hit in names.find(&file.text, range.clone()) {
+                for hit in names.find(&file.text, range.range()) {
                     let name = analysis.entity(hit.id).map_or(hit.name, |(_, d)| d.display_name());
                     push(hit.range.clone(), Code::UnannotatedMention, format!("`{}` mentions {name} (@{}) without annotation", &file.text[hit.range.clone()], hit.id), Vec::new());
                 }
             }
         }
-        out.retain(|d| !doc.acks.iter().any(|(span, codes)| span.start <= d.range.start && d.range.end <= span.end && codes.contains(&d.code)));
+        out.retain(|d| !doc.acks.iter().any(|(span, codes)| span.start() <= d.range.start && d.range.end <= span.end() && codes.contains(&d.code)));
     }
     out.sort_by_key(|a| (a.range.start, a.range.end, a.code));
     out
@@ -101,13 +101,13 @@ fn claim_diagnostics(
     push: &mut impl FnMut(std::ops::Range<usize>, Code, String, Vec<Related>),
 ) {
     let relations = analysis.relations(no);
-    let range = claim.text_range.clone();
+    let range = claim.text_range;
     if !claim.is_sourced() {
-        push(range.clone(), Code::UnsourcedClaim, format!("`{}` states a figure with no source: add src=@who or via=@where", claim.text), Vec::new());
+        push(range.range(), Code::UnsourcedClaim, format!("`{}` states a figure with no source: add src=@who or via=@where", claim.text), Vec::new());
     }
     if let Some(expected) = &relations.unit_mismatch {
-        let unit = relations.unit.as_deref().unwrap_or("?");
-        push(range.clone(), Code::UnitMismatch, format!("this figure is in {unit}, other claims on `{}` in {expected}: they are not compared", claim.subject.id), Vec::new());
+        let unit = relations.unit.unwrap_or("?");
+        push(range.range(), Code::UnitMismatch, format!("this figure is in {unit}, other claims on `{}` in {expected}: they are not compared", claim.subject.id), Vec::new());
     }
     let others = &relations.conflicts;
     if !others.is_empty() {
@@ -121,12 +121,12 @@ fn claim_diagnostics(
             .take(RELATED_AT_MOST.min(*budget))
             .map(|&o| {
                 let (f, c) = analysis.claim(o);
-                Related { file: f, range: c.text_range.clone(), about: About::ConflictingClaim(o) }
+                Related { file: f, range: c.text_range.range(), about: About::ConflictingClaim(o) }
             })
             .collect::<Vec<_>>();
         *budget -= related.len();
         push(
-            range,
+            range.range(),
             Code::ConflictingClaim,
             format!("{} on `{}` conflicts with {}{more}", summary(analysis, no), claim.subject.id, named.join("; ")),
             related,
@@ -144,7 +144,7 @@ pub(super) fn summary_str(analysis: &Analysis, no: ClaimId) -> std::borrow::Cow<
     let (_, c) = analysis.claim(no);
     match analysis.kept_summary(no, |r| write_summary(c, r)) {
         Some(s) => s.into(),
-        None => write_summary(c, analysis.relations(no)).into(),
+        None => write_summary(c, &analysis.relations(no)).into(),
     }
 }
 
@@ -152,7 +152,7 @@ fn write_summary(c: &Claim, relations: &Relations) -> String {
     use std::fmt::Write;
     let mut out = c.figure.as_ref().map_or("?".to_string(), |f| f.describe());
     match &relations.unit {
-        Some(u) if c.figure.as_ref().is_some_and(|f| f.currency.as_deref() == Some(u.as_str())) => {}
+        Some(u) if c.figure.as_ref().is_some_and(|f| f.currency.as_deref() == Some(*u)) => {}
         Some(u) => {
             out.push(' ');
             out.push_str(u);

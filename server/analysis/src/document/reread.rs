@@ -14,6 +14,7 @@ use std::ops::Range;
 use gloss_syntax::Markup;
 
 use super::{paragraphs, read_document, read_paragraphs, DocumentFacts};
+use crate::byte_range::ByteRange;
 use crate::claim::{Claim, IdAt};
 use crate::diagnostics::Problem;
 use crate::entity::{Definition, Reference};
@@ -90,13 +91,13 @@ trait Placed: Clone {
     fn move_by(&mut self, to: &dyn Fn(usize) -> usize);
 }
 
-fn moved(range: &mut Range<usize>, to: &dyn Fn(usize) -> usize) {
-    *range = to(range.start)..to(range.end);
+fn moved(range: &mut ByteRange, to: &dyn Fn(usize) -> usize) {
+    *range = ByteRange::new(to(range.start()), to(range.end()));
 }
 
-impl Placed for Range<usize> {
+impl Placed for ByteRange {
     fn at(&self) -> usize {
-        self.start
+        self.start()
     }
     fn move_by(&mut self, to: &dyn Fn(usize) -> usize) {
         moved(self, to);
@@ -105,7 +106,7 @@ impl Placed for Range<usize> {
 
 impl Placed for Definition {
     fn at(&self) -> usize {
-        self.range.start
+        self.range.start()
     }
     fn move_by(&mut self, to: &dyn Fn(usize) -> usize) {
         moved(&mut self.id_range, to);
@@ -120,19 +121,16 @@ impl Placed for Reference {
     /// A span's references are listed span by span (an enclosing span's,
     /// in its block at its end, before those of the spans inside it).
     fn at(&self) -> usize {
-        self.span.as_ref().unwrap_or(&self.range).start
+        self.full_range().start
     }
     fn move_by(&mut self, to: &dyn Fn(usize) -> usize) {
-        moved(&mut self.range, to);
-        if let Some(span) = &mut self.span {
-            moved(span, to);
-        }
+        Reference::move_by(self, to);
     }
 }
 
 impl Placed for Claim {
     fn at(&self) -> usize {
-        self.range.start
+        self.range.start()
     }
     fn move_by(&mut self, to: &dyn Fn(usize) -> usize) {
         moved(&mut self.range, to);
@@ -149,13 +147,13 @@ impl Placed for Problem {
         self.range.start
     }
     fn move_by(&mut self, to: &dyn Fn(usize) -> usize) {
-        moved(&mut self.range, to);
+        self.range = to(self.range.start)..to(self.range.end);
     }
 }
 
-impl Placed for (Range<usize>, Vec<crate::diagnostics::Code>) {
+impl Placed for (ByteRange, Vec<crate::diagnostics::Code>) {
     fn at(&self) -> usize {
-        self.0.start
+        self.0.start()
     }
     fn move_by(&mut self, to: &dyn Fn(usize) -> usize) {
         moved(&mut self.0, to);

@@ -71,7 +71,7 @@ fn add_to_registry(analysis: &Analysis, file: FileId, d: &Diagnostic, out: &mut 
     // a source or an actor.
     let reference = f.document().and_then(|doc| doc.references.iter().find(|r| r.range == d.range));
     let name = reference
-        .and_then(|r| r.span.clone())
+        .and_then(|r| r.span())
         .and_then(|s| f.document()?.definitions.iter().find(|x| x.range == s).and_then(|x| x.text.clone()).or_else(|| span_text(&f.text, s)))
         .unwrap_or_else(|| id.to_string());
     let kinds: &[(&str, &str)] = match reference.map(|r| &r.role) {
@@ -106,8 +106,8 @@ fn declare_subject(analysis: &Analysis, file: FileId, d: &Diagnostic, out: &mut 
     let unit = f
         .document()
         .and_then(|doc| doc.claims.iter().position(|c| c.subject.range == d.range))
-        .and_then(|i| analysis.relations(ClaimId { file, index: i as u32 }).unit.clone());
-    let unit = unit.map(|u| format!("unit = {}\n", quote(&u))).unwrap_or_default();
+        .and_then(|i| analysis.relations(ClaimId { file, index: i as u32 }).unit);
+    let unit = unit.map(|u| format!("unit = {}\n", quote(u))).unwrap_or_default();
     let name = id.replace(['-', '_'], " ");
     if let Some(edit) = append_entry(analysis, format!("[subject.{}]\nname = {}\n{unit}", toml_key(id), quote(&name))) {
         out.push(CodeAction { title: format!("Declare subject `{id}` in the registry"), fixes: Some(Code::UndeclaredSubject), edit, preferred: true });
@@ -120,16 +120,16 @@ fn source_from_sentence(analysis: &Analysis, file: FileId, d: &Diagnostic, out: 
     let f = analysis.file(file).unwrap();
     let Some(doc) = f.document() else { return };
     let Some(claim) = doc.claims.iter().find(|c| c.text_range == d.range) else { return };
-    let sentence = sentence_around(&f.text, claim.range.clone());
+    let sentence = sentence_around(&f.text, claim.range.range());
     let mut candidates: Vec<(usize, &str, EntityKind)> = doc
         .references
         .iter()
-        .filter(|r| r.role == ReferenceRole::Mention && sentence.start <= r.range.start && r.range.end <= sentence.end)
-        .filter(|r| !(claim.range.start <= r.range.start && r.range.end <= claim.range.end))
+        .filter(|r| r.role == ReferenceRole::Mention && sentence.start <= r.range.start() && r.range.end() <= sentence.end)
+        .filter(|r| !(claim.range.start() <= r.range.start() && r.range.end() <= claim.range.end()))
         .filter_map(|r| {
             let (_, def) = analysis.entity(&r.id)?;
             matches!(def.kind, EntityKind::Actor | EntityKind::Source).then(|| {
-                let distance = if r.range.start < claim.range.start { claim.range.start - r.range.end } else { r.range.start - claim.range.end };
+                let distance = if r.range.start() < claim.range.start() { claim.range.start() - r.range.end() } else { r.range.start() - claim.range.end() };
                 (distance, r.id.as_str(), def.kind)
             })
         })
@@ -138,7 +138,7 @@ fn source_from_sentence(analysis: &Analysis, file: FileId, d: &Diagnostic, out: 
     candidates.dedup_by_key(|c| c.1);
     for (i, (_, id, kind)) in candidates.into_iter().take(3).enumerate() {
         let key = if kind == EntityKind::Source { "via" } else { "src" };
-        let at = claim.range.end - 1;
+        let at = claim.range.end() - 1;
         out.push(CodeAction {
             title: format!("Take the source from the sentence: {key}=@{id}"),
             fixes: Some(Code::UnsourcedClaim),
@@ -193,7 +193,7 @@ fn write_value(analysis: &Analysis, file: FileId, d: &Diagnostic, out: &mut Vec<
     let f = analysis.file(file).unwrap();
     let Some(claim) = f.document().and_then(|doc| doc.claims.iter().find(|c| c.text_range == d.range)) else { return };
     let Some(figure) = &claim.figure else { return };
-    let at = claim.range.end - 1;
+    let at = claim.range.end() - 1;
     out.push(CodeAction {
         title: format!("Write the value read into value={}", value_form(figure)),
         fixes: Some(d.code),
@@ -221,7 +221,7 @@ fn mark_claim(analysis: &Analysis, file: FileId, range: Range<usize>, out: &mut 
     let f = analysis.file(file).unwrap();
     let Some(doc) = f.document() else { return };
     let Some(selected) = f.text.get(range.clone()) else { return };
-    let in_prose = doc.bare_prose.iter().any(|p| p.start <= range.start && range.end <= p.end);
+    let in_prose = doc.bare_prose.iter().any(|p| p.start() <= range.start && range.end <= p.end());
     if !in_prose || selected.contains("\n\n") || crate::figure::read_figure(selected).is_none() {
         return;
     }

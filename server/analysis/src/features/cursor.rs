@@ -2,6 +2,7 @@
 
 use std::ops::Range;
 
+use crate::byte_range::ByteRange;
 use crate::claim::Claim;
 use crate::entity::{Definition, DefinitionSite, Reference, ReferenceRole};
 use crate::index::ClaimId;
@@ -32,9 +33,9 @@ impl<'a> Target<'a> {
     /// text).
     pub fn range(&self, analysis: &Analysis) -> Range<usize> {
         match self {
-            Target::Reference(r) => r.range.clone(),
-            Target::Definition(d) => d.id_range.clone(),
-            Target::Claim(no) => analysis.claim(*no).1.text_range.clone(),
+            Target::Reference(r) => r.range.range(),
+            Target::Definition(d) => d.id_range.range(),
+            Target::Claim(no) => analysis.claim(*no).1.text_range.range(),
         }
     }
 }
@@ -47,11 +48,11 @@ pub fn target_at(analysis: &Analysis, file: FileId, offset: usize) -> Option<Tar
         (_, Some(r)) => (&r.definitions, &r.references, &[]),
         _ => return None,
     };
-    let touches = |r: &Range<usize>| r.start <= offset && offset <= r.end;
-    if let Some(r) = references.iter().find(|r| touches(&r.range)) {
+    let touches = |r: ByteRange| r.start() <= offset && offset <= r.end();
+    if let Some(r) = references.iter().find(|r| touches(r.range)) {
         return Some(Target::Reference(r));
     }
-    if let Some(d) = definitions.iter().find(|d| touches(&d.id_range)) {
+    if let Some(d) = definitions.iter().find(|d| touches(d.id_range)) {
         return Some(Target::Definition(d));
     }
     // Inside a span or a registry table: the innermost construct.
@@ -59,12 +60,12 @@ pub fn target_at(analysis: &Analysis, file: FileId, offset: usize) -> Option<Tar
     let claims = claims
         .iter()
         .enumerate()
-        .map(|(i, c)| (c.range.clone(), Target::Claim(ClaimId { file, index: i as u32 })));
+        .map(|(i, c)| (c.range.range(), Target::Claim(ClaimId { file, index: i as u32 })));
     let mentions = references
         .iter()
         .filter(|r| r.role == ReferenceRole::Mention)
-        .filter_map(|r| Some((r.span.clone()?, Target::Reference(r))));
-    let defined = definitions.iter().filter(|d| d.site != DefinitionSite::Header).map(|d| (d.range.clone(), Target::Definition(d)));
+        .filter_map(|r| Some((r.span()?, Target::Reference(r))));
+    let defined = definitions.iter().filter(|d| d.site != DefinitionSite::Header).map(|d| (d.range.range(), Target::Definition(d)));
     claims
         .chain(mentions)
         .chain(defined)

@@ -44,5 +44,5 @@ pub(crate) fn entity_location(analysis: &Analysis, id: &str) -> Option<Location>
 }
 
 pub(crate) fn location(file: FileId, d: &Definition) -> Location {
-    Location { file, range: d.id_range.clone(), full_range: d.range.clone() }
+    Location { file, range: d.id_range.range(), full_range: d.range.range() }
 }

@@ -137,7 +137,7 @@ fn claim_card(analysis: &Analysis, no: ClaimId) -> String {
     let _ = writeln!(md, "### Claim: {}\n`{}`\n", subject.unwrap_or(&c.subject.id), c.subject.id);
     match &c.figure {
         Some(f) => {
-            let unit = analysis.relations(no).unit.as_deref().filter(|u| f.currency.as_deref() != Some(*u)).map(|u| format!(" {u}")).unwrap_or_default();
+            let unit = analysis.relations(no).unit.filter(|u| f.currency.as_deref() != Some(*u)).map(|u| format!(" {u}")).unwrap_or_default();
             let how = if c.explicit_value { "from `value=`" } else { "read from the text" };
             let _ = writeln!(
                 md,
@@ -238,7 +238,7 @@ fn ledger(analysis: &Analysis, md: &mut String, subject: &str, about: Option<Cla
         let value = c.figure.as_ref().map_or("?".into(), |f| f.describe());
         let who: Vec<String> = c.sources.iter().chain(&c.via).map(|s| format!("@{}", s.id)).collect();
         let f = analysis.file(file).expect("claim of a known file");
-        let line = f.line_index.line_col(&f.text, c.range.start, crate::line_index::Encoding::Utf8).line + 1;
+        let line = f.line_index.line_col(&f.text, c.range.start(), crate::line_index::Encoding::Utf8).line + 1;
         let _ = writeln!(
             md,
             "| {mark} | {value} | {} | {} | {}:{line} |",

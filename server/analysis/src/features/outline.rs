@@ -55,8 +55,8 @@ fn definition_symbol(d: &Definition) -> Symbol {
         name: d.display_name().to_string(),
         detail: Some(format!("{} @{}", d.kind, d.id)),
         kind: d.kind.into(),
-        range: d.range.clone(),
-        selection_range: d.id_range.clone(),
+        range: d.range.range(),
+        selection_range: d.id_range.range(),
         children: Vec::new(),
     }
 }
@@ -78,8 +78,8 @@ pub fn document_symbols(analysis: &Analysis, file: FileId) -> Vec<Symbol> {
             name: format!("{value}: {}", c.text),
             detail,
             kind: SymbolKind::Claim,
-            range: c.range.clone(),
-            selection_range: c.text_range.clone(),
+            range: c.range.range(),
+            selection_range: c.text_range.range(),
             children: Vec::new(),
         });
     }
@@ -102,7 +102,7 @@ pub fn document_symbols(analysis: &Analysis, file: FileId) -> Vec<Symbol> {
         let Some((_, d)) = analysis.entity(&r.id) else { continue };
         let (_, count) = mentioned.entry(&r.id).or_insert_with(|| {
             let symbol = definition_symbol(d);
-            (Symbol { range: r.span.clone().unwrap_or(r.range.clone()), selection_range: r.range.clone(), ..symbol }, 0)
+            (Symbol { range: r.span().unwrap_or(r.range.range()), selection_range: r.range.range(), ..symbol }, 0)
         });
         *count += 1;
     }
@@ -161,7 +161,7 @@ pub fn folding_ranges(analysis: &Analysis, file: FileId) -> Vec<(Range<usize>, F
     let lines = |r: &Range<usize>| text[r.clone()].lines().count();
     let mut out: Vec<(Range<usize>, FoldKind)> = paragraphs.iter().filter(|p| lines(p) > 1).map(|p| (p.clone(), FoldKind::Paragraph)).collect();
     let is_reference = |p: &Range<usize>| {
-        doc.definitions.iter().any(|d| d.site == DefinitionSite::Span && d.kind == EntityKind::Source && d.range.start == p.start)
+        doc.definitions.iter().any(|d| d.site == DefinitionSite::Span && d.kind == EntityKind::Source && d.range.start() == p.start)
     };
     let mut run: Option<Range<usize>> = None;
     for p in paragraphs.iter().chain(std::iter::once(&(usize::MAX..usize::MAX))) {
@@ -189,10 +189,10 @@ pub fn document_links(analysis: &Analysis, file: FileId) -> Vec<(Range<usize>, S
     for d in defs {
         for field in d.fields.iter().filter(|x| x.key == "url") {
             let url = field.value.texts().first().cloned().unwrap_or_default();
-            let written = &f.text[field.range.clone()];
+            let written = &f.text[field.range.range()];
             let range = match written.find(&url) {
-                Some(at) if !url.is_empty() => field.range.start + at..field.range.start + at + url.len(),
-                _ => field.range.clone(),
+                Some(at) if !url.is_empty() => field.range.start() + at..field.range.start() + at + url.len(),
+                _ => field.range.range(),
             };
             if url.starts_with("http://") || url.starts_with("https://") {
                 out.push((range, url));
@@ -220,7 +220,7 @@ pub fn code_lenses(analysis: &Analysis, file: FileId) -> Vec<(Range<usize>, Stri
             if !relations.revised_by.is_empty() {
                 title.push_str(" · revised");
             }
-            (c.text_range.clone(), title)
+            (c.text_range.range(), title)
         })
         .collect()
 }
@@ -231,11 +231,11 @@ pub fn inlay_hints(analysis: &Analysis, file: FileId, range: Range<usize>) -> Ve
     doc.claims
         .iter()
         .enumerate()
-        .filter(|(_, c)| c.text_range.end >= range.start && c.text_range.end <= range.end)
+        .filter(|(_, c)| c.text_range.end() >= range.start && c.text_range.end() <= range.end)
         .filter_map(|(i, c)| {
             let fig = c.figure.as_ref()?;
-            let unit = analysis.relations(ClaimId { file, index: i as u32 }).unit.as_deref().filter(|u| fig.currency.as_deref() != Some(*u)).map(|u| format!(" {u}")).unwrap_or_default();
-            Some(InlayHint { offset: c.text_range.end, label: format!("{}{unit}", fig.describe()) })
+            let unit = analysis.relations(ClaimId { file, index: i as u32 }).unit.filter(|u| fig.currency.as_deref() != Some(*u)).map(|u| format!(" {u}")).unwrap_or_default();
+            Some(InlayHint { offset: c.text_range.end(), label: format!("{}{unit}", fig.describe()) })
         })
         .collect()
 }

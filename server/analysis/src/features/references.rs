@@ -24,7 +24,7 @@ pub fn references(analysis: &Analysis, file: FileId, offset: usize, include_decl
 pub(crate) fn uses(analysis: &Analysis, id: &str) -> Vec<Location> {
     analysis
         .references(id)
-        .map(|(f, r)| Location { file: f, range: r.range.clone(), full_range: r.span.clone().unwrap_or(r.range.clone()) })
+        .map(|(f, r)| Location { file: f, range: r.range.range(), full_range: r.span().unwrap_or(r.range.range()) })
         .collect()
 }
 
@@ -35,8 +35,8 @@ pub fn highlights(analysis: &Analysis, file: FileId, offset: usize) -> Vec<(Rang
     let mut out: Vec<(Range<usize>, bool)> = analysis
         .references(&id)
         .filter(|(f, _)| *f == file)
-        .map(|(_, r)| (r.range.clone(), false))
-        .chain(analysis.definitions(&id).filter(|(f, _)| *f == file).map(|(_, d)| (d.id_range.clone(), true)))
+        .map(|(_, r)| (r.range.range(), false))
+        .chain(analysis.definitions(&id).filter(|(f, _)| *f == file).map(|(_, d)| (d.id_range.range(), true)))
         .collect();
     out.sort_by_key(|(r, _)| r.start);
     out

@@ -28,13 +28,13 @@ pub fn rename(analysis: &Analysis, file: FileId, offset: usize, new_name: &str) 
     }
     let mut edit = WorkspaceEdit::default();
     for (f, r) in analysis.references(&id) {
-        edit.add(f, TextEdit { range: r.range.clone(), new_text: new_name.to_string() });
+        edit.add(f, TextEdit { range: r.range.range(), new_text: new_name.to_string() });
     }
     for (f, d) in analysis.definitions(&id) {
         // A registry table name that is not a bare TOML key must be quoted.
         let bare = new_name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
         let text = if d.site == DefinitionSite::Registry && !bare { format!("\"{new_name}\"") } else { new_name.to_string() };
-        edit.add(f, TextEdit { range: d.id_range.clone(), new_text: text });
+        edit.add(f, TextEdit { range: d.id_range.range(), new_text: text });
     }
     for (_, edits) in &mut edit.changes {
         edits.sort_by_key(|e| (e.range.start, e.range.end));

@@ -259,7 +259,7 @@ fn the_phrase_is_located() {
     ];
     for (text, phrase) in cases {
         let f = read_figure(text).unwrap_or_else(|| panic!("{text}"));
-        assert_eq!(&text[f.span], phrase, "{text}");
+        assert_eq!(&text[f.span.range()], phrase, "{text}");
     }
 }
 
@@ -357,8 +357,8 @@ proptest! {
     #[test]
     fn never_panics_and_spans_are_char_boundaries(text in "\\PC{0,80}") {
         if let Some(f) = read_figure(&text) {
-            prop_assert!(f.span.start <= f.span.end && f.span.end <= text.len());
-            prop_assert!(text.is_char_boundary(f.span.start) && text.is_char_boundary(f.span.end));
+            prop_assert!(f.span.start() <= f.span.end() && f.span.end() <= text.len());
+            prop_assert!(text.is_char_boundary(f.span.start()) && text.is_char_boundary(f.span.end()));
         }
         let _ = parse_value(&text);
     }
@@ -366,7 +366,7 @@ proptest! {
     #[test]
     fn never_panics_on_number_soup(text in "([0-9]{1,4}|,|\\.|/|:| |\u{a0}|-|–|\\+|>|\\$|US\\$|€|m|bn|to|and|of|from|between|hundred|thousand|thousands|million|tens|a|half|few|several|one|at least|~|October|May|in|mid-|F-){0,14}") {
         if let Some(f) = read_figure(&text) {
-            prop_assert!(text.is_char_boundary(f.span.start) && text.is_char_boundary(f.span.end) && f.span.start < f.span.end);
+            prop_assert!(text.is_char_boundary(f.span.start()) && text.is_char_boundary(f.span.end()) && f.span.start() < f.span.end());
             prop_assert!(f.low.is_none_or(f64::is_finite) && f.high.is_none_or(f64::is_finite));
             if let (Some(l), Some(h)) = (f.low, f.high) {
                 prop_assert!(l <= h, "{text:?}: {l} > {h}");

@@ -1,0 +1,300 @@
+//! A subject's ledger: its claims, and how they relate once worked out.
+//!
+//! The relations of a busy subject are millions of places (each claim
+//! conflicts with hundreds of others), so a related ledger holds them flat:
+//! one list of places for all its claims, 2 bytes a place when the ledger
+//! has at most 65,536 claims, 4 bytes otherwise, and per claim only where
+//! its lists start and its units, as numbers into a table of the ledger's
+//! few units. [`Relations`] is a view into that, made when asked for.
+
+use std::sync::OnceLock;
+
+use super::{parts, ClaimId, Site};
+use crate::claim::Claim;
+use crate::config::ClaimSettings;
+use crate::conflict::relate;
+use crate::workspace::Files;
+
+/// How one claim stands among the others on its subject: a view into its
+/// subject's ledger.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Relations<'a> {
+    /// `unit=`, a currency from its text, else the subject's unit.
+    pub unit: Option<&'a str>,
+    /// The unit it was expected in, when its own differs.
+    pub unit_mismatch: Option<&'a str>,
+    pub conflicts: ClaimList<'a>,
+    /// Newer claims by the same sources that revise it.
+    pub revised_by: ClaimList<'a>,
+    /// Older claims it revises: the other way round, so a hover lists them
+    /// without a walk over the subject.
+    pub revises: ClaimList<'a>,
+}
+
+/// Places in a ledger's claims, as narrow as the ledger allows.
+#[derive(Debug, Clone, Copy)]
+enum Places<'a> {
+    Narrow(&'a [u16]),
+    Wide(&'a [u32]),
+}
+
+impl Default for Places<'_> {
+    fn default() -> Self {
+        Places::Narrow(&[])
+    }
+}
+
+/// Claims on one subject, in workspace order, held as their places in the
+/// subject's ledger.
+#[derive(Clone, Copy, Default)]
+pub struct ClaimList<'a> {
+    ledger: &'a [ClaimId],
+    at: Places<'a>,
+}
+
+impl<'a> ClaimList<'a> {
+    pub fn len(&self) -> usize {
+        match self.at {
+            Places::Narrow(at) => at.len(),
+            Places::Wide(at) => at.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn iter(&self) -> ClaimIter<'a> {
+        ClaimIter { ledger: self.ledger, at: self.at }
+    }
+
+    /// Places are in increasing order, as the ledger's claims are.
+    pub fn contains(&self, claim: &ClaimId) -> bool {
+        let Ok(place) = self.ledger.binary_search(claim) else { return false };
+        match self.at {
+            Places::Narrow(at) => u16::try_from(place).is_ok_and(|p| at.binary_search(&p).is_ok()),
+            Places::Wide(at) => u32::try_from(place).is_ok_and(|p| at.binary_search(&p).is_ok()),
+        }
+    }
+}
+
+impl PartialEq for ClaimList<'_> {
+    fn eq(&self, other: &ClaimList) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl std::fmt::Debug for ClaimList<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<'a> IntoIterator for &ClaimList<'a> {
+    type Item = &'a ClaimId;
+    type IntoIter = ClaimIter<'a>;
+    fn into_iter(self) -> ClaimIter<'a> {
+        self.iter()
+    }
+}
+
+pub struct ClaimIter<'a> {
+    ledger: &'a [ClaimId],
+    at: Places<'a>,
+}
+
+impl<'a> Iterator for ClaimIter<'a> {
+    type Item = &'a ClaimId;
+    fn next(&mut self) -> Option<&'a ClaimId> {
+        let place = match &mut self.at {
+            Places::Narrow(at) => {
+                let (first, rest) = at.split_first()?;
+                *at = rest;
+                *first as usize
+            }
+            Places::Wide(at) => {
+                let (first, rest) = at.split_first()?;
+                *at = rest;
+                *first as usize
+            }
+        };
+        self.ledger.get(place)
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = ClaimList { ledger: self.ledger, at: self.at }.len();
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for ClaimIter<'_> {}
+
+/// Every claim on one subject, in workspace order. How they relate is
+/// worked out when first asked for, not when the index is built: a
+/// workspace is indexed (every definition, reference and claim known)
+/// without relating its claims, and a request about one subject relates
+/// that subject only. A ledger is made anew when one of its claims, its
+/// subject's unit or the claim settings change.
+#[derive(Debug, Clone, Default)]
+pub struct Ledger {
+    pub claims: Vec<ClaimId>,
+    /// What relating reads besides the claims, as it was when the ledger
+    /// was made.
+    pub(super) unit: Option<String>,
+    pub(super) settings: ClaimSettings,
+    pub(super) settled: OnceLock<Settled>,
+}
+
+/// The lists of a ledger's claims: per claim, its conflicts, the claims
+/// that revise it and those it revises.
+const LISTS: usize = 3;
+
+#[derive(Debug, Clone, Default)]
+pub(super) struct Settled {
+    /// Where each claim's lists start in `places`, list by list, claim by
+    /// claim; then where the last ends.
+    starts: Box<[u32]>,
+    places: Stored,
+    /// Each claim's unit and the unit it was expected in: 0 for none, else
+    /// one more than its place in `unit_names`.
+    units: Box<[[u32; 2]]>,
+    unit_names: Box<[Box<str>]>,
+    /// Each claim in a few words, worked out when first asked for: a
+    /// claim is named in the diagnostics of every claim it conflicts with.
+    summaries: Box<[OnceLock<Box<str>>]>,
+    /// Pairs of claims in conflict, each pair once.
+    conflict_pairs: usize,
+}
+
+#[derive(Debug, Clone)]
+enum Stored {
+    Narrow(Box<[u16]>),
+    Wide(Box<[u32]>),
+}
+
+impl Default for Stored {
+    fn default() -> Self {
+        Stored::Narrow(Box::default())
+    }
+}
+
+impl Settled {
+    /// `lists[k]`: claim `k`'s lists, places in the ledger's claims.
+    fn new(lists: &[[&[usize]; LISTS]], units: &[[Option<&str>; 2]]) -> Settled {
+        let total: usize = lists.iter().flatten().map(|l| l.len()).sum();
+        // A ledger's lists fit 4-byte offsets: 4 billion places would be
+        // 16 GB, far past what relating them would have used up.
+        let offset = |n: usize| u32::try_from(n).expect("fewer than 4 billion places in a ledger");
+        let mut starts = Vec::with_capacity(lists.len() * LISTS + 1);
+        let mut at = 0;
+        for list in lists.iter().flatten() {
+            starts.push(offset(at));
+            at += list.len();
+        }
+        starts.push(offset(at));
+        let flat = lists.iter().flatten().flat_map(|l| l.iter().copied());
+        let places = if lists.len() <= 1 << 16 {
+            Stored::Narrow(flat.map(|p| p as u16).collect())
+        } else {
+            Stored::Wide(flat.map(|p| p as u32).collect())
+        };
+        debug_assert_eq!(match &places { Stored::Narrow(p) => p.len(), Stored::Wide(p) => p.len() }, total);
+        let mut unit_names: Vec<Box<str>> = Vec::new();
+        let mut number = |u: Option<&str>| match u {
+            None => 0,
+            Some(u) => {
+                let at = unit_names.iter().position(|n| **n == *u).unwrap_or_else(|| {
+                    unit_names.push(u.into());
+                    unit_names.len() - 1
+                });
+                offset(at + 1)
+            }
+        };
+        let units = units.iter().map(|[unit, expected]| [number(*unit), number(*expected)]).collect();
+        Settled {
+            starts: starts.into(),
+            places,
+            units,
+            unit_names: unit_names.into(),
+            summaries: lists.iter().map(|_| OnceLock::new()).collect(),
+            conflict_pairs: 0,
+        }
+    }
+
+    /// The relations of the `k`-th claim of `claims`, the ledger's.
+    fn relations<'a>(&'a self, claims: &'a [ClaimId], k: usize) -> Option<Relations<'a>> {
+        let list = |i: usize| -> Option<ClaimList<'a>> {
+            let (start, end) = (*self.starts.get(k * LISTS + i)? as usize, *self.starts.get(k * LISTS + i + 1)? as usize);
+            let at = match &self.places {
+                Stored::Narrow(p) => Places::Narrow(p.get(start..end)?),
+                Stored::Wide(p) => Places::Wide(p.get(start..end)?),
+            };
+            Some(ClaimList { ledger: claims, at })
+        };
+        let unit = |n: u32| n.checked_sub(1).and_then(|i| self.unit_names.get(i as usize)).map(|u| &**u);
+        let [unit_at, expected_at] = *self.units.get(k)?;
+        Some(Relations { unit: unit(unit_at), unit_mismatch: unit(expected_at), conflicts: list(0)?, revised_by: list(1)?, revises: list(2)? })
+    }
+}
+
+impl Ledger {
+    pub(super) fn new(claims: Vec<ClaimId>, unit: Option<String>, settings: ClaimSettings) -> Ledger {
+        Ledger { claims, unit, settings, settled: OnceLock::new() }
+    }
+
+    /// The relations of every claim, worked out on first use. Any files
+    /// will do that hold the claims as they read when the ledger was made
+    /// (a snapshot's, or a later one's: an edit that changes how a claim
+    /// reads makes a new ledger).
+    pub(super) fn settled(&self, files: &Files) -> &Settled {
+        self.settled.get_or_init(|| {
+            let claim = |site: Site| -> Option<&Claim> { parts(files.get(site.file.0 as usize)?.as_ref()?).2.get(site.index as usize) };
+            let group: Vec<&Claim> = self.claims.iter().filter_map(|&s| claim(s)).collect();
+            if group.len() != self.claims.len() {
+                return Settled::default(); // cannot happen: every site in a ledger is a claim of a file
+            }
+            let rel = relate(&group, self.unit.as_deref(), self.settings);
+            // In workspace order, as `revised_by` is.
+            let mut revises = vec![Vec::new(); group.len()];
+            for (older, newer) in rel.revised_by.iter().enumerate() {
+                for &k in newer {
+                    revises[k].push(older);
+                }
+            }
+            let lists: Vec<[&[usize]; LISTS]> =
+                (0..group.len()).map(|k| [&rel.conflicts[k][..], &rel.revised_by[k][..], &revises[k][..]]).collect();
+            let units: Vec<[Option<&str>; 2]> = (0..group.len()).map(|k| [rel.units[k].as_deref(), rel.unit_mismatch[k].as_deref()]).collect();
+            let mut settled = Settled::new(&lists, &units);
+            // Each pair is listed on both claims: counted from the first.
+            settled.conflict_pairs = rel.conflicts.iter().enumerate().map(|(k, c)| c.iter().filter(|&&o| o > k).count()).sum();
+            settled
+        })
+    }
+
+    /// Whether its claims have been related yet.
+    pub fn is_related(&self) -> bool {
+        self.settled.get().is_some()
+    }
+
+    pub(crate) fn relations(&self, files: &Files, claim: ClaimId) -> Option<Relations<'_>> {
+        let at = self.claims.binary_search(&claim).ok()?;
+        self.settled(files).relations(&self.claims, at)
+    }
+
+    /// Every claim on the subject with its relations, in workspace order.
+    pub(crate) fn entries<'a>(&'a self, files: &Files) -> impl Iterator<Item = (ClaimId, Relations<'a>)> + 'a {
+        let settled = self.settled(files);
+        self.claims.iter().enumerate().filter_map(move |(k, &c)| Some((c, settled.relations(&self.claims, k)?)))
+    }
+
+    /// Pairs of its claims in conflict, each pair once.
+    pub(crate) fn conflict_pairs(&self, files: &Files) -> usize {
+        self.settled(files).conflict_pairs
+    }
+
+    pub(crate) fn summary(&self, files: &Files, claim: ClaimId, write: impl FnOnce(&Relations) -> String) -> Option<&str> {
+        let at = self.claims.binary_search(&claim).ok()?;
+        let settled = self.settled(files);
+        let relations = settled.relations(&self.claims, at)?;
+        Some(settled.summaries.get(at)?.get_or_init(|| write(&relations).into()))
+    }
+}
