@@ -239,7 +239,7 @@ fn main() {
     for (k, l) in &lat {
         table.push_str(&row(&format!("{k}, p50 / p99"), l.cell()));
         if *k == "references" {
-            for (l, which) in by_size.iter().zip(["up to", "more than"]) {
+            for (l, which) in by_size.iter().zip(["up to", "more than"]).filter(|(l, _)| !l.0.is_empty()) {
                 let what = format!("references, answers of {which} {BIG_ANSWER} locations ({} of {}), p50 / p99", l.0.len(), lat[2].1 .0.len());
                 table.push_str(&row(&what, l.cell()));
             }
