@@ -10,6 +10,7 @@ mod convert;
 mod documents;
 mod features;
 mod framing;
+mod indexing;
 mod publish;
 mod server;
 mod state;

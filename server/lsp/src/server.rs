@@ -1,8 +1,7 @@
 //! The protocol: lifecycle, documents, the workspace index, and each
 //! request routed to its analysis feature.
 
-use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -16,8 +15,9 @@ use tower_lsp_server::ls_types::{self as lsp, *};
 use tower_lsp_server::{Client, LanguageServer};
 
 use crate::documents::OpenDocument;
-use crate::state::{normalize, ClientSupport, DiagnosticsOn, FileRole, Folder, State};
+use crate::state::{ClientSupport, DiagnosticsOn, FileRole, Folder, State};
 use crate::features::Scope;
+use crate::indexing::layout_of;
 use crate::{convert, features, publish};
 
 /// How long a pulled diagnostic waits for its folder's first read.
@@ -25,16 +25,8 @@ const READ_WAIT: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
 pub struct Backend {
-    client: Client,
-    state: Arc<State>,
-}
-
-/// The `[workspace]` lists of a `gloss.toml`'s facts.
-fn layout_of(facts: &Facts) -> Option<(Vec<String>, Vec<String>)> {
-    match facts {
-        Facts::Registry(r) => r.config.as_ref().map(|c| (c.documents.clone(), c.registry.clone())),
-        _ => None,
-    }
+    pub(crate) client: Client,
+    pub(crate) state: Arc<State>,
 }
 
 impl Backend {
@@ -113,115 +105,6 @@ impl Backend {
                 false
             }
         }
-    }
-
-    /// Reads every document and registry file of a root in the
-    /// background, with progress where the client supports it, then
-    /// publishes. Open documents keep their editor text; files the
-    /// workspace no longer has are dropped.
-    fn index_folder(&self, folder: Arc<Folder>) {
-        let Some(root) = folder.root().map(|r| r.to_path_buf()) else { return };
-        let (state, client) = (self.state.clone(), self.client.clone());
-        let backend = self.clone();
-        let reading_since = std::time::SystemTime::now();
-        tokio::spawn(async move {
-            let read_root = root.clone();
-            let started = std::time::Instant::now();
-            // Read and put in the workspace off the async threads: on a big
-            // workspace both take a while. Started before the progress is
-            // set up, so that a slow client does not hold the reading back.
-            let (apply_state, apply_folder) = (state.clone(), folder.clone());
-            let read = tokio::task::spawn_blocking(move || {
-                let mut cache = gloss_project::FactsCache::open(&read_root);
-                let cached_before = cache.len();
-                let (_, _, files, stats) = gloss_project::read_workspace_cached(&read_root, Some(&mut cache))?;
-                drop(cache); // the file's bytes, held until the documents were decoded
-                let hashes: Vec<(String, u128)> = files.iter().filter_map(|f| Some((f.relative.clone(), f.hash?))).collect();
-                // Worth writing again when a document was parsed or is gone.
-                let save = (stats.parsed > 0 || cached_before != stats.cached).then_some(hashes);
-                let count = files.len();
-                apply_index(&apply_state, &apply_folder, gloss_project::ready(files));
-                Ok::<_, std::io::Error>((count, stats, save))
-            });
-            let token = NumberOrString::String(format!("gloss/index/{}", root.display()));
-            // Never waiting long for the client: indexing does not depend on it.
-            let created = state.support().work_done_progress
-                && matches!(tokio::time::timeout(Duration::from_secs(2), client.create_work_done_progress(token.clone())).await, Ok(Ok(())));
-            let progress = match created {
-                true => Some(client.progress(token, "Gloss: indexing").with_message(root.display().to_string()).begin().await),
-                false => None,
-            };
-            let read = read.await;
-            let count = match read {
-                Ok(Ok((count, stats, save))) => {
-                    let ms = started.elapsed().as_millis();
-                    let cached = if stats.cached > 0 { format!(" ({} from the cache)", stats.cached) } else { String::new() };
-                    log(&state, &client, MessageType::INFO, format!("indexed {count} files of {} in {ms} ms{cached}", root.display()));
-                    if let Some(hashes) = save {
-                        save_cache(&state, &client, &folder, &root, hashes);
-                    }
-                    count
-                }
-                Ok(Err(e)) => {
-                    log(&state, &client, MessageType::ERROR, format!("cannot read the workspace {}: {e}", root.display()));
-                    0
-                }
-                Err(_) => 0,
-            };
-            folder.set_ready();
-            // The first completion or symbol search would build the table
-            // of definitions (tens of ms at 20,000 documents), and the first
-            // request about a claim would relate its subject's claims
-            // (a subject of 3,000 claims takes tens of ms): done now, in the
-            // background. Requests meanwhile work out what they need.
-            let analysis = folder.snapshot();
-            let warm = tokio::task::spawn_blocking(move || {
-                analysis.definition_table();
-                let started = std::time::Instant::now();
-                analysis.relate_all();
-                (analysis.index().subjects().count(), started.elapsed())
-            });
-            let (warm_state, warm_client, warm_root) = (state.clone(), client.clone(), root.clone());
-            tokio::spawn(async move {
-                if let Ok((subjects, took)) = warm.await {
-                    let message = format!("related the claims of {subjects} subjects of {} in {} ms", warm_root.display(), took.as_millis());
-                    log(&warm_state, &warm_client, MessageType::INFO, message);
-                }
-            });
-            publish::report_status(&state, &client).await;
-            if let Some(p) = progress {
-                p.finish_with_message(format!("{count} files")).await;
-            }
-            publish::publish_open(&state, &client).await;
-            backend.recheck_since(&folder, reading_since);
-        });
-    }
-
-    /// When the server watches the folders itself, its watch may have
-    /// begun after the reading did: a file created, changed or deleted in
-    /// between would be missed. Those are looked for once both are done,
-    /// in the background: files touched since `since` (with a margin for
-    /// coarse file times) whose text is not the one read, documents not
-    /// read, files read and now gone.
-    fn recheck_since(&self, folder: &Arc<Folder>, since: std::time::SystemTime) {
-        if self.state.watcher.get().is_none() {
-            return; // the client watches, or nothing does
-        }
-        let Some(root) = folder.root().map(|r| r.to_path_buf()) else { return };
-        let since = since - Duration::from_secs(2);
-        let analysis = folder.snapshot();
-        let known: HashMap<PathBuf, u128> =
-            analysis.files().map(|(_, f)| (normalize(&root.join(&f.path)), gloss_project::cache::text_hash(&f.text))).collect();
-        let globs = analysis.config().documents.clone();
-        let backend = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let found: HashSet<PathBuf> = gloss_project::find_documents(&root, &globs).unwrap_or_default().into_iter().collect();
-            let changes = crate::watch::changes_since(&known, &found, since);
-            let changes: Vec<(Uri, FileChangeType)> = changes.into_iter().filter_map(|(p, t)| Some((Uri::from_file_path(&p)?, t))).collect();
-            if !changes.is_empty() {
-                backend.files_changed(changes);
-            }
-        });
     }
 
     fn register_watchers(&self) {
@@ -310,7 +193,7 @@ impl Backend {
     /// Files created, changed or deleted on disk (told by the client or
     /// seen by our own watch): each closed one read again or dropped; a
     /// changed `gloss.toml` reads its folder again.
-    fn files_changed(&self, changes: Vec<(Uri, FileChangeType)>) {
+    pub(crate) fn files_changed(&self, changes: Vec<(Uri, FileChangeType)>) {
         let mut reindex: Vec<Arc<Folder>> = Vec::new();
         let mut configs: Vec<(Arc<Folder>, gloss_analysis::config::Config)> = Vec::new();
         for (uri, typ) in changes {
@@ -388,25 +271,6 @@ impl Backend {
     }
 }
 
-/// Writes a root's facts cache in the background, from the workspace as
-/// read: only documents whose text is still the one read from disk (an
-/// open document's may already differ).
-fn save_cache(state: &Arc<State>, client: &Client, folder: &Arc<Folder>, root: &std::path::Path, hashes: Vec<(String, u128)>) {
-    let (state, client, analysis, root) = (state.clone(), client.clone(), folder.snapshot(), root.to_path_buf());
-    tokio::task::spawn_blocking(move || {
-        let documents: Vec<(&str, u128, &gloss_analysis::document::DocumentFacts)> = hashes
-            .iter()
-            .filter_map(|(relative, hash)| {
-                let file = analysis.file(analysis.file_id(relative)?)?;
-                (gloss_project::cache::text_hash(&file.text) == *hash).then_some((relative.as_str(), *hash, file.document()?))
-            })
-            .collect();
-        if let Err(e) = gloss_project::FactsCache::save(&root, &documents) {
-            log(&state, &client, MessageType::WARNING, format!("cannot write the index cache of {}: {e}", root.display()));
-        }
-    });
-}
-
 /// Every folder: the roots, and the documents open alone.
 fn all_folders(state: &State) -> Vec<Arc<Folder>> {
     let mut all = state.folders();
@@ -430,7 +294,7 @@ fn guarded<T>(client: &Client, what: &str, f: impl FnOnce() -> T) -> Result<T> {
 
 /// Logs to stderr and to the client, if the level the client set lets
 /// this message through.
-fn log(state: &State, client: &Client, level: MessageType, message: String) {
+pub(crate) fn log(state: &State, client: &Client, level: MessageType, message: String) {
     let wanted = MessageType::ERROR == level || state.settings().log_level as i32 >= message_rank(level);
     if wanted {
         send_log(client, level, message);
@@ -446,64 +310,6 @@ fn send_log(client: &Client, level: MessageType, message: String) {
     eprintln!("gloss: {message}");
     let client = client.clone();
     tokio::spawn(async move { client.log_message(level, message).await });
-}
-
-/// Puts what an index read into the folder's workspace (open documents
-/// keep their text), drops what is gone, and settles the role of every
-/// open document of the folder under the settings just read.
-fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::ReadyFile>) {
-    let mut ws = folder.edit();
-    let open: HashSet<String> = state
-        .documents
-        .iter()
-        .filter(|d| Arc::ptr_eq(&d.folder, folder) && d.role != FileRole::Other)
-        .map(|d| d.key.clone())
-        .collect();
-    let before: Vec<String> = ws.snapshot().files().map(|(_, f)| f.path.clone()).collect();
-    let config_open = open.contains(gloss_project::CONFIG_FILE);
-    // The disk's gloss.toml chose what was read; an open one, edited but
-    // not saved, narrows it to its own globs (saving reads the folder again).
-    let globs = config_open.then(|| ws.snapshot().config().documents.clone());
-    let wanted = |f: &gloss_project::ReadyFile| f.registry || globs.as_ref().is_none_or(|g| crate::state::matches_globs(g, &f.relative));
-    let files: Vec<gloss_project::ReadyFile> = files.into_iter().filter(wanted).collect();
-    let read: HashSet<String> = files.iter().map(|f| f.relative.clone()).collect();
-    let mut readable = Vec::with_capacity(files.len());
-    for f in files.into_iter().filter(|f| !open.contains(&f.relative)) {
-        match f.file {
-            Ok(file) => {
-                if f.relative == gloss_project::CONFIG_FILE && !config_open {
-                    *folder.layout.lock().unwrap_or_else(|e| e.into_inner()) = layout_of(&file.facts);
-                }
-                readable.push(file);
-            }
-            Err(why) => {
-                ws.set_unreadable(&f.relative, &why, f.registry);
-            }
-        };
-    }
-    // Taken into the index at once.
-    ws.set_files(readable);
-    for gone in before.iter().filter(|k| !read.contains(*k) && !open.contains(*k)) {
-        ws.remove(gone);
-    }
-    // A registry file opened before its gloss.toml was read is one now
-    // (or no longer one).
-    let config = ws.snapshot().config().clone();
-    for mut doc in state.documents.iter_mut().filter(|d| Arc::ptr_eq(&d.folder, folder)) {
-        let role = folder.role(&doc.key, &config);
-        if role == doc.role || (role == FileRole::Document) != (doc.role == FileRole::Document) {
-            continue;
-        }
-        doc.role = role;
-        let text = doc.rope.to_string();
-        doc.analysed_version = doc.version;
-        match role {
-            FileRole::Registry(is_config) => {
-                ws.set_registry(&doc.key, &text, is_config);
-            }
-            _ => ws.remove(&doc.key),
-        }
-    }
 }
 
 fn capabilities(enc: Encoding) -> ServerCapabilities {
