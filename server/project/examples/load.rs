@@ -42,9 +42,11 @@ fn main() {
         let after_set = rss();
         let analysis = ws.snapshot();
         let settled = t.elapsed();
-        println!("  resident after reading {after_read} MB, after setting {after_set} MB, after settling {} MB (the facts kept for the cache included)", rss());
+        analysis.relate_all();
+        let related = t.elapsed();
+        println!("  resident after reading {after_read} MB, after setting {after_set} MB, after relating {} MB (the facts kept for the cache included)", rss());
         println!(
-            "{round}: cache opened {opened:?} · read {:?} ({} parsed, {} cached) · [copying facts for the cache {:?}] · ready (line indexes, side by side) {:?} · set {:?} · settle {:?} · {} files",
+            "{round}: cache opened {opened:?} · read {:?} ({} parsed, {} cached) · [copying facts for the cache {:?}] · ready (line indexes, side by side) {:?} · set {:?} · settle {:?} · relate every subject {:?} · {} files",
             read - opened,
             stats.parsed,
             stats.cached,
@@ -52,6 +54,7 @@ fn main() {
             ready - kept,
             set - ready,
             settled - set,
+            related - settled,
             analysis.files().count()
         );
 
