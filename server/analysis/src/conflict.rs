@@ -18,10 +18,11 @@ pub struct SubjectRelations {
     pub units: Vec<Option<String>>,
     /// The unit a claim was expected in, when its own differs.
     pub unit_mismatch: Vec<Option<String>>,
-    /// The claims each claim conflicts with.
-    pub conflicts: Vec<Vec<usize>>,
+    /// The claims each claim conflicts with (4-byte places: a busy
+    /// subject's claims conflict by the million).
+    pub conflicts: Vec<Vec<u32>>,
     /// Newer claims by the same sources that revise each claim.
-    pub revised_by: Vec<Vec<usize>>,
+    pub revised_by: Vec<Vec<u32>>,
 }
 
 /// Relates the claims on one subject. Claims are compared only within a
@@ -72,7 +73,7 @@ pub fn relate(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSett
                     continue;
                 }
                 if let Some((older, newer)) = revision(claims, &sources, i, j) {
-                    rel.revised_by[older].push(newer);
+                    rel.revised_by[older].push(newer as u32);
                 }
             }
         }
@@ -88,8 +89,8 @@ pub fn relate(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSett
                 continue;
             }
             if comparable(i, j) && a != b && revision(claims, &sources, i, j).is_none() && disjoint(a, b) {
-                rel.conflicts[i].push(j);
-                rel.conflicts[j].push(i);
+                rel.conflicts[i].push(j as u32);
+                rel.conflicts[j].push(i as u32);
             }
         }
         if let Some(l) = a.low {
@@ -200,10 +201,10 @@ pub(crate) fn relate_pairwise(claims: &[&Claim], subject_unit: Option<&str>, set
                 continue;
             }
             if let Some((older, newer)) = revision(claims, &sources, i, j) {
-                rel.revised_by[older].push(newer);
+                rel.revised_by[older].push(newer as u32);
             } else if disjoint(a, b) {
-                rel.conflicts[i].push(j);
-                rel.conflicts[j].push(i);
+                rel.conflicts[i].push(j as u32);
+                rel.conflicts[j].push(i as u32);
             }
         }
         active.push(i);

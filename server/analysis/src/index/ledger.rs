@@ -179,7 +179,7 @@ impl Default for Stored {
 
 impl Settled {
     /// `lists[k]`: claim `k`'s lists, places in the ledger's claims.
-    fn new(lists: &[[&[usize]; LISTS]], units: &[[Option<&str>; 2]]) -> Settled {
+    fn new(lists: &[[&[u32]; LISTS]], units: &[[Option<&str>; 2]]) -> Settled {
         let total: usize = lists.iter().flatten().map(|l| l.len()).sum();
         // A ledger's lists fit 4-byte offsets: 4 billion places would be
         // 16 GB, far past what relating them would have used up.
@@ -195,7 +195,7 @@ impl Settled {
         let places = if lists.len() <= 1 << 16 {
             Stored::Narrow(flat.map(|p| p as u16).collect())
         } else {
-            Stored::Wide(flat.map(|p| p as u32).collect())
+            Stored::Wide(flat.collect())
         };
         debug_assert_eq!(match &places { Stored::Narrow(p) => p.len(), Stored::Wide(p) => p.len() }, total);
         let mut unit_names: Vec<Box<str>> = Vec::new();
@@ -254,18 +254,18 @@ impl Ledger {
             }
             let rel = relate(&group, self.unit.as_deref(), self.settings);
             // In workspace order, as `revised_by` is.
-            let mut revises = vec![Vec::new(); group.len()];
+            let mut revises: Vec<Vec<u32>> = vec![Vec::new(); group.len()];
             for (older, newer) in rel.revised_by.iter().enumerate() {
                 for &k in newer {
-                    revises[k].push(older);
+                    revises[k as usize].push(older as u32);
                 }
             }
-            let lists: Vec<[&[usize]; LISTS]> =
+            let lists: Vec<[&[u32]; LISTS]> =
                 (0..group.len()).map(|k| [&rel.conflicts[k][..], &rel.revised_by[k][..], &revises[k][..]]).collect();
             let units: Vec<[Option<&str>; 2]> = (0..group.len()).map(|k| [rel.units[k].as_deref(), rel.unit_mismatch[k].as_deref()]).collect();
             let mut settled = Settled::new(&lists, &units);
             // Each pair is listed on both claims: counted from the first.
-            settled.conflict_pairs = rel.conflicts.iter().enumerate().map(|(k, c)| c.iter().filter(|&&o| o > k).count()).sum();
+            settled.conflict_pairs = rel.conflicts.iter().enumerate().map(|(k, c)| c.iter().filter(|&&o| o as usize > k).count()).sum();
             settled
         })
     }
