@@ -114,62 +114,15 @@ impl Index {
         }
     }
 
+    /// Takes in, or takes out, what one file adds to the index: the same
+    /// gathering as many files' (the walk over a file's facts is written
+    /// once, in [`Gathering::of`]).
     fn visit(&mut self, id: FileId, file: &File, add: bool) {
-        let (defs, refs, claims) = parts(file);
-        let toggle = |map: &mut HashMap<Id, Sites>, key: Id, site: Site| {
-            if add {
-                insert_site(map.entry(key).or_default(), site);
-            } else if let Some(sites) = map.get_mut(&key) {
-                remove_site(sites, &site);
-                if sites.is_empty() {
-                    map.remove(&key);
-                }
-            }
-        };
-        if !defs.is_empty() {
-            self.table = SharedTable::default();
-        }
-        for (i, d) in defs.iter().enumerate() {
-            toggle(&mut self.definitions, d.id, Site { file: id, index: i as u32 });
-            for party in parties(d) {
-                toggle(&mut self.party_to, Id::new(party), Site { file: id, index: i as u32 });
-            }
-            // A subject's unit, or which definition comes first, may change.
-            if d.kind == EntityKind::Subject {
-                self.stale_subjects.insert(d.id);
-            }
-        }
-        for (i, r) in refs.iter().enumerate() {
-            toggle(&mut self.references, r.id, Site { file: id, index: i as u32 });
-        }
-        if file.document().is_some() {
-            self.count_uses(refs, add);
-        }
-        for (i, c) in claims.iter().enumerate() {
-            let site = Site { file: id, index: i as u32 };
-            for (k, source) in c.sources.iter().chain(&c.via).enumerate() {
-                // A source named twice in one claim cites it once.
-                if !c.sources.iter().chain(&c.via).take(k).any(|s| s.id == source.id) {
-                    toggle(&mut self.citations, source.id, site);
-                }
-            }
-            let claims = ledger_claims(self.ledgers.entry(c.subject.id).or_default());
-            match (claims.binary_search(&site), add) {
-                (Err(at), true) => claims.insert(at, site),
-                (Ok(at), false) => {
-                    claims.remove(at);
-                }
-                _ => {}
-            }
-            self.stale_subjects.insert(c.subject.id);
-        }
-        if file.registry().is_some() {
-            if add {
-                self.registries.insert(id);
-            } else {
-                self.registries.remove(&id);
-            }
-            self.stale_names = true;
+        let gathered = Gathering::of(&[(id, file)]);
+        if add {
+            self.take_in(gathered);
+        } else {
+            self.take_out(gathered);
         }
     }
 
@@ -185,19 +138,17 @@ impl Index {
         for run in runs {
             all.append(run);
         }
-        if all.any_definitions {
-            self.table = SharedTable::default();
-        }
-        self.stale_subjects.extend(all.subject_definitions);
-        if !all.registries.is_empty() {
-            self.registries.extend(all.registries);
-            self.stale_names = true;
-        }
+        self.take_in(all);
+    }
+
+    fn take_in(&mut self, g: Gathering) {
+        self.changed(&g);
+        self.registries.extend(g.registries);
         for (map, gathered) in [
-            (&mut self.definitions, all.definitions),
-            (&mut self.references, all.references),
-            (&mut self.citations, all.citations),
-            (&mut self.party_to, all.party_to),
+            (&mut self.definitions, g.definitions),
+            (&mut self.references, g.references),
+            (&mut self.citations, g.citations),
+            (&mut self.party_to, g.party_to),
         ] {
             for (key, mut sites) in gathered {
                 sites.sort_unstable();
@@ -209,34 +160,66 @@ impl Index {
                 }
             }
         }
-        for (key, counted) in all.usage {
+        for (key, counted) in g.usage {
             let u = self.usage.entry(key).or_default();
             u.mentions += counted.mentions;
             u.documents += counted.documents;
         }
-        for (subject, sites) in all.subjects {
+        for (subject, sites) in g.subjects {
             let claims = ledger_claims(self.ledgers.entry(subject).or_default());
             claims.extend(sites);
             claims.sort_unstable();
             claims.dedup();
-            self.stale_subjects.insert(subject);
         }
     }
 
-    /// Adds (or takes back) one document's references to its ids' usage.
-    fn count_uses(&mut self, refs: &[Reference], add: bool) {
-        for (id, n) in uses_per_id(refs) {
-            if add {
-                let u = self.usage.entry(id).or_default();
-                u.mentions += n;
-                u.documents += 1;
-            } else if let Some(u) = self.usage.get_mut(&id) {
-                u.mentions = u.mentions.saturating_sub(n);
-                u.documents = u.documents.saturating_sub(1);
-                if u.documents == 0 {
-                    self.usage.remove(&id);
+    /// Forgets what [`Index::take_in`] took in from the same facts.
+    fn take_out(&mut self, g: Gathering) {
+        self.changed(&g);
+        for id in &g.registries {
+            self.registries.remove(id);
+        }
+        for (map, gathered) in [
+            (&mut self.definitions, g.definitions),
+            (&mut self.references, g.references),
+            (&mut self.citations, g.citations),
+            (&mut self.party_to, g.party_to),
+        ] {
+            for (key, sites) in gathered {
+                if let Some(known) = map.get_mut(&key) {
+                    sites.iter().for_each(|s| remove_site(known, s));
+                    if known.is_empty() {
+                        map.remove(&key);
+                    }
                 }
             }
+        }
+        for (key, counted) in g.usage {
+            if let Some(u) = self.usage.get_mut(&key) {
+                u.mentions = u.mentions.saturating_sub(counted.mentions);
+                u.documents = u.documents.saturating_sub(counted.documents);
+                if u.documents == 0 {
+                    self.usage.remove(&key);
+                }
+            }
+        }
+        for (subject, sites) in g.subjects {
+            let claims = ledger_claims(self.ledgers.entry(subject).or_default());
+            claims.retain(|c| sites.binary_search(c).is_err());
+        }
+    }
+
+    /// What taking in or out makes stale, either way: the definitions'
+    /// table, the subjects defined or claimed about, the registry names.
+    fn changed(&mut self, g: &Gathering) {
+        if g.any_definitions {
+            self.table = SharedTable::default();
+        }
+        // A subject's unit, or which definition comes first, may change.
+        self.stale_subjects.extend(g.subject_definitions.iter().copied());
+        self.stale_subjects.extend(g.subjects.keys().copied());
+        if !g.registries.is_empty() {
+            self.stale_names = true;
         }
     }
 
