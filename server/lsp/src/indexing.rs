@@ -118,12 +118,11 @@ impl Backend {
         let Some(root) = folder.root().map(|r| r.to_path_buf()) else { return };
         let since = since - Duration::from_secs(2);
         let analysis = folder.snapshot();
-        let known: HashMap<PathBuf, u128> =
-            analysis.files().map(|(_, f)| (normalize(&root.join(&f.path)), gloss_project::cache::text_hash(&f.text))).collect();
-        let globs = analysis.config().documents.clone();
         let backend = self.clone();
         tokio::task::spawn_blocking(move || {
-            let found: HashSet<PathBuf> = gloss_project::find_documents(&root, &globs).unwrap_or_default().into_iter().collect();
+            let known: HashMap<PathBuf, Arc<str>> = analysis.files().map(|(_, f)| (normalize(&root.join(&f.path)), f.text.clone())).collect();
+            let globs = &analysis.config().documents;
+            let found: HashSet<PathBuf> = gloss_project::find_documents(&root, globs).unwrap_or_default().into_iter().collect();
             let changes = crate::watch::changes_since(&known, &found, since);
             let changes: Vec<(Uri, FileChangeType)> = changes.into_iter().filter_map(|(p, t)| Some((Uri::from_file_path(&p)?, t))).collect();
             if !changes.is_empty() {

@@ -5,12 +5,11 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use tokio::sync::mpsc;
-use gloss_project::cache::text_hash;
 use tower_lsp_server::ls_types::FileChangeType;
 
 /// Events closer together than this make one batch: a save is often
@@ -31,21 +30,18 @@ fn files_under(folder: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// What changed on disk for files `known` (each with the hash of the
-/// text read) and documents `found` now: known files gone, known files
-/// touched since `since` whose text is not the one read, and documents
-/// found that were not known.
-pub fn changes_since(known: &HashMap<PathBuf, u128>, found: &HashSet<PathBuf>, since: SystemTime) -> Vec<(PathBuf, FileChangeType)> {
+/// What changed on disk for files `known` (each with the text read) and
+/// documents `found` now: known files gone, known files touched since
+/// `since` whose text is not the one read, and documents found that were
+/// not known.
+pub fn changes_since(known: &HashMap<PathBuf, Arc<str>>, found: &HashSet<PathBuf>, since: SystemTime) -> Vec<(PathBuf, FileChangeType)> {
     let mut changes: Vec<(PathBuf, FileChangeType)> = Vec::new();
     for (p, read) in known {
         match std::fs::metadata(p).and_then(|m| m.modified()) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => changes.push((p.clone(), FileChangeType::DELETED)),
-            Ok(modified) if modified >= since => {
-                // Not UTF-8 (or unreadable) now: read again, to say so.
-                let now = std::fs::read_to_string(p).map(|text| text_hash(&text));
-                if now.is_err() || now.is_ok_and(|now| now != *read) {
-                    changes.push((p.clone(), FileChangeType::CHANGED));
-                }
+            // Not UTF-8 (or unreadable) now: read again, to say so.
+            Ok(modified) if modified >= since && std::fs::read_to_string(p).map_or(true, |now| *now != **read) => {
+                changes.push((p.clone(), FileChangeType::CHANGED));
             }
             _ => {}
         }
@@ -125,8 +121,8 @@ mod tests {
         }
         std::fs::File::options().write(true).open(at("untouched.txt")).unwrap().set_modified(an_hour_ago).unwrap();
         let since = SystemTime::now() - Duration::from_secs(60);
-        let read = |name: &str, text: &str| (at(name), text_hash(text));
-        let known: HashMap<PathBuf, u128> =
+        let read = |name: &str, text: &str| (at(name), Arc::from(text));
+        let known: HashMap<PathBuf, Arc<str>> =
             [read("changed.txt", "old text"), read("untouched.txt", "old text"), read("same.txt", "text"), read("deleted.txt", "text")].into_iter().collect();
         let found: HashSet<PathBuf> = ["changed.txt", "untouched.txt", "created.txt", "same.txt"].map(at).into_iter().collect();
         let changes = changes_since(&known, &found, since);
