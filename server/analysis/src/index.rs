@@ -42,6 +42,13 @@ pub struct Usage {
     pub documents: u32,
 }
 
+impl Usage {
+    fn add(&mut self, other: Usage) {
+        self.mentions += other.mentions;
+        self.documents += other.documents;
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Index {
     pub config: Config,
@@ -161,9 +168,7 @@ impl Index {
             }
         }
         for (key, counted) in g.usage {
-            let u = self.usage.entry(key).or_default();
-            u.mentions += counted.mentions;
-            u.documents += counted.documents;
+            self.usage.entry(key).or_default().add(counted);
         }
         for (subject, sites) in g.subjects {
             let claims = ledger_claims(self.ledgers.entry(subject).or_default());
@@ -260,9 +265,8 @@ impl Index {
     /// by side: for a pass over the whole workspace, or to have every
     /// answer ready after indexing.
     pub(crate) fn relate_all(&self, files: &Files) {
-        let waiting: Vec<&Arc<Ledger>> = self.ledgers.values().filter(|l| !l.is_related()).collect();
+        let mut waiting: Vec<&Arc<Ledger>> = self.ledgers.values().filter(|l| !l.is_related()).collect();
         // The biggest first, so that the last to finish is a small one.
-        let mut waiting = waiting;
         waiting.sort_by_key(|l| std::cmp::Reverse(l.claims.len()));
         waiting.into_par_iter().for_each(|l| {
             l.settled(files);
@@ -455,9 +459,7 @@ impl Gathering {
             }
             if file.document().is_some() {
                 for (ref_id, n) in uses_per_id(refs) {
-                    let u = g.usage.entry(ref_id).or_default();
-                    u.mentions += n;
-                    u.documents += 1;
+                    g.usage.entry(ref_id).or_default().add(Usage { mentions: n, documents: 1 });
                 }
             }
             for (i, c) in claims.iter().enumerate() {
@@ -491,9 +493,7 @@ impl Gathering {
             }
         }
         for (key, counted) in later.usage {
-            let u = self.usage.entry(key).or_default();
-            u.mentions += counted.mentions;
-            u.documents += counted.documents;
+            self.usage.entry(key).or_default().add(counted);
         }
         self.subject_definitions.extend(later.subject_definitions);
         self.registries.extend(later.registries);

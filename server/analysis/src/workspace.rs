@@ -58,6 +58,11 @@ impl File {
         File { path: path.to_string(), text: Arc::from(text), line_index: Arc::new(LineIndex::new(text)), facts: Arc::new(facts) }
     }
 
+    /// Whether it is the workspace's `gloss.toml` (its settings apply).
+    fn is_config(&self) -> bool {
+        matches!(&*self.facts, Facts::Registry(r) if r.config.is_some())
+    }
+
     pub fn document(&self) -> Option<&DocumentFacts> {
         match &*self.facts {
             Facts::Document(d) => Some(d),
@@ -172,7 +177,7 @@ impl Workspace {
         let first_new = self.files.len() as u32;
         let mut new: Vec<FileId> = Vec::new();
         for file in files {
-            let is_config = matches!(&*file.facts, Facts::Registry(r) if r.config.is_some());
+            let is_config = file.is_config();
             let id = match self.by_path.get(&file.path).copied() {
                 Some(id) if id.0 < first_new => {
                     ids.push(self.set_file(file));
@@ -191,11 +196,7 @@ impl Workspace {
                     id
                 }
             };
-            if is_config {
-                self.config_file = Some(id);
-            } else if self.config_file == Some(id) {
-                self.config_file = None;
-            }
+            self.track_config(id, is_config);
             ids.push(id);
         }
         self.shared = None;
@@ -208,7 +209,7 @@ impl Workspace {
     /// Sets a file made by [`File::new`] (which callers may do for many
     /// files side by side, before taking the workspace).
     pub fn set_file(&mut self, file: File) -> FileId {
-        let is_config = matches!(&*file.facts, Facts::Registry(r) if r.config.is_some());
+        let is_config = file.is_config();
         let path = file.path.as_str();
         let id = match self.by_path.get(path) {
             Some(&id) => id,
@@ -225,12 +226,18 @@ impl Workspace {
         }
         self.shared = None;
         self.files.set(id.0 as usize, Some(file));
+        self.track_config(id, is_config);
+        id
+    }
+
+    /// Keeps `config_file` on the file whose settings apply, after file
+    /// `id` was set.
+    fn track_config(&mut self, id: FileId, is_config: bool) {
         if is_config {
             self.config_file = Some(id);
         } else if self.config_file == Some(id) {
             self.config_file = None;
         }
-        id
     }
 
     /// Claim settings that win over `gloss.toml`'s (an editor's own).
