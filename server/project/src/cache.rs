@@ -46,7 +46,8 @@ pub struct FactsCache {
 /// One document's facts, still encoded.
 #[derive(Debug, Clone)]
 pub struct Cached {
-    file: Arc<[u8]>,
+    /// The whole cache file, shared (not copied) by its documents.
+    file: Arc<Vec<u8>>,
     at: Range<usize>,
 }
 
@@ -148,7 +149,7 @@ impl FactsCache {
 
 /// A cache file's entries, if it is whole and of this version.
 fn read(file: &Path) -> Option<HashMap<String, (u128, Cached)>> {
-    let bytes: Arc<[u8]> = std::fs::read(file).ok()?.into();
+    let bytes = Arc::new(std::fs::read(file).ok()?);
     let rest = bytes.strip_prefix(MAGIC)?;
     let (sum, body) = rest.split_at_checked(16)?;
     if u128::from_le_bytes(sum.try_into().ok()?) != xxh3_128(body) {

@@ -58,7 +58,6 @@ pub struct ReadyFile {
     pub relative: String,
     pub registry: bool,
     pub file: Result<File, String>,
-    pub hash: Option<u128>,
 }
 
 /// Makes read files ready to set, side by side: what is left to do under
@@ -71,7 +70,6 @@ pub fn ready(files: Vec<ReadFile>) -> Vec<ReadyFile> {
             path: f.path,
             relative: f.relative,
             registry: f.registry,
-            hash: f.hash,
         })
         .collect()
 }
