@@ -44,9 +44,9 @@ impl Backend {
                 let cached_before = cache.len();
                 let (_, _, files, stats) = gloss_project::read_workspace_cached(&read_root, Some(&mut cache))?;
                 drop(cache); // the file's bytes, held until the documents were decoded
-                let hashes: Vec<(String, u128)> = files.iter().filter_map(|f| Some((f.relative.clone(), f.hash?))).collect();
                 // Worth writing again when a document was parsed or is gone.
-                let save = (stats.parsed > 0 || cached_before != stats.cached).then_some(hashes);
+                let save = (stats.parsed > 0 || cached_before != stats.cached)
+                    .then(|| files.iter().filter_map(|f| Some((f.relative.clone(), f.hash?))).collect::<Vec<(String, u128)>>());
                 let count = files.len();
                 apply_index(&apply_state, &apply_folder, gloss_project::ready(files));
                 Ok::<_, std::io::Error>((count, stats, save))
