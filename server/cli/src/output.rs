@@ -8,11 +8,18 @@ use gloss_analysis::diagnostics::{Code, Diagnostic, Severity};
 use gloss_analysis::line_index::{Encoding, LineCol};
 use gloss_analysis::{Analysis, FileId};
 use gloss_project::Project;
+use rayon::prelude::*;
 use serde_json::{json, Value};
 
 use crate::CheckArgs;
 
 pub type Report = (Project, Analysis, Vec<Diagnostic>);
+
+/// How many related places (other conflicting claims, other definitions) a
+/// diagnostic shows in text: as many as its message names. A conflict in a
+/// busy subject has dozens, and showing each one's line made `gloss check`
+/// print 770 MB in 55 s on the 20,000-document benchmark.
+const RELATED_SHOWN: usize = 3;
 
 pub fn text(reports: &[Report], args: &CheckArgs) -> io::Result<()> {
     let colour = match args.color.as_str() {
@@ -29,41 +36,82 @@ pub fn text(reports: &[Report], args: &CheckArgs) -> io::Result<()> {
         documents += analysis.files().filter(|(_, f)| f.document().is_some()).count();
         for d in diagnostics {
             counts[d.severity as usize] += 1;
-            if d.severity == Severity::Hint && !args.hints {
-                continue;
+        }
+        let shown: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.severity != Severity::Hint || args.hints).collect();
+        // Rendering is most of the time on a big workspace: batches are
+        // rendered side by side and written in order.
+        for batch in shown.chunks(1024) {
+            let rendered: Vec<String> = batch.par_iter().map(|d| render(&renderer, analysis, d)).collect();
+            for r in rendered {
+                writeln!(out, "{r}\n")?;
             }
-            let level = match d.severity {
-                Severity::Error => Level::ERROR,
-                Severity::Warning => Level::WARNING,
-                Severity::Information => Level::INFO,
-                Severity::Hint => Level::HELP,
-            };
-            let file = analysis.file(d.file).expect("diagnostic of a known file");
-            let labels: Vec<String> = d.related.iter().map(|r| r.message(analysis)).collect();
-            let mut group = level
-                .primary_title(d.message.as_str())
-                .id(d.code.as_str())
-                .element(Snippet::source(&*file.text).path(file.path.as_str()).annotation(AnnotationKind::Primary.span(d.range.clone())));
-            for (r, label) in d.related.iter().zip(&labels) {
-                let other = analysis.file(r.file).expect("related of a known file");
-                group = group.element(
-                    Snippet::source(&*other.text)
-                        .path(other.path.as_str())
-                        .annotation(AnnotationKind::Context.span(r.range.clone()).label(label.as_str())),
-                );
-            }
-            writeln!(out, "{}\n", renderer.render(&[group]))?;
         }
     }
     let [errors, warnings, infos, hints] = counts;
     let hidden = if args.hints || hints == 0 { String::new() } else { format!(" ({hints} hints not shown: --hints shows them)") };
     writeln!(
         out,
-        "{documents} documents: {errors} {}, {warnings} {}, {infos} information{hidden}",
+        "{}: {errors} {}, {warnings} {}, {infos} information{hidden}",
+        plural_of(documents, "document", "documents"),
         plural(errors, "error"),
         plural(warnings, "warning")
     )?;
     out.flush()
+}
+
+/// The lines a range is on, their 1-based number and the range within them.
+/// The renderer is given these lines only: given the whole text it would
+/// go through all of it for each snippet, and a conflict in a 1 MB document
+/// is shown next to many others.
+fn excerpt<'a>(analysis: &'a Analysis, file: FileId, range: &std::ops::Range<usize>) -> (&'a str, usize, std::ops::Range<usize>) {
+    let f = analysis.file(file).expect("diagnostic of a known file");
+    let index = &f.line_index;
+    let first = index.line_col(&f.text, range.start, Encoding::Utf8).line as usize;
+    let last = index.line_col(&f.text, range.end, Encoding::Utf8).line as usize;
+    let lines = index.line_range(&f.text, first).start..index.line_range(&f.text, last).end;
+    let span = range.start.clamp(lines.start, lines.end) - lines.start..range.end.clamp(lines.start, lines.end) - lines.start;
+    (&f.text[lines], first + 1, span)
+}
+
+fn path_of(analysis: &Analysis, file: FileId) -> &str {
+    analysis.file(file).expect("diagnostic of a known file").path.as_str()
+}
+
+/// One diagnostic with its line and the lines of the related places its
+/// message names.
+fn render(renderer: &Renderer, analysis: &Analysis, d: &Diagnostic) -> String {
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Information => Level::INFO,
+        Severity::Hint => Level::HELP,
+    };
+    let shown = &d.related[..d.related.len().min(RELATED_SHOWN)];
+    let labels: Vec<String> = shown.iter().map(|r| r.message(analysis)).collect();
+    let (source, line, span) = excerpt(analysis, d.file, &d.range);
+    let mut group = level
+        .primary_title(d.message.as_str())
+        .id(d.code.as_str())
+        .element(Snippet::source(source).line_start(line).path(path_of(analysis, d.file)).annotation(AnnotationKind::Primary.span(span)));
+    for (r, label) in shown.iter().zip(&labels) {
+        let (source, line, span) = excerpt(analysis, r.file, &r.range);
+        group = group.element(
+            Snippet::source(source)
+                .line_start(line)
+                .path(path_of(analysis, r.file))
+                .annotation(AnnotationKind::Context.span(span).label(label.as_str())),
+        );
+    }
+    let hidden = d.related.len() - shown.len();
+    let note = format!("{} not shown: `--format sarif` lists them", plural_of(hidden, "more related place", "more related places"));
+    if hidden > 0 {
+        group = group.element(Level::NOTE.message(note.as_str()));
+    }
+    renderer.render(&[group])
+}
+
+fn plural_of(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -56,8 +56,28 @@ fn text_output_shows_the_line_and_a_caret() {
     assert!(text.contains("a.txt:1:11"), "{text}");
     assert!(text.contains("Some say [10,000 soldiers]{claim=troops}."), "{text}");
     assert!(text.contains("^^^^^^^^^^^^^^^"), "{text}");
-    assert!(text.contains("1 documents: 0 errors, 1 warning, 0 information"), "{text}");
+    assert!(text.contains("1 document: 0 errors, 1 warning, 0 information"), "{text}");
     assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn text_output_shows_the_conflicts_its_message_names_and_counts_the_rest() {
+    // One claim against five others: the message names three, the text
+    // shows those three lines and says how many more the SARIF log lists.
+    let mut files = vec![("gloss.toml", REGISTRY.to_string())];
+    files.push(("a.txt", "Here [100 soldiers]{claim=troops src=@ua-intel}.\n".to_string()));
+    for n in 1..=5 {
+        files.push((["b1.txt", "b2.txt", "b3.txt", "b4.txt", "b5.txt"][n - 1], format!("There [{n}0,000 soldiers]{{claim=troops src=@ua-intel}}.\n")));
+    }
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let ws = workspace(&files);
+    let text = String::from_utf8(gloss(&["check", "a.txt"], ws.path()).stdout).unwrap();
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains("| There [")).collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(text.contains("and 2 more"), "{text}");
+    assert!(text.contains("= note: 2 more related places not shown: `--format sarif` lists them"), "{text}");
+    let sarif: serde_json::Value = serde_json::from_slice(&gloss(&["check", "a.txt", "--format", "sarif"], ws.path()).stdout).unwrap();
+    assert_eq!(sarif["runs"][0]["results"][0]["relatedLocations"].as_array().map(Vec::len), Some(5), "{sarif:#}");
 }
 
 #[test]
