@@ -113,6 +113,11 @@ fn main() {
     w.write(&root).expect("the workspace written");
     let mb = w.bytes as f64 / 1e6;
     eprintln!("gloss-bench: {mb:.1} MB, {} mentions, {} claims in {}", w.mentions, w.claims, root.display());
+    // A workspace is opened some time after its files were written: the
+    // facts cache keeps a file's stamp only once its last change is a
+    // few seconds old (`gloss_project::cache`), and the warm start below
+    // should find what a real one finds.
+    std::thread::sleep(Duration::from_millis(2_500));
 
     // Spawn to a complete index, with no index cache yet.
     let cache = dir.path().join("cache");

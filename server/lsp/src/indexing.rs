@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use gloss_analysis::Facts;
+use gloss_project::cache::{Entry, Stamp};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::Client;
 
@@ -44,9 +45,10 @@ impl Backend {
                 let cached_before = cache.len();
                 let (_, _, files, stats) = gloss_project::read_workspace_cached(&read_root, Some(&mut cache))?;
                 drop(cache); // the file's bytes, held until the documents were decoded
-                // Worth writing again when a document was parsed or is gone.
-                let save = (stats.parsed > 0 || cached_before != stats.cached)
-                    .then(|| files.iter().filter_map(|f| Some((f.relative.clone(), f.hash?))).collect::<Vec<(String, u128)>>());
+                // Worth writing again when a document was parsed, is gone or
+                // has a new stamp.
+                let save = (stats.parsed > 0 || cached_before != stats.cached || stats.restamped > 0)
+                    .then(|| files.iter().filter_map(|f| Some((f.relative.clone(), f.hash?, f.stamp))).collect::<Vec<_>>());
                 let count = files.len();
                 apply_index(&apply_state, &apply_folder, gloss_project::ready(files));
                 Ok::<_, std::io::Error>((count, stats, save))
@@ -135,14 +137,20 @@ impl Backend {
 /// Writes a root's facts cache in the background, from the workspace as
 /// read: only documents whose text is still the one read from disk (an
 /// open document's may already differ).
-fn save_cache(state: &Arc<State>, client: &Client, folder: &Arc<Folder>, root: &std::path::Path, hashes: Vec<(String, u128)>) {
+fn save_cache(state: &Arc<State>, client: &Client, folder: &Arc<Folder>, root: &std::path::Path, read: Vec<(String, u128, Option<Stamp>)>) {
     let (state, client, analysis, root) = (state.clone(), client.clone(), folder.snapshot(), root.to_path_buf());
     tokio::task::spawn_blocking(move || {
-        let documents: Vec<(&str, u128, &gloss_analysis::document::DocumentFacts)> = hashes
+        let documents: Vec<Entry> = read
             .iter()
-            .filter_map(|(relative, hash)| {
+            .filter_map(|(relative, hash, stamp)| {
                 let file = analysis.file(analysis.file_id(relative)?)?;
-                (gloss_project::cache::text_hash(&file.text) == *hash).then_some((relative.as_str(), *hash, file.document()?))
+                (gloss_project::cache::text_hash(&file.text) == *hash).then_some(Entry {
+                    relative,
+                    hash: *hash,
+                    stamp: *stamp,
+                    text: &file.text,
+                    facts: file.document()?,
+                })
             })
             .collect();
         if let Err(e) = gloss_project::FactsCache::save(&root, &documents) {

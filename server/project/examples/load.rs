@@ -22,7 +22,7 @@ fn main() {
         let mut keep = Vec::new();
         for f in &files {
             if let (Ok((text, facts)), Some(hash)) = (&f.content, f.hash) {
-                keep.push((f.relative.clone(), hash, facts.clone(), text.len()));
+                keep.push((f.relative.clone(), hash, f.stamp, facts.clone(), text.clone()));
             }
         }
         let kept = t.elapsed();
@@ -46,10 +46,11 @@ fn main() {
         let related = t.elapsed();
         println!("  resident after reading {after_read} MB, after setting {after_set} MB, after relating {} MB (the facts kept for the cache included)", rss());
         println!(
-            "{round}: cache opened {opened:?} · read {:?} ({} parsed, {} cached) · [copying facts for the cache {:?}] · ready (line indexes, side by side) {:?} · set {:?} · settle {:?} · relate every subject {:?} · {} files",
+            "{round}: cache opened {opened:?} · read {:?} ({} parsed, {} cached, {} of them unread) · [copying facts and texts for the cache {:?}] · ready (line indexes, side by side) {:?} · set {:?} · settle {:?} · relate every subject {:?} · {} files",
             read - opened,
             stats.parsed,
             stats.cached,
+            stats.unread,
             kept - read,
             ready - kept,
             set - ready,
@@ -60,10 +61,10 @@ fn main() {
 
         if round == "cold" {
             let t = Instant::now();
-            let documents: Vec<(&str, u128, &gloss_analysis::document::DocumentFacts)> = keep
+            let documents: Vec<gloss_project::cache::Entry> = keep
                 .iter()
-                .filter_map(|(path, hash, facts, _)| match facts {
-                    gloss_analysis::Facts::Document(d) => Some((path.as_str(), *hash, d)),
+                .filter_map(|(relative, hash, stamp, facts, text)| match facts {
+                    gloss_analysis::Facts::Document(facts) => Some(gloss_project::cache::Entry { relative, hash: *hash, stamp: *stamp, text, facts }),
                     _ => None,
                 })
                 .collect();

@@ -1,6 +1,14 @@
 //! The facts cache: each document's facts under the hash of its text, so
 //! that a workspace read again parses only the documents that changed.
 //!
+//! A document whose file has not been touched since it was read is not
+//! even read again: its entry keeps the file's stamp (size, modification
+//! and change times, inode) and its text, and a file with the same stamp
+//! is taken to hold that text, as git's index does. Reading 20,000 small
+//! files was most of a warm start. A stamp is kept only for a file last
+//! changed well before it was read (see [`Stamp::of`]), so that a change
+//! within the file system's clock tick is never mistaken for no change.
+//!
 //! One file per workspace root, in the platform's cache folder (never in
 //! the workspace): `$GLOSS_CACHE_DIR`, else e.g. `~/.cache/gloss` on Linux.
 //! `GLOSS_CACHE_DIR=off` turns it off. A cache file that does not read back
@@ -9,17 +17,17 @@
 //! renamed, so a reader never sees half of one.
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{Seek, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use gloss_analysis::document::DocumentFacts;
-use xxhash_rust::xxh3::xxh3_128;
+use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 
 /// Changes whenever the cached facts change shape (or the file's layout:
 /// each document's facts are bytes of their own, decoded when taken).
-const MAGIC: &[u8; 8] = b"GLOSSFC4";
+const MAGIC: &[u8; 8] = b"GLOSSFC5";
 
 /// What must match for a cache file to be read: the version and the very
 /// build (its size and time) of the program that wrote it, since the shape
@@ -35,48 +43,147 @@ pub fn text_hash(text: &str) -> u128 {
     xxh3_128(text.as_bytes())
 }
 
+/// What the file system says of a file, to know it untouched without
+/// reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Stamp {
+    len: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+    inode: u64,
+    device: u64,
+}
+
+/// A file changed this recently before it was looked at may change again
+/// within the same tick of the file system's clock, keeping its stamp.
+const SETTLED_FOR_SECONDS: i64 = 2;
+
+impl Stamp {
+    /// The stamp of a file about to be read, if it can be trusted: taken
+    /// before reading, so a change after it changes the stamp, and only
+    /// for a file whose last change is some seconds older than `now` (in
+    /// seconds since 1970). `None` off Unix.
+    pub fn of(path: &Path, now: i64) -> Option<Stamp> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let m = std::fs::metadata(path).ok()?;
+            let stamp = Stamp { len: m.size(), modified: (m.mtime(), m.mtime_nsec()), changed: (m.ctime(), m.ctime_nsec()), inode: m.ino(), device: m.dev() };
+            (stamp.modified.0.max(stamp.changed.0) < now - SETTLED_FOR_SECONDS).then_some(stamp)
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = (path, now);
+            None
+        }
+    }
+
+    /// Seconds since 1970, for [`Stamp::of`].
+    pub fn now() -> i64 {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+    }
+}
+
 /// The cached facts of a root, as read at start. Each document's facts
 /// stay encoded until taken, so that documents are decoded side by side
 /// (and those whose text changed not at all).
 #[derive(Debug, Default)]
 pub struct FactsCache {
-    entries: HashMap<String, (u128, Cached)>,
+    entries: HashMap<String, Cached>,
 }
 
-/// One document's facts, still encoded.
+/// One document's entry, its facts still encoded.
 #[derive(Debug, Clone)]
 pub struct Cached {
+    /// The hash of the text the facts were read from.
+    pub hash: u128,
+    /// The file's stamp when it was read, if one could be trusted.
+    pub stamp: Option<Stamp>,
     /// The whole cache file, shared (not copied) by its documents.
     file: Arc<Vec<u8>>,
-    at: Range<usize>,
+    facts: Range<usize>,
+    text: Range<usize>,
 }
 
 impl Cached {
     /// The facts; `None` if they do not decode (then the document is read).
     pub fn decode(&self) -> Option<DocumentFacts> {
-        postcard::from_bytes(self.file.get(self.at.clone())?).ok()
+        postcard::from_bytes(self.file.get(self.facts.clone())?).ok()
+    }
+
+    /// The text, kept with a stamp only.
+    pub fn text(&self) -> Option<&str> {
+        self.stamp?;
+        std::str::from_utf8(self.file.get(self.text.clone())?).ok()
     }
 }
+
+/// A document to cache: its facts, the hash of the text they were read
+/// from, and the file's stamp from before that reading with the text.
+pub struct Entry<'a> {
+    pub relative: &'a str,
+    pub hash: u128,
+    pub stamp: Option<Stamp>,
+    pub text: &'a str,
+    pub facts: &'a DocumentFacts,
+}
+
+/// Path, text hash, stamp, text (empty without a stamp), encoded facts.
+type StoredEntry<'a> = (&'a str, u128, Option<Stamp>, &'a str, &'a [u8]);
 
 #[derive(serde::Deserialize)]
 struct Stored<'a> {
     version: &'a str,
     #[serde(borrow)]
-    entries: Vec<(&'a str, u128, &'a [u8])>,
+    entries: Vec<StoredEntry<'a>>,
 }
 
-/// The same, written: each document's facts as bytes of their own.
+/// The same, written: each document's facts as bytes of their own, and
+/// its text when it has a stamp. Entries are encoded as they are written,
+/// not gathered first: the whole cache of a big workspace is tens of MB.
 #[derive(serde::Serialize)]
 struct Storing<'a> {
     version: &'a str,
-    entries: Vec<(&'a str, u128, Bytes)>,
+    entries: Entries<'a>,
 }
 
-struct Bytes(Vec<u8>);
+struct Entries<'a>(&'a [Entry<'a>]);
 
-impl serde::Serialize for Bytes {
+impl serde::Serialize for Entries<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_bytes(&self.0)
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for e in self.0 {
+            let facts = postcard::to_stdvec(e.facts).map_err(S::Error::custom)?;
+            let text = if e.stamp.is_some() { e.text } else { "" };
+            seq.serialize_element(&(e.relative, e.hash, e.stamp, text, Bytes(&facts)))?;
+        }
+        seq.end()
+    }
+}
+
+struct Bytes<'a>(&'a [u8]);
+
+impl serde::Serialize for Bytes<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(self.0)
+    }
+}
+
+/// Writes through, hashing what it writes (the body's checksum).
+struct Hashing<W> {
+    out: W,
+    hasher: Xxh3,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
     }
 }
 
@@ -102,9 +209,8 @@ impl FactsCache {
         FactsCache { entries: read(file).unwrap_or_default() }
     }
 
-    /// Takes out the facts of a document and the hash of the text they
-    /// were read from.
-    pub fn take(&mut self, relative: &str) -> Option<(u128, Cached)> {
+    /// Takes out the entry of a document.
+    pub fn take(&mut self, relative: &str) -> Option<Cached> {
         self.entries.remove(relative)
     }
 
@@ -118,37 +224,45 @@ impl FactsCache {
 
     /// Writes the cache of a root: these documents, their text hashes and
     /// facts. An error costs only time on the next start.
-    pub fn save(root: &Path, documents: &[(&str, u128, &DocumentFacts)]) -> std::io::Result<()> {
+    pub fn save(root: &Path, documents: &[Entry]) -> std::io::Result<()> {
         match Self::location(root) {
             Some(file) => Self::save_file(&file, documents),
             None => Ok(()),
         }
     }
 
-    pub fn save_file(file: &Path, documents: &[(&str, u128, &DocumentFacts)]) -> std::io::Result<()> {
+    pub fn save_file(file: &Path, documents: &[Entry]) -> std::io::Result<()> {
         let Some(version) = build_identity() else { return Ok(()) };
-        let entries = documents
-            .iter()
-            .map(|&(path, hash, facts)| Ok((path, hash, Bytes(postcard::to_stdvec(facts).map_err(std::io::Error::other)?))))
-            .collect::<std::io::Result<_>>()?;
-        let body = postcard::to_stdvec(&Storing { version: &version, entries }).map_err(std::io::Error::other)?;
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir)?;
         }
         let temp = file.with_extension(format!("tmp{}", std::process::id()));
-        let mut out = std::fs::File::create(&temp)?;
-        out.write_all(MAGIC)?;
-        out.write_all(&xxh3_128(&body).to_le_bytes())?;
-        out.write_all(&body)?;
-        out.sync_all()?;
-        drop(out);
-        std::fs::rename(&temp, file)
+        let written = (|| {
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&temp)?);
+            out.write_all(MAGIC)?;
+            // The body's checksum goes here once the body is written.
+            out.write_all(&[0; 16])?;
+            let storing = Storing { version: &version, entries: Entries(documents) };
+            let hashing = postcard::to_io(&storing, Hashing { out, hasher: Xxh3::new() }).map_err(std::io::Error::other)?;
+            let sum = hashing.hasher.digest128();
+            let mut out = hashing.out.into_inner().map_err(|e| e.into_error())?;
+            out.seek(std::io::SeekFrom::Start(MAGIC.len() as u64))?;
+            out.write_all(&sum.to_le_bytes())?;
+            out.sync_all()
+        })();
+        match written {
+            Ok(()) => std::fs::rename(&temp, file),
+            Err(e) => {
+                let _ = std::fs::remove_file(&temp);
+                Err(e)
+            }
+        }
     }
 }
 
 
 /// A cache file's entries, if it is whole and of this version.
-fn read(file: &Path) -> Option<HashMap<String, (u128, Cached)>> {
+fn read(file: &Path) -> Option<HashMap<String, Cached>> {
     let bytes = Arc::new(std::fs::read(file).ok()?);
     let rest = bytes.strip_prefix(MAGIC)?;
     let (sum, body) = rest.split_at_checked(16)?;
@@ -164,7 +278,13 @@ fn read(file: &Path) -> Option<HashMap<String, (u128, Cached)>> {
         let start = blob.as_ptr() as usize - bytes.as_ptr() as usize;
         start..start + blob.len()
     };
-    let entries = stored.entries.into_iter().map(|(k, h, blob)| (k.to_string(), (h, Cached { file: bytes.clone(), at: place(blob) }))).collect();
+    let entries = stored
+        .entries
+        .into_iter()
+        .map(|(k, hash, stamp, text, blob)| {
+            (k.to_string(), Cached { hash, stamp, file: bytes.clone(), facts: place(blob), text: place(text.as_bytes()) })
+        })
+        .collect();
     Some(entries)
 }
 
@@ -187,12 +307,15 @@ mod tests {
         let a = "{#a date=2024-10-17}\n[Putin]{@putin} said [around 10,000 soldiers]{claim=troops src=@ua} arrived.\n";
         let b = "[broken]{claim= src=@";
         let (fa, fb) = (facts(a), facts(b));
-        FactsCache::save_file(&file, &[("a.txt", text_hash(a), &fa), ("b.txt", text_hash(b), &fb)]).unwrap();
+        let stamp = Stamp { len: 1, modified: (2, 3), changed: (4, 5), inode: 6, device: 7 };
+        let entry = |relative, text, facts, stamp| Entry { relative, hash: text_hash(text), stamp, text, facts };
+        FactsCache::save_file(&file, &[entry("a.txt", a, &fa, Some(stamp)), entry("b.txt", b, &fb, None)]).unwrap();
         let mut cache = FactsCache::open_file(&file);
         assert_eq!(cache.len(), 2);
-        let mut take = |path| cache.take(path).map(|(hash, cached)| (hash, cached.decode()));
-        assert_eq!(take("a.txt"), Some((text_hash(a), Some(fa))));
-        assert_eq!(take("b.txt"), Some((text_hash(b), Some(fb))));
+        let mut take = |path| cache.take(path).map(|c| (c.hash, c.stamp, c.text().map(str::to_string), c.decode()));
+        // The text is kept with a stamp only.
+        assert_eq!(take("a.txt"), Some((text_hash(a), Some(stamp), Some(a.to_string()), Some(fa))));
+        assert_eq!(take("b.txt"), Some((text_hash(b), None, None, Some(fb))));
         assert_eq!(take("b.txt"), None);
 
         let whole = std::fs::read(&file).unwrap();

@@ -49,6 +49,8 @@ pub struct ReadFile {
     pub content: Result<(String, Facts), String>,
     /// A document's text hash ([`cache::text_hash`]), for the facts cache.
     pub hash: Option<u128>,
+    /// Its file's stamp from before it was read, if one can be trusted.
+    pub stamp: Option<cache::Stamp>,
 }
 
 /// A file read and made ready for [`Workspace::set_file`] (its text
@@ -79,6 +81,12 @@ pub fn ready(files: Vec<ReadFile>) -> Vec<ReadyFile> {
 pub struct ReadStats {
     pub parsed: usize,
     pub cached: usize,
+    /// Of those, documents not even read: their file's stamp was the one
+    /// cached with their text.
+    pub unread: usize,
+    /// Documents whose stamp is not the one cached (the cache is worth
+    /// writing again).
+    pub restamped: usize,
 }
 
 /// Every file of the workspace rooted at `root`, read and analysed (in
@@ -90,7 +98,12 @@ pub fn read_workspace(root: &Path) -> std::io::Result<(PathBuf, bool, Vec<ReadFi
 
 /// [`read_workspace`], taking the facts of documents whose text has not
 /// changed from `cache` instead of parsing them.
-pub fn read_workspace_cached(root: &Path, mut cache: Option<&mut FactsCache>) -> std::io::Result<(PathBuf, bool, Vec<ReadFile>, ReadStats)> {
+pub fn read_workspace_cached(root: &Path, cache: Option<&mut FactsCache>) -> std::io::Result<(PathBuf, bool, Vec<ReadFile>, ReadStats)> {
+    read_workspace_at(root, cache, cache::Stamp::now())
+}
+
+/// [`read_workspace_cached`] as if the clock read `now` (for stamps).
+fn read_workspace_at(root: &Path, mut cache: Option<&mut FactsCache>, now: i64) -> std::io::Result<(PathBuf, bool, Vec<ReadFile>, ReadStats)> {
     let root = root.canonicalize()?;
     let mut files = Vec::new();
     let config_path = root.join(CONFIG_FILE);
@@ -120,36 +133,50 @@ pub fn read_workspace_cached(root: &Path, mut cache: Option<&mut FactsCache>) ->
             (path, relative, cached)
         })
         .collect();
-    let read: Vec<(ReadFile, bool)> = jobs
-        .into_par_iter()
-        .map(|(path, relative, cached)| {
-            let mut from_cache = false;
-            let mut hash = None;
-            let content = read_text(&path).map(|text| {
-                let h = cache::text_hash(&text);
-                hash = Some(h);
-                let facts = match cached.filter(|(was, _)| *was == h).and_then(|(_, facts)| facts.decode()) {
-                    Some(facts) => {
-                        from_cache = true;
-                        Facts::Document(facts)
-                    }
-                    None => Facts::of_document(&text),
-                };
-                (text, facts)
-            });
-            (ReadFile { relative, path, registry: false, content, hash }, from_cache)
-        })
-        .collect();
+    let read: Vec<(ReadFile, ReadStats)> = jobs.into_par_iter().map(|(path, relative, cached)| read_document(path, relative, cached, now)).collect();
     let mut stats = ReadStats::default();
-    for (file, from_cache) in read {
-        if from_cache {
-            stats.cached += 1;
-        } else if file.content.is_ok() {
-            stats.parsed += 1;
-        }
+    for (file, counts) in read {
+        stats.parsed += counts.parsed;
+        stats.cached += counts.cached;
+        stats.unread += counts.unread;
+        stats.restamped += counts.restamped;
         files.push(file);
     }
     Ok((root, has_config, files, stats))
+}
+
+/// One document: its text from the cache when its file's stamp is the
+/// cached one, else from the file; its facts from the cache when the text
+/// is the one they were read from, else read now.
+fn read_document(path: PathBuf, relative: String, cached: Option<cache::Cached>, now: i64) -> (ReadFile, ReadStats) {
+    let stamp = cache::Stamp::of(&path, now);
+    let was_stamped = cached.as_ref().and_then(|c| c.stamp);
+    let mut stats = ReadStats::default();
+    let untouched = cached.as_ref().filter(|c| stamp.is_some() && c.stamp == stamp).and_then(|c| Some((c.text()?.to_string(), c.decode()?)));
+    if let Some((text, facts)) = untouched {
+        stats.cached = 1;
+        stats.unread = 1;
+        let hash = cached.map(|c| c.hash);
+        return (ReadFile { relative, path, registry: false, content: Ok((text, Facts::Document(facts))), hash, stamp }, stats);
+    }
+    let mut hash = None;
+    let content = read_text(&path).map(|text| {
+        let h = cache::text_hash(&text);
+        hash = Some(h);
+        let facts = match cached.filter(|c| c.hash == h).and_then(|c| c.decode()) {
+            Some(facts) => {
+                stats.cached = 1;
+                Facts::Document(facts)
+            }
+            None => {
+                stats.parsed = 1;
+                Facts::of_document(&text)
+            }
+        };
+        (text, facts)
+    });
+    stats.restamped = usize::from(content.is_ok() && stamp.is_some() && stamp != was_stamped);
+    (ReadFile { relative, path, registry: false, content, hash, stamp }, stats)
 }
 
 fn read_registry(root: &Path, path: &Path, is_config: bool) -> ReadFile {
@@ -159,7 +186,7 @@ fn read_registry(root: &Path, path: &Path, is_config: bool) -> ReadFile {
             (text, facts)
         })
     });
-    ReadFile { relative: relative(root, path), path: path.to_path_buf(), registry: true, content, hash: None }
+    ReadFile { relative: relative(root, path), path: path.to_path_buf(), registry: true, content, hash: None, stamp: None }
 }
 
 impl Project {
@@ -265,7 +292,6 @@ pub fn find_documents(root: &Path, patterns: &[String]) -> std::io::Result<Vec<P
 mod tests {
     use super::*;
     use gloss_analysis::diagnostics::{workspace_diagnostics, Code};
-    use gloss_analysis::document::DocumentFacts;
 
     #[test]
     fn reads_a_workspace_and_reports_what_it_cannot_read() {
@@ -307,16 +333,7 @@ mod tests {
         std::fs::write(root.join("docs/a.txt"), "[Putin]{@putin} said [10,000]{claim=troops src=@ua}.\n").unwrap();
         std::fs::write(root.join("docs/b.txt"), "[Kim]{@kim} agreed.\n").unwrap();
         let file = dir.path().join("cache/ws.facts");
-        let save = |files: &[ReadFile]| {
-            let docs: Vec<(&str, u128, &DocumentFacts)> = files
-                .iter()
-                .filter_map(|f| match &f.content {
-                    Ok((_, Facts::Document(d))) => Some((f.relative.as_str(), f.hash?, d)),
-                    _ => None,
-                })
-                .collect();
-            FactsCache::save_file(&file, &docs).unwrap();
-        };
+        let save = |files: &[ReadFile]| save_cache(&file, files);
         let facts = |files: &[ReadFile]| -> Vec<(String, Facts)> {
             let mut v: Vec<_> = files.iter().map(|f| (f.relative.clone(), f.content.as_ref().unwrap().1.clone())).collect();
             v.sort_by(|a, b| a.0.cmp(&b.0));
@@ -324,22 +341,88 @@ mod tests {
         };
 
         let (_, _, first, stats) = read_workspace_cached(&root, Some(&mut FactsCache::open_file(&file))).unwrap();
-        assert_eq!(stats, ReadStats { parsed: 2, cached: 0 });
+        assert_eq!((stats.parsed, stats.cached), (2, 0));
         save(&first);
         let (_, _, second, stats) = read_workspace_cached(&root, Some(&mut FactsCache::open_file(&file))).unwrap();
-        assert_eq!(stats, ReadStats { parsed: 0, cached: 2 });
+        assert_eq!((stats.parsed, stats.cached), (0, 2));
+        // Just written, the files were read all the same (their stamps
+        // cannot be trusted yet: they may change again within the tick).
+        assert_eq!(stats.unread, 0);
         assert_eq!(facts(&second), facts(&first));
 
         // One document changed: only it is parsed, and read as it now is.
         std::fs::write(root.join("docs/b.txt"), "[Kim]{@kim} agreed to [3,000]{claim=troops}.\n").unwrap();
         let (_, _, third, stats) = read_workspace_cached(&root, Some(&mut FactsCache::open_file(&file))).unwrap();
-        assert_eq!(stats, ReadStats { parsed: 1, cached: 1 });
+        assert_eq!((stats.parsed, stats.cached), (1, 1));
         let (_, _, fresh, _) = read_workspace_cached(&root, None).unwrap();
         assert_eq!(facts(&third), facts(&fresh));
         // Nothing was written in the workspace.
         let mut names: Vec<_> = ignore::WalkBuilder::new(&root).hidden(false).build().flatten().map(|e| e.path().strip_prefix(&root).unwrap().display().to_string()).collect();
         names.sort();
         assert_eq!(names, ["", "docs", "docs/a.txt", "docs/b.txt"]);
+    }
+
+    /// The facts cache written as the server writes it: documents as read,
+    /// with their stamps and texts.
+    fn save_cache(file: &Path, files: &[ReadFile]) {
+        let docs: Vec<cache::Entry> = files
+            .iter()
+            .filter_map(|f| match &f.content {
+                Ok((text, Facts::Document(facts))) => Some(cache::Entry { relative: &f.relative, hash: f.hash?, stamp: f.stamp, text, facts }),
+                _ => None,
+            })
+            .collect();
+        FactsCache::save_file(file, &docs).unwrap();
+    }
+
+    /// A document untouched since it was read is not read again: its text
+    /// comes from the cache with its facts. A change, even one that keeps
+    /// the file's size, changes its stamp, and it is read.
+    #[test]
+    fn an_untouched_document_is_not_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("ws");
+        std::fs::create_dir_all(root.join("docs")).unwrap();
+        let file = dir.path().join("cache/ws.facts");
+        let now = cache::Stamp::now();
+        let write = |name: &str, text: &str, seconds_ago: i64| {
+            let path = root.join(name);
+            std::fs::write(&path, text).unwrap();
+            let then = std::time::UNIX_EPOCH + std::time::Duration::from_secs((now - seconds_ago) as u64);
+            std::fs::File::options().write(true).open(&path).unwrap().set_modified(then).unwrap();
+        };
+        write("docs/a.txt", "[Putin]{@putin} said [10,000]{claim=troops src=@ua}.\n", 100);
+        write("docs/b.txt", "[Kim]{@kim} agreed.\n", 100);
+        // As if read a minute from now: the files' last changes (their
+        // change times are now) are old enough for their stamps to count.
+        let later = now + 60;
+        let read = |cache: &Path| read_workspace_at(&root, Some(&mut FactsCache::open_file(cache)), later).unwrap();
+        let texts = |files: &[ReadFile]| -> Vec<(String, String)> {
+            let mut v: Vec<_> = files.iter().map(|f| (f.relative.clone(), f.content.as_ref().unwrap().0.clone())).collect();
+            v.sort();
+            v
+        };
+
+        let (_, _, first, stats) = read(&file);
+        assert_eq!((stats.parsed, stats.unread, stats.restamped), (2, 0, 2));
+        assert!(first.iter().all(|f| f.stamp.is_some()));
+        save_cache(&file, &first);
+        let (_, _, second, stats) = read(&file);
+        assert_eq!((stats.parsed, stats.cached, stats.unread, stats.restamped), (0, 2, 2, 0));
+        assert_eq!(texts(&second), texts(&first));
+
+        // Same size, another text, another modification time.
+        write("docs/b.txt", "[Kim]{@kim} agrees.\n", 50);
+        let (_, _, third, stats) = read(&file);
+        assert_eq!((stats.parsed, stats.unread, stats.restamped), (1, 1, 1));
+        assert!(texts(&third).contains(&("docs/b.txt".to_string(), "[Kim]{@kim} agrees.\n".to_string())));
+        let (_, _, fresh) = read_workspace(&root).unwrap();
+        let facts = |files: &[ReadFile]| -> Vec<(String, Facts)> {
+            let mut v: Vec<_> = files.iter().map(|f| (f.relative.clone(), f.content.as_ref().unwrap().1.clone())).collect();
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v
+        };
+        assert_eq!(facts(&third), facts(&fresh));
     }
 
     #[test]
