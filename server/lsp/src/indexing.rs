@@ -41,13 +41,10 @@ impl Backend {
             // set up, so that a slow client does not hold the reading back.
             let (apply_state, apply_folder) = (state.clone(), folder.clone());
             let read = tokio::task::spawn_blocking(move || {
-                let mut cache = gloss_project::FactsCache::open(&read_root);
-                let cached_before = cache.len();
-                let (_, _, files, stats) = gloss_project::read_workspace_cached(&read_root, Some(&mut cache))?;
-                drop(cache); // the file's bytes, held until the documents were decoded
+                let (_, _, files, stats) = gloss_project::read_workspace_cached(&read_root, || gloss_project::FactsCache::open(&read_root))?;
                 // Worth writing again when a document was parsed, is gone or
                 // has a new stamp.
-                let save = (stats.parsed > 0 || cached_before != stats.cached || stats.restamped > 0)
+                let save = (stats.parsed > 0 || stats.in_cache != stats.cached || stats.restamped > 0)
                     .then(|| files.iter().filter_map(|f| Some((f.relative.clone(), f.hash?, f.stamp))).collect::<Vec<_>>());
                 let count = files.len();
                 apply_index(&apply_state, &apply_folder, gloss_project::ready(files));

@@ -43,7 +43,7 @@ fn mb(bytes: usize) -> String {
 }
 
 fn read(dir: &str) -> Vec<ReadFile> {
-    read_workspace_cached(dir.as_ref(), None).expect("the workspace is read").2
+    read_workspace_cached(dir.as_ref(), gloss_project::FactsCache::default).expect("the workspace is read").2
 }
 
 /// Frees one part of every file's facts; returns the bytes freed.

@@ -87,54 +87,42 @@ pub struct ReadStats {
     /// Documents whose stamp is not the one cached (the cache is worth
     /// writing again).
     pub restamped: usize,
+    /// Documents the cache held (those gone since included).
+    pub in_cache: usize,
 }
 
 /// Every file of the workspace rooted at `root`, read and analysed (in
 /// parallel): `gloss.toml` if there is one, the registry files it lists,
 /// and every document its globs match, honouring `.gitignore`.
 pub fn read_workspace(root: &Path) -> std::io::Result<(PathBuf, bool, Vec<ReadFile>)> {
-    read_workspace_cached(root, None).map(|(root, has_config, files, _)| (root, has_config, files))
+    read_workspace_cached(root, FactsCache::default).map(|(root, has_config, files, _)| (root, has_config, files))
 }
 
 /// [`read_workspace`], taking the facts of documents whose text has not
-/// changed from `cache` instead of parsing them.
-pub fn read_workspace_cached(root: &Path, cache: Option<&mut FactsCache>) -> std::io::Result<(PathBuf, bool, Vec<ReadFile>, ReadStats)> {
-    read_workspace_at(root, cache, cache::Stamp::now())
+/// changed (and the texts of those whose file is untouched) from the cache
+/// `open_cache` opens, side by side with the search for the documents.
+pub fn read_workspace_cached(root: &Path, open_cache: impl FnOnce() -> FactsCache + Send) -> std::io::Result<(PathBuf, bool, Vec<ReadFile>, ReadStats)> {
+    read_workspace_at(root, open_cache, cache::Stamp::now())
 }
 
 /// [`read_workspace_cached`] as if the clock read `now` (for stamps).
-fn read_workspace_at(root: &Path, mut cache: Option<&mut FactsCache>, now: i64) -> std::io::Result<(PathBuf, bool, Vec<ReadFile>, ReadStats)> {
+fn read_workspace_at(root: &Path, open_cache: impl FnOnce() -> FactsCache + Send, now: i64) -> std::io::Result<(PathBuf, bool, Vec<ReadFile>, ReadStats)> {
     let root = root.canonicalize()?;
-    let mut files = Vec::new();
-    let config_path = root.join(CONFIG_FILE);
-    let mut config = Config::default();
-    let has_config = config_path.is_file();
-    if has_config {
-        let read = read_registry(&root, &config_path, true);
-        if let Ok((_, Facts::Registry(r))) = &read.content {
-            config = r.config.clone().unwrap_or_default();
-        }
-        files.push(read);
-        for listed in &config.registry {
-            files.push(read_registry(&root, &root.join(listed), false));
-        }
-    }
-    // Registry files as listed and as resolved, once (not per document).
-    let registry: Vec<PathBuf> = files.iter().flat_map(|f| [Some(f.path.clone()), f.path.canonicalize().ok()]).flatten().collect();
-    let documents = find_documents(&root, &config.documents)?;
+    let (mut cache, found) = rayon::join(open_cache, || find_files(&root));
+    let (has_config, mut files, documents) = found?;
+    let mut stats = ReadStats { in_cache: cache.len(), ..ReadStats::default() };
     // Each document with what the cache holds for it (taken out in order,
     // then read in parallel).
     let jobs: Vec<_> = documents
         .into_iter()
-        .filter(|p| !registry.contains(p))
         .map(|path| {
             let relative = relative(&root, &path);
-            let cached = cache.as_deref_mut().and_then(|c| c.take(&relative));
+            let cached = cache.take(&relative);
             (path, relative, cached)
         })
         .collect();
+    drop(cache); // what is left: documents gone since
     let read: Vec<(ReadFile, ReadStats)> = jobs.into_par_iter().map(|(path, relative, cached)| read_document(path, relative, cached, now)).collect();
-    let mut stats = ReadStats::default();
     for (file, counts) in read {
         stats.parsed += counts.parsed;
         stats.cached += counts.cached;
@@ -143,6 +131,29 @@ fn read_workspace_at(root: &Path, mut cache: Option<&mut FactsCache>, now: i64) 
         files.push(file);
     }
     Ok((root, has_config, files, stats))
+}
+
+/// Whether there is a `gloss.toml`, the registry files (read), and the
+/// documents to read.
+fn find_files(root: &Path) -> std::io::Result<(bool, Vec<ReadFile>, Vec<PathBuf>)> {
+    let mut files = Vec::new();
+    let config_path = root.join(CONFIG_FILE);
+    let mut config = Config::default();
+    let has_config = config_path.is_file();
+    if has_config {
+        let read = read_registry(root, &config_path, true);
+        if let Ok((_, Facts::Registry(r))) = &read.content {
+            config = r.config.clone().unwrap_or_default();
+        }
+        files.push(read);
+        for listed in &config.registry {
+            files.push(read_registry(root, &root.join(listed), false));
+        }
+    }
+    // Registry files as listed and as resolved, once (not per document).
+    let registry: Vec<PathBuf> = files.iter().flat_map(|f| [Some(f.path.clone()), f.path.canonicalize().ok()]).flatten().collect();
+    let documents = find_documents(root, &config.documents)?.into_iter().filter(|p| !registry.contains(p)).collect();
+    Ok((has_config, files, documents))
 }
 
 /// One document: its text from the cache when its file's stamp is the
@@ -340,10 +351,10 @@ mod tests {
             v
         };
 
-        let (_, _, first, stats) = read_workspace_cached(&root, Some(&mut FactsCache::open_file(&file))).unwrap();
+        let (_, _, first, stats) = read_workspace_cached(&root, || FactsCache::open_file(&file)).unwrap();
         assert_eq!((stats.parsed, stats.cached), (2, 0));
         save(&first);
-        let (_, _, second, stats) = read_workspace_cached(&root, Some(&mut FactsCache::open_file(&file))).unwrap();
+        let (_, _, second, stats) = read_workspace_cached(&root, || FactsCache::open_file(&file)).unwrap();
         assert_eq!((stats.parsed, stats.cached), (0, 2));
         // Just written, the files were read all the same (their stamps
         // cannot be trusted yet: they may change again within the tick).
@@ -352,9 +363,9 @@ mod tests {
 
         // One document changed: only it is parsed, and read as it now is.
         std::fs::write(root.join("docs/b.txt"), "[Kim]{@kim} agreed to [3,000]{claim=troops}.\n").unwrap();
-        let (_, _, third, stats) = read_workspace_cached(&root, Some(&mut FactsCache::open_file(&file))).unwrap();
+        let (_, _, third, stats) = read_workspace_cached(&root, || FactsCache::open_file(&file)).unwrap();
         assert_eq!((stats.parsed, stats.cached), (1, 1));
-        let (_, _, fresh, _) = read_workspace_cached(&root, None).unwrap();
+        let (_, _, fresh, _) = read_workspace_cached(&root, FactsCache::default).unwrap();
         assert_eq!(facts(&third), facts(&fresh));
         // Nothing was written in the workspace.
         let mut names: Vec<_> = ignore::WalkBuilder::new(&root).hidden(false).build().flatten().map(|e| e.path().strip_prefix(&root).unwrap().display().to_string()).collect();
@@ -396,7 +407,7 @@ mod tests {
         // As if read a minute from now: the files' last changes (their
         // change times are now) are old enough for their stamps to count.
         let later = now + 60;
-        let read = |cache: &Path| read_workspace_at(&root, Some(&mut FactsCache::open_file(cache)), later).unwrap();
+        let read = |cache: &Path| read_workspace_at(&root, || FactsCache::open_file(cache), later).unwrap();
         let texts = |files: &[ReadFile]| -> Vec<(String, String)> {
             let mut v: Vec<_> = files.iter().map(|f| (f.relative.clone(), f.content.as_ref().unwrap().0.clone())).collect();
             v.sort();
