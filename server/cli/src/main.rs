@@ -6,6 +6,20 @@ mod check;
 mod export;
 mod output;
 
+/// jemalloc: a cold index, a warm one and `gloss check` took 10-20% less
+/// time than with glibc's allocator at the same peak memory (see
+/// docs/performance.md).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+/// Freed pages go back to the system after half a second rather than ten,
+/// so a burst (indexing, relating) does not leave the server holding them.
+#[cfg(not(target_env = "msvc"))]
+#[allow(non_upper_case_globals)]
+#[export_name = "_rjem_malloc_conf"]
+pub static malloc_conf: &[u8] = b"dirty_decay_ms:500,muzzy_decay_ms:0\0";
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
