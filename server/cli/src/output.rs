@@ -103,8 +103,8 @@ fn render(renderer: &Renderer, analysis: &Analysis, d: &Diagnostic) -> String {
         );
     }
     let hidden = d.related.len() - shown.len();
-    let note = format!("{} not shown: `--format sarif` lists them", plural_of(hidden, "more related place", "more related places"));
-    if hidden > 0 {
+    let note = (hidden > 0).then(|| format!("{} not shown: `--format sarif` lists them", plural_of(hidden, "more related place", "more related places")));
+    if let Some(note) = &note {
         group = group.element(Level::NOTE.message(note.as_str()));
     }
     renderer.render(&[group])
