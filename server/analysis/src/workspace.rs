@@ -55,7 +55,12 @@ impl File {
     /// A file at a workspace-relative path, with its text, the facts read
     /// from it and its line index. Pure and `Send`.
     pub fn new(path: &str, text: &str, facts: Facts) -> File {
-        File { path: path.to_string(), text: Arc::from(text), line_index: Arc::new(LineIndex::new(text)), facts: Arc::new(facts) }
+        File::with_text(path, Arc::from(text), facts)
+    }
+
+    /// [`File::new`] with a text already shared (not copied again).
+    pub fn with_text(path: &str, text: Arc<str>, facts: Facts) -> File {
+        File { path: path.to_string(), line_index: Arc::new(LineIndex::new(&text)), text, facts: Arc::new(facts) }
     }
 
     /// Whether it is the workspace's `gloss.toml` (its settings apply).

@@ -19,8 +19,8 @@ fn main() {
         let mut ws = Workspace::new();
         let mut keep = Vec::new();
         for f in &files {
-            if let (Ok((text, facts)), Some(hash)) = (&f.content, f.hash) {
-                keep.push((f.relative.clone(), hash, f.stamp, facts.clone(), text.clone()));
+            if let (Ok(file), Some(hash)) = (&f.content, f.hash) {
+                keep.push((f.relative.clone(), hash, f.stamp, file.clone()));
             }
         }
         let kept = t.elapsed();
@@ -44,7 +44,7 @@ fn main() {
         let related = t.elapsed();
         println!("  resident after reading {after_read} MB, after setting {after_set} MB, after relating {} MB (the facts kept for the cache included)", rss());
         println!(
-            "{round}: cache opened and documents read {:?} ({} parsed, {} cached, {} of them unread) · [copying facts and texts for the cache {:?}] · ready (line indexes, side by side) {:?} · set {:?} · settle {:?} · relate every subject {:?} · {} files",
+            "{round}: cache opened and documents read, line indexes built {:?} ({} parsed, {} cached, {} of them unread) · [keeping the files for the cache {:?}] · ready {:?} · set {:?} · settle {:?} · relate every subject {:?} · {} files",
             read,
             stats.parsed,
             stats.cached,
@@ -61,9 +61,8 @@ fn main() {
             let t = Instant::now();
             let documents: Vec<gloss_project::cache::Entry> = keep
                 .iter()
-                .filter_map(|(relative, hash, stamp, facts, text)| match facts {
-                    gloss_analysis::Facts::Document(facts) => Some(gloss_project::cache::Entry { relative, hash: *hash, stamp: *stamp, text, facts }),
-                    _ => None,
+                .filter_map(|(relative, hash, stamp, file)| {
+                    Some(gloss_project::cache::Entry { relative, hash: *hash, stamp: *stamp, text: &file.text, facts: file.document()? })
                 })
                 .collect();
             FactsCache::save_file(&cache_file, &documents).expect("the cache is written");

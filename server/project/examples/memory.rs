@@ -58,18 +58,22 @@ fn main() {
     let base = live();
     let files = read(&dir);
     println!("read: {} files, live {}", files.len(), mb(live() - base));
-    let (mut texts, mut facts) = (Vec::new(), Vec::new());
+    let (mut texts, mut lines, mut facts) = (Vec::new(), Vec::new(), Vec::new());
     for f in files {
-        if let Ok((text, fact)) = f.content {
-            texts.push(text);
-            facts.push(fact);
+        if let Ok(file) = f.content {
+            texts.push(file.text);
+            lines.push(file.line_index);
+            facts.push(std::sync::Arc::unwrap_or_clone(file.facts));
         }
     }
     let before = live();
     texts = Vec::new();
     println!("  texts         {}", mb(before - live()));
+    let before = live();
+    lines = Vec::new();
+    println!("  line indexes  {}", mb(before - live()));
     println!("  facts         {}", mb(live() - base));
-    drop(texts);
+    drop((texts, lines));
     let take = std::mem::take;
     type Part<'a> = (&'a str, &'a dyn Fn(&mut Facts));
     let parts: [Part; 8] = [
@@ -110,7 +114,7 @@ fn main() {
     let mut ws = Workspace::new();
     for f in read(&dir) {
         match f.content {
-            Ok((text, facts)) => ws.set(&f.relative, &text, facts),
+            Ok(file) => ws.set(&f.relative, &file.text, std::sync::Arc::unwrap_or_clone(file.facts)),
             Err(why) => ws.set_unreadable(&f.relative, &why, f.registry),
         };
     }

@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub mod cache;
 
@@ -45,8 +46,9 @@ pub struct ReadFile {
     /// Relative to the root, with `/` separators.
     pub relative: String,
     pub registry: bool,
-    /// Its text and facts, or why it could not be read.
-    pub content: Result<(String, Facts), String>,
+    /// The file ready to set (text, facts, line index: all built in the
+    /// same parallel pass as the reading), or why it could not be read.
+    pub content: Result<File, String>,
     /// A document's text hash ([`cache::text_hash`]), for the facts cache.
     pub hash: Option<u128>,
     /// Its file's stamp from before it was read, if one can be trusted.
@@ -62,18 +64,10 @@ pub struct ReadyFile {
     pub file: Result<File, String>,
 }
 
-/// Makes read files ready to set, side by side: what is left to do under
-/// the workspace's lock is taking them into the index.
+/// Read files as files to set: what is left to do under the workspace's
+/// lock is taking them into the index.
 pub fn ready(files: Vec<ReadFile>) -> Vec<ReadyFile> {
-    files
-        .into_par_iter()
-        .map(|f| ReadyFile {
-            file: f.content.map(|(text, facts)| File::new(&f.relative, &text, facts)),
-            path: f.path,
-            relative: f.relative,
-            registry: f.registry,
-        })
-        .collect()
+    files.into_iter().map(|f| ReadyFile { file: f.content, path: f.path, relative: f.relative, registry: f.registry }).collect()
 }
 
 /// How a read went: documents parsed, and found in the facts cache.
@@ -142,7 +136,7 @@ fn find_files(root: &Path) -> std::io::Result<(bool, Vec<ReadFile>, Vec<PathBuf>
     let has_config = config_path.is_file();
     if has_config {
         let read = read_registry(root, &config_path, true);
-        if let Ok((_, Facts::Registry(r))) = &read.content {
+        if let Some(Facts::Registry(r)) = read.content.as_ref().ok().map(|f| &*f.facts) {
             config = r.config.clone().unwrap_or_default();
         }
         files.push(read);
@@ -163,12 +157,13 @@ fn read_document(path: PathBuf, relative: String, cached: Option<cache::Cached>,
     let stamp = cache::Stamp::of(&path, now);
     let was_stamped = cached.as_ref().and_then(|c| c.stamp);
     let mut stats = ReadStats::default();
-    let untouched = cached.as_ref().filter(|c| stamp.is_some() && c.stamp == stamp).and_then(|c| Some((c.text()?.to_string(), c.decode()?)));
+    let untouched = cached.as_ref().filter(|c| stamp.is_some() && c.stamp == stamp).and_then(|c| Some((Arc::<str>::from(c.text()?), c.decode()?)));
     if let Some((text, facts)) = untouched {
         stats.cached = 1;
         stats.unread = 1;
         let hash = cached.map(|c| c.hash);
-        return (ReadFile { relative, path, registry: false, content: Ok((text, Facts::Document(facts))), hash, stamp }, stats);
+        let content = Ok(File::with_text(&relative, text, Facts::Document(facts)));
+        return (ReadFile { relative, path, registry: false, content, hash, stamp }, stats);
     }
     let mut hash = None;
     let content = read_text(&path).map(|text| {
@@ -184,7 +179,7 @@ fn read_document(path: PathBuf, relative: String, cached: Option<cache::Cached>,
                 Facts::of_document(&text)
             }
         };
-        (text, facts)
+        File::with_text(&relative, Arc::from(text), facts)
     });
     stats.restamped = usize::from(content.is_ok() && stamp.is_some() && stamp != was_stamped);
     (ReadFile { relative, path, registry: false, content, hash, stamp }, stats)
@@ -194,7 +189,7 @@ fn read_registry(root: &Path, path: &Path, is_config: bool) -> ReadFile {
     let content = confine(root, path).and_then(|real| {
         read_text(&real).map(|text| {
             let facts = Facts::of_registry(&text, is_config);
-            (text, facts)
+            File::with_text(&relative(root, path), Arc::from(text), facts)
         })
     });
     ReadFile { relative: relative(root, path), path: path.to_path_buf(), registry: true, content, hash: None, stamp: None }
@@ -282,7 +277,10 @@ fn globs(patterns: &[String]) -> std::io::Result<GlobSet> {
 pub fn find_documents(root: &Path, patterns: &[String]) -> std::io::Result<Vec<PathBuf>> {
     let set = globs(patterns)?;
     let mut found = Vec::new();
-    for entry in ignore::WalkBuilder::new(root).require_git(false).build().flatten() {
+    // Each folder's entries sorted by name as they are walked: the same
+    // order as sorting the paths found (by component), at a fraction of
+    // the cost (sorting 20,000 paths took 20 ms).
+    for entry in ignore::WalkBuilder::new(root).require_git(false).sort_by_file_name(|a, b| a.cmp(b)).build().flatten() {
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
@@ -295,7 +293,7 @@ pub fn find_documents(root: &Path, patterns: &[String]) -> std::io::Result<Vec<P
             found.push(path.to_path_buf());
         }
     }
-    found.sort();
+    debug_assert!(found.is_sorted());
     Ok(found)
 }
 
@@ -303,6 +301,25 @@ pub fn find_documents(root: &Path, patterns: &[String]) -> std::io::Result<Vec<P
 mod tests {
     use super::*;
     use gloss_analysis::diagnostics::{workspace_diagnostics, Code};
+
+    /// Found in the order of their paths (compared by component), which
+    /// the walk gives by sorting each folder: `a/x.txt` before `a.b.txt`,
+    /// though `/` sorts after `.` as a byte.
+    #[test]
+    fn documents_are_found_in_the_order_of_their_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let names = ["a.b.txt", "a/x.txt", "a/z/w.txt", "a/y.txt", "a-b/y.txt", "B.txt", "b.txt", "ab.txt", "한.txt"];
+        for name in names {
+            std::fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
+            std::fs::write(root.join(name), "").unwrap();
+        }
+        let found = find_documents(&root, &["**/*.txt".to_string()]).unwrap();
+        let mut expected: Vec<PathBuf> = names.iter().map(|n| root.join(n)).collect();
+        expected.sort();
+        assert_eq!(found, expected);
+        assert!(found.iter().position(|p| p.ends_with("a/x.txt")) < found.iter().position(|p| p.ends_with("a.b.txt")));
+    }
 
     #[test]
     fn reads_a_workspace_and_reports_what_it_cannot_read() {
@@ -346,7 +363,7 @@ mod tests {
         let file = dir.path().join("cache/ws.facts");
         let save = |files: &[ReadFile]| save_cache(&file, files);
         let facts = |files: &[ReadFile]| -> Vec<(String, Facts)> {
-            let mut v: Vec<_> = files.iter().map(|f| (f.relative.clone(), f.content.as_ref().unwrap().1.clone())).collect();
+            let mut v: Vec<_> = files.iter().map(|f| (f.relative.clone(), (*f.content.as_ref().unwrap().facts).clone())).collect();
             v.sort_by(|a, b| a.0.cmp(&b.0));
             v
         };
@@ -379,7 +396,7 @@ mod tests {
         let docs: Vec<cache::Entry> = files
             .iter()
             .filter_map(|f| match &f.content {
-                Ok((text, Facts::Document(facts))) => Some(cache::Entry { relative: &f.relative, hash: f.hash?, stamp: f.stamp, text, facts }),
+                Ok(file) => Some(cache::Entry { relative: &f.relative, hash: f.hash?, stamp: f.stamp, text: &file.text, facts: file.document()? }),
                 _ => None,
             })
             .collect();
@@ -409,7 +426,7 @@ mod tests {
         let later = now + 60;
         let read = |cache: &Path| read_workspace_at(&root, || FactsCache::open_file(cache), later).unwrap();
         let texts = |files: &[ReadFile]| -> Vec<(String, String)> {
-            let mut v: Vec<_> = files.iter().map(|f| (f.relative.clone(), f.content.as_ref().unwrap().0.clone())).collect();
+            let mut v: Vec<_> = files.iter().map(|f| (f.relative.clone(), f.content.as_ref().unwrap().text.to_string())).collect();
             v.sort();
             v
         };
@@ -429,7 +446,7 @@ mod tests {
         assert!(texts(&third).contains(&("docs/b.txt".to_string(), "[Kim]{@kim} agrees.\n".to_string())));
         let (_, _, fresh) = read_workspace(&root).unwrap();
         let facts = |files: &[ReadFile]| -> Vec<(String, Facts)> {
-            let mut v: Vec<_> = files.iter().map(|f| (f.relative.clone(), f.content.as_ref().unwrap().1.clone())).collect();
+            let mut v: Vec<_> = files.iter().map(|f| (f.relative.clone(), (*f.content.as_ref().unwrap().facts).clone())).collect();
             v.sort_by(|a, b| a.0.cmp(&b.0));
             v
         };
