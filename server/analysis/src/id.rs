@@ -108,6 +108,18 @@ impl Hash for Id {
     }
 }
 
+/// An id hashed by its handle rather than its text: for maps private to
+/// one pass (never looked up with a `&str`), where hashing the text of
+/// hundreds of thousands of uses was most of the cost.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ByHandle(pub Id);
+
+impl Hash for ByHandle {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        std::ptr::hash(self.0 .0, state)
+    }
+}
+
 impl PartialOrd for Id {
     fn partial_cmp(&self, other: &Id) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))

@@ -9,13 +9,13 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
-use imbl::{HashMap, OrdSet, Vector};
+use imbl::{OrdSet, Vector};
 use rayon::prelude::*;
 
 use crate::claim::{Claim, IdAt};
 use crate::config::Config;
 use crate::entity::{Definition, EntityKind, Reference};
-use crate::id::Id;
+use crate::id::{ByHandle, Id};
 use crate::lookup::SharedTable;
 use crate::mentions::NameMatcher;
 use crate::workspace::{File, FileId, Files};
@@ -48,6 +48,10 @@ impl Usage {
         self.documents += other.documents;
     }
 }
+
+/// A persistent map by id, hashed with foldhash (ids are short; SipHash
+/// was a tenth of taking a workspace in).
+type HashMap<K, V> = imbl::GenericHashMap<K, V, foldhash::fast::RandomState, imbl::shared_ptr::DefaultSharedPtr>;
 
 #[derive(Debug, Clone, Default)]
 pub struct Index {
@@ -127,7 +131,7 @@ impl Index {
     fn visit(&mut self, id: FileId, file: &File, add: bool) {
         let gathered = Gathering::of(&[(id, file)]);
         if add {
-            self.take_in(gathered);
+            self.take_in(gathered, false);
         } else {
             self.take_out(gathered);
         }
@@ -140,42 +144,45 @@ impl Index {
     pub(crate) fn add_many(&mut self, files: &[(FileId, &File)]) {
         let run = files.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(1);
         let runs: Vec<Gathering> = files.par_chunks(run).map(Gathering::of).collect();
-        // Runs in file order: each id's sites stay in order when appended.
-        let mut all = Gathering::default();
-        for run in runs {
-            all.append(run);
-        }
-        self.take_in(all);
+        let all = Gathering::merge(runs);
+        // Many files: each map takes in its sites side by side with the
+        // others (a workspace's worth of ids is tens of ms of inserts).
+        let parallel = all.references.len() + all.definitions.len() > PARALLEL_FROM;
+        self.take_in(all, parallel);
     }
 
-    fn take_in(&mut self, g: Gathering) {
+    /// Puts gathered sites into the maps; with `parallel`, each map side
+    /// by side with the others (a workspace's worth of ids is tens of ms
+    /// of inserts; one file's is not worth the threads).
+    fn take_in(&mut self, g: Gathering, parallel: bool) {
         self.changed(&g);
         self.registries.extend(g.registries);
-        for (map, gathered) in [
-            (&mut self.definitions, g.definitions),
-            (&mut self.references, g.references),
-            (&mut self.citations, g.citations),
-            (&mut self.party_to, g.party_to),
-        ] {
-            for (key, mut sites) in gathered {
-                sites.sort_unstable();
-                match map.get_mut(&key) {
-                    Some(known) => sites.into_iter().for_each(|s| insert_site(known, s)),
-                    None => {
-                        map.insert(key, Vector::from(sites));
-                    }
-                }
-            }
-        }
-        for (key, counted) in g.usage {
-            self.usage.entry(key).or_default().add(counted);
-        }
-        for (subject, sites) in g.subjects {
-            let claims = ledger_claims(self.ledgers.entry(subject).or_default());
-            claims.extend(sites);
-            claims.sort_unstable();
-            claims.dedup();
-        }
+        let Index { definitions, references, citations, party_to, usage, ledgers, .. } = self;
+        let (subjects, counted) = (g.subjects, g.usage);
+        both(
+            parallel,
+            || both(parallel, || take_in_sites(definitions, g.definitions), || take_in_sites(references, g.references)),
+            || {
+                both(
+                    parallel,
+                    || {
+                        take_in_sites(citations, g.citations);
+                        take_in_sites(party_to, g.party_to);
+                    },
+                    || {
+                        for (ByHandle(key), counted) in counted {
+                            usage.entry(key).or_default().add(counted);
+                        }
+                        for (ByHandle(subject), sites) in subjects {
+                            let claims = ledger_claims(ledgers.entry(subject).or_default());
+                            claims.extend(sites);
+                            claims.sort_unstable();
+                            claims.dedup();
+                        }
+                    },
+                )
+            },
+        );
     }
 
     /// Forgets what [`Index::take_in`] took in from the same facts.
@@ -190,7 +197,7 @@ impl Index {
             (&mut self.citations, g.citations),
             (&mut self.party_to, g.party_to),
         ] {
-            for (key, sites) in gathered {
+            for (ByHandle(key), sites) in gathered {
                 if let Some(known) = map.get_mut(&key) {
                     sites.iter().for_each(|s| remove_site(known, s));
                     if known.is_empty() {
@@ -199,7 +206,7 @@ impl Index {
                 }
             }
         }
-        for (key, counted) in g.usage {
+        for (ByHandle(key), counted) in g.usage {
             if let Some(u) = self.usage.get_mut(&key) {
                 u.mentions = u.mentions.saturating_sub(counted.mentions);
                 u.documents = u.documents.saturating_sub(counted.documents);
@@ -208,7 +215,7 @@ impl Index {
                 }
             }
         }
-        for (subject, sites) in g.subjects {
+        for (ByHandle(subject), sites) in g.subjects {
             let claims = ledger_claims(self.ledgers.entry(subject).or_default());
             claims.retain(|c| sites.binary_search(c).is_err());
         }
@@ -222,7 +229,7 @@ impl Index {
         }
         // A subject's unit, or which definition comes first, may change.
         self.stale_subjects.extend(g.subject_definitions.iter().copied());
-        self.stale_subjects.extend(g.subjects.keys().copied());
+        self.stale_subjects.extend(g.subjects.keys().map(|k| k.0));
         if !g.registries.is_empty() {
             self.stale_names = true;
         }
@@ -390,6 +397,32 @@ pub(crate) fn parts(file: &File) -> (&[Definition], &[Reference], &[Claim]) {
 /// append to (files are mostly taken in in order) and to search.
 pub(crate) type Sites = Vector<Site>;
 
+/// Ids gathered from which a batch is taken in side by side.
+const PARALLEL_FROM: usize = 1_000;
+
+/// Runs `a` and `b`, side by side if `parallel`.
+fn both(parallel: bool, a: impl FnOnce() + Send, b: impl FnOnce() + Send) {
+    if parallel {
+        rayon::join(a, b);
+    } else {
+        a();
+        b();
+    }
+}
+
+/// Each id's sites put into one of the index's maps.
+fn take_in_sites(map: &mut HashMap<Id, Sites>, gathered: Gathered<Vec<Site>>) {
+    for (ByHandle(key), mut sites) in gathered {
+        sites.sort_unstable();
+        match map.get_mut(&key) {
+            Some(known) => sites.into_iter().for_each(|s| insert_site(known, s)),
+            None => {
+                map.insert(key, Vector::from(sites));
+            }
+        }
+    }
+}
+
 fn insert_site(sites: &mut Sites, site: Site) {
     match sites.last() {
         Some(last) if *last >= site => {
@@ -420,7 +453,7 @@ fn ledger_claims(ledger: &mut Arc<Ledger>) -> &mut Vec<ClaimId> {
 }
 
 /// A fast hash: ids are the workspace's own, a few hundred of them.
-type Gathered<V> = std::collections::HashMap<Id, V, foldhash::fast::RandomState>;
+type Gathered<V> = std::collections::HashMap<ByHandle, V, foldhash::fast::RandomState>;
 
 /// What a run of files adds to the index, gathered in plain lists.
 #[derive(Default)]
@@ -446,20 +479,20 @@ impl Gathering {
             g.any_definitions |= !defs.is_empty();
             for (i, d) in defs.iter().enumerate() {
                 let site = Site { file: id, index: i as u32 };
-                g.definitions.entry(d.id).or_default().push(site);
+                g.definitions.entry(ByHandle(d.id)).or_default().push(site);
                 for party in parties(d) {
-                    g.party_to.entry(Id::new(party)).or_default().push(site);
+                    g.party_to.entry(ByHandle(Id::new(party))).or_default().push(site);
                 }
                 if d.kind == EntityKind::Subject {
                     g.subject_definitions.push(d.id);
                 }
             }
             for (i, r) in refs.iter().enumerate() {
-                g.references.entry(r.id).or_default().push(Site { file: id, index: i as u32 });
+                g.references.entry(ByHandle(r.id)).or_default().push(Site { file: id, index: i as u32 });
             }
             if file.document().is_some() {
                 for (ref_id, n) in uses_per_id(refs) {
-                    g.usage.entry(ref_id).or_default().add(Usage { mentions: n, documents: 1 });
+                    g.usage.entry(ByHandle(ref_id)).or_default().add(Usage { mentions: n, documents: 1 });
                 }
             }
             for (i, c) in claims.iter().enumerate() {
@@ -467,10 +500,10 @@ impl Gathering {
                 for (k, source) in c.sources.iter().chain(&c.via).enumerate() {
                     // A source named twice in one claim cites it once.
                     if !c.sources.iter().chain(&c.via).take(k).any(|s| s.id == source.id) {
-                        g.citations.entry(source.id).or_default().push(site);
+                        g.citations.entry(ByHandle(source.id)).or_default().push(site);
                     }
                 }
-                g.subjects.entry(c.subject.id).or_default().push(site);
+                g.subjects.entry(ByHandle(c.subject.id)).or_default().push(site);
             }
             if file.registry().is_some() {
                 g.registries.push(id);
@@ -479,25 +512,45 @@ impl Gathering {
         g
     }
 
-    /// Adds a later run's.
-    fn append(&mut self, later: Gathering) {
-        for (mine, theirs) in [
-            (&mut self.definitions, later.definitions),
-            (&mut self.references, later.references),
-            (&mut self.citations, later.citations),
-            (&mut self.party_to, later.party_to),
-            (&mut self.subjects, later.subjects),
-        ] {
-            for (key, sites) in theirs {
+    /// Runs gathered side by side, as one gathering (in order: each id's
+    /// sites stay in file order). Each map is merged side by side with the
+    /// others.
+    fn merge(runs: Vec<Gathering>) -> Gathering {
+        let mut runs = runs.into_iter();
+        let Some(mut all) = runs.next() else { return Gathering::default() };
+        let mut later: Vec<Gathering> = runs.collect();
+        fn each<V>(later: &mut [Gathering], part: impl Fn(&mut Gathering) -> Gathered<V>) -> Vec<Gathered<V>> {
+            later.iter_mut().map(part).collect()
+        }
+        let (definitions, references) = (each(&mut later, |g| std::mem::take(&mut g.definitions)), each(&mut later, |g| std::mem::take(&mut g.references)));
+        let (citations, party_to) = (each(&mut later, |g| std::mem::take(&mut g.citations)), each(&mut later, |g| std::mem::take(&mut g.party_to)));
+        let subjects = each(&mut later, |g| std::mem::take(&mut g.subjects));
+        let extend = |mine: &mut Gathered<Vec<Site>>, theirs: Vec<Gathered<Vec<Site>>>| {
+            for (key, sites) in theirs.into_iter().flatten() {
                 mine.entry(key).or_default().extend(sites);
             }
+        };
+        rayon::join(
+            || rayon::join(|| extend(&mut all.definitions, definitions), || extend(&mut all.references, references)),
+            || {
+                rayon::join(
+                    || {
+                        extend(&mut all.citations, citations);
+                        extend(&mut all.party_to, party_to);
+                    },
+                    || extend(&mut all.subjects, subjects),
+                )
+            },
+        );
+        for g in later {
+            for (key, counted) in g.usage {
+                all.usage.entry(key).or_default().add(counted);
+            }
+            all.subject_definitions.extend(g.subject_definitions);
+            all.registries.extend(g.registries);
+            all.any_definitions |= g.any_definitions;
         }
-        for (key, counted) in later.usage {
-            self.usage.entry(key).or_default().add(counted);
-        }
-        self.subject_definitions.extend(later.subject_definitions);
-        self.registries.extend(later.registries);
-        self.any_definitions |= later.any_definitions;
+        all
     }
 }
 

@@ -248,3 +248,47 @@ fn files_taken_in_at_once_join_the_files_known_before() {
     let b = fresh(&a, ClaimOverrides::default()).snapshot();
     assert_eq!(answers(&a), answers(&b));
 }
+
+/// A workspace's worth of files taken in at once (big enough for the index
+/// to take them in side by side, map by map) answers as the same files set
+/// one by one: every id's references, uses, citations and treaties, every
+/// subject's claims, every diagnostic.
+#[test]
+fn a_big_batch_answers_as_files_set_one_by_one() {
+    let corpus = gloss_corpus::generate(gloss_corpus::Shape { documents: 1000, references: 20, entities: 200, subjects: 12, claim_every: 3, seed: 7 });
+    let mut one_by_one = Workspace::new();
+    one_by_one.set_registry("gloss.toml", &corpus.config, true);
+    one_by_one.set_registry("registry.toml", &corpus.registry, false);
+    for (path, text) in &corpus.documents {
+        one_by_one.set_document(path, text);
+    }
+    let mut at_once = Workspace::new();
+    let mut files = vec![
+        File::new("gloss.toml", &corpus.config, gloss_analysis::Facts::of_registry(&corpus.config, true)),
+        File::new("registry.toml", &corpus.registry, gloss_analysis::Facts::of_registry(&corpus.registry, false)),
+    ];
+    files.extend(corpus.documents.iter().map(|(path, text)| File::new(path, text, gloss_analysis::Facts::of_document(text))));
+    at_once.set_files(files);
+    let (a, b) = (one_by_one.snapshot(), at_once.snapshot());
+
+    let answers = |a: &Analysis| {
+        let path = |f| a.file(f).unwrap().path.clone();
+        let mut ids: Vec<String> = a.files().flat_map(|(_, f)| f.document().map(|d| d.references.iter().map(|r| r.id.to_string()).collect::<Vec<_>>()).unwrap_or_default()).collect();
+        ids.sort();
+        ids.dedup();
+        assert!(ids.len() > 150, "the corpus names {} ids", ids.len());
+        let mut out = Vec::new();
+        for id in &ids {
+            let refs: Vec<_> = a.references(id).map(|(f, r)| (path(f), r.range)).collect();
+            let cited: Vec<_> = a.index().citations(id).map(|c| (path(c.file), c.index)).collect();
+            let treaties: Vec<_> = a.index().treaties_of(id).map(|s| (path(s.file), s.index)).collect();
+            out.push(format!("{id} {refs:?} {:?} {cited:?} {treaties:?}", a.index().usage(id)));
+        }
+        let mut subjects: Vec<_> = a.index().subjects().map(|(s, l)| (s.to_string(), l.claims.iter().map(|&c| (path(c.file), c.index)).collect::<Vec<_>>())).collect();
+        subjects.sort();
+        out.push(format!("{subjects:?}"));
+        out.extend(workspace_diagnostics(a).iter().map(|d| format!("{} {:?} {:?} {}", path(d.file), d.range, d.code, d.message)));
+        out
+    };
+    assert_eq!(answers(&a), answers(&b));
+}
