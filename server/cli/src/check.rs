@@ -4,9 +4,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use gloss_analysis::diagnostics::{workspace_diagnostics, Diagnostic, Severity};
+use gloss_analysis::diagnostics::{workspace_diagnostics_listing, Diagnostic, Severity};
 use gloss_analysis::FileId;
-use gloss_project::{find_root, Project};
+use gloss_project::{find_root, CacheWrite, Project};
 
 use crate::{output, CheckArgs, Deny, Format};
 
@@ -18,16 +18,29 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     }
     let mut failed = false;
     let mut reports = Vec::new();
+    let mut cache_writes = Vec::new();
     for (root, only) in group_by_root(&paths) {
-        let mut project = match Project::load(&root) {
-            Ok(p) => p,
+        let loaded = if args.no_cache { Project::load(&root).map(|p| (p, None)) } else { Project::load_cached(&root) };
+        let mut project = match loaded {
+            Ok((p, write)) => {
+                cache_writes.extend(write.map(|w| (p.root.clone(), w)));
+                p
+            }
             Err(e) => {
                 eprintln!("gloss: cannot read {}: {e}", root.display());
+                finish(cache_writes);
                 return ExitCode::from(2);
             }
         };
         let analysis = project.workspace.snapshot();
-        let mut diagnostics = workspace_diagnostics(&analysis);
+        // As many related places as the format shows: JSON none, text a
+        // few (counting the rest), SARIF all.
+        let listed = match args.format {
+            Format::Json => 0,
+            Format::Text => output::RELATED_SHOWN,
+            Format::Sarif => usize::MAX,
+        };
+        let mut diagnostics = workspace_diagnostics_listing(&analysis, listed);
         if let Some(only) = &only {
             let wanted: BTreeSet<FileId> = project.paths.iter().filter(|(_, p)| only.iter().any(|o| p.starts_with(o))).map(|(id, _)| *id).collect();
             diagnostics.retain(|d| wanted.contains(&d.file));
@@ -43,6 +56,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     // The process ends here: freeing the workspace piece by piece would
     // take longer than printing it (0.2 s at 20,000 documents).
     std::mem::forget(reports);
+    finish(cache_writes);
     if let Err(e) = result {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("gloss: {e}");
@@ -50,6 +64,18 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         }
     }
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+/// Waits for the facts caches being written (a cache that cannot be
+/// written costs only time on the next run: a warning).
+fn finish(cache_writes: Vec<(PathBuf, CacheWrite)>) {
+    for (root, write) in cache_writes {
+        match write.join() {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => eprintln!("gloss: warning: cannot write the facts cache of {}: {e}", root.display()),
+            Err(_) => eprintln!("gloss: warning: cannot write the facts cache of {}", root.display()),
+        }
+    }
 }
 
 fn fails(d: &Diagnostic, deny: &[Deny]) -> bool {

@@ -65,6 +65,11 @@ pub struct CheckArgs {
     /// Colour the text output: auto, always, never.
     #[arg(long, default_value = "auto")]
     pub color: String,
+    /// Read and parse every document, without the facts cache the language
+    /// server and earlier checks keep (in the platform's cache folder, or
+    /// `$GLOSS_CACHE_DIR`; `GLOSS_CACHE_DIR=off` turns it off everywhere).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

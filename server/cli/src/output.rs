@@ -19,7 +19,7 @@ pub type Report = (Project, Analysis, Vec<Diagnostic>);
 /// diagnostic shows in text: as many as its message names. A conflict in a
 /// busy subject has dozens, and showing each one's line made `gloss check`
 /// print 770 MB in 55 s on the 20,000-document benchmark.
-const RELATED_SHOWN: usize = 3;
+pub const RELATED_SHOWN: usize = 3;
 
 pub fn text(reports: &[Report], args: &CheckArgs) -> io::Result<()> {
     let colour = match args.color.as_str() {
@@ -102,7 +102,7 @@ fn render(renderer: &Renderer, analysis: &Analysis, d: &Diagnostic) -> String {
                 .annotation(AnnotationKind::Context.span(span).label(label.as_str())),
         );
     }
-    let hidden = d.related.len() - shown.len();
+    let hidden = d.related.len() - shown.len() + d.unlisted_related;
     let note = (hidden > 0).then(|| format!("{} not shown: `--format sarif` lists them", plural_of(hidden, "more related place", "more related places")));
     if let Some(note) = &note {
         group = group.element(Level::NOTE.message(note.as_str()));

@@ -3,8 +3,13 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// `gloss` in `dir`, with no facts cache (the test of the cache sets one).
 fn gloss(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gloss")).args(args).current_dir(dir).env("NO_COLOR", "1").output().expect("run gloss")
+    gloss_caching(args, dir, Path::new("off"))
+}
+
+fn gloss_caching(args: &[&str], dir: &Path, cache: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gloss")).args(args).current_dir(dir).env("NO_COLOR", "1").env("GLOSS_CACHE_DIR", cache).output().expect("run gloss")
 }
 
 fn repo() -> PathBuf {
@@ -150,4 +155,37 @@ fn unreadable_and_non_utf8_files_are_diagnostics_not_crashes() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("\"code\":\"unreadable\"") && text.contains("not UTF-8"), "{text}");
     assert_eq!(out.status.code(), Some(1));
+}
+
+/// `gloss check` keeps the facts cache the server keeps: a second run
+/// says the same from it, an edit since is seen, `--no-cache` neither
+/// reads nor writes it.
+#[test]
+fn check_uses_the_facts_cache_and_sees_edits() {
+    let ws = workspace(&[
+        ("gloss.toml", REGISTRY),
+        ("a.txt", "[10,000 soldiers]{claim=troops src=@ua-intel date=2024-10}\n"),
+        ("b.txt", "[3,000 soldiers]{claim=troops src=@ua-intel date=2024-10}\n"),
+    ]);
+    let cache = tempfile::tempdir().unwrap();
+    let cache_files = || std::fs::read_dir(cache.path()).unwrap().count();
+    let check = |extra: &[&str]| {
+        let out = gloss_caching(&[&["check", "--format", "json"], extra].concat(), ws.path(), cache.path());
+        assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+
+    let no_cache = check(&["--no-cache"]);
+    assert_eq!(cache_files(), 0, "--no-cache writes no cache");
+    assert!(no_cache.contains("conflicting-claim"), "{no_cache}");
+    let first = check(&[]);
+    assert_eq!(cache_files(), 1, "the first run writes the cache");
+    assert_eq!(first, no_cache);
+    assert_eq!(check(&[]), first, "the second run, from the cache, says the same");
+
+    // An edit: the figures agree, the conflict is gone.
+    std::fs::write(ws.path().join("b.txt"), "[10,000 soldiers]{claim=troops src=@ua-intel date=2024-10}\n").unwrap();
+    let edited = check(&[]);
+    assert!(!edited.contains("conflicting-claim"), "{edited}");
+    assert_eq!(edited, check(&["--no-cache"]));
 }

@@ -20,22 +20,29 @@ const RELATED_PER_FILE: usize = 2_000;
 
 /// Every diagnostic of one file, in order of position.
 pub fn diagnostics(analysis: &Analysis, file_id: FileId) -> Vec<Diagnostic> {
+    diagnostics_listing(analysis, file_id, usize::MAX)
+}
+
+/// [`diagnostics`], each listing at most `listed` of its related places
+/// (the others counted in `unlisted_related`): a report that shows none
+/// or a few need not look millions of them up.
+fn diagnostics_listing(analysis: &Analysis, file_id: FileId, listed: usize) -> Vec<Diagnostic> {
     let Some(file) = analysis.file(file_id) else { return Vec::new() };
     let mut out = Vec::new();
     let mut budget = RELATED_PER_FILE;
-    let mut push = |range: std::ops::Range<usize>, code: Code, message: String, related: Vec<Related>| {
-        out.push(Diagnostic { file: file_id, range, severity: code.severity(), code, message, related })
+    let mut push = |range: std::ops::Range<usize>, code: Code, message: String, (related, unlisted_related): Listing| {
+        out.push(Diagnostic { file: file_id, range, severity: code.severity(), code, message, related, unlisted_related })
     };
     let (problems, definitions, references) = match &*file.facts {
         Facts::Unreadable { why, registry } => {
-            push(0..0, if *registry { Code::Registry } else { Code::Unreadable }, why.clone(), Vec::new());
+            push(0..0, if *registry { Code::Registry } else { Code::Unreadable }, why.clone(), NO_RELATED);
             return out;
         }
         Facts::Document(d) => (&d.problems, &d.definitions, &d.references),
         Facts::Registry(r) => (&r.problems, &r.definitions, &r.references),
     };
     for p in problems {
-        push(p.range.clone(), p.code, p.message.clone(), Vec::new());
+        push(p.range.clone(), p.code, p.message.clone(), NO_RELATED);
     }
 
     for r in references {
@@ -45,16 +52,16 @@ pub fn diagnostics(analysis: &Analysis, file_id: FileId) -> Vec<Diagnostic> {
                 r.range.range(),
                 Code::UndeclaredSubject,
                 format!("`{}` is {} {}, not a subject: declare a subject for what the figure counts", r.id, article(def.kind), def.kind),
-                Vec::new(),
+                NO_RELATED,
             ),
             (ReferenceRole::Subject, None) => push(
                 r.range.range(),
                 Code::UndeclaredSubject,
                 format!("subject `{}` is not declared: add [subject.{}] with its name and unit to the registry", r.id, r.id),
-                Vec::new(),
+                NO_RELATED,
             ),
             (_, Some(_)) => {}
-            (_, None) => push(r.range.range(), Code::UnknownId, format!("`@{}` is not defined in the registry or the documents", r.id), Vec::new()),
+            (_, None) => push(r.range.range(), Code::UnknownId, format!("`@{}` is not defined in the registry or the documents", r.id), NO_RELATED),
         }
     }
 
@@ -63,13 +70,9 @@ pub fn diagnostics(analysis: &Analysis, file_id: FileId) -> Vec<Diagnostic> {
         // id defined a thousand times must not cost a million.
         let count = analysis.index().definition_count(&d.id);
         if count > 1 {
-            let related = analysis
-                .definitions(&d.id)
-                .filter(|(f, other)| !(*f == file_id && other.id_range == d.id_range))
-                .take(RELATED_AT_MOST.min(budget))
-                .map(|(f, other)| Related { file: f, range: other.id_range.range(), about: About::AlsoDefined(d.id.to_string()) })
-                .collect::<Vec<_>>();
-            budget -= related.len();
+            let others = analysis.definitions(&d.id).filter(|(f, other)| !(*f == file_id && other.id_range == d.id_range)).take(RELATED_AT_MOST.min(budget));
+            let related = list(others, listed, |(f, other)| Related { file: f, range: other.id_range.range(), about: About::AlsoDefined(d.id.to_string()) });
+            budget -= related.0.len() + related.1;
             push(d.id_range.range(), Code::DuplicateId, format!("`{}` is defined {count} times; ids must be unique in the workspace", d.id), related);
         }
     }
@@ -77,13 +80,13 @@ pub fn diagnostics(analysis: &Analysis, file_id: FileId) -> Vec<Diagnostic> {
     if let Some(doc) = file.document() {
         for (i, claim) in doc.claims.iter().enumerate() {
             let no = ClaimId { file: file_id, index: i as u32 };
-            claim_diagnostics(analysis, no, claim, &mut budget, &mut push);
+            claim_diagnostics(analysis, no, claim, (&mut budget, listed), &mut push);
         }
         if let Some(names) = analysis.index().names() {
             for range in &doc.bare_prose {
                 for hit in names.find(&file.text, range.range()) {
                     let name = analysis.entity(hit.id).map_or(hit.name, |(_, d)| d.display_name());
-                    push(hit.range.clone(), Code::UnannotatedMention, format!("`{}` mentions {name} (@{}) without annotation", &file.text[hit.range.clone()], hit.id), Vec::new());
+                    push(hit.range.clone(), Code::UnannotatedMention, format!("`{}` mentions {name} (@{}) without annotation", &file.text[hit.range.clone()], hit.id), NO_RELATED);
                 }
             }
         }
@@ -97,17 +100,17 @@ fn claim_diagnostics(
     analysis: &Analysis,
     no: ClaimId,
     claim: &Claim,
-    budget: &mut usize,
-    push: &mut impl FnMut(std::ops::Range<usize>, Code, String, Vec<Related>),
+    (budget, listed): (&mut usize, usize),
+    push: &mut impl FnMut(std::ops::Range<usize>, Code, String, Listing),
 ) {
     let relations = analysis.relations(no);
     let range = claim.text_range;
     if !claim.is_sourced() {
-        push(range.range(), Code::UnsourcedClaim, format!("`{}` states a figure with no source: add src=@who or via=@where", claim.text), Vec::new());
+        push(range.range(), Code::UnsourcedClaim, format!("`{}` states a figure with no source: add src=@who or via=@where", claim.text), NO_RELATED);
     }
     if let Some(expected) = &relations.unit_mismatch {
         let unit = relations.unit.unwrap_or("?");
-        push(range.range(), Code::UnitMismatch, format!("this figure is in {unit}, other claims on `{}` in {expected}: they are not compared", claim.subject.id), Vec::new());
+        push(range.range(), Code::UnitMismatch, format!("this figure is in {unit}, other claims on `{}` in {expected}: they are not compared", claim.subject.id), NO_RELATED);
     }
     let others = &relations.conflicts;
     if !others.is_empty() {
@@ -116,15 +119,11 @@ fn claim_diagnostics(
             0 => String::new(),
             n => format!(" and {n} more"),
         };
-        let related = others
-            .iter()
-            .take(RELATED_AT_MOST.min(*budget))
-            .map(|&o| {
-                let (f, c) = analysis.claim(o);
-                Related { file: f, range: c.text_range.range(), about: About::ConflictingClaim(o) }
-            })
-            .collect::<Vec<_>>();
-        *budget -= related.len();
+        let related = list(others.iter().take(RELATED_AT_MOST.min(*budget)), listed, |&o| {
+            let (f, c) = analysis.claim(o);
+            Related { file: f, range: c.text_range.range(), about: About::ConflictingClaim(o) }
+        });
+        *budget -= related.0.len() + related.1;
         push(
             range.range(),
             Code::ConflictingClaim,
@@ -132,6 +131,18 @@ fn claim_diagnostics(
             related,
         );
     }
+}
+
+/// A diagnostic's related places as listed, and how many more it has.
+type Listing = (Vec<Related>, usize);
+
+const NO_RELATED: Listing = (Vec::new(), 0);
+
+/// The first `listed` of `places`, made related places, and how many more
+/// there are (counted, not made).
+fn list<T>(mut places: impl Iterator<Item = T>, listed: usize, make: impl FnMut(T) -> Related) -> Listing {
+    let related: Vec<Related> = places.by_ref().take(listed).map(make).collect();
+    (related, places.count())
 }
 
 /// A claim in a few words: `≈10,000 soldiers (@ua-intel, 2024-10)`.
@@ -184,6 +195,12 @@ fn article(kind: EntityKind) -> &'static str {
 
 /// Every diagnostic of the workspace, by file path and position.
 pub fn workspace_diagnostics(analysis: &Analysis) -> Vec<Diagnostic> {
+    workspace_diagnostics_listing(analysis, usize::MAX)
+}
+
+/// [`workspace_diagnostics`], each listing at most `listed` related places
+/// (the rest counted in [`Diagnostic::unlisted_related`]).
+pub fn workspace_diagnostics_listing(analysis: &Analysis, listed: usize) -> Vec<Diagnostic> {
     // Every subject related first, side by side, rather than by whichever
     // file asks first.
     analysis.relate_all();
@@ -191,7 +208,7 @@ pub fn workspace_diagnostics(analysis: &Analysis) -> Vec<Diagnostic> {
     files.sort_by(|a, b| a.1.path.cmp(&b.1.path));
     // Files side by side; the order stays the paths'.
     use rayon::prelude::*;
-    let each: Vec<Vec<Diagnostic>> = files.into_par_iter().map(|(id, _)| diagnostics(analysis, id)).collect();
+    let each: Vec<Vec<Diagnostic>> = files.into_par_iter().map(|(id, _)| diagnostics_listing(analysis, id, listed)).collect();
     each.into_iter().flatten().collect()
 }
 
@@ -244,5 +261,34 @@ mod tests {
         assert_eq!(found.iter().map(|d| d.related.len()).sum::<usize>(), RELATED_PER_FILE);
         assert_eq!(found[0].related.len(), RELATED_AT_MOST);
         assert!(found.last().unwrap().related.is_empty());
+    }
+
+    /// Listing fewer related places changes nothing else: the first ones
+    /// are those a full listing gives, and the rest are counted.
+    #[test]
+    fn a_shorter_listing_is_the_full_one_cut_and_counted() {
+        let corpus = gloss_corpus::generate(gloss_corpus::Shape { documents: 60, references: 20, entities: 40, subjects: 4, claim_every: 2, seed: 3 });
+        let mut ws = Workspace::new();
+        ws.set_registry("gloss.toml", &corpus.config, true);
+        ws.set_registry("registry.toml", &corpus.registry, false);
+        // Definitions pasted twice: duplicate ids with related places too.
+        ws.set_document("dup.txt", &format!("{}\n\n{}", corpus.documents[0].1, corpus.documents[0].1));
+        for (path, text) in &corpus.documents {
+            ws.set_document(path, text);
+        }
+        let analysis = ws.snapshot();
+        let full = workspace_diagnostics(&analysis);
+        assert!(full.iter().any(|d| d.code == Code::DuplicateId && !d.related.is_empty()));
+        assert!(full.iter().any(|d| d.related.len() > 3), "some diagnostic has many related places");
+        for listed in [0, 1, 3, 50] {
+            let short = workspace_diagnostics_listing(&analysis, listed);
+            assert_eq!(short.len(), full.len());
+            for (s, f) in short.iter().zip(&full) {
+                let n = f.related.len().min(listed);
+                assert_eq!((&s.file, &s.range, s.code, &s.message), (&f.file, &f.range, f.code, &f.message));
+                assert_eq!((&s.related[..], s.unlisted_related), (&f.related[..n], f.related.len() - n));
+                assert_eq!(f.unlisted_related, 0);
+            }
+        }
     }
 }

@@ -6,7 +6,7 @@ mod compute;
 use std::fmt;
 use std::ops::Range;
 
-pub use compute::{diagnostics, summary, workspace_diagnostics};
+pub use compute::{diagnostics, summary, workspace_diagnostics, workspace_diagnostics_listing};
 
 use crate::index::ClaimId;
 use crate::{Analysis, FileId};
@@ -130,6 +130,10 @@ pub struct Diagnostic {
     pub code: Code,
     pub message: String,
     pub related: Vec<Related>,
+    /// Related places the diagnostic has beyond those in `related`, left
+    /// out because the caller asked for fewer (see
+    /// [`workspace_diagnostics_listing`]); 0 when all are listed.
+    pub unlisted_related: usize,
 }
 
 /// Another place that explains a diagnostic.
