@@ -195,10 +195,40 @@ fn read_registry(root: &Path, path: &Path, is_config: bool) -> ReadFile {
     ReadFile { relative: relative(root, path), path: path.to_path_buf(), registry: true, content, hash: None, stamp: None }
 }
 
+/// The facts cache being written again after a [`Project::load_cached`]:
+/// join it before the process ends.
+pub type CacheWrite = std::thread::JoinHandle<std::io::Result<()>>;
+
 impl Project {
     /// Reads the workspace rooted at `root` into an analysis [`Workspace`].
     pub fn load(root: &Path) -> std::io::Result<Project> {
         let (root, has_config, files) = read_workspace(root)?;
+        Ok(Project::of_files(root, has_config, files))
+    }
+
+    /// [`Project::load`] with the facts cache the language server keeps:
+    /// documents read before are not parsed again (nor read, if their file
+    /// is untouched). When the cache no longer matches the workspace, it is
+    /// written again on a thread of its own, returned to be joined.
+    pub fn load_cached(root: &Path) -> std::io::Result<(Project, Option<CacheWrite>)> {
+        let (root, has_config, files, stats) = read_workspace_cached(root, || FactsCache::open(root))?;
+        let write = (stats.parsed > 0 || stats.in_cache != stats.cached || stats.restamped > 0).then(|| {
+            // What the cache needs, taken before the files go into the workspace.
+            let kept: Vec<(String, u128, Option<cache::Stamp>, File)> =
+                files.iter().filter_map(|f| Some((f.relative.clone(), f.hash?, f.stamp, f.content.as_ref().ok()?.clone()))).collect();
+            let root = root.clone();
+            std::thread::spawn(move || {
+                let entries: Vec<cache::Entry> = kept
+                    .iter()
+                    .filter_map(|(relative, hash, stamp, file)| Some(cache::Entry { relative, hash: *hash, stamp: *stamp, text: &file.text, facts: file.document()? }))
+                    .collect();
+                FactsCache::save(&root, &entries)
+            })
+        });
+        Ok((Project::of_files(root, has_config, files), write))
+    }
+
+    fn of_files(root: PathBuf, has_config: bool, files: Vec<ReadFile>) -> Project {
         let mut project = Project { has_config, root, workspace: Workspace::new(), paths: BTreeMap::new() };
         let (mut readable, mut paths) = (Vec::new(), Vec::new());
         for f in ready(files) {
@@ -216,7 +246,7 @@ impl Project {
         // Taken into the index at once.
         let ids = project.workspace.set_files(readable);
         project.paths.extend(ids.into_iter().zip(paths));
-        Ok(project)
+        project
     }
 
     /// The workspace-relative path of a file, with `/` separators.
