@@ -33,13 +33,13 @@ pub struct SubjectRelations {
 /// so the work follows the pairs found, not every pair of a busy subject.
 pub fn relate(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSettings) -> SubjectRelations {
     let (mut rel, lowered, intervals, sources, order, start, end) = prepare(claims, subject_unit, settings);
-    let comparable = |i: usize, j: usize| lowered[i].is_none() || lowered[j].is_none() || lowered[i] == lowered[j];
+    let comparable = |i: usize, j: usize| lowered[i] == NONE || lowered[j] == NONE || lowered[i] == lowered[j];
     let mut by_low: BTreeSet<(Bound, usize)> = BTreeSet::new();
     let mut by_high: BTreeSet<(Bound, usize)> = BTreeSet::new();
     // By sources, then by interval: claims with the figure of the claim at
     // hand are no revision of it, and a pasted paragraph repeated a
     // thousand times must not make a thousand times a thousand comparisons.
-    let mut by_sources: HashMap<&[&str], BTreeMap<IntervalKey, BTreeSet<usize>>> = HashMap::new();
+    let mut by_sources: HashMap<u32, BTreeMap<IntervalKey, BTreeSet<usize>>> = HashMap::new();
     let mut ending: BinaryHeap<Reverse<(i64, usize)>> = BinaryHeap::new();
     for &i in &order {
         let Some(a) = &intervals[i] else { continue };
@@ -55,7 +55,7 @@ pub fn relate(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSett
             if let Some(h) = b.high {
                 by_high.remove(&(Bound(h), j));
             }
-            if let Some(group) = by_sources.get_mut(&sources[j][..]) {
+            if let Some(group) = by_sources.get_mut(&sources[j]) {
                 if let Some(same) = group.get_mut(&key(b)) {
                     same.remove(&j);
                     if same.is_empty() {
@@ -65,7 +65,7 @@ pub fn relate(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSett
             }
         }
         // The same sources at another date: a revision.
-        if let Some(group) = by_sources.get(&sources[i][..]) {
+        if let Some(group) = by_sources.get(&sources[i]) {
             let others = group.iter().filter(|(k, _)| **k != key(a)).flat_map(|(_, same)| same);
             for &j in others {
                 let b = intervals[j].as_ref().expect("in the sweep");
@@ -99,8 +99,8 @@ pub fn relate(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSett
         if let Some(h) = a.high {
             by_high.insert((Bound(h), i));
         }
-        if !sources[i].is_empty() {
-            by_sources.entry(&sources[i][..]).or_default().entry(key(a)).or_default().insert(i);
+        if sources[i] != NONE {
+            by_sources.entry(sources[i]).or_default().entry(key(a)).or_default().insert(i);
         }
         ending.push(Reverse((end(i), i)));
     }
@@ -139,15 +139,29 @@ impl Ord for Bound {
     }
 }
 
-type Prepared<'a, S, E> = (SubjectRelations, Vec<Option<String>>, Vec<Option<Interval>>, Vec<Vec<&'a str>>, Vec<usize>, S, E);
+type Prepared<S, E> = (SubjectRelations, Vec<u32>, Vec<Option<Interval>>, Vec<u32>, Vec<usize>, S, E);
+
+/// No unit, or no sources, in the numbering [`prepare`] gives them.
+const NONE: u32 = u32::MAX;
+
+/// Each item numbered so that equal items have equal numbers (`None`:
+/// [`NONE`]): compared by the million, numbers cost less than strings.
+fn numbered<T: std::hash::Hash + Eq>(items: impl Iterator<Item = Option<T>>) -> Vec<u32> {
+    let mut seen: HashMap<T, u32> = HashMap::new();
+    items
+        .map(|item| match item {
+            None => NONE,
+            Some(item) => {
+                let next = seen.len() as u32;
+                *seen.entry(item).or_insert(next)
+            }
+        })
+        .collect()
+}
 
 /// What both ways of relating start from: units, intervals, sources, and
 /// the claims in order of their (widened) start dates.
-fn prepare<'a>(
-    claims: &[&'a Claim],
-    subject_unit: Option<&str>,
-    settings: ClaimSettings,
-) -> Prepared<'a, impl Fn(usize) -> i64 + 'a, impl Fn(usize) -> i64 + 'a> {
+fn prepare(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSettings) -> Prepared<impl Fn(usize) -> i64, impl Fn(usize) -> i64> {
     let n = claims.len();
     let units: Vec<Option<String>> = claims
         .iter()
@@ -159,8 +173,9 @@ fn prepare<'a>(
         _ => true,
     };
     let unit_mismatch = units.iter().map(|u| (!same_unit(u)).then(|| expected.clone()).flatten()).collect();
-    // Units compared without case, lowered once rather than per pair.
-    let lowered: Vec<Option<String>> = units.iter().map(|u| u.as_deref().map(str::to_lowercase)).collect();
+    // Units compared without case, lowered and numbered once rather than
+    // compared per pair.
+    let lowered = numbered(units.iter().map(|u| u.as_deref().map(str::to_lowercase)));
     let rel = SubjectRelations { units, unit_mismatch, conflicts: vec![Vec::new(); n], revised_by: vec![Vec::new(); n] };
     let w = settings.window_days;
     let dates: Vec<Option<crate::date::Period>> = claims.iter().map(|c| c.date).collect();
@@ -171,16 +186,14 @@ fn prepare<'a>(
         .iter()
         .map(|c| c.figure.as_ref().map(|f| widen(f.interval(settings.approx), settings.tolerance)))
         .collect();
-    // Each claim's sources, sorted, once: revisions compare them pairwise.
-    let sources: Vec<Vec<&str>> = claims
-        .iter()
-        .map(|c| {
-            let mut v: Vec<&str> = c.sources.iter().map(|s| s.id.as_str()).collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        })
-        .collect();
+    // Each claim's set of sources, numbered once: revisions compare them
+    // pairwise.
+    let sources = numbered(claims.iter().map(|c| {
+        let mut v: Vec<&str> = c.sources.iter().map(|s| s.id.as_str()).collect();
+        v.sort_unstable();
+        v.dedup();
+        (!v.is_empty()).then_some(v)
+    }));
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by_key(|&i| start(i));
     (rel, lowered, intervals, sources, order, start, end)
@@ -195,7 +208,7 @@ pub(crate) fn relate_pairwise(claims: &[&Claim], subject_unit: Option<&str>, set
     for &i in &order {
         active.retain(|&j| end(j) >= start(i));
         for &j in &active {
-            let comparable = lowered[i].is_none() || lowered[j].is_none() || lowered[i] == lowered[j];
+            let comparable = lowered[i] == NONE || lowered[j] == NONE || lowered[i] == lowered[j];
             let (Some(a), Some(b)) = (&intervals[i], &intervals[j]) else { continue };
             if !comparable || a == b {
                 continue;
@@ -216,8 +229,8 @@ pub(crate) fn relate_pairwise(claims: &[&Claim], subject_unit: Option<&str>, set
 }
 
 /// Claims by the same sources at different dates: the older is revised.
-fn revision(claims: &[&Claim], sources: &[Vec<&str>], i: usize, j: usize) -> Option<(usize, usize)> {
-    if sources[i].is_empty() || sources[i] != sources[j] {
+fn revision(claims: &[&Claim], sources: &[u32], i: usize, j: usize) -> Option<(usize, usize)> {
+    if sources[i] == NONE || sources[i] != sources[j] {
         return None;
     }
     let (da, db) = (claims[i].date?, claims[j].date?);
