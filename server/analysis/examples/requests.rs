@@ -1,11 +1,11 @@
-//! Where hover and references spend their time on a generated workspace,
-//! by what is under the cursor (a mention, a claim, a source id):
+//! Where hover, references and completion spend their time on a generated
+//! workspace, by what is under the cursor (a mention, a claim, a source id):
 //! `cargo run --release -p gloss-analysis --example requests [DOCUMENTS]`.
 //! The slowest answers of each kind, in process, without the protocol.
 
 use std::time::{Duration, Instant};
 
-use gloss_analysis::features::{hover::hover, references::references};
+use gloss_analysis::features::{completion::complete, hover::hover, references::references};
 use gloss_analysis::Facts;
 use gloss_corpus::{generate, Shape};
 
@@ -34,9 +34,13 @@ fn main() {
             let t = Instant::now();
             let found = references(&analysis, file, id, true);
             times.push((if kind == "claim" { "references source" } else { "references mention" }, t.elapsed(), found.len()));
+            // After the id's first letter: the ids that may become it.
+            let t = Instant::now();
+            let offered = complete(&analysis, file, id + 1);
+            times.push(("completion", t.elapsed(), offered.len()));
         }
     }
-    for kind in ["hover mention", "hover claim", "references mention", "references source"] {
+    for kind in ["hover mention", "hover claim", "references mention", "references source", "completion"] {
         let mut of: Vec<(Duration, usize)> = times.iter().filter(|t| t.0 == kind).map(|t| (t.1, t.2)).collect();
         of.sort();
         let at = |q: f64| of[((of.len() - 1) as f64 * q) as usize];

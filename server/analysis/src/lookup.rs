@@ -56,6 +56,12 @@ impl DefinitionTable {
         table
     }
 
+    /// Row `row`'s id, lowercased (its part of the haystack, up to the name).
+    pub fn lowercase_id(&self, row: usize) -> &str {
+        let part = &self.haystack[self.starts[row]..];
+        &part[..part.find('\u{1}').unwrap_or(part.len())]
+    }
+
     /// The rows whose id or name contains `query` (lowercase already), in
     /// table order; every row for an empty query.
     pub fn matching<'a>(&'a self, query: &'a str) -> Box<dyn Iterator<Item = &'a Row> + 'a> {
