@@ -212,7 +212,8 @@ impl Project {
     /// written again on a thread of its own, returned to be joined.
     pub fn load_cached(root: &Path) -> std::io::Result<(Project, Option<CacheWrite>)> {
         let (root, has_config, files, stats) = read_workspace_cached(root, || FactsCache::open(root))?;
-        let write = (stats.parsed > 0 || stats.in_cache != stats.cached || stats.restamped > 0).then(|| {
+        let stale = stats.parsed > 0 || stats.in_cache != stats.cached || stats.restamped > 0;
+        let write = (stale && FactsCache::location(&root).is_some()).then(|| {
             // What the cache needs, taken before the files go into the workspace.
             let kept: Vec<(String, u128, Option<cache::Stamp>, File)> =
                 files.iter().filter_map(|f| Some((f.relative.clone(), f.hash?, f.stamp, f.content.as_ref().ok()?.clone()))).collect();
