@@ -38,9 +38,15 @@ fn main() {
             let t = Instant::now();
             let offered = complete(&analysis, file, id + 1);
             times.push(("completion", t.elapsed(), offered.len()));
+            if kind == "claim" {
+                // After the subject's first letter.
+                let t = Instant::now();
+                let offered = complete(&analysis, file, brace + "]{claim=".len() + 1);
+                times.push(("completion subject", t.elapsed(), offered.len()));
+            }
         }
     }
-    for kind in ["hover mention", "hover claim", "references mention", "references source", "completion"] {
+    for kind in ["hover mention", "hover claim", "references mention", "references source", "completion", "completion subject"] {
         let mut of: Vec<(Duration, usize)> = times.iter().filter(|t| t.0 == kind).map(|t| (t.1, t.2)).collect();
         of.sort();
         let at = |q: f64| of[((of.len() - 1) as f64 * q) as usize];

@@ -175,6 +175,13 @@ fn completion_of_ids_subjects_and_keys() {
     let w = world("[10,000]{claim=nk$0}\n");
     let items = completion::complete(&w.analysis, w.file, w.offset);
     assert_eq!(items.iter().map(|i| i.label.as_str()).collect::<Vec<_>>(), ["nk-troops"]);
+    // Declared subjects first, then those only claimed about.
+    let w = world("[$5]{claim=nk-pay}\n[10,000]{claim=nk$0}\n");
+    let items = completion::complete(&w.analysis, w.file, w.offset);
+    let found: Vec<_> = items.iter().map(|i| (i.label.as_str(), i.detail.as_str())).collect();
+    assert_eq!(found[1], ("nk-pay", "subject: not declared (1 claims)"), "{found:?}");
+    assert_eq!(found[0].0, "nk-troops");
+    assert!(found[0].1.starts_with("subject: ") && found[0].1.ends_with("(0 claims)"), "{found:?}");
 
     let w = world("[10,000]{claim=nk-troops src=@$0}\n");
     let items = completion::complete(&w.analysis, w.file, w.offset);

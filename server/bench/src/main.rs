@@ -153,7 +153,8 @@ fn main() {
     let sites = w.sites(&opened, o.samples);
     // References by the size of the answer: up to BIG_ANSWER locations, more.
     let mut by_size = [Latency::default(), Latency::default()];
-    let mut lat: Vec<(&str, Latency)> = ["hover", "definition", "references", "completion", "workspace symbol"].iter().map(|k| (*k, Latency::default())).collect();
+    let mut lat: Vec<(&str, Latency)> =
+        ["hover", "definition", "references", "completion", "workspace symbol", "completion of a subject, after `claim=` and a letter"].iter().map(|k| (*k, Latency::default())).collect();
     for (i, site) in sites.iter().enumerate() {
         let at = json!({"textDocument": {"uri": site.uri}, "position": site.position});
         let id_at = json!({"textDocument": {"uri": site.uri}, "position": site.id_position});
@@ -176,6 +177,9 @@ fn main() {
         time(2, "textDocument/references", refs.into(), &mut server);
         time(3, "textDocument/completion", after_at, &mut server);
         time(4, "workspace/symbol", json!({"query": format!("Number{}", i % 97)}), &mut server);
+        if let Some(subject_at) = &site.subject_at {
+            time(5, "textDocument/completion", json!({"textDocument": {"uri": site.uri}, "position": subject_at}), &mut server);
+        }
     }
 
     // Keystroke to diagnostics across documents, in a 1 MB document.
@@ -258,7 +262,7 @@ fn main() {
         table.push_str(&row("hover while indexing, p50 / p99", early_hover.cell()));
         table.push_str(&row("completion while indexing, p50 / p99", early_completion.cell()));
     }
-    for (k, l) in &lat {
+    for (k, l) in lat.iter().filter(|(_, l)| !l.0.is_empty()) {
         table.push_str(&row(&format!("{k}, p50 / p99"), l.cell()));
         if *k == "references" {
             for (l, which) in by_size.iter().zip(["up to", "more than"]).filter(|(l, _)| !l.0.is_empty()) {

@@ -28,12 +28,15 @@ pub struct Probe {
 }
 
 /// Where requests are made: on a span's text (hover, definition), on an
-/// id (references) and right after an `@` (completion).
+/// id (references), right after an `@` (completion of ids) and, in a
+/// claim, after the first letter of its subject (completion of subjects).
 pub struct Site {
     pub uri: String,
     pub position: Value,
     pub id_position: Value,
     pub after_at: Value,
+    /// After the first letter of a claim's subject (completion of subjects).
+    pub subject_at: Option<Value>,
 }
 
 /// A 1 MB document whose one claim, on a subject of its own, is toggled
@@ -132,6 +135,7 @@ impl Workload {
                     position: position(t, open + 1 + t[open + 1..].chars().next().map_or(0, char::len_utf8)),
                     id_position: position(t, id_at + 1),
                     after_at: position(t, id_at),
+                    subject_at: block.starts_with("]{claim=").then(|| position(t, brace + "]{claim=".len() + 1)),
                 });
             }
         }

@@ -213,11 +213,14 @@ fn subjects(analysis: &Analysis, text: &str, prefix: Range<usize>) -> Vec<Comple
     let index = analysis.index();
     // The subject being typed is itself a subject of one claim: skip it.
     let typed = &text[prefix.clone()];
-    let mut ids: BTreeSet<&Id> = index.subjects().filter(|(id, ledger)| !(id.as_str() == typed && ledger.claims.len() == 1)).map(|(id, _)| id).collect();
-    ids.extend(index.defined_ids().filter(|id| analysis.entity(id).is_some_and(|(_, d)| d.kind == EntityKind::Subject)));
+    let mut ids: BTreeSet<Id> = index.subjects().filter(|(id, ledger)| !(id.as_str() == typed && ledger.claims.len() == 1)).map(|(id, _)| *id).collect();
+    // Declared subjects from the flat table of definitions: a scan of its
+    // rows, not a lookup for each of the workspace's 100,000 ids.
+    ids.extend(analysis.definition_table().rows.iter().filter(|r| r.resolves && r.kind == EntityKind::Subject).map(|r| Id::new(&r.id)));
     let mut items: Vec<CompletionItem> = ids
         .into_iter()
         .map(|id| {
+            let id = id.as_str();
             let claims = index.claims_about(id).len();
             let def = analysis.entity(id).filter(|(_, d)| d.kind == EntityKind::Subject).map(|(_, d)| d);
             let name = def.map_or("not declared".to_string(), |d| d.display_name().to_string());
