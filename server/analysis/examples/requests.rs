@@ -38,6 +38,10 @@ fn main() {
             let t = Instant::now();
             let offered = complete(&analysis, file, id + 1);
             times.push(("completion", t.elapsed(), offered.len()));
+            // Right after the `@`: every id may follow.
+            let t = Instant::now();
+            let offered = complete(&analysis, file, id);
+            times.push(("completion after @", t.elapsed(), offered.len()));
             if kind == "claim" {
                 // After the subject's first letter.
                 let t = Instant::now();
@@ -46,7 +50,7 @@ fn main() {
             }
         }
     }
-    for kind in ["hover mention", "hover claim", "references mention", "references source", "completion", "completion subject"] {
+    for kind in ["hover mention", "hover claim", "references mention", "references source", "completion", "completion after @", "completion subject"] {
         let mut of: Vec<(Duration, usize)> = times.iter().filter(|t| t.0 == kind).map(|t| (t.1, t.2)).collect();
         of.sort();
         let at = |q: f64| of[((of.len() - 1) as f64 * q) as usize];

@@ -11,6 +11,15 @@ use crate::entity::{Definition, EntityKind};
 use crate::index::{parts, Index, Site};
 use crate::workspace::Files;
 
+/// A row an id resolves to, in the order of use.
+#[derive(Debug, Clone)]
+pub struct ByUse {
+    pub row: u32,
+    pub kind: EntityKind,
+    pub uses: u32,
+    id_at: u32,
+}
+
 /// One definition.
 #[derive(Debug, Clone)]
 pub struct Row {
@@ -27,6 +36,15 @@ pub struct Row {
 #[derive(Debug, Default)]
 pub struct DefinitionTable {
     pub rows: Vec<Row>,
+    /// The rows an id resolves to, most used first (then by id): offers
+    /// of ids are made in this order and stop once they have enough. What
+    /// an offer looks at is kept here, in this order, so that a walk to
+    /// the end reads memory in order.
+    pub by_use: Vec<ByUse>,
+    /// The lowercased ids of `by_use`, one after another.
+    by_use_ids: String,
+    /// How many ids resolve to a definition of each kind (by `kind as usize`).
+    pub per_kind: [usize; 4],
     /// `id\u{1}name\n` of every row, lowercased, one after another.
     haystack: String,
     /// Where each row's part of the haystack starts.
@@ -53,13 +71,27 @@ impl DefinitionTable {
                 table.rows.push(Row { site, kind: d.kind, resolves: k == 0, uses, id: id.as_str().into() });
             }
         }
+        let rows = &table.rows;
+        let mut order: Vec<u32> = (0..rows.len() as u32).filter(|&i| rows[i as usize].resolves).collect();
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (&rows[a as usize], &rows[b as usize]);
+            b.uses.cmp(&a.uses).then_with(|| a.id.cmp(&b.id))
+        });
+        let (mut by_use, mut by_use_ids) = (Vec::with_capacity(order.len()), String::new());
+        for i in order {
+            let row = &rows[i as usize];
+            table.per_kind[row.kind as usize] += 1;
+            by_use.push(ByUse { row: i, kind: row.kind, uses: row.uses, id_at: by_use_ids.len() as u32 });
+            by_use_ids.push_str(&row.id.to_lowercase());
+        }
+        (table.by_use, table.by_use_ids) = (by_use, by_use_ids);
         table
     }
 
-    /// Row `row`'s id, lowercased (its part of the haystack, up to the name).
-    pub fn lowercase_id(&self, row: usize) -> &str {
-        let part = &self.haystack[self.starts[row]..];
-        &part[..part.find('\u{1}').unwrap_or(part.len())]
+    /// The lowercased id of `by_use[k]`.
+    pub fn lowercase_id_by_use(&self, k: usize) -> &str {
+        let end = self.by_use.get(k + 1).map_or(self.by_use_ids.len(), |next| next.id_at as usize);
+        &self.by_use_ids[self.by_use[k].id_at as usize..end]
     }
 
     /// The rows whose id or name contains `query` (lowercase already), in

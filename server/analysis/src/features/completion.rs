@@ -139,47 +139,78 @@ fn may_become_ascii(typed: &[u8], id: &[u8]) -> bool {
     typed.iter().all(|c| rest.any(|r| r == c))
 }
 
+/// How likely an id of this kind is after this key (0 first): who a
+/// figure comes from is an actor or a source; a plain mention is most often
+/// an actor.
+fn rank(key: Option<&str>, kind: EntityKind) -> usize {
+    match (key, kind) {
+        (Some("via"), EntityKind::Source) => 0,
+        (Some("via"), _) => 1,
+        (Some("src"), EntityKind::Actor | EntityKind::Source) => 0,
+        (Some(_), _) => 1,
+        (None, EntityKind::Actor) => 0,
+        (None, EntityKind::Treaty) => 1,
+        (None, _) => 2,
+    }
+}
+
+/// Whether the first LIMIT ids offered are known: the ranks before some
+/// rank have no id left to look at, and with that rank's ids found so far
+/// they make LIMIT (its ids still to come are used less, so come after).
+fn known<T>(ranked: &[Vec<T>; 3], left: &[usize; 3]) -> bool {
+    let mut found = 0;
+    for (list, left) in ranked.iter().zip(left) {
+        found += list.len();
+        if found >= LIMIT {
+            return true;
+        }
+        if *left > 0 {
+            return false;
+        }
+    }
+    false
+}
+
 fn ids(analysis: &Analysis, key: Option<&str>, text: &str, prefix: Range<usize>) -> Vec<CompletionItem> {
     let typed = &text[prefix.clone()];
     let typed_lower: String = typed.chars().flat_map(char::to_lowercase).collect();
     let table = analysis.definition_table();
-    // Ranked first without building any item.
-    let mut candidates = Vec::new();
-    for (i, row) in table.rows.iter().enumerate().filter(|(_, r)| r.resolves) {
-        let id = &*row.id;
-        if row.kind == EntityKind::Subject {
+    // Ranked first without building any item: ids in order of use, each
+    // rank in a list of its own, until the first LIMIT are known (see
+    // `known`): a workspace of 100,000 documents is not walked to the end
+    // for the first letters typed.
+    let kinds = [EntityKind::Actor, EntityKind::Treaty, EntityKind::Source];
+    // Ids of each rank not looked at yet.
+    let mut left = [0usize; 3];
+    for kind in kinds {
+        left[rank(key, kind)] += table.per_kind[kind as usize];
+    }
+    let mut ranked: [Vec<(u32, &str, crate::index::Site)>; 3] = Default::default();
+    for (k, offer) in table.by_use.iter().enumerate() {
+        if offer.kind == EntityKind::Subject {
             continue;
         }
-        let lower = table.lowercase_id(i);
+        let r = rank(key, offer.kind);
+        left[r] -= 1;
+        let lower = table.lowercase_id_by_use(k);
         let fits = match typed_lower.is_ascii() && lower.is_ascii() {
             true => may_become_ascii(typed_lower.as_bytes(), lower.as_bytes()),
-            false => may_become(typed, id),
+            false => may_become(typed, &table.rows[offer.row as usize].id),
         };
         if !fits {
             continue;
         }
-        // Who a figure comes from is an actor or a source; a plain mention
-        // is most often an actor.
-        let rank = match (key, row.kind) {
-            (Some("via"), EntityKind::Source) => 0,
-            (Some("via"), _) => 1,
-            (Some("src"), EntityKind::Actor | EntityKind::Source) => 0,
-            (Some(_), _) => 1,
-            (None, EntityKind::Actor) => 0,
-            (None, EntityKind::Treaty) => 1,
-            (None, _) => 2,
-        };
-        candidates.push((rank, std::cmp::Reverse(row.uses as usize), id, row.site));
+        let row = &table.rows[offer.row as usize];
+        ranked[r].push((row.uses, &*row.id, row.site));
+        if known(&ranked, &left) {
+            break;
+        }
     }
-    let order = |a: &(usize, std::cmp::Reverse<usize>, &str, _), b: &(usize, std::cmp::Reverse<usize>, &str, _)| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2));
-    // The first LIMIT in order, without ordering the thousands after them.
-    if candidates.len() > LIMIT {
-        candidates.select_nth_unstable_by(LIMIT, order);
-        candidates.truncate(LIMIT);
-    }
-    candidates.sort_unstable_by(order);
-    candidates
+    ranked
         .into_iter()
+        .enumerate()
+        .flat_map(|(rank, list)| list.into_iter().map(move |(uses, id, site)| (rank, uses, id, site)))
+        .take(LIMIT)
         .filter_map(|(rank, uses, id, site)| Some((rank, uses, id, analysis.definition_at(site)?)))
         .map(|(rank, uses, id, d)| {
             let kind = match d.kind {
@@ -197,7 +228,7 @@ fn ids(analysis: &Analysis, key: Option<&str>, text: &str, prefix: Range<usize>)
                 documentation: None,
                 insert_text: id.to_string(),
                 replace: prefix.clone(),
-                sort_text: format!("{rank}{:08}{id}", 99_999_999usize.saturating_sub(uses.0)),
+                sort_text: format!("{rank}{:08}{id}", 99_999_999usize.saturating_sub(uses as usize)),
             }
         })
         .collect()
@@ -243,6 +274,35 @@ fn subjects(analysis: &Analysis, text: &str, prefix: Range<usize>) -> Vec<Comple
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Ids offered in order of use, stopping once the first LIMIT are
+    /// known, are those a sort of every matching id gives.
+    #[test]
+    fn offers_are_the_first_of_every_matching_id_in_order() {
+        let corpus = gloss_corpus::generate(gloss_corpus::Shape { documents: 400, references: 10, entities: 300, subjects: 5, claim_every: 4, seed: 5 });
+        let mut ws = crate::Workspace::new();
+        ws.set_registry("gloss.toml", &corpus.config, true);
+        ws.set_registry("registry.toml", &corpus.registry, false);
+        for (path, text) in &corpus.documents {
+            ws.set_document(path, text);
+        }
+        let analysis = ws.snapshot();
+        let table = analysis.definition_table();
+        for typed in ["", "a", "ac", "A", "d", "doc-1", "s", "1", "zzz"] {
+            for key in [None, Some("src"), Some("via"), Some("other")] {
+                let mut every: Vec<_> = table
+                    .rows
+                    .iter()
+                    .filter(|r| r.resolves && r.kind != EntityKind::Subject && may_become(typed, &r.id))
+                    .map(|r| (rank(key, r.kind), std::cmp::Reverse(r.uses), r.id.to_string()))
+                    .collect();
+                every.sort();
+                let expected: Vec<String> = every.into_iter().take(LIMIT).map(|(_, _, id)| id).collect();
+                let offered: Vec<String> = ids(&analysis, key, typed, 0..typed.len()).into_iter().map(|i| i.label).collect();
+                assert_eq!(offered, expected, "typed {typed:?} after {key:?}");
+            }
+        }
+    }
 
     proptest::proptest! {
         /// The byte comparison of lowercased ASCII decides as the char by
