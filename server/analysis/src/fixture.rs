@@ -113,6 +113,18 @@ fn is_annotation(line: &str) -> bool {
     }
 }
 
+/// A workspace of a generated corpus (`gloss.toml`, its registry and its
+/// documents, as `gloss_corpus::Corpus` holds them), set file by file.
+pub fn workspace_of(config: &str, registry: &str, documents: &[(String, String)]) -> Workspace {
+    let mut ws = Workspace::new();
+    ws.set_registry("gloss.toml", config, true);
+    ws.set_registry("registry.toml", registry, false);
+    for (path, text) in documents {
+        ws.set_document(path, text);
+    }
+    ws
+}
+
 /// Checks that the workspace's diagnostics are exactly the ones annotated.
 #[track_caller]
 pub fn check_diagnostics(fixture: &str) {

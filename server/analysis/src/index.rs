@@ -145,8 +145,6 @@ impl Index {
         let run = files.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(1);
         let runs: Vec<Gathering> = files.par_chunks(run).map(Gathering::of).collect();
         let all = Gathering::merge(runs);
-        // Many files: each map takes in its sites side by side with the
-        // others (a workspace's worth of ids is tens of ms of inserts).
         let parallel = all.references.len() + all.definitions.len() > PARALLEL_FROM;
         self.take_in(all, parallel);
     }
@@ -530,10 +528,12 @@ impl Gathering {
                 mine.entry(key).or_default().extend(sites);
             }
         };
-        rayon::join(
-            || rayon::join(|| extend(&mut all.definitions, definitions), || extend(&mut all.references, references)),
+        both(
+            true,
+            || both(true, || extend(&mut all.definitions, definitions), || extend(&mut all.references, references)),
             || {
-                rayon::join(
+                both(
+                    true,
                     || {
                         extend(&mut all.citations, citations);
                         extend(&mut all.party_to, party_to);

@@ -256,12 +256,7 @@ fn files_taken_in_at_once_join_the_files_known_before() {
 #[test]
 fn a_big_batch_answers_as_files_set_one_by_one() {
     let corpus = gloss_corpus::generate(gloss_corpus::Shape { documents: 1000, references: 20, entities: 200, subjects: 12, claim_every: 3, seed: 7 });
-    let mut one_by_one = Workspace::new();
-    one_by_one.set_registry("gloss.toml", &corpus.config, true);
-    one_by_one.set_registry("registry.toml", &corpus.registry, false);
-    for (path, text) in &corpus.documents {
-        one_by_one.set_document(path, text);
-    }
+    let mut one_by_one = gloss_analysis::fixture::workspace_of(&corpus.config, &corpus.registry, &corpus.documents);
     let mut at_once = Workspace::new();
     let mut files = vec![
         File::new("gloss.toml", &corpus.config, gloss_analysis::Facts::of_registry(&corpus.config, true)),

@@ -268,14 +268,9 @@ mod tests {
     #[test]
     fn a_shorter_listing_is_the_full_one_cut_and_counted() {
         let corpus = gloss_corpus::generate(gloss_corpus::Shape { documents: 60, references: 20, entities: 40, subjects: 4, claim_every: 2, seed: 3 });
-        let mut ws = Workspace::new();
-        ws.set_registry("gloss.toml", &corpus.config, true);
-        ws.set_registry("registry.toml", &corpus.registry, false);
+        let mut ws = crate::fixture::workspace_of(&corpus.config, &corpus.registry, &corpus.documents);
         // Definitions pasted twice: duplicate ids with related places too.
         ws.set_document("dup.txt", &format!("{}\n\n{}", corpus.documents[0].1, corpus.documents[0].1));
-        for (path, text) in &corpus.documents {
-            ws.set_document(path, text);
-        }
         let analysis = ws.snapshot();
         let full = workspace_diagnostics(&analysis);
         assert!(full.iter().any(|d| d.code == Code::DuplicateId && !d.related.is_empty()));

@@ -280,13 +280,7 @@ mod tests {
     #[test]
     fn offers_are_the_first_of_every_matching_id_in_order() {
         let corpus = gloss_corpus::generate(gloss_corpus::Shape { documents: 400, references: 10, entities: 300, subjects: 5, claim_every: 4, seed: 5 });
-        let mut ws = crate::Workspace::new();
-        ws.set_registry("gloss.toml", &corpus.config, true);
-        ws.set_registry("registry.toml", &corpus.registry, false);
-        for (path, text) in &corpus.documents {
-            ws.set_document(path, text);
-        }
-        let analysis = ws.snapshot();
+        let analysis = crate::fixture::workspace_of(&corpus.config, &corpus.registry, &corpus.documents).snapshot();
         let table = analysis.definition_table();
         for typed in ["", "a", "ac", "A", "d", "doc-1", "s", "1", "zzz"] {
             for key in [None, Some("src"), Some("via"), Some("other")] {
