@@ -100,25 +100,29 @@ impl Backend {
                 p.finish_with_message(format!("{count} files")).await;
             }
             publish::publish_open(&state, &client).await;
-            backend.recheck_since(&folder, reading_since);
+            backend.watch_and_recheck(&folder, reading_since);
         });
     }
 
-    /// When the server watches the folders itself, its watch may have
-    /// begun after the reading did: a file created, changed or deleted in
-    /// between would be missed. Those are looked for once both are done,
-    /// in the background: files touched since `since` (with a margin for
-    /// coarse file times) whose text is not the one read, documents not
-    /// read, files read and now gone.
-    fn recheck_since(&self, folder: &Arc<Folder>, since: std::time::SystemTime) {
-        if self.state.watcher.get().is_none() {
-            return; // the client watches, or nothing does
+    /// When the server watches the folders itself, a folder's watch begins
+    /// once it is read: a file created, changed or deleted in between
+    /// would be missed. Those are looked for then, in the background:
+    /// files touched since `since` (with a margin for coarse file times)
+    /// whose text is not the one read, documents not read, files read and
+    /// now gone.
+    fn watch_and_recheck(&self, folder: &Arc<Folder>, since: std::time::SystemTime) {
+        if !self.state.watch_self.load(std::sync::atomic::Ordering::SeqCst) {
+            return; // the client watches
         }
         let Some(root) = folder.root().map(|r| r.to_path_buf()) else { return };
         let since = since - Duration::from_secs(2);
         let analysis = folder.snapshot();
-        let backend = self.clone();
+        let (backend, folder) = (self.clone(), folder.clone());
         tokio::task::spawn_blocking(move || {
+            backend.watch_folder(&folder);
+            if backend.state.watcher.get().is_none() {
+                return; // the system cannot watch
+            }
             let known: HashMap<PathBuf, Arc<str>> = analysis.files().map(|(_, f)| (normalize(&root.join(&f.path)), f.text.clone())).collect();
             let globs = &analysis.config().documents;
             let found: HashSet<PathBuf> = gloss_project::find_documents(&root, globs).unwrap_or_default().into_iter().collect();

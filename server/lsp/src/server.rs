@@ -107,11 +107,9 @@ impl Backend {
         }
     }
 
+    /// Asks the client to watch files for us; if it refuses, the server
+    /// watches the folders itself.
     fn register_watchers(&self) {
-        if !self.state.support().watch_registration {
-            self.watch_roots();
-            return;
-        }
         let (state, client) = (self.state.clone(), self.client.clone());
         let backend = self.clone();
         tokio::spawn(async move {
@@ -127,14 +125,22 @@ impl Backend {
             };
             if let Err(e) = client.register_capability(vec![registration]).await {
                 log(&state, &client, MessageType::WARNING, format!("the client refused the file watchers ({e}): watching the folders itself"));
-                backend.watch_roots();
+                state.watch_self.store(true, Ordering::SeqCst);
+                for folder in state.folders() {
+                    backend.watch_folder(&folder);
+                }
             }
         });
     }
 
-    /// Watches every root ourselves (the client does not): changes on disk
-    /// then reach the index as the client's notifications would.
-    fn watch_roots(&self) {
+    /// Adds a folder to our own watch (started on first use), unless it is
+    /// in it: changes on disk then reach the index as the client's
+    /// notifications would. Walks the folder: a blocking call.
+    pub(crate) fn watch_folder(&self, folder: &Folder) {
+        let Some(root) = folder.root() else { return };
+        if !folder.first_watch() {
+            return;
+        }
         let watcher = match self.state.watcher.get() {
             Some(w) => w,
             None => {
@@ -158,11 +164,9 @@ impl Backend {
                 }
             }
         };
-        for root in self.state.folders().iter().filter_map(|f| f.root().map(|r| r.to_path_buf())) {
-            match watcher.watch(&root) {
-                Ok(()) => self.log(MessageType::INFO, format!("watching {} for changes on disk", root.display())),
-                Err(e) => self.log(MessageType::WARNING, format!("cannot watch {} for changes on disk: {e}", root.display())),
-            }
+        match watcher.watch(root) {
+            Ok(()) => self.log(MessageType::INFO, format!("watching {} for changes on disk", root.display())),
+            Err(e) => self.log(MessageType::WARNING, format!("cannot watch {} for changes on disk: {e}", root.display())),
         }
     }
 
@@ -410,13 +414,18 @@ impl LanguageServer for Backend {
     async fn initialized(&self, _: InitializedParams) {
         let roots: Vec<String> = self.state.folders().iter().filter_map(|f| Some(f.root()?.display().to_string())).collect();
         self.log(MessageType::INFO, format!("workspace roots: {roots:?}"));
-        // Reading first: setting up a watch of a big folder takes a while
-        // (its files are walked), and what changes meanwhile is looked for
-        // once both are done (`recheck_since`).
+        // Without the client's watch, each folder's own begins once it is
+        // read: setting one up walks the folder, which on a big one slowed
+        // the reading by tens of ms. What changed meanwhile is looked for
+        // then (`watch_and_recheck`).
+        let client_watches = self.state.support().watch_registration;
+        self.state.watch_self.store(!client_watches, Ordering::SeqCst);
         for folder in self.state.folders() {
             self.index_folder(folder);
         }
-        self.register_watchers();
+        if client_watches {
+            self.register_watchers();
+        }
         self.pull_configuration();
     }
 
@@ -516,11 +525,7 @@ impl LanguageServer for Backend {
             if let Some(root) = gloss_project::find_root(&added).or_else(|| added.canonicalize().ok()) {
                 let (folder, created) = self.state.add_root(root.clone());
                 if created {
-                    if let Some(w) = self.state.watcher.get() {
-                        if let Err(e) = w.watch(&root) {
-                            self.log(MessageType::WARNING, format!("cannot watch {} for changes on disk: {e}", root.display()));
-                        }
-                    }
+                    // Watched, if we watch, once read.
                     self.index_folder(folder);
                 }
             }

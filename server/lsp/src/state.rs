@@ -122,6 +122,8 @@ pub struct Folder {
     /// from a path costs more than the rest of a location. (A removed
     /// file's entry stays: a few dozen bytes.)
     uris: DashMap<String, lsp::Uri>,
+    /// In our own watch, when the server watches the folders itself.
+    watched: AtomicBool,
 }
 
 static FOLDERS: AtomicU64 = AtomicU64::new(0);
@@ -140,7 +142,13 @@ impl Folder {
             ready,
             ready_signal,
             uris: DashMap::new(),
+            watched: AtomicBool::new(false),
         }
+    }
+
+    /// True the first time only: the folder is to be added to our watch.
+    pub fn first_watch(&self) -> bool {
+        !self.watched.swap(true, Ordering::SeqCst)
     }
 
     pub fn is_ready(&self) -> bool {
@@ -330,6 +338,9 @@ pub struct State {
     pub status_sent: Mutex<Option<serde_json::Value>>,
     /// Our own watch of the roots, when the client does not watch for us.
     pub watcher: std::sync::OnceLock<crate::watch::FolderWatcher>,
+    /// The client does not watch files for us (it cannot, or refused):
+    /// each folder is watched once its reading is done.
+    pub watch_self: AtomicBool,
     /// What the client said it supports.
     pub client: RwLock<ClientSupport>,
     /// `shutdown` came before `exit`: the process exits with 0.
@@ -366,6 +377,7 @@ impl State {
             published: tokio::sync::Mutex::new(HashMap::new()),
             status_sent: Mutex::new(None),
             watcher: std::sync::OnceLock::new(),
+            watch_self: AtomicBool::new(false),
             client: RwLock::new(ClientSupport::default()),
             shut_down,
         }

@@ -143,6 +143,11 @@ async fn without_a_watching_client_the_server_watches_the_folders_itself() {
     c.initialize_with(vec![&root], json!({}), debounce(0)).await;
     c.wait_for(|n| n["method"] == "window/logMessage" && n["params"]["message"].as_str().unwrap().starts_with("watching")).await;
     assert!(!c.server_requests.iter().any(|r| r["method"] == "client/registerCapability"));
+    // The watch (which walks the folder) begins once the folder is read,
+    // not alongside the reading.
+    let logged: Vec<&str> = c.notifications.iter().filter(|n| n["method"] == "window/logMessage").filter_map(|n| n["params"]["message"].as_str()).collect();
+    let at = |start: &str| logged.iter().position(|m| m.starts_with(start)).unwrap_or_else(|| panic!("no {start:?} in {logged:?}"));
+    assert!(at("indexed") < at("watching"), "{logged:?}");
     c.open(&a, A).await;
     eventually_codes(&mut c, &a, &["conflicting-claim"]).await;
 
