@@ -15,10 +15,15 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// Freed pages go back to the system after half a second rather than ten,
 /// so a burst (indexing, relating) does not leave the server holding them.
+/// One arena per CPU, used by whichever thread runs there, rather than
+/// four per CPU handed out to threads: the server's many threads (tokio,
+/// rayon, reading, blocking) each kept an arena's worth of spare pages.
+/// Peak RSS after indexing 20,000 documents: 210-214 MB to 181-184 MB,
+/// the same times. (A thin pointer: jemalloc reads a `const char *`.)
 #[cfg(not(target_env = "msvc"))]
 #[allow(non_upper_case_globals)]
 #[export_name = "_rjem_malloc_conf"]
-pub static malloc_conf: &[u8] = b"dirty_decay_ms:500,muzzy_decay_ms:0\0";
+pub static malloc_conf: &[u8; 56] = b"dirty_decay_ms:500,muzzy_decay_ms:0,percpu_arena:percpu\0";
 
 use std::path::PathBuf;
 use std::process::ExitCode;

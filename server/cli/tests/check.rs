@@ -189,3 +189,15 @@ fn check_uses_the_facts_cache_and_sees_edits() {
     assert!(!edited.contains("conflicting-claim"), "{edited}");
     assert_eq!(edited, check(&["--no-cache"]));
 }
+
+/// The allocator settings compiled into the binary take effect: one arena
+/// per CPU, freed pages returned after half a second (jemalloc reads them
+/// from a symbol whose name and type must match its own).
+#[cfg(all(target_os = "linux", not(target_env = "msvc")))]
+#[test]
+fn the_allocator_settings_take_effect() {
+    let out = Command::new(env!("CARGO_BIN_EXE_gloss")).arg("--version").env("_RJEM_MALLOC_CONF", "stats_print:true").output().expect("run gloss");
+    let stats = String::from_utf8_lossy(&out.stderr);
+    assert!(stats.contains("opt.percpu_arena: \"percpu\""), "{stats}");
+    assert!(stats.contains("opt.dirty_decay_ms: 500"), "{stats}");
+}
