@@ -112,12 +112,17 @@ fn main() {
 
     let before = live();
     let mut ws = Workspace::new();
-    for f in read(&dir) {
-        match f.content {
-            Ok(file) => ws.set(&f.relative, &file.text, std::sync::Arc::unwrap_or_clone(file.facts)),
-            Err(why) => ws.set_unreadable(&f.relative, &why, f.registry),
-        };
+    // As the server takes a folder in: all at once.
+    let mut readable = Vec::new();
+    for f in gloss_project::ready(read(&dir)) {
+        match f.file {
+            Ok(file) => readable.push(file),
+            Err(why) => {
+                ws.set_unreadable(&f.relative, &why, f.registry);
+            }
+        }
     }
+    ws.set_files(readable);
     println!("workspace set   {}", mb(live() - before));
     let analysis = ws.snapshot();
     println!("settled         {}", mb(live() - before));
@@ -129,6 +134,8 @@ fn main() {
     println!("  {claims} claims, {conflicts} conflicts and {revisions} revisions listed");
     // Relations are worked out when first asked for: what they hold.
     println!("related         {}", mb(live() - before));
+    analysis.definition_table();
+    println!("with the table of definitions (for completion and symbols) {}", mb(live() - before));
     println!("peak            {}", mb(PEAK.load(Relaxed) - base));
     drop(analysis);
 }
