@@ -52,7 +52,7 @@ impl<'a> ClaimList<'a> {
     }
 
     pub fn iter(&self) -> ClaimIter<'a> {
-        ClaimIter { ledger: self.ledger, bytes: self.bytes, place: 0, first: true }
+        ClaimIter { ledger: self.ledger, bytes: self.bytes, place: 0 }
     }
 
     pub fn contains(&self, claim: &ClaimId) -> bool {
@@ -85,9 +85,9 @@ impl<'a> IntoIterator for &ClaimList<'a> {
 pub struct ClaimIter<'a> {
     ledger: &'a [ClaimId],
     bytes: &'a [u8],
-    /// The last place read.
+    /// The last place read (0 before the first: it is written as its
+    /// distance from 0).
     place: usize,
-    first: bool,
 }
 
 impl ClaimIter<'_> {
@@ -101,7 +101,7 @@ impl ClaimIter<'_> {
                 break;
             }
         }
-        self.place = if std::mem::take(&mut self.first) { distance } else { self.place + distance };
+        self.place += distance;
         Some(self.place)
     }
 }
