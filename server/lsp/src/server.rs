@@ -126,9 +126,12 @@ impl Backend {
             if let Err(e) = client.register_capability(vec![registration]).await {
                 log(&state, &client, MessageType::WARNING, format!("the client refused the file watchers ({e}): watching the folders itself"));
                 state.watch_self.store(true, Ordering::SeqCst);
-                for folder in state.folders() {
-                    backend.watch_folder(&folder);
-                }
+                // Setting up a watch walks the folder: off the async threads.
+                tokio::task::spawn_blocking(move || {
+                    for folder in state.folders() {
+                        backend.watch_folder(&folder);
+                    }
+                });
             }
         });
     }
