@@ -41,11 +41,7 @@ impl Backend {
             // set up, so that a slow client does not hold the reading back.
             let (apply_state, apply_folder) = (state.clone(), folder.clone());
             let read = tokio::task::spawn_blocking(move || {
-                let read = || gloss_project::read_workspace_cached(&read_root, || gloss_project::FactsCache::open(&read_root));
-                let (_, _, files, stats) = match reading_pool() {
-                    Some(pool) => pool.install(read),
-                    None => read(),
-                }?;
+                let (_, _, files, stats) = gloss_project::read_workspace_cached(&read_root, || gloss_project::FactsCache::open(&read_root))?;
                 // Worth writing again when a document was parsed, is gone or
                 // has a new stamp.
                 let save = (stats.parsed > 0 || stats.in_cache != stats.cached || stats.restamped > 0)
@@ -139,38 +135,6 @@ impl Backend {
     }
 }
 
-/// The threads that read folders: they run only when a core would
-/// otherwise be idle, so that a request arriving while a big folder is
-/// read (which keeps every core busy) gets a core at once rather than at
-/// the end of a time slice; one handoff after another, those added up to
-/// 5 ms. Only the reading runs here: taking its files into the workspace
-/// holds the workspace's lock, which requests wait for, so that runs at
-/// normal priority. `None` if the pool cannot be made: the reading then
-/// uses rayon's usual threads.
-fn reading_pool() -> Option<&'static rayon::ThreadPool> {
-    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
-    POOL.get_or_init(|| {
-        rayon::ThreadPoolBuilder::new()
-            .thread_name(|i| format!("gloss-reading-{i}"))
-            .start_handler(|_| idle_priority())
-            .build()
-            .ok()
-    })
-    .as_ref()
-}
-
-/// Lowers the calling thread to the idle scheduling class (Linux keeps it
-/// per thread); elsewhere, and if refused, the thread keeps its priority.
-fn idle_priority() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: sched_setscheduler only reads the parameter it is given;
-    // pid 0 is the calling thread.
-    unsafe {
-        let param = libc::sched_param { sched_priority: 0 };
-        libc::sched_setscheduler(0, libc::SCHED_IDLE, &param);
-    }
-}
-
 /// Writes a root's facts cache in the background, from the workspace as
 /// read: only documents whose text is still the one read from disk (an
 /// open document's may already differ).
@@ -251,18 +215,5 @@ fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::Re
             }
             _ => ws.remove(&doc.key),
         }
-    }
-}
-
-#[cfg(all(test, target_os = "linux"))]
-mod tests {
-    /// The reading pool's threads run in the idle class; others keep theirs.
-    #[test]
-    fn folders_are_read_on_idle_threads() {
-        // SAFETY: asks only about the calling thread.
-        let policy = || unsafe { libc::sched_getscheduler(0) };
-        let pool = super::reading_pool().expect("a reading pool");
-        assert_eq!(pool.install(policy), libc::SCHED_IDLE);
-        assert_eq!(policy(), libc::SCHED_OTHER);
     }
 }
