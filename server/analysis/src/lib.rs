@@ -22,10 +22,12 @@ pub mod line_index;
 pub mod lookup;
 pub mod mentions;
 pub mod registry;
+pub mod text;
 mod workspace;
 
 pub use byte_range::ByteRange;
 pub use id::Id;
+pub use text::Text;
 pub use workspace::{Analysis, Facts, File, FileId, Workspace};
 pub mod fixture;
 pub mod features;

@@ -14,6 +14,7 @@ use crate::entity::{Definition, Reference};
 use crate::index::{ClaimId, Index, Relations, Site};
 use crate::line_index::LineIndex;
 use crate::registry::{read_registry, RegistryFacts};
+use crate::text::Text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub u32);
@@ -46,7 +47,7 @@ impl Facts {
 pub struct File {
     /// Relative to the workspace root, with `/` separators.
     pub path: String,
-    pub text: Arc<str>,
+    pub text: Text,
     pub line_index: Arc<LineIndex>,
     pub facts: Arc<Facts>,
 }
@@ -55,11 +56,11 @@ impl File {
     /// A file at a workspace-relative path, with its text, the facts read
     /// from it and its line index. Pure and `Send`.
     pub fn new(path: &str, text: &str, facts: Facts) -> File {
-        File::with_text(path, Arc::from(text), facts)
+        File::with_text(path, Text::from(text), facts)
     }
 
     /// [`File::new`] with a text already shared (not copied again).
-    pub fn with_text(path: &str, text: Arc<str>, facts: Facts) -> File {
+    pub fn with_text(path: &str, text: Text, facts: Facts) -> File {
         File { path: path.to_string(), line_index: Arc::new(LineIndex::new(&text)), text, facts: Arc::new(facts) }
     }
 

@@ -123,7 +123,7 @@ impl Backend {
             if backend.state.watcher.get().is_none() {
                 return; // the system cannot watch
             }
-            let known: HashMap<PathBuf, Arc<str>> = analysis.files().map(|(_, f)| (normalize(&root.join(&f.path)), f.text.clone())).collect();
+            let known: HashMap<PathBuf, gloss_analysis::Text> = analysis.files().map(|(_, f)| (normalize(&root.join(&f.path)), f.text.clone())).collect();
             let globs = &analysis.config().documents;
             let found: HashSet<PathBuf> = gloss_project::find_documents(&root, globs).unwrap_or_default().into_iter().collect();
             let changes = crate::watch::changes_since(&known, &found, since);

@@ -5,9 +5,10 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
+use gloss_analysis::Text;
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use tokio::sync::mpsc;
 use tower_lsp_server::ls_types::FileChangeType;
@@ -34,7 +35,7 @@ fn files_under(folder: &Path, out: &mut Vec<PathBuf>) {
 /// documents `found` now: known files gone, known files touched since
 /// `since` whose text is not the one read, and documents found that were
 /// not known.
-pub fn changes_since(known: &HashMap<PathBuf, Arc<str>>, found: &HashSet<PathBuf>, since: SystemTime) -> Vec<(PathBuf, FileChangeType)> {
+pub fn changes_since(known: &HashMap<PathBuf, Text>, found: &HashSet<PathBuf>, since: SystemTime) -> Vec<(PathBuf, FileChangeType)> {
     let mut changes: Vec<(PathBuf, FileChangeType)> = Vec::new();
     for (p, read) in known {
         match std::fs::metadata(p).and_then(|m| m.modified()) {
@@ -121,8 +122,8 @@ mod tests {
         }
         std::fs::File::options().write(true).open(at("untouched.txt")).unwrap().set_modified(an_hour_ago).unwrap();
         let since = SystemTime::now() - Duration::from_secs(60);
-        let read = |name: &str, text: &str| (at(name), Arc::from(text));
-        let known: HashMap<PathBuf, Arc<str>> =
+        let read = |name: &str, text: &str| (at(name), Text::from(text));
+        let known: HashMap<PathBuf, Text> =
             [read("changed.txt", "old text"), read("untouched.txt", "old text"), read("same.txt", "text"), read("deleted.txt", "text")].into_iter().collect();
         let found: HashSet<PathBuf> = ["changed.txt", "untouched.txt", "created.txt", "same.txt"].map(at).into_iter().collect();
         let changes = changes_since(&known, &found, since);

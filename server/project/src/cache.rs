@@ -20,9 +20,10 @@ use std::collections::HashMap;
 use std::io::{Seek, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
+use bytes::Bytes;
 use gloss_analysis::document::DocumentFacts;
+use gloss_analysis::Text;
 use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 
 /// Changes whenever the cached facts change shape (or the file's layout:
@@ -99,8 +100,9 @@ pub struct Cached {
     pub hash: u128,
     /// The file's stamp when it was read, if one could be trusted.
     pub stamp: Option<Stamp>,
-    /// The whole cache file, shared (not copied) by its documents.
-    file: Arc<memmap2::Mmap>,
+    /// The whole cache file, mapped, shared (not copied) by its documents
+    /// and by the texts taken from it.
+    file: Bytes,
     facts: Range<usize>,
     text: Range<usize>,
 }
@@ -111,10 +113,12 @@ impl Cached {
         postcard::from_bytes(self.file.get(self.facts.clone())?).ok()
     }
 
-    /// The text, kept with a stamp only.
-    pub fn text(&self) -> Option<&str> {
+    /// The text, kept with a stamp only: a range of the mapped file, not
+    /// a copy (the mapping stays while a text of it does).
+    pub fn text(&self) -> Option<Text> {
         self.stamp?;
-        std::str::from_utf8(self.file.get(self.text.clone())?).ok()
+        let range = self.text.clone();
+        (range.end <= self.file.len()).then(|| Text::from_utf8(self.file.slice(range))).flatten()
     }
 }
 
@@ -158,15 +162,16 @@ impl serde::Serialize for Entries<'_> {
         for e in self.0 {
             let facts = postcard::to_stdvec(e.facts).map_err(S::Error::custom)?;
             let text = if e.stamp.is_some() { e.text } else { "" };
-            seq.serialize_element(&(e.relative, e.hash, e.stamp, text, Bytes(&facts)))?;
+            seq.serialize_element(&(e.relative, e.hash, e.stamp, text, AsBytes(&facts)))?;
         }
         seq.end()
     }
 }
 
-struct Bytes<'a>(&'a [u8]);
+/// Serialized as bytes (not as a sequence of numbers).
+struct AsBytes<'a>(&'a [u8]);
 
-impl serde::Serialize for Bytes<'_> {
+impl serde::Serialize for AsBytes<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_bytes(self.0)
     }
@@ -276,7 +281,7 @@ fn map(file: &Path) -> Option<memmap2::Mmap> {
 
 /// A cache file's entries, if it is whole and of this version.
 fn read(file: &Path) -> Option<HashMap<String, Cached>> {
-    let bytes = Arc::new(map(file)?);
+    let bytes = Bytes::from_owner(map(file)?);
     let rest = bytes.strip_prefix(MAGIC)?;
     let (sum, body) = rest.split_at_checked(16)?;
     if u128::from_le_bytes(sum.try_into().ok()?) != xxh3_128(body) {
@@ -325,7 +330,7 @@ mod tests {
         FactsCache::save_file(&file, &[entry("a.txt", a, &fa, Some(stamp)), entry("b.txt", b, &fb, None)]).unwrap();
         let mut cache = FactsCache::open_file(&file);
         assert_eq!(cache.len(), 2);
-        let mut take = |path| cache.take(path).map(|c| (c.hash, c.stamp, c.text().map(str::to_string), c.decode()));
+        let mut take = |path| cache.take(path).map(|c| (c.hash, c.stamp, c.text().map(|t| t.to_string()), c.decode()));
         // The text is kept with a stamp only.
         assert_eq!(take("a.txt"), Some((text_hash(a), Some(stamp), Some(a.to_string()), Some(fa))));
         assert_eq!(take("b.txt"), Some((text_hash(b), None, None, Some(fb))));

@@ -9,13 +9,12 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 pub mod cache;
 
 pub use cache::FactsCache;
 use gloss_analysis::config::Config;
-use gloss_analysis::{Facts, File, FileId, Workspace};
+use gloss_analysis::{Facts, File, FileId, Text, Workspace};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 
@@ -157,7 +156,7 @@ fn read_document(path: PathBuf, relative: String, cached: Option<cache::Cached>,
     let stamp = cache::Stamp::of(&path, now);
     let was_stamped = cached.as_ref().and_then(|c| c.stamp);
     let mut stats = ReadStats::default();
-    let untouched = cached.as_ref().filter(|c| stamp.is_some() && c.stamp == stamp).and_then(|c| Some((Arc::<str>::from(c.text()?), c.decode()?)));
+    let untouched = cached.as_ref().filter(|c| stamp.is_some() && c.stamp == stamp).and_then(|c| Some((c.text()?, c.decode()?)));
     if let Some((text, facts)) = untouched {
         stats.cached = 1;
         stats.unread = 1;
@@ -179,7 +178,7 @@ fn read_document(path: PathBuf, relative: String, cached: Option<cache::Cached>,
                 Facts::of_document(&text)
             }
         };
-        File::with_text(&relative, Arc::from(text), facts)
+        File::with_text(&relative, Text::from(text), facts)
     });
     stats.restamped = usize::from(content.is_ok() && stamp.is_some() && stamp != was_stamped);
     (ReadFile { relative, path, registry: false, content, hash, stamp }, stats)
@@ -189,7 +188,7 @@ fn read_registry(root: &Path, path: &Path, is_config: bool) -> ReadFile {
     let content = confine(root, path).and_then(|real| {
         read_text(&real).map(|text| {
             let facts = Facts::of_registry(&text, is_config);
-            File::with_text(&relative(root, path), Arc::from(text), facts)
+            File::with_text(&relative(root, path), Text::from(text), facts)
         })
     });
     ReadFile { relative: relative(root, path), path: path.to_path_buf(), registry: true, content, hash: None, stamp: None }
