@@ -276,6 +276,8 @@ fn map(file: &Path) -> Option<memmap2::Mmap> {
     // SAFETY: a mapping is sound while nobody changes the file under it.
     // Gloss never writes a cache file in place: it writes a new file and
     // renames it over the old one, which leaves the mapped file intact.
+    // (The mapping lives as long as a text taken from it, which may be the
+    // whole session of a language server.)
     unsafe { memmap2::Mmap::map(&file) }.ok()
 }
 
