@@ -290,7 +290,21 @@ fn confine(root: &Path, path: &Path) -> Result<PathBuf, String> {
 /// `path` relative to `root`, with `/` separators.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
+    // A path as a walk finds it is already its components joined by `/`
+    // (on Unix): taken as it is, it costs a copy, not a split and a join
+    // (twice for each of 20,000 documents of a start).
+    #[cfg(unix)]
+    if let Some(s) = rel.to_str().filter(|s| is_plain(s)) {
+        return s.to_string();
+    }
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Whether a path's text is the same as its components joined by `/`: not
+/// absolute, with no empty or `.` component past the first, no trailing `/`.
+#[cfg(unix)]
+fn is_plain(s: &str) -> bool {
+    !s.starts_with('/') && !s.ends_with('/') && !s.contains("//") && !s.contains("/./") && !s.ends_with("/.")
 }
 
 /// Sorts paths as `Path`'s order does (component by component), at a
@@ -350,6 +364,16 @@ mod tests {
     /// Found in the order of their paths (compared by component), which
     /// the walk gives by sorting each folder: `a/x.txt` before `a.b.txt`,
     /// though `/` sorts after `.` as a byte.
+    /// The plain path's shortcut gives what joining its components gives.
+    #[test]
+    fn a_relative_path_is_its_components_joined() {
+        let root = Path::new("/w/root");
+        let slow = |p: &Path| p.strip_prefix(root).unwrap_or(p).components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        for p in ["/w/root/docs/a.txt", "/w/root/a.txt", "/w/root", "/w/root/./a", "/w/root/a/./b", "/w/root/a//b", "/w/root/a/", "/w/root/a/.", "/w/root/../x.toml", "/w/root/한/é.txt", "/elsewhere/x.txt", "./a/b", "a/../b"] {
+            assert_eq!(relative(root, Path::new(p)), slow(Path::new(p)), "{p}");
+        }
+    }
+
     #[test]
     fn documents_are_found_in_the_order_of_their_paths() {
         let dir = tempfile::tempdir().unwrap();
