@@ -257,12 +257,34 @@ impl FactsCache {
             out.write_all(&sum.to_le_bytes())?;
             out.sync_all()
         })();
+        remove_abandoned(file);
         match written {
             Ok(()) => std::fs::rename(&temp, file),
             Err(e) => {
                 let _ = std::fs::remove_file(&temp);
                 Err(e)
             }
+        }
+    }
+}
+
+/// How long a temporary cache file may go unwritten before it counts as
+/// abandoned (a write takes a second or so).
+const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Removes the temporary files of this cache that a process left behind,
+/// killed while it wrote them (an editor closed soon after it opened a big
+/// workspace): each is as big as the cache, and nothing else would remove
+/// it. Files still being written, by another process, are recent.
+fn remove_abandoned(file: &Path) {
+    let (Some(dir), Some(name)) = (file.parent(), file.file_stem().and_then(|n| n.to_str())) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let prefix = format!("{name}.tmp");
+    for entry in entries.flatten() {
+        let temporary = entry.file_name().to_str().is_some_and(|n| n.starts_with(&prefix));
+        let old = entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|age| age > ABANDONED_AFTER));
+        if temporary && old {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }
@@ -357,5 +379,26 @@ mod tests {
         FactsCache::save_file(&file, &[]).unwrap();
         assert!(FactsCache::open_file(&file).is_empty());
         assert!(std::fs::read(&file).unwrap().starts_with(MAGIC));
+    }
+
+    /// A temporary file left by a process killed while writing is removed
+    /// by the next write; one being written (recent), or another root's,
+    /// is not.
+    #[test]
+    fn abandoned_temporary_files_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("abc.facts");
+        let at = |name: &str| dir.path().join(name);
+        let long_ago = std::time::SystemTime::now() - 2 * ABANDONED_AFTER;
+        for name in ["abc.tmp111", "abc.tmp222", "xyz.tmp333"] {
+            std::fs::write(at(name), "partial").unwrap();
+        }
+        for name in ["abc.tmp111", "xyz.tmp333"] {
+            std::fs::File::options().write(true).open(at(name)).unwrap().set_modified(long_ago).unwrap();
+        }
+        FactsCache::save_file(&file, &[]).unwrap();
+        let mut left: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        left.sort();
+        assert_eq!(left, ["abc.facts", "abc.tmp222", "xyz.tmp333"]);
     }
 }
