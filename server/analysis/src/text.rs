@@ -18,6 +18,22 @@ impl Text {
         Some(Text(bytes))
     }
 
+    /// Bytes taken to be UTF-8 without checking them (which would read
+    /// every page of a mapped file).
+    ///
+    /// # Safety
+    /// The bytes must be UTF-8: written from a `str`, and never changed
+    /// since (a mapped file no one writes in place).
+    pub unsafe fn from_utf8_unchecked(bytes: Bytes) -> Text {
+        Text(bytes)
+    }
+
+    /// Whether two texts are the very same bytes in memory (one shared, not
+    /// two copies), which says they are equal without reading them.
+    pub fn is_same(&self, other: &str) -> bool {
+        self.as_ptr() == other.as_ptr() && self.len() == other.len()
+    }
+
     pub fn as_str(&self) -> &str {
         // SAFETY: checked as UTF-8 when made (or made from a `str`), and
         // `Bytes` never changes the bytes it holds.

@@ -236,6 +236,23 @@ impl Workspace {
         id
     }
 
+    /// Gives the file at `path` another copy of its text, `text` (the same
+    /// bytes held elsewhere: a facts cache's mapping), so that its own copy
+    /// can go; facts, line index and index stay as they are. Only while
+    /// the file still holds the very text `was` (the same bytes in memory,
+    /// not an equal copy: comparing would read both), and `text` is as
+    /// long: the caller vouches that it is `was`'s bytes. Whether it did.
+    pub fn share_text(&mut self, path: &str, was: &str, text: Text) -> bool {
+        let Some(id) = self.file_id(path) else { return false };
+        let Some(Some(file)) = self.files.get(id.0 as usize) else { return false };
+        if !file.text.is_same(was) || text.len() != was.len() {
+            return false;
+        }
+        let shared = File { text, ..file.clone() };
+        self.files.set(id.0 as usize, Some(shared));
+        true
+    }
+
     /// Keeps `config_file` on the file whose settings apply, after file
     /// `id` was set.
     fn track_config(&mut self, id: FileId, is_config: bool) {

@@ -287,3 +287,25 @@ fn a_big_batch_answers_as_files_set_one_by_one() {
     };
     assert_eq!(answers(&a), answers(&b));
 }
+
+/// A file takes another copy of its text only while it holds the very text
+/// it was given (an edit since gives it a new one), and answers stay.
+#[test]
+fn a_file_shares_its_text_only_while_it_holds_the_one_written() {
+    let mut ws = Workspace::new();
+    ws.set_registry("gloss.toml", REGISTRIES[0], true);
+    ws.set_document("a.txt", DOCUMENTS[0]);
+    let before = ws.snapshot();
+    let held = before.file(before.file_id("a.txt").unwrap()).unwrap().text.clone();
+    let copy = gloss_analysis::Text::from(DOCUMENTS[0]);
+    // An equal text that is not the one held: refused.
+    assert!(!ws.share_text("a.txt", DOCUMENTS[0], copy.clone()));
+    assert!(!ws.share_text("none.txt", &held, copy.clone()));
+    assert!(ws.share_text("a.txt", &held, copy.clone()));
+    let after = ws.snapshot();
+    assert!(after.file(after.file_id("a.txt").unwrap()).unwrap().text.is_same(&copy));
+    assert_eq!(answers(&after), answers(&before));
+    // Edited since: the text written is no longer the one held.
+    ws.set_document("a.txt", DOCUMENTS[8]);
+    assert!(!ws.share_text("a.txt", &held, copy));
+}

@@ -200,4 +200,5 @@ fn the_allocator_settings_take_effect() {
     let stats = String::from_utf8_lossy(&out.stderr);
     assert!(stats.contains("opt.percpu_arena: \"percpu\""), "{stats}");
     assert!(stats.contains("opt.dirty_decay_ms: 500"), "{stats}");
+    assert!(stats.contains("opt.background_thread: true"), "{stats}");
 }

@@ -28,7 +28,7 @@ use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 
 /// Changes whenever the cached facts change shape (or the file's layout:
 /// each document's facts are bytes of their own, decoded when taken).
-const MAGIC: &[u8; 8] = b"GLOSSFC5";
+const MAGIC: &[u8; 8] = b"GLOSSFC6";
 
 /// What must match for a cache file to be read: the version and the very
 /// build (its size and time) of the program that wrote it, since the shape
@@ -132,10 +132,11 @@ pub struct Entry<'a> {
     pub facts: &'a DocumentFacts,
 }
 
-/// Path, text hash, stamp, text (empty without a stamp), encoded facts.
-/// The text is read back as bytes (the same encoding as a `str`) and
-/// checked to be UTF-8 only when taken: once, not twice.
-type StoredEntry<'a> = (&'a str, u128, Option<Stamp>, &'a [u8], &'a [u8]);
+/// Path, text hash, stamp, the text's length (0 without a stamp), encoded
+/// facts. The texts follow the table, one after another: a text is taken
+/// from where it lies, and only its own pages are read (a writer keeps
+/// using the texts it wrote, from the file, without reading them).
+type StoredEntry<'a> = (&'a str, u128, Option<Stamp>, u64, &'a [u8]);
 
 #[derive(serde::Deserialize)]
 struct Stored<'a> {
@@ -161,11 +162,15 @@ impl serde::Serialize for Entries<'_> {
         let mut seq = s.serialize_seq(Some(self.0.len()))?;
         for e in self.0 {
             let facts = postcard::to_stdvec(e.facts).map_err(S::Error::custom)?;
-            let text = if e.stamp.is_some() { e.text } else { "" };
-            seq.serialize_element(&(e.relative, e.hash, e.stamp, text, AsBytes(&facts)))?;
+            seq.serialize_element(&(e.relative, e.hash, e.stamp, stored_text(e).len() as u64, AsBytes(&facts)))?;
         }
         seq.end()
     }
+}
+
+/// The text an entry keeps: its own with a stamp, else none.
+fn stored_text<'a>(e: &Entry<'a>) -> &'a str {
+    if e.stamp.is_some() { e.text } else { "" }
 }
 
 /// Serialized as bytes (not as a sequence of numbers).
@@ -177,16 +182,19 @@ impl serde::Serialize for AsBytes<'_> {
     }
 }
 
-/// Writes through, hashing what it writes (the body's checksum).
+/// Writes through, hashing what it writes (the body's checksum) and
+/// counting it.
 struct Hashing<W> {
     out: W,
     hasher: Xxh3,
+    written: usize,
 }
 
 impl<W: Write> Write for Hashing<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let n = self.out.write(buf)?;
         self.hasher.update(&buf[..n]);
+        self.written += n;
         Ok(n)
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -231,40 +239,72 @@ impl FactsCache {
 
     /// Writes the cache of a root: these documents, their text hashes and
     /// facts. An error costs only time on the next start.
-    pub fn save(root: &Path, documents: &[Entry]) -> std::io::Result<()> {
+    ///
+    /// Returns, for each document, the text it keeps (with a stamp) as it
+    /// lies in the file written: the same text, which a caller may hold
+    /// instead of its own copy, without reading it back. Empty when there
+    /// is no cache to write.
+    pub fn save(root: &Path, documents: &[Entry]) -> std::io::Result<Vec<Option<Text>>> {
         match Self::location(root) {
             Some(file) => Self::save_file(&file, documents),
-            None => Ok(()),
+            None => Ok(Vec::new()),
         }
     }
 
-    pub fn save_file(file: &Path, documents: &[Entry]) -> std::io::Result<()> {
-        let Some(version) = build_identity() else { return Ok(()) };
+    pub fn save_file(file: &Path, documents: &[Entry]) -> std::io::Result<Vec<Option<Text>>> {
+        let Some(version) = build_identity() else { return Ok(Vec::new()) };
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir)?;
         }
         let temp = file.with_extension(format!("tmp{}", std::process::id()));
         let written = (|| {
-            let mut out = std::io::BufWriter::new(std::fs::File::create(&temp)?);
+            // Read as well as written: it is mapped once written.
+            let created = std::fs::File::options().read(true).write(true).create(true).truncate(true).open(&temp)?;
+            let mut out = std::io::BufWriter::new(created);
             out.write_all(MAGIC)?;
             // The body's checksum goes here once the body is written.
             out.write_all(&[0; 16])?;
             let storing = Storing { version: &version, entries: Entries(documents) };
-            let hashing = postcard::to_io(&storing, Hashing { out, hasher: Xxh3::new() }).map_err(std::io::Error::other)?;
+            let mut hashing = postcard::to_io(&storing, Hashing { out, hasher: Xxh3::new(), written: 0 }).map_err(std::io::Error::other)?;
+            let texts_at = MAGIC.len() + 16 + hashing.written;
+            for e in documents {
+                hashing.write_all(stored_text(e).as_bytes())?;
+            }
             let sum = hashing.hasher.digest128();
             let mut out = hashing.out.into_inner().map_err(|e| e.into_error())?;
             out.seek(std::io::SeekFrom::Start(MAGIC.len() as u64))?;
             out.write_all(&sum.to_le_bytes())?;
-            out.sync_all()
+            out.sync_all()?;
+            Ok((out, texts_at))
         })();
         remove_abandoned(file);
-        match written {
-            Ok(()) => std::fs::rename(&temp, file),
+        let (out, texts_at) = match written {
+            Ok(written) => written,
             Err(e) => {
                 let _ = std::fs::remove_file(&temp);
-                Err(e)
+                return Err(e);
             }
-        }
+        };
+        // Mapped through the file just written (its inode, whatever the
+        // path holds later), before it takes the cache's name.
+        // SAFETY: as for `map`: never written in place from here on.
+        let mapped = unsafe { memmap2::Mmap::map(&out) }.ok().map(Bytes::from_owner);
+        std::fs::rename(&temp, file)?;
+        let Some(mapped) = mapped else { return Ok(vec![None; documents.len()]) };
+        let mut at = texts_at;
+        let texts = documents
+            .iter()
+            .map(|e| {
+                let text = stored_text(e);
+                let range = at..at + text.len();
+                at = range.end;
+                // SAFETY: these bytes are `text`'s, a `str`, as just written
+                // to this file; checked against the length written, and
+                // never changed (see above).
+                (e.stamp.is_some() && mapped.len() >= range.end).then(|| unsafe { Text::from_utf8_unchecked(mapped.slice(range)) })
+            })
+            .collect();
+        Ok(texts)
     }
 }
 
@@ -311,7 +351,7 @@ fn read(file: &Path) -> Option<HashMap<String, Cached>> {
     if u128::from_le_bytes(sum.try_into().ok()?) != xxh3_128(body) {
         return None;
     }
-    let stored: Stored = postcard::from_bytes(body).ok()?;
+    let (stored, texts): (Stored, &[u8]) = postcard::take_from_bytes(body).ok()?;
     if Some(stored.version) != build_identity().as_deref() {
         return None;
     }
@@ -320,14 +360,15 @@ fn read(file: &Path) -> Option<HashMap<String, Cached>> {
         let start = blob.as_ptr() as usize - bytes.as_ptr() as usize;
         start..start + blob.len()
     };
-    let entries = stored
-        .entries
-        .into_iter()
-        .map(|(k, hash, stamp, text, blob)| {
-            (k.to_string(), Cached { hash, stamp, file: bytes.clone(), facts: place(blob), text: place(text) })
-        })
-        .collect();
-    Some(entries)
+    let mut at = place(texts).start;
+    let mut entries = HashMap::with_capacity(stored.entries.len());
+    for (k, hash, stamp, len, blob) in stored.entries {
+        let text = at..at.checked_add(usize::try_from(len).ok()?)?;
+        at = text.end;
+        entries.insert(k.to_string(), Cached { hash, stamp, file: bytes.clone(), facts: place(blob), text });
+    }
+    // The texts end where the file does.
+    (at == bytes.len()).then_some(entries)
 }
 
 #[cfg(test)]
@@ -351,7 +392,9 @@ mod tests {
         let (fa, fb) = (facts(a), facts(b));
         let stamp = Stamp { len: 1, modified: (2, 3), changed: (4, 5), inode: 6, device: 7 };
         let entry = |relative, text, facts, stamp| Entry { relative, hash: text_hash(text), stamp, text, facts };
-        FactsCache::save_file(&file, &[entry("a.txt", a, &fa, Some(stamp)), entry("b.txt", b, &fb, None)]).unwrap();
+        let shared = FactsCache::save_file(&file, &[entry("a.txt", a, &fa, Some(stamp)), entry("b.txt", b, &fb, None)]).unwrap();
+        // The text kept is given back as it lies in the file written.
+        assert_eq!(shared, [Some(Text::from(a)), None]);
         let mut cache = FactsCache::open_file(&file);
         assert_eq!(cache.len(), 2);
         let mut take = |path| cache.take(path).map(|c| (c.hash, c.stamp, c.text().map(|t| t.to_string()), c.decode()));

@@ -222,7 +222,7 @@ impl Project {
                     .iter()
                     .filter_map(|(relative, hash, stamp, file)| Some(cache::Entry { relative, hash: *hash, stamp: *stamp, text: &file.text, facts: file.document()? }))
                     .collect();
-                FactsCache::save(&root, &entries)
+                FactsCache::save(&root, &entries).map(drop)
             })
         });
         Ok((Project::of_files(root, has_config, files), write))
