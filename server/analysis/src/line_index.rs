@@ -19,15 +19,20 @@ pub struct LineCol {
 /// costs a binary search, not a walk along the line: a 10 MB line or a
 /// reference list of thousands of hits stays cheap. Kept for every
 /// document of a workspace, so kept small: offsets as `u32` (as the facts'
-/// are), a wide char's UTF-8 length read from the text when needed, and
-/// the running count of saved units every [`SAVED_EVERY`] wide chars only
-/// (16 MB to 6 MB for the 20,000-document benchmark).
+/// are), a wide char's UTF-8 length in a byte, and the running count of
+/// saved units every [`SAVED_EVERY`] wide chars only (16 MB to 6 MB for
+/// the 20,000-document benchmark). A byte offset becomes a line and column
+/// without reading the text: a closed document's text may be a mapped
+/// file's pages, read in only when needed (a conflict's related places
+/// are in thousands of documents).
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     /// Byte offset of the start of each line.
     starts: Vec<u32>,
     /// Byte offset of each non-ASCII char, in order.
     wide: Vec<u32>,
+    /// The UTF-8 length of each of them.
+    wide_len: Vec<u8>,
     /// `saved[j]`: UTF-8 bytes minus UTF-16 units of the wide chars before
     /// `wide[j * SAVED_EVERY]`.
     saved: Vec<u32>,
@@ -59,7 +64,7 @@ impl LineIndex {
                 starts.push(i as u32 + 1);
             }
         }
-        let (mut wide, mut saved, mut saving) = (Vec::new(), Vec::new(), 0u32);
+        let (mut wide, mut wide_len, mut saved, mut saving) = (Vec::new(), Vec::new(), Vec::new(), 0u32);
         let mut i = 0;
         while i < bytes.len() {
             if let Some(word) = bytes.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
@@ -75,6 +80,7 @@ impl LineIndex {
                 }
                 let len8 = utf8_len(b);
                 wide.push(i as u32);
+                wide_len.push(len8);
                 saving += len8 as u32 - units16(len8);
                 i += len8 as usize;
             } else {
@@ -83,8 +89,9 @@ impl LineIndex {
         }
         starts.shrink_to_fit();
         wide.shrink_to_fit();
+        wide_len.shrink_to_fit();
         saved.shrink_to_fit();
-        LineIndex { starts, wide, saved, len: text.len() }
+        LineIndex { starts, wide, wide_len, saved, len: text.len() }
     }
 
     /// Index of the first wide char at or after a byte offset.
@@ -93,12 +100,11 @@ impl LineIndex {
     }
 
     /// UTF-8 bytes minus UTF-16 units of the wide chars before `wide[k]`.
-    fn saved_before(&self, text: &str, k: usize) -> u32 {
+    fn saved_before(&self, k: usize) -> u32 {
         let Some(last) = self.saved.len().checked_sub(1) else { return 0 };
         let from = (k / SAVED_EVERY).min(last);
         let mut saved = self.saved[from];
-        for &at in &self.wide[from * SAVED_EVERY..k] {
-            let len8 = utf8_len(text.as_bytes()[at as usize]);
+        for &len8 in &self.wide_len[from * SAVED_EVERY..k] {
             saved += len8 as u32 - units16(len8);
         }
         saved
@@ -125,18 +131,23 @@ impl LineIndex {
     }
 
     /// Line and column of a byte offset (clamped to the text, and down to a
-    /// char boundary).
-    pub fn line_col(&self, text: &str, offset: usize, enc: Encoding) -> LineCol {
+    /// char boundary), without reading the text.
+    pub fn line_col(&self, offset: usize, enc: Encoding) -> LineCol {
         let mut offset = offset.min(self.len);
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
+        // Inside a wide char: back to its start.
+        let k = self.wide.partition_point(|&at| at as usize <= offset);
+        if let Some(j) = k.checked_sub(1) {
+            let start = self.wide[j] as usize;
+            if offset < start + self.wide_len[j] as usize {
+                offset = start;
+            }
         }
         let line = self.starts.partition_point(|&s| s as usize <= offset) - 1;
         let bytes = offset - self.start(line);
         let col = match enc {
             Encoding::Utf8 => bytes,
             Encoding::Utf16 => {
-                let saved = self.saved_before(text, self.wide_from(offset)) - self.saved_before(text, self.wide_from(self.start(line)));
+                let saved = self.saved_before(self.wide_from(offset)) - self.saved_before(self.wide_from(self.start(line)));
                 bytes - saved as usize
             }
         };
@@ -165,8 +176,8 @@ impl LineIndex {
                 let first = self.wide_from(range.start);
                 let last = self.wide_from(range.end);
                 // UTF-16 column where wide char `k` of this line starts.
-                let saved_first = self.saved_before(text, first);
-                let column = |k: usize| self.wide[k] as usize - range.start - (self.saved_before(text, k) - saved_first) as usize;
+                let saved_first = self.saved_before(first);
+                let column = |k: usize| self.wide[k] as usize - range.start - (self.saved_before(k) - saved_first) as usize;
                 // Past the wide chars of the line that start before the column.
                 let k = first + partition(last - first, |i| column(first + i) < col);
                 if k == first {
@@ -175,7 +186,7 @@ impl LineIndex {
                     // After the last wide char before the column, ASCII to it;
                     // a column inside a surrogate pair goes to the char's end.
                     let start = self.wide[k - 1];
-                    let len8 = utf8_len(text.as_bytes()[start as usize]);
+                    let len8 = self.wide_len[k - 1];
                     let end_col = column(k - 1) + units16(len8) as usize;
                     start as usize + len8 as usize + col.saturating_sub(end_col)
                 }
@@ -206,13 +217,13 @@ mod tests {
         let idx = LineIndex::new(text);
         assert_eq!(idx.line_count(), 3);
         let at = text.find('[').unwrap();
-        let lc = idx.line_col(text, at, Encoding::Utf16);
+        let lc = idx.line_col(at, Encoding::Utf16);
         assert_eq!(lc, LineCol { line: 0, col: 6 });
         assert_eq!(idx.offset(text, lc, Encoding::Utf16), at);
-        let lc8 = idx.line_col(text, at, Encoding::Utf8);
+        let lc8 = idx.line_col(at, Encoding::Utf8);
         assert_eq!(lc8.col as usize, at);
         let last = text.find("last").unwrap();
-        assert_eq!(idx.line_col(text, last, Encoding::Utf16), LineCol { line: 2, col: 0 });
+        assert_eq!(idx.line_col(last, Encoding::Utf16), LineCol { line: 2, col: 0 });
         assert_eq!(idx.line_range(text, 0), 0..text.find('\r').unwrap());
         // Past the end of a line: its end; past the last line: the text's end.
         assert_eq!(idx.offset(text, LineCol { line: 1, col: 99 }, Encoding::Utf16), text.find("\rlast").unwrap());
@@ -263,9 +274,11 @@ mod tests {
             proptest::prop_assert_eq!(&idx.starts, &starts);
             let wide: Vec<u32> = text.char_indices().filter(|(_, c)| !c.is_ascii()).map(|(i, _)| i as u32).collect();
             proptest::prop_assert_eq!(&idx.wide, &wide);
+            let wide_len: Vec<u8> = text.chars().filter(|c| !c.is_ascii()).map(|c| c.len_utf8() as u8).collect();
+            proptest::prop_assert_eq!(&idx.wide_len, &wide_len);
             for enc in [Encoding::Utf8, Encoding::Utf16] {
                 for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
-                    proptest::prop_assert_eq!(idx.line_col(&text, offset, enc), naive_col(&text, &idx, offset, enc));
+                    proptest::prop_assert_eq!(idx.line_col(offset, enc), naive_col(&text, &idx, offset, enc));
                 }
                 let pos = LineCol { line, col };
                 proptest::prop_assert_eq!(idx.offset(&text, pos, enc), naive_offset(&text, &idx, pos, enc), "{:?} {:?}", pos, enc);

@@ -66,8 +66,8 @@ pub fn text(reports: &[Report], args: &CheckArgs) -> io::Result<()> {
 fn excerpt<'a>(analysis: &'a Analysis, file: FileId, range: &std::ops::Range<usize>) -> (&'a str, usize, std::ops::Range<usize>) {
     let f = analysis.file(file).expect("diagnostic of a known file");
     let index = &f.line_index;
-    let first = index.line_col(&f.text, range.start, Encoding::Utf8).line as usize;
-    let last = index.line_col(&f.text, range.end, Encoding::Utf8).line as usize;
+    let first = index.line_col(range.start, Encoding::Utf8).line as usize;
+    let last = index.line_col(range.end, Encoding::Utf8).line as usize;
     let lines = index.line_range(&f.text, first).start..index.line_range(&f.text, last).end;
     let span = range.start.clamp(lines.start, lines.end) - lines.start..range.end.clamp(lines.start, lines.end) - lines.start;
     (&f.text[lines], first + 1, span)
@@ -121,7 +121,7 @@ fn plural(n: usize, word: &str) -> String {
 /// Path, LSP range (0-based line, UTF-16 character), severity, code.
 fn located(project: &Project, analysis: &Analysis, file: FileId, range: &std::ops::Range<usize>) -> (String, LineCol, LineCol) {
     let f = analysis.file(file).expect("diagnostic of a known file");
-    let at = |o| f.line_index.line_col(&f.text, o, Encoding::Utf16);
+    let at = |o| f.line_index.line_col(o, Encoding::Utf16);
     let path = project.paths.get(&file).map(|p| project.relative(p)).unwrap_or_else(|| f.path.clone());
     (path, at(range.start), at(range.end))
 }

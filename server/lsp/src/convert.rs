@@ -13,7 +13,7 @@ pub fn offset(file: &File, pos: lsp::Position, enc: Encoding) -> usize {
 }
 
 pub fn position(file: &File, offset: usize, enc: Encoding) -> lsp::Position {
-    let lc = file.line_index.line_col(&file.text, offset, enc);
+    let lc = file.line_index.line_col(offset, enc);
     lsp::Position { line: lc.line, character: lc.col }
 }
 
