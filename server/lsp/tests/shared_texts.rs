@@ -7,7 +7,7 @@
 mod support;
 
 use serde_json::json;
-use support::{debounce, indexed, pos, uri};
+use support::{debounce, indexed, pos, sandbox_with_cache, uri};
 
 const CONFIG: &str = "[workspace]\ndocuments = [\"docs/*.txt\"]\n\n[actor.putin]\nname = \"Vladimir Putin\"\naliases = [\"Putin\"]\n";
 const A: &str = "[Putin]{@putin} spoke.\n";
@@ -15,19 +15,14 @@ const B: &str = "Ünïcödé — 🙂 [Vladimir Putin]{@putin} and 🙂🙂 [Put
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn closed_documents_answer_the_same_once_their_texts_come_from_the_cache() {
-    let sandbox = tempfile::tempdir().unwrap();
+    let files = [("gloss.toml", CONFIG), ("docs/a.txt", A), ("docs/b.txt", B)];
+    let (sandbox, ws) = sandbox_with_cache(&files);
     let cache = sandbox.path().join("cache");
-    // This test binary has this one test: the variable is its own.
-    std::env::set_var("GLOSS_CACHE_DIR", &cache);
-    let ws = sandbox.path().join("ws");
     // Files last changed an hour ago: the cache keeps their texts (it keeps
     // none for a file changed in the last seconds).
     let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-    for (path, text) in [("gloss.toml", CONFIG), ("docs/a.txt", A), ("docs/b.txt", B)] {
-        let p = ws.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(&p, text).unwrap();
-        std::fs::File::options().write(true).open(&p).unwrap().set_modified(an_hour_ago).unwrap();
+    for (path, _) in files {
+        std::fs::File::options().write(true).open(ws.join(path)).unwrap().set_modified(an_hour_ago).unwrap();
     }
     let root = ws.canonicalize().unwrap();
     let mut c = indexed(&root, &["utf-16"], debounce(0)).await;

@@ -11,7 +11,7 @@ mod support;
 use std::path::Path;
 
 use serde_json::{json, Value};
-use support::{apply_edits, codes, debounce, indexed, pos, tree_snapshot, uri, Client};
+use support::{apply_edits, codes, debounce, indexed, pos, sandbox_with_cache, tree_snapshot, uri, Client};
 
 /// Not the shared registry: this session's is split over two files,
 /// `gloss.toml` and `more.toml` (`white-house`, and `kremlin`, whose
@@ -89,16 +89,8 @@ fn apply(edit: &Value, texts: &mut [(String, String)]) -> Vec<String> {
 async fn a_whole_session_touches_no_file_and_its_edits_give_what_they_say() {
     // The workspace, a file that is not Gloss's, and the cache folder, side
     // by side in one sandbox.
-    let sandbox = tempfile::tempdir().unwrap();
-    let cache = sandbox.path().join("cache");
-    // This test binary has this one test: the variable is its own.
-    std::env::set_var("GLOSS_CACHE_DIR", &cache);
-    let ws = sandbox.path().join("ws");
-    for (path, text) in [("gloss.toml", CONFIG), ("more.toml", MORE), ("docs/a.txt", A), ("docs/b.txt", B), ("notes/readme.md", "# notes\n"), (".gitignore", "target/\n")] {
-        let p = ws.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
+    let files = [("gloss.toml", CONFIG), ("more.toml", MORE), ("docs/a.txt", A), ("docs/b.txt", B), ("notes/readme.md", "# notes\n"), (".gitignore", "target/\n")];
+    let (sandbox, ws) = sandbox_with_cache(&files);
     let root = ws.canonicalize().unwrap();
     let outside_cache = |dir: &Path| {
         let mut all = tree_snapshot(dir);
@@ -214,6 +206,6 @@ async fn a_whole_session_touches_no_file_and_its_edits_give_what_they_say() {
     assert!(changed.is_empty() && gone.is_empty(), "changed or created: {changed:?}; gone: {gone:?}");
     assert_eq!(before, after);
     // What the server did write: its cache, in the cache folder only.
-    let cached: Vec<_> = tree_snapshot(&cache).into_keys().collect();
+    let cached: Vec<_> = tree_snapshot(&sandbox.path().join("cache")).into_keys().collect();
     eprintln!("written by the server, all in the cache folder: {cached:?}");
 }

@@ -297,6 +297,21 @@ pub fn uri(path: &std::path::Path) -> String {
     format!("file://{}", path.display())
 }
 
+/// A sandbox holding a workspace of these files in `ws` and the server's
+/// cache folder in `cache` (`GLOSS_CACHE_DIR`, set for the whole test
+/// binary: for binaries of one test). The sandbox and the workspace.
+pub fn sandbox_with_cache(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let sandbox = tempfile::tempdir().unwrap();
+    std::env::set_var("GLOSS_CACHE_DIR", sandbox.path().join("cache"));
+    let ws = sandbox.path().join("ws");
+    for (path, text) in files {
+        let p = ws.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    (sandbox, ws)
+}
+
 /// A workspace on disk.
 pub fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
