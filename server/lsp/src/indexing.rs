@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use gloss_analysis::Facts;
+use gloss_analysis::{Facts, Text};
 use gloss_project::cache::{Entry, Stamp};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::Client;
@@ -45,7 +45,7 @@ impl Backend {
                 // Worth writing again when a document was parsed, is gone or
                 // has a new stamp.
                 let save = (stats.parsed > 0 || stats.in_cache != stats.cached || stats.restamped > 0)
-                    .then(|| files.iter().filter_map(|f| Some((f.relative.clone(), f.hash?, f.stamp))).collect::<Vec<_>>());
+                    .then(|| files.iter().filter_map(|f| Some((f.relative.clone(), f.hash?, f.stamp, f.content.as_ref().ok()?.text.clone()))).collect::<Vec<_>>());
                 let count = files.len();
                 apply_index(&apply_state, &apply_folder, gloss_project::ready(files));
                 Ok::<_, std::io::Error>((count, stats, save))
@@ -134,7 +134,7 @@ impl Backend {
             if backend.state.watcher.get().is_none() {
                 return; // the system cannot watch
             }
-            let known: HashMap<PathBuf, gloss_analysis::Text> = analysis.files().map(|(_, f)| (normalize(&root.join(&f.path)), f.text.clone())).collect();
+            let known: HashMap<PathBuf, Text> = analysis.files().map(|(_, f)| (normalize(&root.join(&f.path)), f.text.clone())).collect();
             let globs = &analysis.config().documents;
             let found: HashSet<PathBuf> = gloss_project::find_documents(&root, globs).unwrap_or_default().into_iter().collect();
             let changes = crate::watch::changes_since(&known, &found, since);
@@ -147,16 +147,16 @@ impl Backend {
 }
 
 /// Writes a root's facts cache in the background, from the workspace as
-/// read: only documents whose text is still the one read from disk (an
-/// open document's may already differ).
-fn save_cache(state: &Arc<State>, client: &Client, folder: &Arc<Folder>, root: &std::path::Path, read: Vec<(String, u128, Option<Stamp>)>) -> tokio::task::JoinHandle<()> {
+/// read: only documents that still hold the very text read from disk (an
+/// open document's may already differ), known without hashing it again.
+fn save_cache(state: &Arc<State>, client: &Client, folder: &Arc<Folder>, root: &std::path::Path, read: Vec<(String, u128, Option<Stamp>, Text)>) -> tokio::task::JoinHandle<()> {
     let (state, client, folder, analysis, root) = (state.clone(), client.clone(), folder.clone(), folder.snapshot(), root.to_path_buf());
     tokio::task::spawn_blocking(move || {
         let documents: Vec<Entry> = read
             .iter()
-            .filter_map(|(relative, hash, stamp)| {
+            .filter_map(|(relative, hash, stamp, text)| {
                 let file = analysis.file(analysis.file_id(relative)?)?;
-                (gloss_project::cache::text_hash(&file.text) == *hash).then_some(Entry {
+                file.text.is_same(text).then_some(Entry {
                     relative,
                     hash: *hash,
                     stamp: *stamp,
