@@ -7,6 +7,7 @@ use std::ops::Bound::{Excluded, Unbounded};
 
 use crate::claim::Claim;
 use crate::config::ClaimSettings;
+use crate::date::Period;
 use crate::figure::Interval;
 
 /// How the claims of one subject relate; every list indexes the claims
@@ -20,9 +21,83 @@ pub struct SubjectRelations {
     pub unit_mismatch: Vec<Option<String>>,
     /// The claims each claim conflicts with (4-byte places: a busy
     /// subject's claims conflict by the million).
-    pub conflicts: Vec<Vec<u32>>,
+    pub conflicts: ClaimLists,
     /// Newer claims by the same sources that revise each claim.
-    pub revised_by: Vec<Vec<u32>>,
+    pub revised_by: ClaimLists,
+    /// Older claims by the same sources that each claim revises.
+    pub revises: ClaimLists,
+}
+
+/// A list of claims per claim, held flat: claim `k`'s list is
+/// `places[starts[k]..starts[k + 1]]`, in increasing order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClaimLists {
+    starts: Vec<usize>,
+    places: Vec<u32>,
+}
+
+impl ClaimLists {
+    /// Claim `k`'s list (empty past the last claim).
+    pub fn get(&self, k: usize) -> &[u32] {
+        match (self.starts.get(k), self.starts.get(k + 1)) {
+            (Some(&start), Some(&end)) => &self.places[start..end],
+            _ => &[],
+        }
+    }
+
+    /// The lists of `n` claims from arrows `(from, to)`: `to` is on
+    /// `from`'s list.
+    ///
+    /// Pushing each place onto a growing list of its own, then sorting
+    /// every list, was most of relating: each push missed the cache. Here
+    /// the places are counted, then put in their lists twice: first each
+    /// `from` on its `to`'s list, in any order; then, reading those lists in
+    /// order of `to`, each `to` on its `from`'s list, so that every list
+    /// comes out in increasing order without a sort.
+    fn of_arrows(n: usize, arrows: impl Iterator<Item = (u32, u32)> + Clone) -> ClaimLists {
+        let starts_by = |end: fn((u32, u32)) -> u32| {
+            let mut starts = vec![0usize; n + 1];
+            for arrow in arrows.clone() {
+                starts[end(arrow) as usize + 1] += 1;
+            }
+            for k in 0..n {
+                starts[k + 1] += starts[k];
+            }
+            starts
+        };
+        let to_starts = starts_by(|(_, to)| to);
+        let mut next: Vec<usize> = to_starts[..n].to_vec();
+        let mut froms = vec![0u32; to_starts[n]];
+        for (from, to) in arrows.clone() {
+            froms[next[to as usize]] = from;
+            next[to as usize] += 1;
+        }
+        let starts = starts_by(|(from, _)| from);
+        next.copy_from_slice(&starts[..n]);
+        let mut places = vec![0u32; starts[n]];
+        for to in 0..n {
+            for &from in &froms[to_starts[to]..to_starts[to + 1]] {
+                places[next[from as usize]] = to as u32;
+                next[from as usize] += 1;
+            }
+        }
+        ClaimLists { starts, places }
+    }
+
+    /// Each pair on both of its claims' lists.
+    fn of_pairs(n: usize, pairs: &[(u32, u32)]) -> ClaimLists {
+        ClaimLists::of_arrows(n, pairs.iter().flat_map(|&(i, j)| [(i, j), (j, i)]))
+    }
+
+    /// Lists given one by one, each in increasing order.
+    #[cfg(test)]
+    fn of_lists(lists: &[Vec<u32>]) -> ClaimLists {
+        let mut starts = vec![0];
+        for list in lists {
+            starts.push(starts.last().unwrap() + list.len());
+        }
+        ClaimLists { starts, places: lists.concat() }
+    }
 }
 
 /// Relates the claims on one subject. Claims are compared only within a
@@ -32,7 +107,7 @@ pub struct SubjectRelations {
 /// are found in ordered sets, and those with the same sources in a group,
 /// so the work follows the pairs found, not every pair of a busy subject.
 pub fn relate(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSettings) -> SubjectRelations {
-    let (mut rel, lowered, intervals, sources, order, start, end) = prepare(claims, subject_unit, settings);
+    let (mut rel, lowered, intervals, sources, dates, order, start, end) = prepare(claims, subject_unit, settings);
     let comparable = |i: usize, j: usize| lowered[i] == NONE || lowered[j] == NONE || lowered[i] == lowered[j];
     let mut by_low: BTreeSet<(Bound, usize)> = BTreeSet::new();
     let mut by_high: BTreeSet<(Bound, usize)> = BTreeSet::new();
@@ -41,6 +116,8 @@ pub fn relate(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSett
     // thousand times must not make a thousand times a thousand comparisons.
     let mut by_sources: HashMap<u32, BTreeMap<IntervalKey, BTreeSet<usize>>> = HashMap::new();
     let mut ending: BinaryHeap<Reverse<(i64, usize)>> = BinaryHeap::new();
+    let mut conflicts: Vec<(u32, u32)> = Vec::new();
+    let mut revisions: Vec<(u32, u32)> = Vec::new();
     for &i in &order {
         let Some(a) = &intervals[i] else { continue };
         while let Some(&Reverse((e, j))) = ending.peek() {
@@ -72,8 +149,8 @@ pub fn relate(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSett
                 if !comparable(i, j) || a == b {
                     continue;
                 }
-                if let Some((older, newer)) = revision(claims, &sources, i, j) {
-                    rel.revised_by[older].push(newer as u32);
+                if let Some((older, newer)) = revision(&dates, &sources, i, j) {
+                    revisions.push((older as u32, newer as u32));
                 }
             }
         }
@@ -88,9 +165,8 @@ pub fn relate(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSett
             if !from_above && seen_above(b) {
                 continue;
             }
-            if comparable(i, j) && a != b && revision(claims, &sources, i, j).is_none() && disjoint(a, b) {
-                rel.conflicts[i].push(j as u32);
-                rel.conflicts[j].push(i as u32);
+            if comparable(i, j) && a != b && revision(&dates, &sources, i, j).is_none() && disjoint(a, b) {
+                conflicts.push((i as u32, j as u32));
             }
         }
         if let Some(l) = a.low {
@@ -104,9 +180,10 @@ pub fn relate(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSett
         }
         ending.push(Reverse((end(i), i)));
     }
-    for list in rel.conflicts.iter_mut().chain(rel.revised_by.iter_mut()) {
-        list.sort_unstable();
-    }
+    let n = claims.len();
+    rel.conflicts = ClaimLists::of_pairs(n, &conflicts);
+    rel.revised_by = ClaimLists::of_arrows(n, revisions.iter().copied());
+    rel.revises = ClaimLists::of_arrows(n, revisions.iter().map(|&(older, newer)| (newer, older)));
     rel
 }
 
@@ -139,7 +216,7 @@ impl Ord for Bound {
     }
 }
 
-type Prepared<S, E> = (SubjectRelations, Vec<u32>, Vec<Option<Interval>>, Vec<u32>, Vec<usize>, S, E);
+type Prepared<S, E> = (SubjectRelations, Vec<u32>, Vec<Option<Interval>>, Vec<u32>, Vec<Option<Period>>, Vec<usize>, S, E);
 
 /// No unit, or no sources, in the numbering [`prepare`] gives them.
 const NONE: u32 = u32::MAX;
@@ -176,12 +253,14 @@ fn prepare(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSetting
     // Units compared without case, lowered and numbered once rather than
     // compared per pair.
     let lowered = numbered(units.iter().map(|u| u.as_deref().map(str::to_lowercase)));
-    let rel = SubjectRelations { units, unit_mismatch, conflicts: vec![Vec::new(); n], revised_by: vec![Vec::new(); n] };
+    let rel = SubjectRelations { units, unit_mismatch, ..SubjectRelations::default() };
     let w = settings.window_days;
-    let dates: Vec<Option<crate::date::Period>> = claims.iter().map(|c| c.date).collect();
-    let starts = dates.clone();
+    // Dates, like everything a pair of claims is compared on, copied out
+    // of the claims: read by the million, side by side they stay in cache.
+    let dates: Vec<Option<Period>> = claims.iter().map(|c| c.date).collect();
+    let (starts, ends) = (dates.clone(), dates.clone());
     let start = move |i: usize| starts[i].map_or(i64::MIN, |d| d.first - w);
-    let end = move |i: usize| dates[i].map_or(i64::MAX, |d| d.last + w);
+    let end = move |i: usize| ends[i].map_or(i64::MAX, |d| d.last + w);
     let intervals: Vec<Option<Interval>> = claims
         .iter()
         .map(|c| c.figure.as_ref().map(|f| widen(f.interval(settings.approx), settings.tolerance)))
@@ -196,15 +275,17 @@ fn prepare(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSetting
     }));
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by_key(|&i| start(i));
-    (rel, lowered, intervals, sources, order, start, end)
+    (rel, lowered, intervals, sources, dates, order, start, end)
 }
 
 /// The plain sweep, every active pair compared: the reference the faster
 /// [`relate`] is tested against.
 #[cfg(test)]
 pub(crate) fn relate_pairwise(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSettings) -> SubjectRelations {
-    let (mut rel, lowered, intervals, sources, order, start, end) = prepare(claims, subject_unit, settings);
+    let (mut rel, lowered, intervals, sources, dates, order, start, end) = prepare(claims, subject_unit, settings);
     let mut active: Vec<usize> = Vec::new();
+    let n = claims.len();
+    let (mut conflicts, mut revised_by, mut revises) = (vec![Vec::new(); n], vec![Vec::new(); n], vec![Vec::new(); n]);
     for &i in &order {
         active.retain(|&j| end(j) >= start(i));
         for &j in &active {
@@ -213,27 +294,31 @@ pub(crate) fn relate_pairwise(claims: &[&Claim], subject_unit: Option<&str>, set
             if !comparable || a == b {
                 continue;
             }
-            if let Some((older, newer)) = revision(claims, &sources, i, j) {
-                rel.revised_by[older].push(newer as u32);
+            if let Some((older, newer)) = revision(&dates, &sources, i, j) {
+                revised_by[older].push(newer as u32);
+                revises[newer].push(older as u32);
             } else if disjoint(a, b) {
-                rel.conflicts[i].push(j as u32);
-                rel.conflicts[j].push(i as u32);
+                conflicts[i].push(j as u32);
+                conflicts[j].push(i as u32);
             }
         }
         active.push(i);
     }
-    for list in rel.conflicts.iter_mut().chain(rel.revised_by.iter_mut()) {
+    for list in conflicts.iter_mut().chain(&mut revised_by).chain(&mut revises) {
         list.sort_unstable();
     }
+    rel.conflicts = ClaimLists::of_lists(&conflicts);
+    rel.revised_by = ClaimLists::of_lists(&revised_by);
+    rel.revises = ClaimLists::of_lists(&revises);
     rel
 }
 
 /// Claims by the same sources at different dates: the older is revised.
-fn revision(claims: &[&Claim], sources: &[u32], i: usize, j: usize) -> Option<(usize, usize)> {
+fn revision(dates: &[Option<Period>], sources: &[u32], i: usize, j: usize) -> Option<(usize, usize)> {
     if sources[i] == NONE || sources[i] != sources[j] {
         return None;
     }
-    let (da, db) = (claims[i].date?, claims[j].date?);
+    let (da, db) = (dates[i]?, dates[j]?);
     if da == db {
         return None;
     }
@@ -294,6 +379,42 @@ mod sweep_tests {
             let claims: Vec<&Claim> = doc.claims.iter().collect();
             let settings = ClaimSettings { approx: 0.2, tolerance, window_days };
             prop_assert_eq!(relate(&claims, unit, settings), relate_pairwise(&claims, unit, settings), "{}", text);
+        }
+
+        /// Lists made from pairs in any order are those made by pushing
+        /// each pair onto both lists and sorting them; from arrows, each
+        /// arrow onto its start's list.
+        #[test]
+        fn lists_of_pairs_are_the_sorted_lists(
+            n in 1usize..300,
+            picks in prop::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>()), 0..2_000),
+        ) {
+            let pairs: Vec<(u32, u32)> = picks
+                .iter()
+                .map(|(a, b)| (a.index(n) as u32, b.index(n) as u32))
+                .filter(|(i, j)| i != j)
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let mut lists = vec![Vec::new(); n];
+            for &(i, j) in &pairs {
+                lists[i as usize].push(j);
+                lists[j as usize].push(i);
+            }
+            lists.iter_mut().for_each(|l| l.sort_unstable());
+            let flat = ClaimLists::of_pairs(n, &pairs);
+            prop_assert_eq!(&flat, &ClaimLists::of_lists(&lists));
+            for (k, list) in lists.iter().enumerate() {
+                prop_assert_eq!(flat.get(k), &list[..]);
+            }
+            prop_assert!(flat.get(n).is_empty());
+            let mut from_lists = vec![Vec::new(); n];
+            for &(from, to) in &pairs {
+                from_lists[from as usize].push(to);
+            }
+            from_lists.iter_mut().for_each(|l| l.sort_unstable());
+            prop_assert_eq!(ClaimLists::of_arrows(n, pairs.iter().copied()), ClaimLists::of_lists(&from_lists));
         }
     }
 }

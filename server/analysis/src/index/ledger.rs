@@ -236,19 +236,12 @@ impl Ledger {
                 return Settled::default(); // cannot happen: every site in a ledger is a claim of a file
             }
             let rel = relate(&group, self.unit.as_deref(), self.settings);
-            // In workspace order, as `revised_by` is.
-            let mut revises: Vec<Vec<u32>> = vec![Vec::new(); group.len()];
-            for (older, newer) in rel.revised_by.iter().enumerate() {
-                for &k in newer {
-                    revises[k as usize].push(older as u32);
-                }
-            }
             let lists: Vec<[&[u32]; LISTS]> =
-                (0..group.len()).map(|k| [&rel.conflicts[k][..], &rel.revised_by[k][..], &revises[k][..]]).collect();
+                (0..group.len()).map(|k| [rel.conflicts.get(k), rel.revised_by.get(k), rel.revises.get(k)]).collect();
             let units: Vec<[Option<&str>; 2]> = (0..group.len()).map(|k| [rel.units[k].as_deref(), rel.unit_mismatch[k].as_deref()]).collect();
             let mut settled = Settled::new(&lists, &units);
             // Each pair is listed on both claims: counted from the first.
-            settled.conflict_pairs = rel.conflicts.iter().enumerate().map(|(k, c)| c.iter().filter(|&&o| o as usize > k).count()).sum();
+            settled.conflict_pairs = (0..group.len()).map(|k| rel.conflicts.get(k).iter().filter(|&&o| o as usize > k).count()).sum();
             settled
         })
     }
