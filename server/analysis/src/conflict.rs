@@ -13,12 +13,12 @@ use crate::figure::Interval;
 /// How the claims of one subject relate; every list indexes the claims
 /// given to [`relate`].
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct SubjectRelations {
+pub struct SubjectRelations<'a> {
     /// Each claim's unit: `unit=`, a currency from its text, else the
     /// subject's unit.
-    pub units: Vec<Option<String>>,
+    pub units: Vec<Option<&'a str>>,
     /// The unit a claim was expected in, when its own differs.
-    pub unit_mismatch: Vec<Option<String>>,
+    pub unit_mismatch: Vec<Option<&'a str>>,
     /// The claims each claim conflicts with (4-byte places: a busy
     /// subject's claims conflict by the million).
     pub conflicts: ClaimLists,
@@ -106,7 +106,7 @@ impl ClaimLists {
 /// of the sweep, those whose interval lies wholly above or below a claim's
 /// are found in ordered sets, and those with the same sources in a group,
 /// so the work follows the pairs found, not every pair of a busy subject.
-pub fn relate(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSettings) -> SubjectRelations {
+pub fn relate<'a>(claims: &[&'a Claim], subject_unit: Option<&'a str>, settings: ClaimSettings) -> SubjectRelations<'a> {
     let (mut rel, lowered, intervals, sources, dates, order, start, end) = prepare(claims, subject_unit, settings);
     let comparable = |i: usize, j: usize| lowered[i] == NONE || lowered[j] == NONE || lowered[i] == lowered[j];
     let mut by_low: BTreeSet<(Bound, usize)> = BTreeSet::new();
@@ -216,43 +216,77 @@ impl Ord for Bound {
     }
 }
 
-type Prepared<S, E> = (SubjectRelations, Vec<u32>, Vec<Option<Interval>>, Vec<u32>, Vec<Option<Period>>, Vec<usize>, S, E);
+type Prepared<'a, S, E> = (SubjectRelations<'a>, Vec<u32>, Vec<Option<Interval>>, Vec<u32>, Vec<Option<Period>>, Vec<usize>, S, E);
 
 /// No unit, or no sources, in the numbering [`prepare`] gives them.
 const NONE: u32 = u32::MAX;
 
-/// Each item numbered so that equal items have equal numbers (`None`:
-/// [`NONE`]): compared by the million, numbers cost less than strings.
-fn numbered<T: std::hash::Hash + Eq>(items: impl Iterator<Item = Option<T>>) -> Vec<u32> {
-    let mut seen: HashMap<T, u32> = HashMap::new();
-    items
-        .map(|item| match item {
-            None => NONE,
-            Some(item) => {
-                let next = seen.len() as u32;
-                *seen.entry(item).or_insert(next)
+/// Units compared without case: each claim's unit lowered and numbered
+/// ([`NONE`] for none), so pairs compare numbers. Most claims share their
+/// subject's unit, the very same text: each distinct text is lowered once.
+fn numbered_units<'a>(units: &[Option<&'a str>]) -> Vec<u32> {
+    let mut seen: Vec<(&'a str, u32)> = Vec::new();
+    let mut lowered: Vec<String> = Vec::new();
+    let mut number = |u: &'a str| {
+        if let Some(&(_, n)) = seen.iter().find(|(s, _)| std::ptr::eq(*s, u) || *s == u) {
+            return n;
+        }
+        let low = u.to_lowercase();
+        let n = lowered.iter().position(|l| *l == low).unwrap_or_else(|| {
+            lowered.push(low);
+            lowered.len() - 1
+        }) as u32;
+        seen.push((u, n));
+        n
+    };
+    units.iter().map(|u| u.map_or(NONE, &mut number)).collect()
+}
+
+/// Each claim's set of sources numbered ([`NONE`] for none): revisions
+/// compare them by the million. Ids are interned, so a set is known by its
+/// ids' addresses, and a claim with one source (most) needs no list.
+fn numbered_sources(claims: &[&Claim]) -> Vec<u32> {
+    type Numbers<K> = HashMap<K, u32, foldhash::fast::RandomState>;
+    let (mut one, mut several): (Numbers<usize>, Numbers<Vec<usize>>) = Default::default();
+    let address = |id: &crate::Id| id.as_str().as_ptr() as usize;
+    let mut numbers = Vec::with_capacity(claims.len());
+    for c in claims {
+        // The next number: one per set seen so far.
+        let fresh = (one.len() + several.len()) as u32;
+        let n = match &*c.sources {
+            [] => NONE,
+            [s] => *one.entry(address(&s.id)).or_insert(fresh),
+            many => {
+                let mut set: Vec<usize> = many.iter().map(|s| address(&s.id)).collect();
+                set.sort_unstable();
+                set.dedup();
+                match set[..] {
+                    [s] => *one.entry(s).or_insert(fresh),
+                    _ => *several.entry(set).or_insert(fresh),
+                }
             }
-        })
-        .collect()
+        };
+        numbers.push(n);
+    }
+    numbers
 }
 
 /// What both ways of relating start from: units, intervals, sources, and
 /// the claims in order of their (widened) start dates.
-fn prepare(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSettings) -> Prepared<impl Fn(usize) -> i64, impl Fn(usize) -> i64> {
+fn prepare<'a>(
+    claims: &[&'a Claim],
+    subject_unit: Option<&'a str>,
+    settings: ClaimSettings,
+) -> Prepared<'a, impl Fn(usize) -> i64, impl Fn(usize) -> i64> {
     let n = claims.len();
-    let units: Vec<Option<String>> = claims
-        .iter()
-        .map(|c| c.unit.as_deref().or(subject_unit).map(str::to_string))
-        .collect();
-    let expected = subject_unit.map(str::to_string).or_else(|| most_common(&units));
-    let same_unit = |u: &Option<String>| match (u, &expected) {
+    let units: Vec<Option<&str>> = claims.iter().map(|c| c.unit.as_deref().or(subject_unit)).collect();
+    let expected = subject_unit.or_else(|| most_common(&units));
+    let same_unit = |u: &Option<&str>| match (u, &expected) {
         (Some(u), Some(e)) => u.eq_ignore_ascii_case(e),
         _ => true,
     };
-    let unit_mismatch = units.iter().map(|u| (!same_unit(u)).then(|| expected.clone()).flatten()).collect();
-    // Units compared without case, lowered and numbered once rather than
-    // compared per pair.
-    let lowered = numbered(units.iter().map(|u| u.as_deref().map(str::to_lowercase)));
+    let unit_mismatch = units.iter().map(|u| if same_unit(u) { None } else { expected }).collect();
+    let lowered = numbered_units(&units);
     let rel = SubjectRelations { units, unit_mismatch, ..SubjectRelations::default() };
     let w = settings.window_days;
     // Dates, like everything a pair of claims is compared on, copied out
@@ -265,14 +299,7 @@ fn prepare(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSetting
         .iter()
         .map(|c| c.figure.as_ref().map(|f| widen(f.interval(settings.approx), settings.tolerance)))
         .collect();
-    // Each claim's set of sources, numbered once: revisions compare them
-    // pairwise.
-    let sources = numbered(claims.iter().map(|c| {
-        let mut v: Vec<&str> = c.sources.iter().map(|s| s.id.as_str()).collect();
-        v.sort_unstable();
-        v.dedup();
-        (!v.is_empty()).then_some(v)
-    }));
+    let sources = numbered_sources(claims);
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by_key(|&i| start(i));
     (rel, lowered, intervals, sources, dates, order, start, end)
@@ -281,7 +308,7 @@ fn prepare(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSetting
 /// The plain sweep, every active pair compared: the reference the faster
 /// [`relate`] is tested against.
 #[cfg(test)]
-pub(crate) fn relate_pairwise(claims: &[&Claim], subject_unit: Option<&str>, settings: ClaimSettings) -> SubjectRelations {
+pub(crate) fn relate_pairwise<'a>(claims: &[&'a Claim], subject_unit: Option<&'a str>, settings: ClaimSettings) -> SubjectRelations<'a> {
     let (mut rel, lowered, intervals, sources, dates, order, start, end) = prepare(claims, subject_unit, settings);
     let mut active: Vec<usize> = Vec::new();
     let n = claims.len();
@@ -334,12 +361,12 @@ fn disjoint(a: &Interval, b: &Interval) -> bool {
     below(a, b) || below(b, a)
 }
 
-fn most_common(units: &[Option<String>]) -> Option<String> {
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    for u in units.iter().flatten() {
+fn most_common<'a>(units: &[Option<&'a str>]) -> Option<&'a str> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for &u in units.iter().flatten() {
         match counts.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(u)) {
             Some((_, c)) => *c += 1,
-            None => counts.push((u.clone(), 1)),
+            None => counts.push((u, 1)),
         }
     }
     // The first seen wins a tie.

@@ -238,7 +238,7 @@ impl Ledger {
             let rel = relate(&group, self.unit.as_deref(), self.settings);
             let lists: Vec<[&[u32]; LISTS]> =
                 (0..group.len()).map(|k| [rel.conflicts.get(k), rel.revised_by.get(k), rel.revises.get(k)]).collect();
-            let units: Vec<[Option<&str>; 2]> = (0..group.len()).map(|k| [rel.units[k].as_deref(), rel.unit_mismatch[k].as_deref()]).collect();
+            let units: Vec<[Option<&str>; 2]> = (0..group.len()).map(|k| [rel.units[k], rel.unit_mismatch[k]]).collect();
             let mut settled = Settled::new(&lists, &units);
             // Each pair is listed on both claims: counted from the first.
             settled.conflict_pairs = (0..group.len()).map(|k| rel.conflicts.get(k).iter().filter(|&&o| o as usize > k).count()).sum();
