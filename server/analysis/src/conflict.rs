@@ -32,7 +32,7 @@ pub struct SubjectRelations<'a> {
 /// `places[starts[k]..starts[k + 1]]`, in increasing order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClaimLists {
-    starts: Vec<usize>,
+    starts: Vec<u32>,
     places: Vec<u32>,
 }
 
@@ -40,7 +40,7 @@ impl ClaimLists {
     /// Claim `k`'s list (empty past the last claim).
     pub fn get(&self, k: usize) -> &[u32] {
         match (self.starts.get(k), self.starts.get(k + 1)) {
-            (Some(&start), Some(&end)) => &self.places[start..end],
+            (Some(&start), Some(&end)) => &self.places[start as usize..end as usize],
             _ => &[],
         }
     }
@@ -55,38 +55,37 @@ impl ClaimLists {
     /// order of `to`, each `to` on its `from`'s list, so that every list
     /// comes out in increasing order without a sort.
     fn of_arrows(n: usize, arrows: impl Iterator<Item = (u32, u32)> + Clone) -> ClaimLists {
-        let starts_by = |end: fn((u32, u32)) -> u32| {
-            let mut starts = vec![0usize; n + 1];
-            for arrow in arrows.clone() {
-                starts[end(arrow) as usize + 1] += 1;
-            }
-            for k in 0..n {
-                starts[k + 1] += starts[k];
-            }
-            starts
-        };
-        let to_starts = starts_by(|(_, to)| to);
-        let mut next: Vec<usize> = to_starts[..n].to_vec();
-        let mut froms = vec![0u32; to_starts[n]];
-        for (from, to) in arrows.clone() {
-            froms[next[to as usize]] = from;
-            next[to as usize] += 1;
-        }
-        let starts = starts_by(|(from, _)| from);
-        next.copy_from_slice(&starts[..n]);
-        let mut places = vec![0u32; starts[n]];
-        for to in 0..n {
-            for &from in &froms[to_starts[to]..to_starts[to + 1]] {
-                places[next[from as usize]] = to as u32;
-                next[from as usize] += 1;
-            }
-        }
-        ClaimLists { starts, places }
+        let to_starts = starts_of(n, arrows.clone().map(|(_, to)| to));
+        let starts = starts_of(n, arrows.clone().map(|(from, _)| from));
+        ClaimLists::laid_out(n, arrows, &to_starts, starts)
     }
 
     /// Each pair on both of its claims' lists.
     fn of_pairs(n: usize, pairs: &[(u32, u32)]) -> ClaimLists {
-        ClaimLists::of_arrows(n, pairs.iter().flat_map(|&(i, j)| [(i, j), (j, i)]))
+        let starts = starts_of(n, pairs.iter().flat_map(|&(i, j)| [i, j]));
+        ClaimLists::laid_out(n, pairs.iter().flat_map(|&(i, j)| [(i, j), (j, i)]), &starts.clone(), starts)
+    }
+
+    /// [`ClaimLists::of_arrows`], given where each claim's list starts as
+    /// counted by the arrows' ends (`to_starts`) and starts (`starts`).
+    fn laid_out(n: usize, arrows: impl Iterator<Item = (u32, u32)>, to_starts: &[u32], starts: Vec<u32>) -> ClaimLists {
+        let mut next: Vec<u32> = to_starts[..n].to_vec();
+        let mut froms = vec![0u32; to_starts[n] as usize];
+        for (from, to) in arrows {
+            let at = &mut next[to as usize];
+            froms[*at as usize] = from;
+            *at += 1;
+        }
+        next.copy_from_slice(&starts[..n]);
+        let mut places = vec![0u32; starts[n] as usize];
+        for to in 0..n {
+            for &from in &froms[to_starts[to] as usize..to_starts[to + 1] as usize] {
+                let at = &mut next[from as usize];
+                places[*at as usize] = to as u32;
+                *at += 1;
+            }
+        }
+        ClaimLists { starts, places }
     }
 
     /// Lists given one by one, each in increasing order.
@@ -94,10 +93,24 @@ impl ClaimLists {
     fn of_lists(lists: &[Vec<u32>]) -> ClaimLists {
         let mut starts = vec![0];
         for list in lists {
-            starts.push(starts.last().unwrap() + list.len());
+            starts.push(starts.last().unwrap() + list.len() as u32);
         }
         ClaimLists { starts, places: lists.concat() }
     }
+}
+
+/// Where each of `n` claims' lists starts, given the claim of each place
+/// (and where the last ends). Places fit 4-byte offsets: 4 billion would
+/// take tens of GB to relate first.
+fn starts_of(n: usize, claims: impl Iterator<Item = u32>) -> Vec<u32> {
+    let mut starts = vec![0u32; n + 1];
+    for k in claims {
+        starts[k as usize + 1] += 1;
+    }
+    for k in 0..n {
+        starts[k + 1] += starts[k];
+    }
+    starts
 }
 
 /// Relates the claims on one subject. Claims are compared only within a
@@ -244,11 +257,11 @@ fn numbered_units<'a>(units: &[Option<&'a str>]) -> Vec<u32> {
 
 /// Each claim's set of sources numbered ([`NONE`] for none): revisions
 /// compare them by the million. Ids are interned, so a set is known by its
-/// ids' addresses, and a claim with one source (most) needs no list.
+/// ids' keys, and a claim with one source (most) needs no list.
 fn numbered_sources(claims: &[&Claim]) -> Vec<u32> {
     type Numbers<K> = HashMap<K, u32, foldhash::fast::RandomState>;
     let (mut one, mut several): (Numbers<usize>, Numbers<Vec<usize>>) = Default::default();
-    let address = |id: &crate::Id| id.as_str().as_ptr() as usize;
+    let address = |id: &crate::Id| id.key();
     let mut numbers = Vec::with_capacity(claims.len());
     for c in claims {
         // The next number: one per set seen so far.
