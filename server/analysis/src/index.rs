@@ -34,6 +34,7 @@ pub type ClaimId = Site;
 mod ledger;
 
 pub use ledger::{ClaimIter, ClaimList, Ledger, Relations};
+pub(crate) use ledger::LedgerView;
 
 /// How much an id is used in documents (the registry's own uses aside).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

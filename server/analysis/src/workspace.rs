@@ -357,6 +357,11 @@ impl Analysis {
         Some(self.index.ledger(subject)?.entries(&self.files))
     }
 
+    /// The ledger of a subject, to go from claim to claim by their places.
+    pub(crate) fn ledger_view(&self, subject: &str) -> Option<crate::index::LedgerView<'_>> {
+        Some(crate::index::LedgerView { ledger: self.index.ledger(subject)?, files: &self.files })
+    }
+
     /// A claim's summary, kept by its subject's ledger once written.
     pub(crate) fn kept_summary(&self, claim: ClaimId, write: impl FnOnce(&Relations) -> String) -> Option<&str> {
         let (_, c) = self.claim(claim);

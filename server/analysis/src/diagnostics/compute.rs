@@ -103,7 +103,11 @@ fn claim_diagnostics(
     (budget, listed): (&mut usize, usize),
     push: &mut impl FnMut(std::ops::Range<usize>, Code, String, Listing),
 ) {
-    let relations = analysis.relations(no);
+    // The claim's place in its subject's ledger: the claims it conflicts
+    // with are named by their places there, without looking each one up.
+    let view = analysis.ledger_view(&claim.subject.id);
+    let placed = view.and_then(|v| Some((v, v.place(no)?)));
+    let relations = placed.and_then(|(v, at)| v.relations(at)).unwrap_or_default();
     let range = claim.text_range;
     if !claim.is_sourced() {
         push(range.range(), Code::UnsourcedClaim, format!("`{}` states a figure with no source: add src=@who or via=@where", claim.text), NO_RELATED);
@@ -113,24 +117,31 @@ fn claim_diagnostics(
         push(range.range(), Code::UnitMismatch, format!("this figure is in {unit}, other claims on `{}` in {expected}: they are not compared", claim.subject.id), NO_RELATED);
     }
     let others = &relations.conflicts;
-    if !others.is_empty() {
-        let named: Vec<_> = others.iter().take(NAMED_IN_MESSAGE).map(|&o| summary_str(analysis, o)).collect();
-        let more = match others.len().saturating_sub(NAMED_IN_MESSAGE) {
-            0 => String::new(),
-            n => format!(" and {n} more"),
-        };
-        let related = list(others.iter().take(RELATED_AT_MOST.min(*budget)), listed, |&o| {
-            let (f, c) = analysis.claim(o);
-            Related { file: f, range: c.text_range.range(), about: About::ConflictingClaim(o) }
-        });
-        *budget -= related.0.len() + related.1;
-        push(
-            range.range(),
-            Code::ConflictingClaim,
-            format!("{} on `{}` conflicts with {}{more}", summary(analysis, no), claim.subject.id, named.join("; ")),
-            related,
-        );
+    let Some((view, at)) = placed.filter(|_| !others.is_empty()) else { return };
+    let summary_at = |place: usize| view.summary(place, |id, r| write_summary(analysis.claim(id).1, r)).unwrap_or("?");
+    // Written in place: one message for each claim in conflict, a hundred
+    // thousand in a big workspace.
+    let mut message = String::with_capacity(64 * (NAMED_IN_MESSAGE + 1));
+    message.push_str(summary_at(at));
+    message.push_str(" on `");
+    message.push_str(&claim.subject.id);
+    message.push_str("` conflicts with ");
+    for (k, place) in others.places().take(NAMED_IN_MESSAGE).enumerate() {
+        if k > 0 {
+            message.push_str("; ");
+        }
+        message.push_str(summary_at(place));
     }
+    if let Some(more) = others.len().checked_sub(NAMED_IN_MESSAGE).filter(|&n| n > 0) {
+        use std::fmt::Write;
+        write!(message, " and {more} more").expect("writing to a String");
+    }
+    let related = list(others.iter().take(RELATED_AT_MOST.min(*budget)), listed, |&o| {
+        let (f, c) = analysis.claim(o);
+        Related { file: f, range: c.text_range.range(), about: About::ConflictingClaim(o) }
+    });
+    *budget -= related.0.len() + related.1;
+    push(range.range(), Code::ConflictingClaim, message, related);
 }
 
 /// A diagnostic's related places as listed, and how many more it has.

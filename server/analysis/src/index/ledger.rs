@@ -55,6 +55,12 @@ impl<'a> ClaimList<'a> {
         ClaimIter { ledger: self.ledger, bytes: self.bytes, place: 0 }
     }
 
+    /// The claims' places in their ledger.
+    pub(crate) fn places(&self) -> impl Iterator<Item = usize> + 'a {
+        let mut places = self.iter();
+        std::iter::from_fn(move || places.next_place())
+    }
+
     pub fn contains(&self, claim: &ClaimId) -> bool {
         let Ok(place) = self.ledger.binary_search(claim) else { return false };
         let mut places = self.iter();
@@ -269,9 +275,41 @@ impl Ledger {
 
     pub(crate) fn summary(&self, files: &Files, claim: ClaimId, write: impl FnOnce(&Relations) -> String) -> Option<&str> {
         let at = self.claims.binary_search(&claim).ok()?;
+        self.summary_at(files, at, |_, relations| write(relations))
+    }
+
+    /// [`Ledger::summary`] of the claim at a place in the ledger (as a
+    /// [`ClaimList`]'s places give them, without looking the claim up).
+    pub(crate) fn summary_at(&self, files: &Files, at: usize, write: impl FnOnce(ClaimId, &Relations) -> String) -> Option<&str> {
         let settled = self.settled(files);
+        let kept = settled.summaries.get(at)?;
+        if let Some(summary) = kept.get() {
+            return Some(summary);
+        }
         let relations = settled.relations(&self.claims, at)?;
-        Some(settled.summaries.get(at)?.get_or_init(|| write(&relations).into()))
+        Some(kept.get_or_init(|| write(self.claims[at], &relations).into()))
+    }
+}
+
+/// A subject's ledger as a snapshot sees it: claims found by their places
+/// in it, for work that goes from one claim to those it relates to.
+#[derive(Clone, Copy)]
+pub(crate) struct LedgerView<'a> {
+    pub(crate) ledger: &'a Ledger,
+    pub(crate) files: &'a Files,
+}
+
+impl<'a> LedgerView<'a> {
+    pub(crate) fn place(&self, claim: ClaimId) -> Option<usize> {
+        self.ledger.claims.binary_search(&claim).ok()
+    }
+
+    pub(crate) fn relations(&self, at: usize) -> Option<Relations<'a>> {
+        self.ledger.settled(self.files).relations(&self.ledger.claims, at)
+    }
+
+    pub(crate) fn summary(&self, at: usize, write: impl FnOnce(ClaimId, &Relations) -> String) -> Option<&'a str> {
+        self.ledger.summary_at(self.files, at, write)
     }
 }
 
