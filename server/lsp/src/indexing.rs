@@ -41,14 +41,18 @@ impl Backend {
             // set up, so that a slow client does not hold the reading back.
             let (apply_state, apply_folder) = (state.clone(), folder.clone());
             let read = tokio::task::spawn_blocking(move || {
-                let (_, _, files, stats) = gloss_project::read_workspace_cached(&read_root, || gloss_project::FactsCache::open(&read_root))?;
+                let (_, _, mut files, stats) = gloss_project::read_workspace_cached(&read_root, || gloss_project::FactsCache::open(&read_root))?;
                 // Worth writing again when a document was parsed, is gone or
-                // has a new stamp.
-                let save = (stats.parsed > 0 || stats.in_cache != stats.cached || stats.restamped > 0)
+                // has a new stamp. The texts read from disk are written to
+                // the new cache file first, and held from there: their own
+                // copies go before the index is built (the server's peak).
+                let worth_saving = stats.parsed > 0 || stats.in_cache != stats.cached || stats.restamped > 0;
+                let writer = if worth_saving { gloss_project::spool_texts(&read_root, &mut files) } else { None };
+                let save = worth_saving
                     .then(|| files.iter().filter_map(|f| Some((f.relative.clone(), f.hash?, f.stamp, f.content.as_ref().ok()?.text.clone()))).collect::<Vec<_>>());
                 let count = files.len();
                 apply_index(&apply_state, &apply_folder, gloss_project::ready(files));
-                Ok::<_, std::io::Error>((count, stats, save))
+                Ok::<_, std::io::Error>((count, stats, save.map(|read| (read, writer))))
             });
             let token = NumberOrString::String(format!("gloss/index/{}", root.display()));
             // Never waiting long for the client: indexing does not depend on it.
@@ -65,8 +69,8 @@ impl Backend {
                     let ms = started.elapsed().as_millis();
                     let cached = if stats.cached > 0 { format!(" ({} from the cache)", stats.cached) } else { String::new() };
                     log(&state, &client, MessageType::INFO, format!("indexed {count} files of {} in {ms} ms{cached}", root.display()));
-                    if let Some(hashes) = save {
-                        saving = Some(save_cache(&state, &client, &folder, &root, hashes));
+                    if let Some((read, writer)) = save {
+                        saving = Some(save_cache(&state, &client, &folder, &root, read, writer));
                     }
                     count
                 }
@@ -82,9 +86,9 @@ impl Backend {
             // request about a claim would relate its subject's claims
             // (a subject of 3,000 claims takes tens of ms): done now, in the
             // background. Requests meanwhile work out what they need.
-            // Relating waits for the cache to be written: until then the
-            // texts read are held twice over (see `save_cache`), and the
-            // relations on top made the server's peak.
+            // Relating waits for the cache to be written: writing it
+            // encodes every document's facts, and the two side by side made
+            // the server's peak.
             let analysis = folder.snapshot();
             let (warm_state, warm_client, warm_root, warm_folder) = (state.clone(), client.clone(), root.clone(), folder.clone());
             tokio::spawn(async move {
@@ -149,7 +153,14 @@ impl Backend {
 /// Writes a root's facts cache in the background, from the workspace as
 /// read: only documents that still hold the very text read from disk (an
 /// open document's may already differ), known without hashing it again.
-fn save_cache(state: &Arc<State>, client: &Client, folder: &Arc<Folder>, root: &std::path::Path, read: Vec<(String, u128, Option<Stamp>, Text)>) -> tokio::task::JoinHandle<()> {
+fn save_cache(
+    state: &Arc<State>,
+    client: &Client,
+    folder: &Arc<Folder>,
+    root: &std::path::Path,
+    read: Vec<(String, u128, Option<Stamp>, Text)>,
+    writer: Option<gloss_project::CacheWriter>,
+) -> tokio::task::JoinHandle<()> {
     let (state, client, folder, analysis, root) = (state.clone(), client.clone(), folder.clone(), folder.snapshot(), root.to_path_buf());
     tokio::task::spawn_blocking(move || {
         let documents: Vec<Entry> = read
@@ -165,7 +176,11 @@ fn save_cache(state: &Arc<State>, client: &Client, folder: &Arc<Folder>, root: &
                 })
             })
             .collect();
-        let shared = match gloss_project::FactsCache::save(&root, &documents) {
+        let written = match writer {
+            Some(writer) => writer.finish(&documents),
+            None => gloss_project::FactsCache::save(&root, &documents),
+        };
+        let shared = match written {
             Ok(shared) => shared,
             Err(e) => {
                 log(&state, &client, MessageType::WARNING, format!("cannot write the index cache of {}: {e}", root.display()));
@@ -174,8 +189,9 @@ fn save_cache(state: &Arc<State>, client: &Client, folder: &Arc<Folder>, root: &
         };
         // The texts are in the cache file now: each file that still holds
         // the text written takes the file's copy, not read until needed,
-        // and its own copy goes (34 MB at 20,000 documents). Answers do not
-        // change: the lock, not an edit.
+        // and its own copy goes (texts spooled are held from the file
+        // already; those of the old cache move to the new one). Answers do
+        // not change: the lock, not an edit.
         let mut ws = folder.lock();
         for (entry, text) in documents.iter().zip(shared) {
             if let Some(text) = text {

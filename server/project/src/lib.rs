@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 pub mod cache;
 
-pub use cache::FactsCache;
+pub use cache::{CacheWriter, FactsCache};
 use gloss_analysis::config::Config;
 use gloss_analysis::{Facts, File, FileId, Text, Workspace};
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -52,6 +52,8 @@ pub struct ReadFile {
     pub hash: Option<u128>,
     /// Its file's stamp from before it was read, if one can be trusted.
     pub stamp: Option<cache::Stamp>,
+    /// Whether its text was read from the file (not taken from the cache).
+    pub from_disk: bool,
 }
 
 /// A file read and made ready for [`Workspace::set_file`] (its text
@@ -162,7 +164,7 @@ fn read_document(path: PathBuf, relative: String, cached: Option<cache::Cached>,
         stats.unread = 1;
         let hash = cached.map(|c| c.hash);
         let content = Ok(File::with_text(&relative, text, Facts::Document(facts)));
-        return (ReadFile { relative, path, registry: false, content, hash, stamp }, stats);
+        return (ReadFile { relative, path, registry: false, content, hash, stamp, from_disk: false }, stats);
     }
     let mut hash = None;
     let content = read_text(&path).map(|text| {
@@ -181,7 +183,7 @@ fn read_document(path: PathBuf, relative: String, cached: Option<cache::Cached>,
         File::with_text(&relative, Text::from(text), facts)
     });
     stats.restamped = usize::from(content.is_ok() && stamp.is_some() && stamp != was_stamped);
-    (ReadFile { relative, path, registry: false, content, hash, stamp }, stats)
+    (ReadFile { relative, path, registry: false, content, hash, stamp, from_disk: true }, stats)
 }
 
 fn read_registry(root: &Path, path: &Path, is_config: bool) -> ReadFile {
@@ -191,7 +193,26 @@ fn read_registry(root: &Path, path: &Path, is_config: bool) -> ReadFile {
             File::with_text(&relative(root, path), Text::from(text), facts)
         })
     });
-    ReadFile { relative: relative(root, path), path: path.to_path_buf(), registry: true, content, hash: None, stamp: None }
+    ReadFile { relative: relative(root, path), path: path.to_path_buf(), registry: true, content, hash: None, stamp: None, from_disk: true }
+}
+
+/// Starts writing the facts cache of a root with the texts of documents
+/// just read from their files (with a stamp: those the cache keeps), and
+/// has those documents hold their texts from the cache file: their own
+/// copies are dropped now, before the index is built, rather than after
+/// the cache is written. `None` when there is no cache, or it cannot be
+/// written (the caller writes it whole later, or not at all).
+pub fn spool_texts(root: &Path, files: &mut [ReadFile]) -> Option<CacheWriter> {
+    let mut writer = CacheWriter::for_root(root).ok()??;
+    let read: Vec<usize> = (0..files.len()).filter(|&k| files[k].from_disk && files[k].stamp.is_some() && !files[k].registry && files[k].content.is_ok()).collect();
+    let texts: Vec<&str> = read.iter().filter_map(|&k| files[k].content.as_ref().ok().map(|f| &*f.text)).collect();
+    let spooled = writer.spool(&texts).ok()?;
+    for (&k, text) in read.iter().zip(spooled) {
+        if let Ok(file) = &mut files[k].content {
+            file.text = text;
+        }
+    }
+    Some(writer)
 }
 
 /// The facts cache being written again after a [`Project::load_cached`]:
