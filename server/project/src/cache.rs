@@ -300,7 +300,8 @@ impl CacheWriter {
         let temp = file.with_extension(format!("tmp{}", std::process::id()));
         // Read as well as written: it is mapped once written.
         let created = std::fs::File::options().read(true).write(true).create(true).truncate(true).open(&temp)?;
-        let mut out = std::io::BufWriter::new(created);
+        // Written in big pieces: tens of MB of texts and facts.
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, created);
         let header = (|| {
             out.write_all(MAGIC)?;
             // The body's checksum goes here once the body is written.
