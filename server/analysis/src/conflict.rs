@@ -120,6 +120,23 @@ fn starts_of(n: usize, claims: impl Iterator<Item = u32>) -> Vec<u32> {
 /// are found in ordered sets, and those with the same sources in a group,
 /// so the work follows the pairs found, not every pair of a busy subject.
 pub fn relate<'a>(claims: &[&'a Claim], subject_unit: Option<&'a str>, settings: ClaimSettings) -> SubjectRelations<'a> {
+    relate_only(claims, subject_unit, settings, Wanted::Both)
+}
+
+/// Which relations to work out: a report of conflicts (`gloss check`)
+/// need not list a subject's revisions, as many again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wanted {
+    /// Conflicts (and units).
+    Conflicts,
+    /// Revisions (and units).
+    Revisions,
+    Both,
+}
+
+/// [`relate`], the lists not wanted left empty.
+pub fn relate_only<'a>(claims: &[&'a Claim], subject_unit: Option<&'a str>, settings: ClaimSettings, wanted: Wanted) -> SubjectRelations<'a> {
+    let (find_conflicts, find_revisions) = (wanted != Wanted::Revisions, wanted != Wanted::Conflicts);
     let (mut rel, lowered, intervals, sources, dates, order, start, end) = prepare(claims, subject_unit, settings);
     let comparable = |i: usize, j: usize| lowered[i] == NONE || lowered[j] == NONE || lowered[i] == lowered[j];
     let mut by_low: BTreeSet<(Bound, usize)> = BTreeSet::new();
@@ -155,7 +172,7 @@ pub fn relate<'a>(claims: &[&'a Claim], subject_unit: Option<&'a str>, settings:
             }
         }
         // The same sources at another date: a revision.
-        if let Some(group) = by_sources.get(&sources[i]) {
+        if let Some(group) = by_sources.get(&sources[i]).filter(|_| find_revisions) {
             let others = group.iter().filter(|(k, _)| **k != key(a)).flat_map(|(_, same)| same);
             for &j in others {
                 let b = intervals[j].as_ref().expect("in the sweep");
@@ -169,8 +186,8 @@ pub fn relate<'a>(claims: &[&'a Claim], subject_unit: Option<&'a str>, settings:
         }
         // Wholly above, then wholly below (but not both: an interval
         // written upside down could be found twice).
-        let above = a.high.into_iter().flat_map(|h| by_low.range((Excluded((Bound(h), usize::MAX)), Unbounded)));
-        let below = a.low.into_iter().flat_map(|l| by_high.range(..(Bound(l), 0)));
+        let above = a.high.filter(|_| find_conflicts).into_iter().flat_map(|h| by_low.range((Excluded((Bound(h), usize::MAX)), Unbounded)));
+        let below = a.low.filter(|_| find_conflicts).into_iter().flat_map(|l| by_high.range(..(Bound(l), 0)));
         let seen_above = |b: &Interval| matches!((a.high, b.low), (Some(h), Some(l)) if Bound(l) > Bound(h));
         let found = above.map(|&(_, j)| (j, true)).chain(below.map(|&(_, j)| (j, false)));
         for (j, from_above) in found {
@@ -182,21 +199,25 @@ pub fn relate<'a>(claims: &[&'a Claim], subject_unit: Option<&'a str>, settings:
                 conflicts.push((i as u32, j as u32));
             }
         }
-        if let Some(l) = a.low {
+        if let Some(l) = a.low.filter(|_| find_conflicts) {
             by_low.insert((Bound(l), i));
         }
-        if let Some(h) = a.high {
+        if let Some(h) = a.high.filter(|_| find_conflicts) {
             by_high.insert((Bound(h), i));
         }
-        if sources[i] != NONE {
+        if sources[i] != NONE && find_revisions {
             by_sources.entry(sources[i]).or_default().entry(key(a)).or_default().insert(i);
         }
         ending.push(Reverse((end(i), i)));
     }
     let n = claims.len();
-    rel.conflicts = ClaimLists::of_pairs(n, &conflicts);
-    rel.revised_by = ClaimLists::of_arrows(n, revisions.iter().copied());
-    rel.revises = ClaimLists::of_arrows(n, revisions.iter().map(|&(older, newer)| (newer, older)));
+    if find_conflicts {
+        rel.conflicts = ClaimLists::of_pairs(n, &conflicts);
+    }
+    if find_revisions {
+        rel.revised_by = ClaimLists::of_arrows(n, revisions.iter().copied());
+        rel.revises = ClaimLists::of_arrows(n, revisions.iter().map(|&(older, newer)| (newer, older)));
+    }
     rel
 }
 
@@ -418,7 +439,13 @@ mod sweep_tests {
             let Facts::Document(doc) = &facts else { panic!("a document") };
             let claims: Vec<&Claim> = doc.claims.iter().collect();
             let settings = ClaimSettings { approx: 0.2, tolerance, window_days };
-            prop_assert_eq!(relate(&claims, unit, settings), relate_pairwise(&claims, unit, settings), "{}", text);
+            let both = relate(&claims, unit, settings);
+            prop_assert_eq!(&both, &relate_pairwise(&claims, unit, settings), "{}", text);
+            // Each half alone is that half of both.
+            let conflicts = SubjectRelations { revised_by: ClaimLists::default(), revises: ClaimLists::default(), ..both.clone() };
+            let revisions = SubjectRelations { conflicts: ClaimLists::default(), ..both.clone() };
+            prop_assert_eq!(relate_only(&claims, unit, settings, Wanted::Conflicts), conflicts, "{}", text);
+            prop_assert_eq!(relate_only(&claims, unit, settings, Wanted::Revisions), revisions, "{}", text);
         }
 
         /// Lists made from pairs in any order are those made by pushing

@@ -271,12 +271,22 @@ impl Index {
     /// by side: for a pass over the whole workspace, or to have every
     /// answer ready after indexing.
     pub(crate) fn relate_all(&self, files: &Files) {
-        let mut waiting: Vec<&Arc<Ledger>> = self.ledgers.values().filter(|l| !l.is_related()).collect();
-        // The biggest first, so that the last to finish is a small one.
-        waiting.sort_by_key(|l| std::cmp::Reverse(l.claims.len()));
-        waiting.into_par_iter().for_each(|l| {
+        self.relate_every(|l| l.is_related() != (true, true), |l| l.settle_all(files));
+    }
+
+    /// [`Index::relate_all`], for conflicts only (revisions are worked
+    /// out when asked for).
+    pub(crate) fn relate_conflicts(&self, files: &Files) {
+        self.relate_every(|l| !l.is_related().0, |l| {
             l.settled(files);
         });
+    }
+
+    fn relate_every(&self, waiting: impl Fn(&Ledger) -> bool, relate: impl Fn(&Ledger) + Sync + Send) {
+        let mut waiting: Vec<&Arc<Ledger>> = self.ledgers.values().filter(|l| waiting(l)).collect();
+        // The biggest first, so that the last to finish is a small one.
+        waiting.sort_by_key(|l| std::cmp::Reverse(l.claims.len()));
+        waiting.into_par_iter().for_each(|l| relate(l));
     }
 
     /// The definition an id resolves to: the first one, in file order
@@ -448,6 +458,7 @@ fn ledger_claims(ledger: &mut Arc<Ledger>) -> &mut Vec<ClaimId> {
     }
     let ledger = Arc::get_mut(ledger).expect("not shared: made above");
     ledger.settled = OnceLock::new();
+    ledger.revisions = OnceLock::new();
     &mut ledger.claims
 }
 

@@ -346,9 +346,14 @@ impl Analysis {
         self.index.relate_all(&self.files);
     }
 
+    /// [`Analysis::relate_all`], conflicts only: what diagnostics need.
+    pub fn relate_conflicts(&self) {
+        self.index.relate_conflicts(&self.files);
+    }
+
     /// Pairs of claims in conflict over the workspace, each pair once.
     pub fn conflict_pairs(&self) -> usize {
-        self.relate_all();
+        self.relate_conflicts();
         self.index.subjects().map(|(_, l)| l.conflict_pairs(&self.files)).sum()
     }
 
@@ -363,7 +368,7 @@ impl Analysis {
     }
 
     /// A claim's summary, kept by its subject's ledger once written.
-    pub(crate) fn kept_summary(&self, claim: ClaimId, write: impl FnOnce(&Relations) -> String) -> Option<&str> {
+    pub(crate) fn kept_summary(&self, claim: ClaimId, write: impl FnOnce(Option<&str>) -> String) -> Option<&str> {
         let (_, c) = self.claim(claim);
         self.index.ledger(&c.subject.id)?.summary(&self.files, claim, write)
     }

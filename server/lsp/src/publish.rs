@@ -55,10 +55,12 @@ pub async fn publish_open(state: &Arc<State>, client: &Client) {
         }
     }
     let mut work: Vec<(Arc<Folder>, Analysis, lsp::Uri, String, i32, usize)> = Vec::new();
+    let mut snapshots = Vec::new();
     for (folder, uris) in groups {
         // The snapshot and the versions it holds, under one lock.
         let mut ws = folder.lock();
         let analysis = ws.snapshot();
+        snapshots.push(analysis.clone());
         for u in uris {
             if let Some(d) = state.documents.get(&u) {
                 let size = analysis.file_id(&d.key).and_then(|id| analysis.file(id)).map_or(0, |f| f.text.len());
@@ -91,6 +93,12 @@ pub async fn publish_open(state: &Arc<State>, client: &Client) {
                 client.publish_diagnostics(uri, list, Some(version)).await;
             }
         }
+    }
+    // Diagnostics work out conflicts only; the revisions a hover shows are
+    // worked out now, in the background, for the subjects an edit changed
+    // (the others are related already), so that the hover need not.
+    for analysis in snapshots {
+        tokio::task::spawn_blocking(move || analysis.relate_all());
     }
     report_status(state, client).await;
 }

@@ -3,7 +3,7 @@
 use crate::claim::Claim;
 use crate::diagnostics::{About, Code, Diagnostic, Related};
 use crate::entity::{EntityKind, ReferenceRole};
-use crate::index::{ClaimId, Relations};
+use crate::index::ClaimId;
 use crate::{Analysis, Facts, FileId};
 
 /// How many other claims a conflict message names before "and N more".
@@ -107,7 +107,7 @@ fn claim_diagnostics(
     // with are named by their places there, without looking each one up.
     let view = analysis.ledger_view(&claim.subject.id);
     let placed = view.and_then(|v| Some((v, v.place(no)?)));
-    let relations = placed.and_then(|(v, at)| v.relations(at)).unwrap_or_default();
+    let relations = placed.and_then(|(v, at)| v.standing(at)).unwrap_or_default();
     let range = claim.text_range;
     if !claim.is_sourced() {
         push(range.range(), Code::UnsourcedClaim, format!("`{}` states a figure with no source: add src=@who or via=@where", claim.text), NO_RELATED);
@@ -118,7 +118,7 @@ fn claim_diagnostics(
     }
     let others = &relations.conflicts;
     let Some((view, at)) = placed.filter(|_| !others.is_empty()) else { return };
-    let summary_at = |place: usize| view.summary(place, |id, r| write_summary(analysis.claim(id).1, r)).unwrap_or("?");
+    let summary_at = |place: usize| view.summary(place, |id, unit| write_summary(analysis.claim(id).1, unit)).unwrap_or("?");
     // Written in place: one message for each claim in conflict, a hundred
     // thousand in a big workspace.
     let mut message = String::with_capacity(64 * (NAMED_IN_MESSAGE + 1));
@@ -164,17 +164,18 @@ pub fn summary(analysis: &Analysis, no: ClaimId) -> String {
 /// The summary, from its ledger's memory when the claim has one.
 pub(super) fn summary_str(analysis: &Analysis, no: ClaimId) -> std::borrow::Cow<'_, str> {
     let (_, c) = analysis.claim(no);
-    match analysis.kept_summary(no, |r| write_summary(c, r)) {
+    match analysis.kept_summary(no, |unit| write_summary(c, unit)) {
         Some(s) => s.into(),
-        None => write_summary(c, &analysis.relations(no)).into(),
+        None => write_summary(c, analysis.relations(no).unit).into(),
     }
 }
 
-fn write_summary(c: &Claim, relations: &Relations) -> String {
+/// A claim in a few words, its figure in `unit` (its relations' unit).
+fn write_summary(c: &Claim, unit: Option<&str>) -> String {
     use std::fmt::Write;
     let mut out = c.figure.as_ref().map_or("?".to_string(), |f| f.describe());
-    match &relations.unit {
-        Some(u) if c.figure.as_ref().is_some_and(|f| f.currency.as_deref() == Some(*u)) => {}
+    match unit {
+        Some(u) if c.figure.as_ref().is_some_and(|f| f.currency.as_deref() == Some(u)) => {}
         Some(u) => {
             out.push(' ');
             out.push_str(u);
@@ -212,9 +213,9 @@ pub fn workspace_diagnostics(analysis: &Analysis) -> Vec<Diagnostic> {
 /// [`workspace_diagnostics`], each listing at most `listed` related places
 /// (the rest counted in [`Diagnostic::unlisted_related`]).
 pub fn workspace_diagnostics_listing(analysis: &Analysis, listed: usize) -> Vec<Diagnostic> {
-    // Every subject related first, side by side, rather than by whichever
-    // file asks first.
-    analysis.relate_all();
+    // Every subject's conflicts worked out first, side by side, rather
+    // than by whichever file asks first.
+    analysis.relate_conflicts();
     let mut files: Vec<_> = analysis.files().collect();
     files.sort_by(|a, b| a.1.path.cmp(&b.1.path));
     // Files side by side; the order stays the paths'.

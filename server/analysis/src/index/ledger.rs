@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use super::{parts, ClaimId, Site};
 use crate::claim::Claim;
 use crate::config::ClaimSettings;
-use crate::conflict::relate;
+use crate::conflict::{relate_only, SubjectRelations, Wanted};
 use crate::workspace::Files;
 
 /// How one claim stands among the others on its subject: a view into its
@@ -154,19 +154,62 @@ pub struct Ledger {
     /// was made.
     pub(super) unit: Option<String>,
     pub(super) settings: ClaimSettings,
+    /// Conflicts and units, worked out on first use.
     pub(super) settled: OnceLock<Settled>,
+    /// Revisions, worked out on first use (a report of conflicts does not
+    /// ask for them, as many again): the claims that revise each claim,
+    /// and those it revises.
+    pub(super) revisions: OnceLock<Lists<2>>,
 }
 
-/// The lists of a ledger's claims: per claim, its conflicts, the claims
-/// that revise it and those it revises.
-const LISTS: usize = 3;
-
+/// Lists of places, `N` per claim, written flat (see the module's
+/// comment).
 #[derive(Debug, Clone, Default)]
-pub(super) struct Settled {
+pub(super) struct Lists<const N: usize> {
     /// Where each claim's lists start in `places`, list by list, claim by
     /// claim; then where the last ends.
     starts: Box<[u32]>,
     places: Box<[u8]>,
+}
+
+/// A ledger's lists fit 4-byte offsets: 4 billion places would be tens of
+/// GB of relating first.
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).expect("fewer than 4 billion bytes of places in a ledger")
+}
+
+impl<const N: usize> Lists<N> {
+    /// `lists[k]`: claim `k`'s lists, places in the ledger's claims.
+    fn new(lists: &[[&[u32]; N]]) -> Lists<N> {
+        let mut starts = Vec::with_capacity(lists.len() * N + 1);
+        let mut places = Vec::new();
+        for list in lists.iter().flatten() {
+            starts.push(offset(places.len()));
+            write_places(list, &mut places);
+        }
+        starts.push(offset(places.len()));
+        Lists { starts: starts.into(), places: places.into() }
+    }
+
+    /// The `i`-th list of the `k`-th claim of `claims`, the ledger's.
+    fn list<'a>(&'a self, claims: &'a [ClaimId], k: usize, i: usize) -> Option<ClaimList<'a>> {
+        let (start, end) = (*self.starts.get(k * N + i)? as usize, *self.starts.get(k * N + i + 1)? as usize);
+        Some(ClaimList { ledger: claims, bytes: self.places.get(start..end)? })
+    }
+}
+
+/// How a claim stands against the others on its subject, revisions aside:
+/// all its diagnostics need.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Standing<'a> {
+    pub(crate) unit: Option<&'a str>,
+    pub(crate) unit_mismatch: Option<&'a str>,
+    pub(crate) conflicts: ClaimList<'a>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(super) struct Settled {
+    conflicts: Lists<1>,
     /// Each claim's unit and the unit it was expected in: 0 for none, else
     /// one more than its place in `unit_names`.
     units: Box<[[u32; 2]]>,
@@ -179,18 +222,9 @@ pub(super) struct Settled {
 }
 
 impl Settled {
-    /// `lists[k]`: claim `k`'s lists, places in the ledger's claims.
-    fn new(lists: &[[&[u32]; LISTS]], units: &[[Option<&str>; 2]]) -> Settled {
-        // A ledger's lists fit 4-byte offsets: 4 billion places would be
-        // tens of GB of relating first.
-        let offset = |n: usize| u32::try_from(n).expect("fewer than 4 billion bytes of places in a ledger");
-        let mut starts = Vec::with_capacity(lists.len() * LISTS + 1);
-        let mut places = Vec::new();
-        for list in lists.iter().flatten() {
-            starts.push(offset(places.len()));
-            write_places(list, &mut places);
-        }
-        starts.push(offset(places.len()));
+    fn new(rel: &SubjectRelations) -> Settled {
+        let n = rel.units.len();
+        let conflicts: Vec<[&[u32]; 1]> = (0..n).map(|k| [rel.conflicts.get(k)]).collect();
         let mut unit_names: Vec<Box<str>> = Vec::new();
         let mut number = |u: Option<&str>| match u {
             None => 0,
@@ -202,70 +236,96 @@ impl Settled {
                 offset(at + 1)
             }
         };
-        let units = units.iter().map(|[unit, expected]| [number(*unit), number(*expected)]).collect();
+        let units = rel.units.iter().zip(&rel.unit_mismatch).map(|(unit, expected)| [number(*unit), number(*expected)]).collect();
         Settled {
-            starts: starts.into(),
-            places: places.into(),
+            conflicts: Lists::new(&conflicts),
             units,
             unit_names: unit_names.into(),
-            summaries: lists.iter().map(|_| OnceLock::new()).collect(),
-            conflict_pairs: 0,
+            summaries: (0..n).map(|_| OnceLock::new()).collect(),
+            // Each pair is listed on both claims: counted from the first.
+            conflict_pairs: (0..n).map(|k| rel.conflicts.get(k).iter().filter(|&&o| o as usize > k).count()).sum(),
         }
     }
 
-    /// The relations of the `k`-th claim of `claims`, the ledger's.
-    fn relations<'a>(&'a self, claims: &'a [ClaimId], k: usize) -> Option<Relations<'a>> {
-        let list = |i: usize| -> Option<ClaimList<'a>> {
-            let (start, end) = (*self.starts.get(k * LISTS + i)? as usize, *self.starts.get(k * LISTS + i + 1)? as usize);
-            Some(ClaimList { ledger: claims, bytes: self.places.get(start..end)? })
-        };
+    /// How the `k`-th claim of `claims`, the ledger's, stands.
+    fn standing<'a>(&'a self, claims: &'a [ClaimId], k: usize) -> Option<Standing<'a>> {
         let unit = |n: u32| n.checked_sub(1).and_then(|i| self.unit_names.get(i as usize)).map(|u| &**u);
         let [unit_at, expected_at] = *self.units.get(k)?;
-        Some(Relations { unit: unit(unit_at), unit_mismatch: unit(expected_at), conflicts: list(0)?, revised_by: list(1)?, revises: list(2)? })
+        Some(Standing { unit: unit(unit_at), unit_mismatch: unit(expected_at), conflicts: self.conflicts.list(claims, k, 0)? })
     }
+}
+
+fn revision_lists(rel: &SubjectRelations) -> Lists<2> {
+    let lists: Vec<[&[u32]; 2]> = (0..rel.units.len()).map(|k| [rel.revised_by.get(k), rel.revises.get(k)]).collect();
+    Lists::new(&lists)
 }
 
 impl Ledger {
     pub(super) fn new(claims: Vec<ClaimId>, unit: Option<String>, settings: ClaimSettings) -> Ledger {
-        Ledger { claims, unit, settings, settled: OnceLock::new() }
+        Ledger { claims, unit, settings, ..Ledger::default() }
     }
 
-    /// The relations of every claim, worked out on first use. Any files
-    /// will do that hold the claims as they read when the ledger was made
-    /// (a snapshot's, or a later one's: an edit that changes how a claim
+    /// Relates its claims: those relations wanted. Any files will do that
+    /// hold the claims as they read when the ledger was made (a
+    /// snapshot's, or a later one's: an edit that changes how a claim
     /// reads makes a new ledger).
-    pub(super) fn settled(&self, files: &Files) -> &Settled {
-        self.settled.get_or_init(|| {
-            let claim = |site: Site| -> Option<&Claim> { parts(files.get(site.file.0 as usize)?.as_ref()?).2.get(site.index as usize) };
-            let group: Vec<&Claim> = self.claims.iter().filter_map(|&s| claim(s)).collect();
-            if group.len() != self.claims.len() {
-                return Settled::default(); // cannot happen: every site in a ledger is a claim of a file
-            }
-            let rel = relate(&group, self.unit.as_deref(), self.settings);
-            let lists: Vec<[&[u32]; LISTS]> =
-                (0..group.len()).map(|k| [rel.conflicts.get(k), rel.revised_by.get(k), rel.revises.get(k)]).collect();
-            let units: Vec<[Option<&str>; 2]> = (0..group.len()).map(|k| [rel.units[k], rel.unit_mismatch[k]]).collect();
-            let mut settled = Settled::new(&lists, &units);
-            // Each pair is listed on both claims: counted from the first.
-            settled.conflict_pairs = (0..group.len()).map(|k| rel.conflicts.get(k).iter().filter(|&&o| o as usize > k).count()).sum();
-            settled
-        })
+    fn relate<'a>(&'a self, files: &'a Files, wanted: Wanted) -> Option<SubjectRelations<'a>> {
+        let claim = |site: Site| -> Option<&Claim> { parts(files.get(site.file.0 as usize)?.as_ref()?).2.get(site.index as usize) };
+        let group: Vec<&Claim> = self.claims.iter().filter_map(|&s| claim(s)).collect();
+        // Always so: every site in a ledger is a claim of a file.
+        (group.len() == self.claims.len()).then(|| relate_only(&group, self.unit.as_deref(), self.settings, wanted))
     }
 
-    /// Whether its claims have been related yet.
-    pub fn is_related(&self) -> bool {
-        self.settled.get().is_some()
+    /// Conflicts and units, worked out on first use.
+    pub(super) fn settled(&self, files: &Files) -> &Settled {
+        self.settled.get_or_init(|| self.relate(files, Wanted::Conflicts).map(|rel| Settled::new(&rel)).unwrap_or_default())
+    }
+
+    /// Revisions, worked out on first use.
+    fn revisions(&self, files: &Files) -> &Lists<2> {
+        self.revisions.get_or_init(|| self.relate(files, Wanted::Revisions).map(|rel| revision_lists(&rel)).unwrap_or_default())
+    }
+
+    /// Conflicts and revisions both, in one pass over the claims when
+    /// neither is known yet.
+    pub(super) fn settle_all(&self, files: &Files) {
+        if self.settled.get().is_none() && self.revisions.get().is_none() {
+            if let Some(rel) = self.relate(files, Wanted::Both) {
+                // Another thread may have been first: the same relations.
+                let _ = self.settled.set(Settled::new(&rel));
+                let _ = self.revisions.set(revision_lists(&rel));
+            }
+        }
+        self.settled(files);
+        self.revisions(files);
+    }
+
+    /// Whether its claims' conflicts have been worked out yet, and their
+    /// revisions.
+    pub fn is_related(&self) -> (bool, bool) {
+        (self.settled.get().is_some(), self.revisions.get().is_some())
     }
 
     pub(crate) fn relations(&self, files: &Files, claim: ClaimId) -> Option<Relations<'_>> {
         let at = self.claims.binary_search(&claim).ok()?;
-        self.settled(files).relations(&self.claims, at)
+        self.relations_at(files, at)
+    }
+
+    fn relations_at(&self, files: &Files, at: usize) -> Option<Relations<'_>> {
+        let standing = self.settled(files).standing(&self.claims, at)?;
+        let revisions = self.revisions(files);
+        Some(Relations {
+            unit: standing.unit,
+            unit_mismatch: standing.unit_mismatch,
+            conflicts: standing.conflicts,
+            revised_by: revisions.list(&self.claims, at, 0)?,
+            revises: revisions.list(&self.claims, at, 1)?,
+        })
     }
 
     /// Every claim on the subject with its relations, in workspace order.
-    pub(crate) fn entries<'a>(&'a self, files: &Files) -> impl Iterator<Item = (ClaimId, Relations<'a>)> + 'a {
-        let settled = self.settled(files);
-        self.claims.iter().enumerate().filter_map(move |(k, &c)| Some((c, settled.relations(&self.claims, k)?)))
+    pub(crate) fn entries<'a>(&'a self, files: &'a Files) -> impl Iterator<Item = (ClaimId, Relations<'a>)> + 'a {
+        self.claims.iter().enumerate().filter_map(move |(k, &c)| Some((c, self.relations_at(files, k)?)))
     }
 
     /// Pairs of its claims in conflict, each pair once.
@@ -273,21 +333,22 @@ impl Ledger {
         self.settled(files).conflict_pairs
     }
 
-    pub(crate) fn summary(&self, files: &Files, claim: ClaimId, write: impl FnOnce(&Relations) -> String) -> Option<&str> {
+    pub(crate) fn summary(&self, files: &Files, claim: ClaimId, write: impl FnOnce(Option<&str>) -> String) -> Option<&str> {
         let at = self.claims.binary_search(&claim).ok()?;
-        self.summary_at(files, at, |_, relations| write(relations))
+        self.summary_at(files, at, |_, unit| write(unit))
     }
 
     /// [`Ledger::summary`] of the claim at a place in the ledger (as a
-    /// [`ClaimList`]'s places give them, without looking the claim up).
-    pub(crate) fn summary_at(&self, files: &Files, at: usize, write: impl FnOnce(ClaimId, &Relations) -> String) -> Option<&str> {
+    /// [`ClaimList`]'s places give them, without looking the claim up);
+    /// `write` is given the claim and its unit.
+    pub(crate) fn summary_at(&self, files: &Files, at: usize, write: impl FnOnce(ClaimId, Option<&str>) -> String) -> Option<&str> {
         let settled = self.settled(files);
         let kept = settled.summaries.get(at)?;
         if let Some(summary) = kept.get() {
             return Some(summary);
         }
-        let relations = settled.relations(&self.claims, at)?;
-        Some(kept.get_or_init(|| write(self.claims[at], &relations).into()))
+        let standing = settled.standing(&self.claims, at)?;
+        Some(kept.get_or_init(|| write(self.claims[at], standing.unit).into()))
     }
 }
 
@@ -304,11 +365,12 @@ impl<'a> LedgerView<'a> {
         self.ledger.claims.binary_search(&claim).ok()
     }
 
-    pub(crate) fn relations(&self, at: usize) -> Option<Relations<'a>> {
-        self.ledger.settled(self.files).relations(&self.ledger.claims, at)
+    /// How the claim at a place stands (its revisions are not worked out).
+    pub(crate) fn standing(&self, at: usize) -> Option<Standing<'a>> {
+        self.ledger.settled(self.files).standing(&self.ledger.claims, at)
     }
 
-    pub(crate) fn summary(&self, at: usize, write: impl FnOnce(ClaimId, &Relations) -> String) -> Option<&'a str> {
+    pub(crate) fn summary(&self, at: usize, write: impl FnOnce(ClaimId, Option<&str>) -> String) -> Option<&'a str> {
         self.ledger.summary_at(self.files, at, write)
     }
 }
@@ -331,17 +393,17 @@ mod tests {
             let mut places: Vec<u32> = picks.iter().map(|p| p.index(ledger_len) as u32).collect();
             places.sort_unstable();
             places.dedup();
-            let lists: Vec<[&[u32]; LISTS]> = vec![[&places, &[], &places[..places.len() / 2]]; 2];
-            let settled = Settled::new(&lists, &[[None, None]; 2]);
-            let relations = settled.relations(&ledger, 1).unwrap();
-            let read: Vec<ClaimId> = relations.conflicts.iter().copied().collect();
+            let lists: Vec<[&[u32]; 3]> = vec![[&places, &[], &places[..places.len() / 2]]; 2];
+            let flat = Lists::new(&lists);
+            let list = |i| flat.list(&ledger, 1, i).unwrap();
+            let read: Vec<ClaimId> = list(0).iter().copied().collect();
             let want: Vec<ClaimId> = places.iter().map(|&p| ledger[p as usize]).collect();
             prop_assert_eq!(&read, &want);
-            prop_assert_eq!(relations.conflicts.len(), places.len());
-            prop_assert!(relations.revised_by.is_empty());
-            prop_assert_eq!(relations.revises.len(), places.len() / 2);
+            prop_assert_eq!(list(0).len(), places.len());
+            prop_assert!(list(1).is_empty());
+            prop_assert_eq!(list(2).len(), places.len() / 2);
             for claim in ledger.iter().step_by(97).chain(&want) {
-                prop_assert_eq!(relations.conflicts.contains(claim), want.contains(claim));
+                prop_assert_eq!(list(0).contains(claim), want.contains(claim));
             }
         }
     }
