@@ -120,10 +120,21 @@ fn plural(n: usize, word: &str) -> String {
 
 /// Path, LSP range (0-based line, UTF-16 character), severity, code.
 fn located(project: &Project, analysis: &Analysis, file: FileId, range: &std::ops::Range<usize>) -> (String, LineCol, LineCol) {
+    let (start, end) = ends(analysis, file, range);
+    (path_in(project, analysis, file), start, end)
+}
+
+/// Where a range of a file starts and ends.
+fn ends(analysis: &Analysis, file: FileId, range: &std::ops::Range<usize>) -> (LineCol, LineCol) {
     let f = analysis.file(file).expect("diagnostic of a known file");
     let at = |o| f.line_index.line_col(o, Encoding::Utf16);
-    let path = project.paths.get(&file).map(|p| project.relative(p)).unwrap_or_else(|| f.path.clone());
-    (path, at(range.start), at(range.end))
+    (at(range.start), at(range.end))
+}
+
+/// A file's path as printed: relative to where `gloss check` runs.
+fn path_in(project: &Project, analysis: &Analysis, file: FileId) -> String {
+    let f = analysis.file(file).expect("diagnostic of a known file");
+    project.paths.get(&file).map(|p| project.relative(p)).unwrap_or_else(|| f.path.clone())
 }
 
 pub fn json(reports: &[Report]) -> io::Result<()> {
@@ -132,7 +143,7 @@ pub fn json(reports: &[Report]) -> io::Result<()> {
     struct Line<'a> {
         code: &'a str,
         message: &'a str,
-        path: String,
+        path: &'a str,
         range: Span,
         severity: &'a str,
     }
@@ -156,8 +167,14 @@ pub fn json(reports: &[Report]) -> io::Result<()> {
                 .par_chunks(1024)
                 .map(|run| {
                     let mut printed = Vec::with_capacity(run.len() * 256);
+                    // A file's diagnostics come together: its path is made once.
+                    let mut file_path: Option<(FileId, String)> = None;
                     for d in run {
-                        let (path, start, end) = located(project, analysis, d.file, &d.range);
+                        if file_path.as_ref().is_none_or(|(file, _)| *file != d.file) {
+                            file_path = Some((d.file, path_in(project, analysis, d.file)));
+                        }
+                        let path = file_path.as_ref().map_or("", |(_, p)| p.as_str());
+                        let (start, end) = ends(analysis, d.file, &d.range);
                         let line = Line {
                             code: d.code.as_str(),
                             message: &d.message,

@@ -20,13 +20,25 @@ const RELATED_PER_FILE: usize = 2_000;
 
 /// Every diagnostic of one file, in order of position.
 pub fn diagnostics(analysis: &Analysis, file_id: FileId) -> Vec<Diagnostic> {
-    diagnostics_listing(analysis, file_id, usize::MAX)
+    diagnostics_listing(analysis, file_id, usize::MAX, &mut Kinds::default())
+}
+
+/// The kind of entity each id names (`None`: undefined), looked up once
+/// per id: a workspace names a few hundred entities hundreds of thousands
+/// of times, and each lookup goes through the index.
+#[derive(Default)]
+struct Kinds(std::collections::HashMap<usize, Option<EntityKind>, foldhash::fast::RandomState>);
+
+impl Kinds {
+    fn of(&mut self, analysis: &Analysis, id: crate::Id) -> Option<EntityKind> {
+        *self.0.entry(id.key()).or_insert_with(|| analysis.entity(&id).map(|(_, d)| d.kind))
+    }
 }
 
 /// [`diagnostics`], each listing at most `listed` of its related places
 /// (the others counted in `unlisted_related`): a report that shows none
 /// or a few need not look millions of them up.
-fn diagnostics_listing(analysis: &Analysis, file_id: FileId, listed: usize) -> Vec<Diagnostic> {
+fn diagnostics_listing(analysis: &Analysis, file_id: FileId, listed: usize, kinds: &mut Kinds) -> Vec<Diagnostic> {
     let Some(file) = analysis.file(file_id) else { return Vec::new() };
     let mut out = Vec::new();
     let mut budget = RELATED_PER_FILE;
@@ -46,12 +58,12 @@ fn diagnostics_listing(analysis: &Analysis, file_id: FileId, listed: usize) -> V
     }
 
     for r in references {
-        match (&r.role, analysis.entity(&r.id)) {
-            (ReferenceRole::Subject, Some((_, def))) if def.kind == EntityKind::Subject => {}
-            (ReferenceRole::Subject, Some((_, def))) => push(
+        match (&r.role, kinds.of(analysis, r.id)) {
+            (ReferenceRole::Subject, Some(EntityKind::Subject)) => {}
+            (ReferenceRole::Subject, Some(kind)) => push(
                 r.range.range(),
                 Code::UndeclaredSubject,
-                format!("`{}` is {} {}, not a subject: declare a subject for what the figure counts", r.id, article(def.kind), def.kind),
+                format!("`{}` is {} {kind}, not a subject: declare a subject for what the figure counts", r.id, article(kind)),
                 NO_RELATED,
             ),
             (ReferenceRole::Subject, None) => push(
@@ -220,7 +232,7 @@ pub fn workspace_diagnostics_listing(analysis: &Analysis, listed: usize) -> Vec<
     files.sort_by(|a, b| a.1.path.cmp(&b.1.path));
     // Files side by side; the order stays the paths'.
     use rayon::prelude::*;
-    let each: Vec<Vec<Diagnostic>> = files.into_par_iter().map(|(id, _)| diagnostics_listing(analysis, id, listed)).collect();
+    let each: Vec<Vec<Diagnostic>> = files.into_par_iter().map_init(Kinds::default, |kinds, (id, _)| diagnostics_listing(analysis, id, listed, kinds)).collect();
     each.into_iter().flatten().collect()
 }
 
