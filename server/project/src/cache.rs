@@ -33,7 +33,7 @@ use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 /// one after another, then the table of entries, then the table's length
 /// (8 bytes). Texts come first so that a server can write those it read
 /// as soon as it has read them, and drop its own copies before it builds
-/// the index (see [`CacheWriter::spool`]).
+/// the index (see [`CacheWriter::append`]).
 const MAGIC: &[u8; 8] = b"GLOSSFC7";
 
 /// Where the body starts: after the magic and the checksum.
@@ -275,7 +275,9 @@ pub struct CacheWriter {
     temp: PathBuf,
     version: String,
     out: Hashing<std::io::BufWriter<std::fs::File>>,
-    /// The texts spooled, as they lie in the file (mapped).
+    /// Where each text appended lies.
+    appended: Vec<Range<usize>>,
+    /// The file as it was when the texts appended were taken from it.
     spooled: Option<Bytes>,
     /// Whether the file has its name (else it is removed when dropped).
     named: bool,
@@ -297,7 +299,12 @@ impl CacheWriter {
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let temp = file.with_extension(format!("tmp{}", std::process::id()));
+        // A name of its own, even beside another writer of the same cache
+        // in this process (a folder read again while it is read): the
+        // other's texts are mapped from its file while it reads.
+        static WRITERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = WRITERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let temp = file.with_extension(format!("tmp{}-{n}", std::process::id()));
         // Read as well as written: it is mapped once written.
         let created = std::fs::File::options().read(true).write(true).create(true).truncate(true).open(&temp)?;
         // Written in big pieces: tens of MB of texts and facts.
@@ -307,37 +314,42 @@ impl CacheWriter {
             // The body's checksum goes here once the body is written.
             out.write_all(&[0; 16])
         })();
-        let writer = CacheWriter { file: file.to_path_buf(), temp, version, out: Hashing { out, hasher: Xxh3::new(), written: 0 }, spooled: None, named: false };
+        let writer = CacheWriter { file: file.to_path_buf(), temp, version, out: Hashing { out, hasher: Xxh3::new(), written: 0 }, appended: Vec::new(), spooled: None, named: false };
         header.map(|()| Some(writer))
     }
 
-    /// Writes these texts (once, before [`CacheWriter::finish`]) and gives
-    /// them back as they lie in the file: a caller holds those instead of
-    /// its own copies, which it can drop at once (34 MB at 20,000
-    /// documents, held until the cache was written, made a server's peak).
-    pub fn spool(&mut self, texts: &[&str]) -> std::io::Result<Vec<Text>> {
-        debug_assert!(self.spooled.is_none(), "texts are spooled once");
-        let start = BODY_AT + self.out.written;
-        for text in texts {
-            self.out.write_all(text.as_bytes())?;
-        }
+    /// Writes a text ahead of the table (before [`CacheWriter::finish`]):
+    /// a reader writes the texts it has read, then holds them from the
+    /// file ([`CacheWriter::spooled`]) instead of its own copies, which it
+    /// can drop before building the index (34 MB at 20,000 documents, held
+    /// until the cache was written, made a server's peak). Returns the
+    /// text's number, for [`CacheWriter::spooled`].
+    pub fn append(&mut self, text: &str) -> std::io::Result<usize> {
+        let at = BODY_AT + self.out.written;
+        self.out.write_all(text.as_bytes())?;
+        self.appended.push(at..at + text.len());
+        Ok(self.appended.len() - 1)
+    }
+
+    /// The texts appended, by number, as they lie in the file (mapped once
+    /// all are written).
+    pub fn spooled(&mut self, texts: &[usize]) -> std::io::Result<Vec<Text>> {
         self.out.flush()?;
         // SAFETY: as for `map`: the file is only ever appended to from
         // here on, never written in place, so the mapped bytes stay.
         let mapped = Bytes::from_owner(unsafe { memmap2::Mmap::map(self.out.out.get_ref()) }?);
-        let mut at = start;
-        let spooled = texts
+        let texts = texts
             .iter()
-            .map(|text| {
-                let range = at..at + text.len();
-                at = range.end;
-                // SAFETY: these bytes are `text`'s, a `str`, just written.
+            .map(|&k| {
+                let range = self.appended.get(k)?.clone();
+                // SAFETY: these bytes are a `str`'s, as `append` wrote them
+                // (a number only ever names a range it wrote).
                 mapped.get(range.clone()).map(|_| unsafe { Text::from_utf8_unchecked(mapped.slice(range)) })
             })
             .collect::<Option<Vec<Text>>>()
             .ok_or_else(|| std::io::Error::other("the cache file is shorter than what was written to it"))?;
         self.spooled = Some(mapped);
-        Ok(spooled)
+        Ok(texts)
     }
 
     /// Writes the table of these documents (and the texts not spooled),
@@ -546,7 +558,8 @@ mod tests {
         let all: Vec<DocumentFacts> = texts.iter().map(|t| facts(t)).collect();
         let stamp = Some(Stamp { len: 1, modified: (2, 3), changed: (4, 5), inode: 6, device: 7 });
         let mut writer = CacheWriter::create(&file).unwrap().unwrap();
-        let spooled = writer.spool(&[texts[0], texts[2]]).unwrap();
+        let numbers = [writer.append(texts[0]).unwrap(), writer.append(texts[2]).unwrap()];
+        let spooled = writer.spooled(&numbers).unwrap();
         assert_eq!(spooled, [Text::from(texts[0]), Text::from(texts[2])]);
         assert!(!file.exists(), "named only once whole");
         let entry = |k: usize, relative, text, stamp| Entry { relative, hash: text_hash(texts[k]), stamp, text, facts: &all[k] };
@@ -563,9 +576,19 @@ mod tests {
             let kept = (k != 1).then(|| texts[k].to_string());
             assert_eq!((c.hash, c.text().map(|t| t.to_string()), c.decode()), (text_hash(texts[k]), kept, Some(all[k].clone())), "{relative}");
         }
+        // Two writers of one cache at once (a folder read again while it
+        // is read) each keep their own file until it is named.
+        let mut first = CacheWriter::create(&file).unwrap().unwrap();
+        let one = first.append(texts[0]).unwrap();
+        let held = first.spooled(&[one]).unwrap();
+        let second = CacheWriter::create(&file).unwrap().unwrap();
+        second.finish(&[]).unwrap();
+        assert_eq!(held, [Text::from(texts[0])]);
+        first.finish(&[entry(0, "a.txt", &held[0], stamp)]).unwrap();
+        assert_eq!(FactsCache::open_file(&file).len(), 1);
         // A writer dropped before it is finished leaves nothing behind.
         let mut writer = CacheWriter::create(&dir.path().join("y.facts")).unwrap().unwrap();
-        writer.spool(&[texts[0]]).unwrap();
+        writer.append(texts[0]).unwrap();
         drop(writer);
         let mut left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         left.sort();

@@ -206,7 +206,8 @@ pub fn spool_texts(root: &Path, files: &mut [ReadFile]) -> Option<CacheWriter> {
     let mut writer = CacheWriter::for_root(root).ok()??;
     let read: Vec<usize> = (0..files.len()).filter(|&k| files[k].from_disk && files[k].stamp.is_some() && !files[k].registry && files[k].content.is_ok()).collect();
     let texts: Vec<&str> = read.iter().filter_map(|&k| files[k].content.as_ref().ok().map(|f| &*f.text)).collect();
-    let spooled = writer.spool(&texts).ok()?;
+    let numbers = texts.iter().map(|text| writer.append(text)).collect::<std::io::Result<Vec<usize>>>().ok()?;
+    let spooled = writer.spooled(&numbers).ok()?;
     for (&k, text) in read.iter().zip(spooled) {
         if let Ok(file) = &mut files[k].content {
             file.text = text;
