@@ -108,7 +108,7 @@ fn starts_of(n: usize, claims: impl Iterator<Item = u32>) -> Vec<u32> {
         starts[k as usize + 1] += 1;
     }
     for k in 0..n {
-        starts[k + 1] += starts[k];
+        starts[k + 1] = starts[k + 1].checked_add(starts[k]).expect("fewer than 4 billion places on a subject");
     }
     starts
 }
