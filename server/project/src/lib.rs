@@ -204,9 +204,14 @@ fn read_registry(root: &Path, path: &Path, is_config: bool) -> ReadFile {
 /// written (the caller writes it whole later, or not at all).
 pub fn spool_texts(root: &Path, files: &mut [ReadFile]) -> Option<CacheWriter> {
     let mut writer = CacheWriter::for_root(root).ok()??;
-    let read: Vec<usize> = (0..files.len()).filter(|&k| files[k].from_disk && files[k].stamp.is_some() && !files[k].registry && files[k].content.is_ok()).collect();
-    let texts: Vec<&str> = read.iter().filter_map(|&k| files[k].content.as_ref().ok().map(|f| &*f.text)).collect();
-    let numbers = texts.iter().map(|text| writer.append(text)).collect::<std::io::Result<Vec<usize>>>().ok()?;
+    let mut read = Vec::new();
+    let mut numbers = Vec::new();
+    for (k, f) in files.iter().enumerate().filter(|(_, f)| f.from_disk && f.stamp.is_some() && !f.registry) {
+        if let Ok(file) = &f.content {
+            read.push(k);
+            numbers.push(writer.append(&file.text).ok()?);
+        }
+    }
     let spooled = writer.spooled(&numbers).ok()?;
     for (&k, text) in read.iter().zip(spooled) {
         if let Ok(file) = &mut files[k].content {
