@@ -1,6 +1,7 @@
 //! Byte offsets to line/column and back, counting line ends as LSP does
 //! (`\n`, `\r\n`, `\r`), with columns in UTF-8 bytes or UTF-16 units.
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,44 +55,21 @@ fn units16(len8: u8) -> u32 {
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let bytes = text.as_bytes();
-        // Most of a document is ASCII prose: line ends are found with
-        // memchr, and runs of ASCII skipped eight bytes at a time (this is
-        // built for every document of a workspace when it is read).
-        let mut starts = vec![0];
-        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
-            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
-                starts.push(i as u32 + 1);
-            }
+        thread_local! {
+            /// Lists are gathered here, then copied out at their exact
+            /// size: one allocation each, where growing them and shrinking
+            /// them to fit took several (7% of reading documents from the facts cache).
+            static SCRATCH: RefCell<Scratch> = RefCell::default();
         }
-        let (mut wide, mut wide_len, mut saved, mut saving) = (Vec::new(), Vec::new(), Vec::new(), 0u32);
-        let mut i = 0;
-        while i < bytes.len() {
-            if let Some(word) = bytes.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
-                if u64::from_ne_bytes(word) & 0x8080_8080_8080_8080 == 0 {
-                    i += 8;
-                    continue;
-                }
-            }
-            let b = bytes[i];
-            if b >= 0xC0 {
-                if wide.len() % SAVED_EVERY == 0 {
-                    saved.push(saving);
-                }
-                let len8 = utf8_len(b);
-                wide.push(i as u32);
-                wide_len.push(len8);
-                saving += len8 as u32 - units16(len8);
-                i += len8 as usize;
-            } else {
-                i += 1;
-            }
-        }
-        starts.shrink_to_fit();
-        wide.shrink_to_fit();
-        wide_len.shrink_to_fit();
-        saved.shrink_to_fit();
-        LineIndex { starts, wide, wide_len, saved, len: text.len() }
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            // Cleared before (a panic may have left it half full) and after
+            // (to give back the lists of a big document).
+            scratch.clear();
+            let index = scratch.index(text);
+            scratch.clear();
+            index
+        })
     }
 
     /// Index of the first wide char at or after a byte offset.
@@ -196,6 +174,72 @@ impl LineIndex {
     }
 }
 
+/// The lists of a line index being gathered, kept by each thread from one
+/// document to the next.
+#[derive(Default)]
+struct Scratch {
+    starts: Vec<u32>,
+    wide: Vec<u32>,
+    wide_len: Vec<u8>,
+    saved: Vec<u32>,
+}
+
+/// A scratch list longer than this is given back after use rather than
+/// kept (a 10 MB document should not leave its lists behind).
+const SCRATCH_KEPT: usize = 1 << 16;
+
+impl Scratch {
+    fn index(&mut self, text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        // Most of a document is ASCII prose: line ends are found with
+        // memchr, and runs of ASCII skipped eight bytes at a time (this is
+        // built for every document of a workspace).
+        self.starts.push(0);
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+                self.starts.push(i as u32 + 1);
+            }
+        }
+        let mut saving = 0u32;
+        let mut i = 0;
+        while i < bytes.len() {
+            if let Some(word) = bytes.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+                if u64::from_ne_bytes(word) & 0x8080_8080_8080_8080 == 0 {
+                    i += 8;
+                    continue;
+                }
+            }
+            let b = bytes[i];
+            if b >= 0xC0 {
+                if self.wide.len().is_multiple_of(SAVED_EVERY) {
+                    self.saved.push(saving);
+                }
+                let len8 = utf8_len(b);
+                self.wide.push(i as u32);
+                self.wide_len.push(len8);
+                saving += len8 as u32 - units16(len8);
+                i += len8 as usize;
+            } else {
+                i += 1;
+            }
+        }
+        LineIndex { starts: self.starts.to_vec(), wide: self.wide.to_vec(), wide_len: self.wide_len.to_vec(), saved: self.saved.to_vec(), len: text.len() }
+    }
+
+    fn clear(&mut self) {
+        fn reset<T>(list: &mut Vec<T>) {
+            list.clear();
+            if list.capacity() > SCRATCH_KEPT {
+                *list = Vec::new();
+            }
+        }
+        reset(&mut self.starts);
+        reset(&mut self.wide);
+        reset(&mut self.wide_len);
+        reset(&mut self.saved);
+    }
+}
+
 /// The number of leading indices in `0..n` for which `pred` holds (it
 /// holds for a prefix).
 fn partition(n: usize, pred: impl Fn(usize) -> bool) -> usize {
@@ -257,6 +301,20 @@ mod tests {
             };
         }
         range.end
+    }
+
+    #[test]
+    fn lists_gathered_for_one_document_do_not_leak_into_the_next() {
+        // Past the size a thread keeps its lists at, then small ones.
+        let big = "ж\n".repeat(SCRATCH_KEPT + 10);
+        let idx = LineIndex::new(&big);
+        assert_eq!((idx.line_count(), idx.wide.len()), (SCRATCH_KEPT + 11, SCRATCH_KEPT + 10));
+        for text in ["", "a\r\nж", "😀"] {
+            let idx = LineIndex::new(text);
+            assert_eq!(idx.line_col(text.len(), Encoding::Utf16), naive_col(text, &idx, text.len(), Encoding::Utf16));
+            assert_eq!(idx.wide.len(), text.chars().filter(|c| !c.is_ascii()).count());
+            assert_eq!(idx.starts.capacity(), idx.starts.len(), "kept at its exact size");
+        }
     }
 
     proptest::proptest! {
