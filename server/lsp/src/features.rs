@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use gloss_analysis::features::{code_actions, completion, outline, tokens, Location, WorkspaceEdit};
 use gloss_analysis::line_index::Encoding;
 use gloss_analysis::{Analysis, File};
+use serde::ser::{SerializeSeq, Serializer};
 use tower_lsp_server::ls_types as lsp;
 
 use crate::convert;
@@ -13,6 +14,27 @@ use crate::state::Folder;
 pub fn location(folder: &Folder, analysis: &Analysis, l: &Location, enc: Encoding) -> Option<lsp::Location> {
     let file = analysis.file(l.file)?;
     Some(lsp::Location { uri: folder.uri(&file.path)?, range: convert::range(file, &l.range, enc) })
+}
+
+/// Locations as the JSON of a list of LSP `Location`s, written directly
+/// (see `answers`): the same as serializing [`location`]s, without a copy
+/// of each URI.
+pub fn locations_json(folder: &Folder, analysis: &Analysis, found: &[Location], enc: Encoding) -> serde_json::Result<Vec<u8>> {
+    #[derive(serde::Serialize)]
+    struct Written<'a> {
+        uri: &'a str,
+        range: lsp::Range,
+    }
+    let mut out = Vec::with_capacity(found.len() * 128 + 2);
+    let mut json = serde_json::Serializer::new(&mut out);
+    let mut list = json.serialize_seq(Some(found.len()))?;
+    for l in found {
+        let Some(file) = analysis.file(l.file) else { continue };
+        let range = convert::range(file, &l.range, enc);
+        folder.with_uri(&file.path, |uri| list.serialize_element(&Written { uri: uri.as_str(), range })).transpose()?;
+    }
+    list.end()?;
+    Ok(out)
 }
 
 /// Where an answer's edits go: the folder's files and, for a client that
@@ -176,4 +198,32 @@ pub fn code_action(scope: &Scope, analysis: &Analysis, a: &code_actions::CodeAct
         is_preferred: Some(a.preferred),
         ..lsp::CodeAction::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use gloss_analysis::{Facts, Workspace};
+
+    use super::*;
+    use crate::state::Place;
+
+    #[test]
+    fn locations_written_as_json_are_the_protocols_locations() {
+        let mut ws = Workspace::new();
+        let texts = [("docs/été 1.txt", "한국 😀 [Putin]{@putin}\r\nnext [him]{@putin}"), ("docs/b.txt", "[Putin]{@putin}")];
+        let ids: Vec<_> = texts.iter().map(|(path, text)| ws.set_file(File::new(path, text, Facts::of_document(text)))).collect();
+        let analysis = ws.snapshot();
+        let found: Vec<Location> = analysis.references("putin").map(|(f, r)| Location { file: f, range: r.range.range(), full_range: r.range.range() }).collect();
+        assert_eq!(found.len(), 3);
+        assert!(ids.iter().all(|id| found.iter().any(|l| l.file == *id)));
+        let folder = Folder::new(Place::Root(PathBuf::from("/ws")));
+        for enc in [Encoding::Utf16, Encoding::Utf8] {
+            let written: serde_json::Value = serde_json::from_slice(&locations_json(&folder, &analysis, &found, enc).unwrap()).unwrap();
+            let each: Vec<lsp::Location> = found.iter().filter_map(|l| location(&folder, &analysis, l, enc)).collect();
+            assert_eq!(written, serde_json::to_value(&each).unwrap());
+        }
+        assert_eq!(locations_json(&folder, &analysis, &[], Encoding::Utf16).unwrap(), b"[]");
+    }
 }

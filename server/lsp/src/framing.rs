@@ -64,6 +64,21 @@ fn checked(body: Vec<u8>) -> Vec<u8> {
     }
 }
 
+/// A `textDocument/references` request goes to [`crate::answers::REFERENCES`],
+/// whose answer is written as JSON by the server itself; other messages
+/// pass as they are.
+fn routed(body: Vec<u8>) -> Vec<u8> {
+    if memchr::memmem::find(&body, b"\"textDocument/references\"").is_none() {
+        return body;
+    }
+    let Ok(mut message) = serde_json::from_slice::<Value>(&body) else { return body };
+    if message.get("method").and_then(Value::as_str) != Some("textDocument/references") || message.get("id").is_none() {
+        return body;
+    }
+    message["method"] = json!(crate::answers::REFERENCES);
+    serde_json::to_vec(&message).unwrap_or(body)
+}
+
 fn replacement(id: Value, code: i64, message: &str) -> Vec<u8> {
     eprintln!("gloss: a message from the client could not be read ({message}): answered with error {code}");
     json!({"jsonrpc": "2.0", "id": id, "method": INVALID, "params": {"code": code, "message": message}}).to_string().into_bytes()
@@ -109,7 +124,7 @@ pub async fn pump<I: AsyncRead + Unpin, O: AsyncWrite + Unpin>(input: I, mut to_
             Ok(n) if n as u64 == length => {}
             _ => return,
         }
-        let body = checked(body);
+        let body = routed(checked(body));
         let header = format!("Content-Length: {}\r\n\r\n", body.len());
         if to_server.write_all(header.as_bytes()).await.is_err() || to_server.write_all(&body).await.is_err() {
             return;
@@ -138,5 +153,23 @@ mod tests {
         assert_eq!((empty["id"].clone(), empty["params"]["code"].clone()), (Value::Null, json!(-32700)));
         let not_utf8 = as_json(checked(vec![b'{', 0xff, b'}']));
         assert_eq!(not_utf8["params"]["code"], -32700);
+    }
+
+    #[test]
+    fn references_requests_are_routed_to_the_written_answer_and_nothing_else() {
+        let as_json = |b: Vec<u8>| serde_json::from_slice::<Value>(&b).unwrap();
+        let request = json!({"jsonrpc": "2.0", "id": 5, "method": "textDocument/references", "params": {"context": {"includeDeclaration": true}}});
+        let routed_request = as_json(routed(serde_json::to_vec(&request).unwrap()));
+        assert_eq!(routed_request["method"], crate::answers::REFERENCES);
+        assert_eq!((routed_request["id"].clone(), routed_request["params"].clone()), (request["id"].clone(), request["params"].clone()));
+        // A notification of that name (no id), a hover that mentions it, a response: as they are.
+        for other in [
+            json!({"jsonrpc": "2.0", "method": "textDocument/references", "params": {}}),
+            json!({"jsonrpc": "2.0", "id": 6, "method": "textDocument/hover", "params": {"note": "textDocument/references"}}),
+            json!({"jsonrpc": "2.0", "id": 7, "result": "textDocument/references"}),
+        ] {
+            let body = serde_json::to_vec(&other).unwrap();
+            assert_eq!(routed(body.clone()), body);
+        }
     }
 }

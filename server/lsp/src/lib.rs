@@ -6,6 +6,7 @@
 //! handler first awaits, so edits apply strictly in order, and a request
 //! takes its snapshot before it awaits, so it answers for the text it saw.
 
+mod answers;
 mod convert;
 mod documents;
 mod features;
@@ -33,19 +34,33 @@ where
 {
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = shut_down.clone();
-    let (service, socket) = LspService::build(move |client| server::Backend::new(client, flag.clone()))
+    let answers = Arc::new(answers::Answers::default());
+    let kept = answers.clone();
+    let (service, socket) = LspService::build(move |client| server::Backend::new(client, flag.clone(), kept.clone()))
         .custom_method(framing::INVALID, framing::invalid_message::<server::Backend>)
+        .custom_method(answers::REFERENCES, server::Backend::written_references)
         .finish();
     // What the client writes goes through `framing::pump`, so that a
     // message tower-lsp cannot decode gets an error response rather than
-    // ending the session.
+    // ending the session; what tower-lsp writes goes through
+    // `answers::deliver`, which puts the answers written as JSON in place.
     let (to_server, from_client) = tokio::io::duplex(1 << 16);
-    let server = Server::new(from_client, output, socket).serve(service);
-    tokio::pin!(server);
-    tokio::select! {
-        _ = &mut server => {}
-        // The client's input ended: the server reads the end and stops.
-        _ = framing::pump(input, to_server) => server.await,
+    let (to_client, from_server) = tokio::io::duplex(1 << 20);
+    let server = async move {
+        let server = Server::new(from_client, to_client, socket).serve(service);
+        tokio::pin!(server);
+        tokio::select! {
+            _ = &mut server => {}
+            // The client's input ended: the server reads the end and stops.
+            _ = framing::pump(input, to_server) => server.await,
+        }
+    };
+    let output = std::pin::pin!(output);
+    // Every message tower-lsp wrote reaches the client before this returns
+    // (its end of the pipe closes when it stops).
+    let (_, delivered) = tokio::join!(server, answers::deliver(from_server, output, &answers));
+    if let Err(e) = delivered {
+        eprintln!("gloss: cannot write to the client: {e}");
     }
     shut_down.load(Ordering::SeqCst)
 }

@@ -18,7 +18,14 @@ use crate::documents::OpenDocument;
 use crate::state::{ClientSupport, DiagnosticsOn, FileRole, Folder, State};
 use crate::features::Scope;
 use crate::indexing::layout_of;
+use crate::answers::{Answers, Written};
 use crate::{convert, features, publish};
+
+/// The uses of the id at a position (its definitions too when asked).
+fn references_of(a: &Analysis, id: FileId, file: &File, enc: Encoding, params: &ReferenceParams) -> Vec<gloss_analysis::features::Location> {
+    let at = convert::offset(file, params.text_document_position.position, enc);
+    references::references(a, id, at, params.context.include_declaration)
+}
 
 /// How long a pulled diagnostic waits for its folder's first read.
 const READ_WAIT: Duration = Duration::from_secs(30);
@@ -27,11 +34,25 @@ const READ_WAIT: Duration = Duration::from_secs(30);
 pub struct Backend {
     pub(crate) client: Client,
     pub(crate) state: Arc<State>,
+    /// Answers written as JSON here, waiting to be sent (`answers`).
+    answers: Arc<Answers>,
 }
 
 impl Backend {
-    pub fn new(client: Client, shut_down: Arc<AtomicBool>) -> Backend {
-        Backend { client, state: Arc::new(State::new(shut_down)) }
+    pub fn new(client: Client, shut_down: Arc<AtomicBool>, answers: Arc<Answers>) -> Backend {
+        Backend { client, state: Arc::new(State::new(shut_down)), answers }
+    }
+
+    /// `textDocument/references`, as routed by `framing::pump`: the
+    /// locations written as JSON here (see `answers`).
+    pub async fn written_references(&self, params: ReferenceParams) -> Result<Option<Written>> {
+        let answers = self.answers.clone();
+        self.on_file(params.text_document_position.text_document.uri.clone(), move |a, scope, id, file, enc| {
+            let found = references_of(a, id, file, enc, &params);
+            // A list of locations always serializes.
+            features::locations_json(scope.folder, a, &found, enc).ok().map(|json| answers.put(json))
+        })
+        .await
     }
 
     fn log(&self, level: MessageType, message: String) {
@@ -573,11 +594,11 @@ impl LanguageServer for Backend {
         }).await
     }
 
+    /// Reached only by a client that bypasses `framing::pump` (which
+    /// routes these requests to [`Backend::written_references`]).
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
-        let p = params.text_document_position;
-        self.on_file(p.text_document.uri.clone(), move |a, scope, id, file, enc| {
-            let found = references::references(a, id, convert::offset(file, p.position, enc), params.context.include_declaration);
-            Some(found.iter().filter_map(|l| features::location(scope.folder, a, l, enc)).collect())
+        self.on_file(params.text_document_position.text_document.uri.clone(), move |a, scope, id, file, enc| {
+            Some(references_of(a, id, file, enc, &params).iter().filter_map(|l| features::location(scope.folder, a, l, enc)).collect())
         }).await
     }
 
@@ -838,7 +859,7 @@ mod tests {
             assert_eq!(error.code, tower_lsp_server::jsonrpc::ErrorCode::InternalError);
             assert!(error.message.contains("index out of bounds"), "{}", error.message);
             assert_eq!(guarded(&client, "x", || 7).unwrap(), 7);
-            Backend::new(client, Arc::new(AtomicBool::new(false)))
+            Backend::new(client, Arc::new(AtomicBool::new(false)), Arc::default())
         });
         drop(service);
     }

@@ -224,17 +224,23 @@ impl Folder {
 
     /// The URI of a file of this folder.
     pub fn uri(&self, key: &str) -> Option<lsp::Uri> {
+        self.with_uri(key, lsp::Uri::clone)
+    }
+
+    /// `f` of the URI of a file of this folder, without a copy of it.
+    pub fn with_uri<R>(&self, key: &str, f: impl FnOnce(&lsp::Uri) -> R) -> Option<R> {
         match &self.place {
             Place::Root(root) => {
                 if let Some(uri) = self.uris.get(key) {
-                    return Some(uri.clone());
+                    return Some(f(&uri));
                 }
                 let path = Path::new(key);
                 let uri = lsp::Uri::from_file_path(if path.is_absolute() { path.to_path_buf() } else { normalize(&root.join(path)) })?;
-                self.uris.insert(key.to_string(), uri.clone());
-                Some(uri)
+                let answer = f(&uri);
+                self.uris.insert(key.to_string(), uri);
+                Some(answer)
             }
-            Place::Alone(u) => Some(u.clone()),
+            Place::Alone(u) => Some(f(u)),
         }
     }
 

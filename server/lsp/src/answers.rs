@@ -1,0 +1,135 @@
+//! Big answers written as JSON by the server itself.
+//!
+//! tower-lsp turns every result into a `serde_json::Value` tree before it
+//! writes it out. For the references of an entity named 5,000 times that
+//! tree is 90,000 allocations and 6 MB, built and freed per request, and
+//! it took half of the request's time (docs/performance.md). So
+//! `textDocument/references` is routed (by `framing::pump`, which already
+//! reads each message from the client) to [`REFERENCES`], whose handler
+//! writes the locations' JSON at once and returns a [`Written`]: a short
+//! mark standing for it. [`deliver`], between tower-lsp and the client,
+//! puts the JSON back in place of the mark.
+//!
+//! The mark holds a random number drawn for each session, never shown to
+//! the client otherwise, so no text of a document can pass for one. The
+//! order of requests and edits is tower-lsp's as for any other request.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+
+/// The method `textDocument/references` requests are routed to.
+pub const REFERENCES: &str = "gloss/references";
+
+/// Answers written and waiting to be sent, by number.
+pub struct Answers {
+    /// How each mark of this session starts, quote included.
+    mark: String,
+    next: AtomicU64,
+    waiting: Mutex<HashMap<u64, Vec<u8>>>,
+}
+
+/// An answer written as JSON, as tower-lsp is given it: its mark.
+pub struct Written(String);
+
+impl serde::Serialize for Written {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl Default for Answers {
+    fn default() -> Answers {
+        let session = RandomState::new().hash_one(std::process::id());
+        Answers { mark: format!("\"gloss-answer-{session:016x}-"), next: AtomicU64::new(0), waiting: Mutex::default() }
+    }
+}
+
+impl Answers {
+    /// Keeps an answer's JSON until it is sent; what stands for it.
+    pub fn put(&self, json: Vec<u8>) -> Written {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        self.waiting.lock().unwrap_or_else(|e| e.into_inner()).insert(n, json);
+        Written(format!("{}{n}", &self.mark[1..]))
+    }
+
+    /// A message tower-lsp wrote, with the answer its mark stands for in
+    /// place of the mark (quotes included); others as they are.
+    fn splice(&self, body: Vec<u8>) -> Vec<u8> {
+        // What the server sends of its own (notifications, its requests)
+        // holds no mark: not searched.
+        if body.starts_with(br#"{"jsonrpc":"2.0","method":"#) {
+            return body;
+        }
+        let Some(at) = memchr::memmem::find(&body, self.mark.as_bytes()) else { return body };
+        let digits = at + self.mark.len();
+        let Some(len) = body[digits..].iter().position(|&b| b == b'"') else { return body };
+        let number = std::str::from_utf8(&body[digits..digits + len]).ok().and_then(|n| n.parse::<u64>().ok());
+        let Some(json) = number.and_then(|n| self.waiting.lock().unwrap_or_else(|e| e.into_inner()).remove(&n)) else { return body };
+        let end = digits + len + 1;
+        let mut out = Vec::with_capacity(body.len() - (end - at) + json.len());
+        out.extend_from_slice(&body[..at]);
+        out.extend_from_slice(&json);
+        out.extend_from_slice(&body[end..]);
+        out
+    }
+}
+
+/// Copies what tower-lsp writes to the client, message by message, each
+/// with its written answer in place, until tower-lsp stops writing.
+pub async fn deliver<I: AsyncRead + Unpin, O: AsyncWrite + Unpin>(from_server: I, mut output: O, answers: &Answers) -> std::io::Result<()> {
+    let mut input = BufReader::new(from_server);
+    let mut line = String::new();
+    loop {
+        // tower-lsp writes a `Content-Length` header alone, then the body.
+        let mut length = None;
+        loop {
+            line.clear();
+            if input.read_line(&mut line).await? == 0 {
+                return output.flush().await;
+            }
+            let text = line.trim_end();
+            if text.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = text.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse::<usize>().ok();
+                }
+            }
+        }
+        let Some(length) = length else { continue };
+        let mut body = vec![0; length];
+        input.read_exact(&mut body).await?;
+        let body = answers.splice(body);
+        output.write_all(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes()).await?;
+        output.write_all(&body).await?;
+        // Flushed when nothing more is waiting: one write per burst.
+        if input.buffer().is_empty() {
+            output.flush().await?;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mark_is_replaced_by_its_answer_once() {
+        let answers = Answers::default();
+        let written = answers.put(br#"[{"uri":"file:///a.txt"}]"#.to_vec());
+        let body = serde_json::to_vec(&serde_json::json!({"jsonrpc": "2.0", "result": serde_json::to_value(&written).unwrap(), "id": 4})).unwrap();
+        let sent: serde_json::Value = serde_json::from_slice(&answers.splice(body.clone())).unwrap();
+        assert_eq!(sent, serde_json::json!({"jsonrpc": "2.0", "result": [{"uri": "file:///a.txt"}], "id": 4}));
+        // Taken: a second message with the same mark is left alone.
+        assert_eq!(answers.splice(body.clone()), body);
+        // So is a mark of another session.
+        let other = Answers::default();
+        let theirs = serde_json::to_vec(&serde_json::json!({"result": serde_json::to_value(other.put(b"1".to_vec())).unwrap()})).unwrap();
+        assert_eq!(answers.splice(theirs.clone()), theirs);
+    }
+}
