@@ -8,7 +8,8 @@
 //! reads each message from the client) to [`REFERENCES`], whose handler
 //! writes the locations' JSON at once and returns a [`Written`]: a short
 //! mark standing for it. [`deliver`], between tower-lsp and the client,
-//! puts the JSON back in place of the mark.
+//! puts the JSON back in place of the mark. Diagnostics are published the
+//! same way (a 1 MB document's list, 1.2 MB of JSON, was a 9 MB tree).
 //!
 //! The mark holds a random number drawn for each session, never shown to
 //! the client otherwise, so no text of a document can pass for one. The
@@ -41,6 +42,13 @@ impl serde::Serialize for Written {
     }
 }
 
+/// (A notification's parameters are asked to read back too: as the mark.)
+impl<'de> serde::Deserialize<'de> for Written {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Written, D::Error> {
+        String::deserialize(d).map(Written)
+    }
+}
+
 impl Default for Answers {
     fn default() -> Answers {
         let session = RandomState::new().hash_one(std::process::id());
@@ -59,11 +67,6 @@ impl Answers {
     /// A message tower-lsp wrote, with the answer its mark stands for in
     /// place of the mark (quotes included); others as they are.
     fn splice(&self, body: Vec<u8>) -> Vec<u8> {
-        // What the server sends of its own (notifications, its requests)
-        // holds no mark: not searched.
-        if body.starts_with(br#"{"jsonrpc":"2.0","method":"#) {
-            return body;
-        }
         let Some(at) = memchr::memmem::find(&body, self.mark.as_bytes()) else { return body };
         let digits = at + self.mark.len();
         let Some(len) = body[digits..].iter().position(|&b| b == b'"') else { return body };
@@ -119,7 +122,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_mark_is_replaced_by_its_answer_once() {
+    fn a_mark_is_replaced_by_its_json_once() {
         let answers = Answers::default();
         let written = answers.put(br#"[{"uri":"file:///a.txt"}]"#.to_vec());
         let body = serde_json::to_vec(&serde_json::json!({"jsonrpc": "2.0", "result": serde_json::to_value(&written).unwrap(), "id": 4})).unwrap();
@@ -127,6 +130,11 @@ mod tests {
         assert_eq!(sent, serde_json::json!({"jsonrpc": "2.0", "result": [{"uri": "file:///a.txt"}], "id": 4}));
         // Taken: a second message with the same mark is left alone.
         assert_eq!(answers.splice(body.clone()), body);
+        // A notification's parameters too.
+        let params = answers.put(br#"{"uri":"file:///a.txt","diagnostics":[]}"#.to_vec());
+        let note = serde_json::to_vec(&serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/publishDiagnostics", "params": serde_json::to_value(&params).unwrap()})).unwrap();
+        let sent: serde_json::Value = serde_json::from_slice(&answers.splice(note)).unwrap();
+        assert_eq!(sent["params"], serde_json::json!({"uri": "file:///a.txt", "diagnostics": []}));
         // So is a mark of another session.
         let other = Answers::default();
         let theirs = serde_json::to_vec(&serde_json::json!({"result": serde_json::to_value(other.put(b"1".to_vec())).unwrap()})).unwrap();

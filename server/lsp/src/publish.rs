@@ -89,8 +89,14 @@ pub async fn publish_open(state: &Arc<State>, client: &Client) {
             Some((sent, _, _)) if *sent > generation => continue,
             Some((sent, v, last)) if *v == version && *last == list => *sent = generation,
             _ => {
-                published.insert(uri.clone(), (generation, version, list.clone()));
-                client.publish_diagnostics(uri, list, Some(version)).await;
+                let params = lsp::PublishDiagnosticsParams { uri: uri.clone(), diagnostics: list, version: Some(version) };
+                // Written as JSON here (see `answers`): a long document's
+                // list as tower-lsp's value tree was seven times its JSON.
+                match serde_json::to_vec(&params) {
+                    Ok(json) => client.send_notification::<WrittenDiagnostics>(state.answers.put(json)).await,
+                    Err(_) => client.publish_diagnostics(uri.clone(), params.diagnostics.clone(), Some(version)).await,
+                }
+                published.insert(uri, (generation, version, params.diagnostics));
             }
         }
     }
@@ -101,6 +107,14 @@ pub async fn publish_open(state: &Arc<State>, client: &Client) {
         tokio::task::spawn_blocking(move || analysis.relate_all());
     }
     report_status(state, client).await;
+}
+
+/// `textDocument/publishDiagnostics` with its parameters written as JSON.
+enum WrittenDiagnostics {}
+
+impl lsp::notification::Notification for WrittenDiagnostics {
+    type Params = crate::answers::Written;
+    const METHOD: &'static str = lsp::notification::PublishDiagnostics::METHOD;
 }
 
 /// `gloss/status`: whether the workspace is still being read, else its

@@ -34,19 +34,17 @@ const READ_WAIT: Duration = Duration::from_secs(30);
 pub struct Backend {
     pub(crate) client: Client,
     pub(crate) state: Arc<State>,
-    /// Answers written as JSON here, waiting to be sent (`answers`).
-    answers: Arc<Answers>,
 }
 
 impl Backend {
     pub fn new(client: Client, shut_down: Arc<AtomicBool>, answers: Arc<Answers>) -> Backend {
-        Backend { client, state: Arc::new(State::new(shut_down)), answers }
+        Backend { client, state: Arc::new(State::new(shut_down, answers)) }
     }
 
     /// `textDocument/references`, as routed by `framing::pump`: the
     /// locations written as JSON here (see `answers`).
     pub async fn written_references(&self, params: ReferenceParams) -> Result<Option<Written>> {
-        let answers = self.answers.clone();
+        let answers = self.state.answers.clone();
         self.on_file(params.text_document_position.text_document.uri.clone(), move |a, scope, id, file, enc| {
             let found = references_of(a, id, file, enc, &params);
             // A list of locations always serializes.

@@ -352,6 +352,9 @@ pub struct State {
     pub client: RwLock<ClientSupport>,
     /// `shutdown` came before `exit`: the process exits with 0.
     pub shut_down: Arc<AtomicBool>,
+    /// Answers and notifications written as JSON here, waiting to be sent
+    /// (`answers`).
+    pub answers: Arc<crate::answers::Answers>,
 }
 
 /// The client capabilities the server acts on.
@@ -374,7 +377,7 @@ pub struct ClientSupport {
 }
 
 impl State {
-    pub fn new(shut_down: Arc<AtomicBool>) -> State {
+    pub fn new(shut_down: Arc<AtomicBool>, answers: Arc<crate::answers::Answers>) -> State {
         State {
             folders: RwLock::new(Vec::new()),
             documents: DashMap::new(),
@@ -387,6 +390,7 @@ impl State {
             watch_self: AtomicBool::new(false),
             client: RwLock::new(ClientSupport::default()),
             shut_down,
+            answers,
         }
     }
 
