@@ -1,7 +1,7 @@
 //! The workspace as the analysis sees it: files by id, each with its text
 //! and the facts read from it, and immutable snapshots to answer from.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use imbl::{HashMap, Vector};
 
@@ -48,7 +48,8 @@ pub struct File {
     /// Relative to the workspace root, with `/` separators.
     pub path: String,
     pub text: Text,
-    pub line_index: Arc<LineIndex>,
+    /// See [`File::line_index`].
+    lines: Arc<OnceLock<LineIndex>>,
     pub facts: Arc<Facts>,
 }
 
@@ -61,7 +62,25 @@ impl File {
 
     /// [`File::new`] with a text already shared (not copied again).
     pub fn with_text(path: &str, text: Text, facts: Facts) -> File {
-        File { path: path.to_string(), line_index: Arc::new(LineIndex::new(&text)), text, facts: Arc::new(facts) }
+        let file = File::with_cached_text(path, text, facts);
+        file.line_index();
+        file
+    }
+
+    /// [`File::with_text`] for a text and facts taken from a cache, not
+    /// read now: its line index is built when first asked for. A warm
+    /// start then builds none of the 20,000 a workspace may have (most
+    /// are never asked for). A text just read has its index built at once
+    /// instead, while its bytes are at hand: a text may then be moved to
+    /// a mapped file, whose pages a later build would read in again.
+    pub fn with_cached_text(path: &str, text: Text, facts: Facts) -> File {
+        File { path: path.to_string(), lines: Arc::default(), text, facts: Arc::new(facts) }
+    }
+
+    /// Where its lines start and its wide characters are: byte offsets to
+    /// line and column and back.
+    pub fn line_index(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// Whether it is the workspace's `gloss.toml` (its settings apply).
@@ -397,5 +416,23 @@ impl Analysis {
     /// A claim by where it is.
     pub fn claim(&self, claim: ClaimId) -> (FileId, &Claim) {
         (claim.file, &crate::index::parts(self.file(claim.file).unwrap()).2[claim.index as usize])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::line_index::Encoding;
+
+    #[test]
+    fn a_cached_texts_line_index_is_built_when_asked_once_for_all_copies() {
+        let text = "한국 [x]{@a}\r\nnext 😀 [y]{@b}";
+        let cached = File::with_cached_text("a.txt", Text::from(text), Facts::of_document(text));
+        let copy = cached.clone();
+        let read = File::new("a.txt", text, Facts::of_document(text));
+        for at in [0, text.find('[').unwrap(), text.find("[y]").unwrap(), text.len()] {
+            assert_eq!(copy.line_index().line_col(at, Encoding::Utf16), read.line_index().line_col(at, Encoding::Utf16));
+        }
+        assert!(std::ptr::eq(cached.line_index(), copy.line_index()), "built once, shared by the copies");
     }
 }

@@ -65,7 +65,7 @@ pub fn text(reports: &[Report], args: &CheckArgs) -> io::Result<()> {
 /// is shown next to many others.
 fn excerpt<'a>(analysis: &'a Analysis, file: FileId, range: &std::ops::Range<usize>) -> (&'a str, usize, std::ops::Range<usize>) {
     let f = analysis.file(file).expect("diagnostic of a known file");
-    let index = &f.line_index;
+    let index = f.line_index();
     let first = index.line_col(range.start, Encoding::Utf8).line as usize;
     let last = index.line_col(range.end, Encoding::Utf8).line as usize;
     let lines = index.line_range(&f.text, first).start..index.line_range(&f.text, last).end;
@@ -127,7 +127,7 @@ fn located(project: &Project, analysis: &Analysis, file: FileId, range: &std::op
 /// Where a range of a file starts and ends.
 fn ends(analysis: &Analysis, file: FileId, range: &std::ops::Range<usize>) -> (LineCol, LineCol) {
     let f = analysis.file(file).expect("diagnostic of a known file");
-    let at = |o| f.line_index.line_col(o, Encoding::Utf16);
+    let at = |o| f.line_index().line_col(o, Encoding::Utf16);
     (at(range.start), at(range.end))
 }
 

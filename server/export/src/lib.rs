@@ -24,5 +24,5 @@ pub(crate) fn documents(analysis: &Analysis) -> Vec<(FileId, &File)> {
 
 /// 1-based line of a byte offset.
 pub(crate) fn line_of(file: &File, offset: usize) -> u32 {
-    file.line_index.line_col(offset, gloss_analysis::line_index::Encoding::Utf8).line + 1
+    file.line_index().line_col(offset, gloss_analysis::line_index::Encoding::Utf8).line + 1
 }

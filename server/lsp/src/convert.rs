@@ -9,11 +9,11 @@ use gloss_analysis::File;
 use tower_lsp_server::ls_types as lsp;
 
 pub fn offset(file: &File, pos: lsp::Position, enc: Encoding) -> usize {
-    file.line_index.offset(&file.text, LineCol { line: pos.line, col: pos.character }, enc)
+    file.line_index().offset(&file.text, LineCol { line: pos.line, col: pos.character }, enc)
 }
 
 pub fn position(file: &File, offset: usize, enc: Encoding) -> lsp::Position {
-    let lc = file.line_index.line_col(offset, enc);
+    let lc = file.line_index().line_col(offset, enc);
     lsp::Position { line: lc.line, character: lc.col }
 }
 

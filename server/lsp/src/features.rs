@@ -176,7 +176,7 @@ pub fn semantic_tokens(file: &File, list: &[tokens::Token], enc: Encoding) -> Ve
             let to = if l == end.line {
                 end.character
             } else {
-                convert::position(file, file.line_index.line_range(&file.text, l as usize).end, enc).character
+                convert::position(file, file.line_index().line_range(&file.text, l as usize).end, enc).character
             };
             push(lsp::Position { line: l, character: from }, to.saturating_sub(from), t);
         }

@@ -163,7 +163,7 @@ fn read_document(path: PathBuf, relative: String, cached: Option<cache::Cached>,
         stats.cached = 1;
         stats.unread = 1;
         let hash = cached.map(|c| c.hash);
-        let content = Ok(File::with_text(&relative, text, Facts::Document(facts)));
+        let content = Ok(File::with_cached_text(&relative, text, Facts::Document(facts)));
         return (ReadFile { relative, path, registry: false, content, hash, stamp, from_disk: false }, stats);
     }
     let mut hash = None;

@@ -238,7 +238,7 @@ fn ledger(analysis: &Analysis, md: &mut String, subject: &str, about: Option<Cla
         let value = c.figure.as_ref().map_or("?".into(), |f| f.describe());
         let who: Vec<String> = c.sources.iter().chain(&c.via).map(|s| format!("@{}", s.id)).collect();
         let f = analysis.file(file).expect("claim of a known file");
-        let line = f.line_index.line_col(c.range.start(), crate::line_index::Encoding::Utf8).line + 1;
+        let line = f.line_index().line_col(c.range.start(), crate::line_index::Encoding::Utf8).line + 1;
         let _ = writeln!(
             md,
             "| {mark} | {value} | {} | {} | {}:{line} |",
