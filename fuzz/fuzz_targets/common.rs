@@ -84,8 +84,8 @@ pub fn check_line_index(a: &Analysis, file: FileId) {
             continue;
         }
         for enc in [Encoding::Utf8, Encoding::Utf16] {
-            let lc = f.line_index.line_col(i, enc);
-            assert_eq!(f.line_index.offset(text, lc, enc), i, "offset {i} -> {lc:?} ({enc:?}) and back");
+            let lc = f.line_index().line_col(i, enc);
+            assert_eq!(f.line_index().offset(text, lc, enc), i, "offset {i} -> {lc:?} ({enc:?}) and back");
         }
     }
 }
