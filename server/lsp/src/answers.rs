@@ -57,7 +57,10 @@ impl Default for Answers {
 }
 
 impl Answers {
-    /// Keeps an answer's JSON until it is sent; what stands for it.
+    /// Keeps an answer's JSON until it is sent; what stands for it. To be
+    /// called as the answer is handed to tower-lsp (not before an await
+    /// that a cancellation may drop): a mark never sent would keep its
+    /// JSON for the rest of the session.
     pub fn put(&self, json: Vec<u8>) -> Written {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
         self.waiting.lock().unwrap_or_else(|e| e.into_inner()).insert(n, json);

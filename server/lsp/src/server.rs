@@ -44,13 +44,14 @@ impl Backend {
     /// `textDocument/references`, as routed by `framing::pump`: the
     /// locations written as JSON here (see `answers`).
     pub async fn written_references(&self, params: ReferenceParams) -> Result<Option<Written>> {
-        let answers = self.state.answers.clone();
-        self.on_file(params.text_document_position.text_document.uri.clone(), move |a, scope, id, file, enc| {
+        let json = self.on_file(params.text_document_position.text_document.uri.clone(), move |a, scope, id, file, enc| {
             let found = references_of(a, id, file, enc, &params);
             // A list of locations always serializes.
-            features::locations_json(scope.folder, a, &found, enc).ok().map(|json| answers.put(json))
-        })
-        .await
+            features::locations_json(scope.folder, a, &found, enc).ok()
+        });
+        // Kept for sending only once this request is answered: a request
+        // cancelled meanwhile drops its JSON with it.
+        Ok(json.await?.map(|json| self.state.answers.put(json)))
     }
 
     fn log(&self, level: MessageType, message: String) {
