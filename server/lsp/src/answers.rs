@@ -20,7 +20,9 @@ use std::hash::{BuildHasher, RandomState};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
+
+use crate::framing::{read_frame, write_frame};
 
 /// The method `textDocument/references` requests are routed to.
 pub const REFERENCES: &str = "gloss/references";
@@ -88,36 +90,16 @@ impl Answers {
 /// with its written answer in place, until tower-lsp stops writing.
 pub async fn deliver<I: AsyncRead + Unpin, O: AsyncWrite + Unpin>(from_server: I, mut output: O, answers: &Answers) -> std::io::Result<()> {
     let mut input = BufReader::new(from_server);
-    let mut line = String::new();
-    loop {
-        // tower-lsp writes a `Content-Length` header alone, then the body.
-        let mut length = None;
-        loop {
-            line.clear();
-            if input.read_line(&mut line).await? == 0 {
-                return output.flush().await;
-            }
-            let text = line.trim_end();
-            if text.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = text.split_once(':') {
-                if name.eq_ignore_ascii_case("content-length") {
-                    length = value.trim().parse::<usize>().ok();
-                }
-            }
-        }
-        let Some(length) = length else { continue };
-        let mut body = vec![0; length];
-        input.read_exact(&mut body).await?;
-        let body = answers.splice(body);
-        output.write_all(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes()).await?;
-        output.write_all(&body).await?;
+    while let Some(frame) = read_frame(&mut input).await {
+        // tower-lsp always writes a length.
+        let Ok(body) = frame else { continue };
+        write_frame(&mut output, &answers.splice(body)).await?;
         // Flushed when nothing more is waiting: one write per burst.
         if input.buffer().is_empty() {
             output.flush().await?;
         }
     }
+    output.flush().await
 }
 
 #[cfg(test)]

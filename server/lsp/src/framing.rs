@@ -16,7 +16,7 @@
 
 use serde::Deserialize;
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Request, Response, Result};
 
 /// The method an undecodable message is turned into.
@@ -88,48 +88,62 @@ fn replacement(id: Value, code: i64, message: &str) -> Vec<u8> {
 /// client's input ends or the server stops reading.
 pub async fn pump<I: AsyncRead + Unpin, O: AsyncWrite + Unpin>(input: I, mut to_server: O) {
     let mut input = BufReader::new(input);
-    loop {
-        // The header block: lines up to an empty one.
-        let mut length: Option<u64> = None;
-        let mut any = false;
-        loop {
-            let mut line = Vec::new();
-            match (&mut input).take(HEADER_LINE_MAX).read_until(b'\n', &mut line).await {
-                Ok(0) | Err(_) => return,
-                Ok(_) => {}
-            }
-            let line = String::from_utf8_lossy(&line);
-            let line = line.trim_end_matches(['\r', '\n']);
-            if line.is_empty() {
-                if any {
-                    break;
-                }
-                continue; // blank lines between messages
-            }
-            any = true;
-            if let Some((name, value)) = line.split_once(':') {
-                if name.trim().eq_ignore_ascii_case("content-length") {
-                    length = value.trim().parse().ok();
-                }
-            }
-        }
-        let Some(length) = length else {
+    while let Some(frame) = read_frame(&mut input).await {
+        let Ok(body) = frame else {
             eprintln!("gloss: a header without a usable Content-Length from the client: skipped");
             continue;
         };
-        // Read as it comes: a length promising more than arrives costs no
-        // more than what arrives.
-        let mut body = Vec::new();
-        match (&mut input).take(length).read_to_end(&mut body).await {
-            Ok(n) if n as u64 == length => {}
-            _ => return,
-        }
-        let body = routed(checked(body));
-        let header = format!("Content-Length: {}\r\n\r\n", body.len());
-        if to_server.write_all(header.as_bytes()).await.is_err() || to_server.write_all(&body).await.is_err() {
+        if write_frame(&mut to_server, &routed(checked(body))).await.is_err() {
             return;
         }
     }
+}
+
+/// A header block with no usable `Content-Length`: where its body ends
+/// cannot be told.
+pub struct NoLength;
+
+/// The body of the next message framed as LSP frames them, `None` at the
+/// end of the input (or where it breaks off).
+pub async fn read_frame<R: AsyncBufRead + Unpin>(input: &mut R) -> Option<std::result::Result<Vec<u8>, NoLength>> {
+    // The header block: lines up to an empty one.
+    let mut length: Option<u64> = None;
+    let mut any = false;
+    loop {
+        let mut line = Vec::new();
+        match (&mut *input).take(HEADER_LINE_MAX).read_until(b'\n', &mut line).await {
+            Ok(0) | Err(_) => return None,
+            Ok(_) => {}
+        }
+        let line = String::from_utf8_lossy(&line);
+        let line = line.trim_end_matches(['\r', '\n']);
+        if line.is_empty() {
+            if any {
+                break;
+            }
+            continue; // blank lines between messages
+        }
+        any = true;
+        if let Some((name, value)) = line.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().ok();
+            }
+        }
+    }
+    let Some(length) = length else { return Some(Err(NoLength)) };
+    // Read as it comes: a length promising more than arrives costs no
+    // more than what arrives.
+    let mut body = Vec::new();
+    match (&mut *input).take(length).read_to_end(&mut body).await {
+        Ok(n) if n as u64 == length => Some(Ok(body)),
+        _ => None,
+    }
+}
+
+/// Writes a message with its header.
+pub async fn write_frame<W: AsyncWrite + Unpin>(output: &mut W, body: &[u8]) -> std::io::Result<()> {
+    output.write_all(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes()).await?;
+    output.write_all(body).await
 }
 
 #[cfg(test)]
