@@ -17,10 +17,11 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
+use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader, BufWriter};
 
 use crate::framing::{read_frame, write_frame};
 
@@ -69,31 +70,47 @@ impl Answers {
         Written(format!("{}{n}", &self.mark[1..]))
     }
 
-    /// A message tower-lsp wrote, with the answer its mark stands for in
-    /// place of the mark (quotes included); others as they are.
-    fn splice(&self, body: Vec<u8>) -> Vec<u8> {
-        let Some(at) = memchr::memmem::find(&body, self.mark.as_bytes()) else { return body };
+    /// A message tower-lsp wrote, as the parts to send: with the answer
+    /// its mark stands for in place of the mark (quotes included); others
+    /// as they are. (Not copied into one body: a long document's
+    /// diagnostics are a megabyte.)
+    fn splice(&self, body: Vec<u8>) -> Outgoing {
+        let whole = |body| Outgoing { body, answer: None };
+        let Some(at) = memchr::memmem::find(&body, self.mark.as_bytes()) else { return whole(body) };
         let digits = at + self.mark.len();
-        let Some(len) = body[digits..].iter().position(|&b| b == b'"') else { return body };
+        let Some(len) = body[digits..].iter().position(|&b| b == b'"') else { return whole(body) };
         let number = std::str::from_utf8(&body[digits..digits + len]).ok().and_then(|n| n.parse::<u64>().ok());
-        let Some(json) = number.and_then(|n| self.waiting.lock().unwrap_or_else(|e| e.into_inner()).remove(&n)) else { return body };
-        let end = digits + len + 1;
-        let mut out = Vec::with_capacity(body.len() - (end - at) + json.len());
-        out.extend_from_slice(&body[..at]);
-        out.extend_from_slice(&json);
-        out.extend_from_slice(&body[end..]);
-        out
+        let Some(json) = number.and_then(|n| self.waiting.lock().unwrap_or_else(|e| e.into_inner()).remove(&n)) else { return whole(body) };
+        Outgoing { answer: Some((at..digits + len + 1, json)), body }
+    }
+}
+
+/// A message to send: as tower-lsp wrote it, and the answer that replaces
+/// the mark in it, if any.
+struct Outgoing {
+    body: Vec<u8>,
+    answer: Option<(Range<usize>, Vec<u8>)>,
+}
+
+impl Outgoing {
+    fn parts(&self) -> Vec<&[u8]> {
+        match &self.answer {
+            None => vec![&self.body],
+            Some((mark, json)) => vec![&self.body[..mark.start], json, &self.body[mark.end..]],
+        }
     }
 }
 
 /// Copies what tower-lsp writes to the client, message by message, each
 /// with its written answer in place, until tower-lsp stops writing.
-pub async fn deliver<I: AsyncRead + Unpin, O: AsyncWrite + Unpin>(from_server: I, mut output: O, answers: &Answers) -> std::io::Result<()> {
+pub async fn deliver<I: AsyncRead + Unpin, O: AsyncWrite + Unpin>(from_server: I, output: O, answers: &Answers) -> std::io::Result<()> {
     let mut input = BufReader::new(from_server);
+    // A header and the parts of a message in one write, when they fit.
+    let mut output = BufWriter::with_capacity(1 << 16, output);
     while let Some(frame) = read_frame(&mut input).await {
         // tower-lsp always writes a length.
         let Ok(body) = frame else { continue };
-        write_frame(&mut output, &answers.splice(body)).await?;
+        write_frame(&mut output, &answers.splice(body).parts()).await?;
         // Flushed when nothing more is waiting: one write per burst.
         if input.buffer().is_empty() {
             output.flush().await?;
@@ -106,23 +123,30 @@ pub async fn deliver<I: AsyncRead + Unpin, O: AsyncWrite + Unpin>(from_server: I
 mod tests {
     use super::*;
 
+    impl Answers {
+        /// What is sent for a message tower-lsp wrote.
+        fn sent(&self, body: Vec<u8>) -> Vec<u8> {
+            self.splice(body).parts().concat()
+        }
+    }
+
     #[test]
     fn a_mark_is_replaced_by_its_json_once() {
         let answers = Answers::default();
         let written = answers.put(br#"[{"uri":"file:///a.txt"}]"#.to_vec());
         let body = serde_json::to_vec(&serde_json::json!({"jsonrpc": "2.0", "result": serde_json::to_value(&written).unwrap(), "id": 4})).unwrap();
-        let sent: serde_json::Value = serde_json::from_slice(&answers.splice(body.clone())).unwrap();
+        let sent: serde_json::Value = serde_json::from_slice(&answers.sent(body.clone())).unwrap();
         assert_eq!(sent, serde_json::json!({"jsonrpc": "2.0", "result": [{"uri": "file:///a.txt"}], "id": 4}));
         // Taken: a second message with the same mark is left alone.
-        assert_eq!(answers.splice(body.clone()), body);
+        assert_eq!(answers.sent(body.clone()), body);
         // A notification's parameters too.
         let params = answers.put(br#"{"uri":"file:///a.txt","diagnostics":[]}"#.to_vec());
         let note = serde_json::to_vec(&serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/publishDiagnostics", "params": serde_json::to_value(&params).unwrap()})).unwrap();
-        let sent: serde_json::Value = serde_json::from_slice(&answers.splice(note)).unwrap();
+        let sent: serde_json::Value = serde_json::from_slice(&answers.sent(note)).unwrap();
         assert_eq!(sent["params"], serde_json::json!({"uri": "file:///a.txt", "diagnostics": []}));
         // So is a mark of another session.
         let other = Answers::default();
         let theirs = serde_json::to_vec(&serde_json::json!({"result": serde_json::to_value(other.put(b"1".to_vec())).unwrap()})).unwrap();
-        assert_eq!(answers.splice(theirs.clone()), theirs);
+        assert_eq!(answers.sent(theirs.clone()), theirs);
     }
 }

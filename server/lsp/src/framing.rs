@@ -93,7 +93,7 @@ pub async fn pump<I: AsyncRead + Unpin, O: AsyncWrite + Unpin>(input: I, mut to_
             eprintln!("gloss: a header without a usable Content-Length from the client: skipped");
             continue;
         };
-        if write_frame(&mut to_server, &routed(checked(body))).await.is_err() {
+        if write_frame(&mut to_server, &[&routed(checked(body))]).await.is_err() {
             return;
         }
     }
@@ -140,10 +140,15 @@ pub async fn read_frame<R: AsyncBufRead + Unpin>(input: &mut R) -> Option<std::r
     }
 }
 
-/// Writes a message with its header.
-pub async fn write_frame<W: AsyncWrite + Unpin>(output: &mut W, body: &[u8]) -> std::io::Result<()> {
-    output.write_all(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes()).await?;
-    output.write_all(body).await
+/// Writes a message, given as the parts its body is made of, with its
+/// header.
+pub async fn write_frame<W: AsyncWrite + Unpin>(output: &mut W, body: &[&[u8]]) -> std::io::Result<()> {
+    let length: usize = body.iter().map(|part| part.len()).sum();
+    output.write_all(format!("Content-Length: {length}\r\n\r\n").as_bytes()).await?;
+    for part in body {
+        output.write_all(part).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

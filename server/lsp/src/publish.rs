@@ -2,6 +2,7 @@
 //! every open document whose list changed (a change in one document can
 //! change conflicts in another).
 
+use std::ops::Range;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -76,8 +77,25 @@ pub async fn publish_open(state: &Arc<State>, client: &Client) {
         if state.generation() != generation {
             break; // a newer change will publish again, from a newer snapshot
         }
-        let computed = tokio::task::spawn_blocking(move || file_diagnostics(&folder, &analysis, &key, enc)).await;
-        let Ok(list) = computed else { continue };
+        let computed = tokio::task::spawn_blocking(move || {
+            let list = file_diagnostics(&folder, &analysis, &key, enc);
+            Publication::of(&uri, version, &list).map(|p| (uri, p))
+        });
+        let (uri, publication) = match computed.await {
+            Ok(Ok(done)) => done,
+            Ok(Err(e)) => {
+                eprintln!("gloss: cannot write diagnostics as JSON: {e}");
+                continue;
+            }
+            Err(_) => continue,
+        };
+        // A change came while this list was worked out: the publication it
+        // started works the document out again, from the newer snapshot.
+        // Not sending the stale list spares the client (and the server's
+        // memory) a long document's megabyte per keystroke.
+        if state.generation() != generation {
+            break;
+        }
         // Publications run side by side (a newer one need not wait for an
         // older one's long document): each list goes out only if no newer
         // one went out for its document, and the document is still open.
@@ -87,16 +105,13 @@ pub async fn publish_open(state: &Arc<State>, client: &Client) {
         }
         match published.get_mut(&uri) {
             Some((sent, _, _)) if *sent > generation => continue,
-            Some((sent, v, last)) if *v == version && *last == list => *sent = generation,
+            Some((sent, v, last)) if *v == version && **last == *publication.list() => *sent = generation,
             _ => {
-                let params = lsp::PublishDiagnosticsParams { uri: uri.clone(), diagnostics: list, version: Some(version) };
+                let list = publication.list().into();
                 // Written as JSON here (see `answers`): a long document's
                 // list as tower-lsp's value tree was seven times its JSON.
-                match serde_json::to_vec(&params) {
-                    Ok(json) => client.send_notification::<WrittenDiagnostics>(state.answers.put(json)).await,
-                    Err(_) => client.publish_diagnostics(uri.clone(), params.diagnostics.clone(), Some(version)).await,
-                }
-                published.insert(uri, (generation, version, params.diagnostics));
+                client.send_notification::<WrittenDiagnostics>(state.answers.put(publication.json)).await;
+                published.insert(uri, (generation, version, list));
             }
         }
     }
@@ -107,6 +122,34 @@ pub async fn publish_open(state: &Arc<State>, client: &Client) {
         tokio::task::spawn_blocking(move || analysis.relate_all());
     }
     report_status(state, client).await;
+}
+
+/// The parameters of a `textDocument/publishDiagnostics`, as JSON.
+struct Publication {
+    json: Vec<u8>,
+    /// Where the list is in it.
+    list: Range<usize>,
+}
+
+impl Publication {
+    /// Byte for byte what serde writes for `lsp::PublishDiagnosticsParams`;
+    /// the list is kept apart to tell whether it changed.
+    fn of(uri: &lsp::Uri, version: i32, list: &[lsp::Diagnostic]) -> serde_json::Result<Publication> {
+        let mut json = Vec::with_capacity(64 + uri.as_str().len() + list.len() * 256);
+        json.extend_from_slice(b"{\"uri\":");
+        serde_json::to_writer(&mut json, uri)?;
+        json.extend_from_slice(b",\"diagnostics\":");
+        let start = json.len();
+        serde_json::to_writer(&mut json, list)?;
+        let list = start..json.len();
+        json.extend_from_slice(format!(",\"version\":{version}}}").as_bytes());
+        json.shrink_to_fit();
+        Ok(Publication { json, list })
+    }
+
+    fn list(&self) -> &[u8] {
+        &self.json[self.list.clone()]
+    }
 }
 
 /// `textDocument/publishDiagnostics` with its parameters written as JSON.
@@ -186,4 +229,36 @@ pub fn now(state: &Arc<State>, client: &Client) {
     state.bump();
     let (state, client) = (state.clone(), client.clone());
     tokio::spawn(async move { publish_open(&state, &client).await });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_publication_is_what_serde_writes_for_its_parameters() {
+        let uri: lsp::Uri = "file:///w/caf%C3%A9%20notes.txt".parse().unwrap();
+        let at = |line, character| lsp::Position { line, character };
+        let list = [
+            lsp::Diagnostic {
+                range: lsp::Range { start: at(0, 1), end: at(0, 7) },
+                severity: Some(lsp::DiagnosticSeverity::WARNING),
+                code: Some(lsp::NumberOrString::String("conflicting-claim".into())),
+                source: Some("gloss".into()),
+                message: "«10,000» against \"3,000\"\n— see below".into(),
+                related_information: Some(vec![lsp::DiagnosticRelatedInformation {
+                    location: lsp::Location { uri: uri.clone(), range: lsp::Range { start: at(3, 0), end: at(3, 4) } },
+                    message: "here".into(),
+                }]),
+                ..Default::default()
+            },
+            lsp::Diagnostic { message: "unsourced".into(), ..Default::default() },
+        ];
+        for list in [&list[..], &[]] {
+            let publication = Publication::of(&uri, 7, list).unwrap();
+            let params = lsp::PublishDiagnosticsParams { uri: uri.clone(), diagnostics: list.to_vec(), version: Some(7) };
+            assert_eq!(publication.json, serde_json::to_vec(&params).unwrap());
+            assert_eq!(publication.list(), serde_json::to_vec(list).unwrap());
+        }
+    }
 }

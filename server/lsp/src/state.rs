@@ -323,7 +323,7 @@ pub fn matches_globs(globs: &[String], key: &str) -> bool {
 }
 
 /// A document's last publication: generation, version, list.
-pub type Published = (u64, i32, Vec<lsp::Diagnostic>);
+pub type Published = (u64, i32, Box<[u8]>);
 
 pub struct State {
     /// Workspace roots, from the client's workspace folders and from the
@@ -336,7 +336,8 @@ pub struct State {
     /// change came after it was scheduled.
     pub generation: AtomicU64,
     /// What was last published per document: the generation it was worked
-    /// out for, the document version, the list. An unchanged list for an
+    /// out for, the document version, the list (as JSON: a long document's
+    /// list as protocol types is several times that). An unchanged list for an
     /// unchanged version is not sent again, and an older publication never
     /// replaces a newer one. Held while sending, so lists reach the client
     /// in the order they are recorded here.
