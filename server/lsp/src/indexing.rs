@@ -14,6 +14,7 @@ use tower_lsp_server::Client;
 use crate::publish;
 use crate::server::{log, Backend};
 use crate::state::{normalize, FileRole, Folder, State};
+use crate::watch::Read;
 
 /// The `[workspace]` lists of a `gloss.toml`'s facts.
 pub(crate) fn layout_of(facts: &Facts) -> Option<(Vec<String>, Vec<String>)> {
@@ -51,8 +52,9 @@ impl Backend {
                 let save = worth_saving
                     .then(|| files.iter().filter_map(|f| Some((f.relative.clone(), f.hash?, f.stamp, f.content.as_ref().ok()?.text.clone()))).collect::<Vec<_>>());
                 let count = files.len();
+                let hashes: HashMap<String, u128> = files.iter().filter_map(|f| Some((f.relative.clone(), f.hash?))).collect();
                 apply_index(&apply_state, &apply_folder, gloss_project::ready(files));
-                Ok::<_, std::io::Error>((count, stats, save.map(|read| (read, writer))))
+                Ok::<_, std::io::Error>((count, stats, save.map(|read| (read, writer)), hashes))
             });
             let token = NumberOrString::String(format!("gloss/index/{}", root.display()));
             // Never waiting long for the client: indexing does not depend on it.
@@ -64,8 +66,10 @@ impl Backend {
             };
             let read = read.await;
             let mut saving = None;
+            let mut hashes = HashMap::new();
             let count = match read {
-                Ok(Ok((count, stats, save))) => {
+                Ok(Ok((count, stats, save, read_hashes))) => {
+                    hashes = read_hashes;
                     let ms = started.elapsed().as_millis();
                     let cached = if stats.cached > 0 { format!(" ({} from the cache)", stats.cached) } else { String::new() };
                     log(&state, &client, MessageType::INFO, format!("indexed {count} files of {} in {ms} ms{cached}", root.display()));
@@ -115,7 +119,7 @@ impl Backend {
                 p.finish_with_message(format!("{count} files")).await;
             }
             publish::publish_open(&state, &client).await;
-            backend.watch_and_recheck(&folder, reading_since);
+            backend.watch_and_recheck(&folder, reading_since, hashes);
         });
     }
 
@@ -125,7 +129,7 @@ impl Backend {
     /// files touched since `since` (with a margin for coarse file times)
     /// whose text is not the one read, documents not read, files read and
     /// now gone.
-    fn watch_and_recheck(&self, folder: &Arc<Folder>, since: std::time::SystemTime) {
+    fn watch_and_recheck(&self, folder: &Arc<Folder>, since: std::time::SystemTime, hashes: HashMap<String, u128>) {
         if !self.state.watch_self.load(std::sync::atomic::Ordering::SeqCst) {
             return; // the client watches
         }
@@ -138,7 +142,11 @@ impl Backend {
             if backend.state.watcher.get().is_none() {
                 return; // the system cannot watch
             }
-            let known: HashMap<PathBuf, Text> = analysis.files().map(|(_, f)| (normalize(&root.join(&f.path)), f.text.clone())).collect();
+            let read = |path: &str, text: &Text| match hashes.get(path) {
+                Some(&hash) => Read::Hash(hash),
+                None => Read::Text(text.clone()),
+            };
+            let known: HashMap<PathBuf, Read> = analysis.files().map(|(_, f)| (normalize(&root.join(&f.path)), read(&f.path, &f.text))).collect();
             let globs = &analysis.config().documents;
             let found: HashSet<PathBuf> = gloss_project::find_documents(&root, globs).unwrap_or_default().into_iter().collect();
             let changes = crate::watch::changes_since(&known, &found, since);

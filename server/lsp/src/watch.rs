@@ -31,17 +31,37 @@ fn files_under(folder: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// What changed on disk for files `known` (each with the text read) and
+/// What the server read of a file, to tell whether it changed since.
+pub enum Read {
+    /// A document: the hash of the text read ([`gloss_project::cache::text_hash`]).
+    /// Its text itself may be held from the facts cache's mapped file, and
+    /// comparing with it would bring every page of the file into memory
+    /// (after a checkout, every file of the workspace is recent enough to
+    /// be compared).
+    Hash(u128),
+    Text(Text),
+}
+
+impl Read {
+    fn is(&self, now: &str) -> bool {
+        match self {
+            Read::Hash(hash) => gloss_project::cache::text_hash(now) == *hash,
+            Read::Text(text) => text.as_str() == now,
+        }
+    }
+}
+
+/// What changed on disk for files `known` (each with what was read) and
 /// documents `found` now: known files gone, known files touched since
 /// `since` whose text is not the one read, and documents found that were
 /// not known.
-pub fn changes_since(known: &HashMap<PathBuf, Text>, found: &HashSet<PathBuf>, since: SystemTime) -> Vec<(PathBuf, FileChangeType)> {
+pub fn changes_since(known: &HashMap<PathBuf, Read>, found: &HashSet<PathBuf>, since: SystemTime) -> Vec<(PathBuf, FileChangeType)> {
     let mut changes: Vec<(PathBuf, FileChangeType)> = Vec::new();
     for (p, read) in known {
         match std::fs::metadata(p).and_then(|m| m.modified()) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => changes.push((p.clone(), FileChangeType::DELETED)),
             // Not UTF-8 (or unreadable) now: read again, to say so.
-            Ok(modified) if modified >= since && std::fs::read_to_string(p).map_or(true, |now| *now != **read) => {
+            Ok(modified) if modified >= since && std::fs::read_to_string(p).map_or(true, |now| !read.is(&now)) => {
                 changes.push((p.clone(), FileChangeType::CHANGED));
             }
             _ => {}
@@ -117,20 +137,30 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let at = |name: &str| dir.path().join(name);
         let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
-        for name in ["changed.txt", "untouched.txt", "created.txt", "same.txt"] {
+        for name in ["changed.txt", "untouched.txt", "created.txt", "same.txt", "hashed-changed.txt", "hashed-same.txt"] {
             std::fs::write(at(name), "text").unwrap();
         }
         std::fs::File::options().write(true).open(at("untouched.txt")).unwrap().set_modified(an_hour_ago).unwrap();
         let since = SystemTime::now() - Duration::from_secs(60);
-        let read = |name: &str, text: &str| (at(name), Text::from(text));
-        let known: HashMap<PathBuf, Text> =
-            [read("changed.txt", "old text"), read("untouched.txt", "old text"), read("same.txt", "text"), read("deleted.txt", "text")].into_iter().collect();
-        let found: HashSet<PathBuf> = ["changed.txt", "untouched.txt", "created.txt", "same.txt"].map(at).into_iter().collect();
+        let read = |name: &str, text: &str| (at(name), Read::Text(Text::from(text)));
+        let hashed = |name: &str, text: &str| (at(name), Read::Hash(gloss_project::cache::text_hash(text)));
+        let known: HashMap<PathBuf, Read> = [
+            read("changed.txt", "old text"),
+            read("untouched.txt", "old text"),
+            read("same.txt", "text"),
+            read("deleted.txt", "text"),
+            hashed("hashed-changed.txt", "old text"),
+            hashed("hashed-same.txt", "text"),
+        ]
+        .into_iter()
+        .collect();
+        let found: HashSet<PathBuf> = ["changed.txt", "untouched.txt", "created.txt", "same.txt", "hashed-changed.txt", "hashed-same.txt"].map(at).into_iter().collect();
         let changes = changes_since(&known, &found, since);
         let expected = vec![
             (at("changed.txt"), FileChangeType::CHANGED),
             (at("created.txt"), FileChangeType::CREATED),
             (at("deleted.txt"), FileChangeType::DELETED),
+            (at("hashed-changed.txt"), FileChangeType::CHANGED),
         ];
         assert_eq!(changes, expected);
     }

@@ -558,14 +558,17 @@ mod tests {
         let all: Vec<DocumentFacts> = texts.iter().map(|t| facts(t)).collect();
         let stamp = Some(Stamp { len: 1, modified: (2, 3), changed: (4, 5), inode: 6, device: 7 });
         let mut writer = CacheWriter::create(&file).unwrap().unwrap();
-        let numbers = [writer.append(texts[0]).unwrap(), writer.append(texts[2]).unwrap()];
+        // A text without a stamp is spooled too (held from the file), but
+        // not kept in the table.
+        let numbers = [writer.append(texts[0]).unwrap(), writer.append(texts[1]).unwrap(), writer.append(texts[2]).unwrap()];
         let spooled = writer.spooled(&numbers).unwrap();
-        assert_eq!(spooled, [Text::from(texts[0]), Text::from(texts[2])]);
+        assert_eq!(spooled, [Text::from(texts[0]), Text::from(texts[1]), Text::from(texts[2])]);
         assert!(!file.exists(), "named only once whole");
         let entry = |k: usize, relative, text, stamp| Entry { relative, hash: text_hash(texts[k]), stamp, text, facts: &all[k] };
-        let entries = [entry(0, "a.txt", &spooled[0], stamp), entry(1, "b.txt", texts[1], None), entry(2, "c.txt", &spooled[1], stamp), entry(3, "d.txt", texts[3], stamp)];
+        let entries = [entry(0, "a.txt", &spooled[0], stamp), entry(1, "b.txt", &spooled[1], None), entry(2, "c.txt", &spooled[2], stamp), entry(3, "d.txt", texts[3], stamp)];
         let shared = writer.finish(&entries).unwrap();
         assert_eq!(shared, [Some(Text::from(texts[0])), None, Some(Text::from(texts[2])), Some(Text::from(texts[3]))]);
+        assert_eq!(spooled[1], Text::from(texts[1]), "still held from the file");
         // Spooled texts were not written twice.
         let len = std::fs::metadata(&file).unwrap().len() as usize;
         assert_eq!(std::fs::read(&file).unwrap().windows(texts[0].len()).filter(|w| *w == texts[0].as_bytes()).count(), 1, "{len}");

@@ -197,16 +197,25 @@ fn read_registry(root: &Path, path: &Path, is_config: bool) -> ReadFile {
 }
 
 /// Starts writing the facts cache of a root with the texts of documents
-/// just read from their files (with a stamp: those the cache keeps), and
-/// has those documents hold their texts from the cache file: their own
-/// copies are dropped now, before the index is built, rather than after
-/// the cache is written. `None` when there is no cache, or it cannot be
-/// written (the caller writes it whole later, or not at all).
+/// just read from their files, and has those documents hold their texts
+/// from the cache file: their own copies are dropped now, before the index
+/// is built, rather than after the cache is written. `None` when there is
+/// no cache, or it cannot be written (the caller writes it whole later, or
+/// not at all).
+///
+/// Texts of files changed too recently to have a stamp are spooled too,
+/// though the cache's table will not keep them (the next start reads
+/// those files again, and writes a cache without them): after a checkout
+/// or a copy, every file of the workspace is that recent, and their texts
+/// would otherwise stay in memory.
 pub fn spool_texts(root: &Path, files: &mut [ReadFile]) -> Option<CacheWriter> {
-    let mut writer = CacheWriter::for_root(root).ok()??;
+    spool_texts_to(CacheWriter::for_root(root).ok()??, files)
+}
+
+fn spool_texts_to(mut writer: CacheWriter, files: &mut [ReadFile]) -> Option<CacheWriter> {
     let mut read = Vec::new();
     let mut numbers = Vec::new();
-    for (k, f) in files.iter().enumerate().filter(|(_, f)| f.from_disk && f.stamp.is_some() && !f.registry) {
+    for (k, f) in files.iter().enumerate().filter(|(_, f)| f.from_disk && !f.registry) {
         if let Ok(file) = &f.content {
             read.push(k);
             numbers.push(writer.append(&file.text).ok()?);
@@ -489,6 +498,29 @@ mod tests {
         let mut names: Vec<_> = ignore::WalkBuilder::new(&root).hidden(false).build().flatten().map(|e| e.path().strip_prefix(&root).unwrap().display().to_string()).collect();
         names.sort();
         assert_eq!(names, ["", "docs", "docs/a.txt", "docs/b.txt"]);
+    }
+
+    #[test]
+    fn texts_just_read_are_held_from_the_cache_file_even_without_a_stamp() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("ws");
+        std::fs::create_dir_all(root.join("docs")).unwrap();
+        std::fs::write(root.join("docs/a.txt"), "[Putin]{@putin} said [10,000]{claim=troops src=@ua}.\n").unwrap();
+        std::fs::write(root.join("docs/b.txt"), "[Kim]{@kim} 😀 agreed.\n").unwrap();
+        let (_, _, mut files, _) = read_workspace_cached(&root, FactsCache::default).unwrap();
+        let text = |f: &ReadFile| f.content.as_ref().unwrap().text.clone();
+        let read: Vec<_> = files.iter().map(text).collect();
+        // Just written: too recent for a stamp.
+        assert!(files.iter().all(|f| f.stamp.is_none()));
+        let writer = CacheWriter::create(&dir.path().join("cache/ws.facts")).unwrap().unwrap();
+        let writer = spool_texts_to(writer, &mut files).unwrap();
+        for (f, was) in files.iter().zip(&read) {
+            let now = text(f);
+            assert_eq!(now.as_str(), was.as_str());
+            assert!(!now.is_same(was), "{} is held from the file, not its own copy", f.relative);
+        }
+        writer.finish(&[]).unwrap();
+        assert_eq!(text(&files[1]).as_str(), read[1].as_str(), "still held once the cache is named");
     }
 
     /// The facts cache written as the server writes it: documents as read,
