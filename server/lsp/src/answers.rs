@@ -33,7 +33,22 @@ pub struct Answers {
     /// How each mark of this session starts, quote included.
     mark: String,
     next: AtomicU64,
-    waiting: Mutex<HashMap<u64, Vec<u8>>>,
+    waiting: Mutex<Waiting>,
+}
+
+#[derive(Default)]
+struct Waiting {
+    answers: HashMap<u64, Answer>,
+    /// The last notification waiting for each thing it replaces (a
+    /// document's diagnostics): its number.
+    latest: HashMap<String, u64>,
+}
+
+enum Answer {
+    /// The JSON, and what it replaces, for a notification that does.
+    Json(Vec<u8>, Option<String>),
+    /// A notification a newer one replaced before it was sent.
+    Superseded,
 }
 
 /// An answer written as JSON, as tower-lsp is given it: its mark.
@@ -65,23 +80,55 @@ impl Answers {
     /// that a cancellation may drop): a mark never sent would keep its
     /// JSON for the rest of the session.
     pub fn put(&self, json: Vec<u8>) -> Written {
+        self.keep(json, None)
+    }
+
+    /// [`Answers::put`] for a notification that replaces the previous one
+    /// of `what` (a document's diagnostics). If that one is still waiting
+    /// (a client slower to read than the server to publish), it is not
+    /// sent at all: the server holds one list per document, not one per
+    /// keystroke.
+    pub fn put_replacing(&self, what: &str, json: Vec<u8>) -> Written {
+        self.keep(json, Some(what.to_string()))
+    }
+
+    fn keep(&self, json: Vec<u8>, replaces: Option<String>) -> Written {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
-        self.waiting.lock().unwrap_or_else(|e| e.into_inner()).insert(n, json);
+        let mut waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(what) = &replaces {
+            if let Some(older) = waiting.latest.insert(what.clone(), n) {
+                if let Some(answer) = waiting.answers.get_mut(&older) {
+                    *answer = Answer::Superseded;
+                }
+            }
+        }
+        waiting.answers.insert(n, Answer::Json(json, replaces));
         Written(format!("{}{n}", &self.mark[1..]))
     }
 
     /// A message tower-lsp wrote, as the parts to send: with the answer
     /// its mark stands for in place of the mark (quotes included); others
-    /// as they are. (Not copied into one body: a long document's
-    /// diagnostics are a megabyte.)
-    fn splice(&self, body: Vec<u8>) -> Outgoing {
-        let whole = |body| Outgoing { body, answer: None };
+    /// as they are; `None` for a notification superseded. (Not copied
+    /// into one body: a long document's diagnostics are a megabyte.)
+    fn splice(&self, body: Vec<u8>) -> Option<Outgoing> {
+        let whole = |body| Some(Outgoing { body, answer: None });
         let Some(at) = memchr::memmem::find(&body, self.mark.as_bytes()) else { return whole(body) };
         let digits = at + self.mark.len();
         let Some(len) = body[digits..].iter().position(|&b| b == b'"') else { return whole(body) };
-        let number = std::str::from_utf8(&body[digits..digits + len]).ok().and_then(|n| n.parse::<u64>().ok());
-        let Some(json) = number.and_then(|n| self.waiting.lock().unwrap_or_else(|e| e.into_inner()).remove(&n)) else { return whole(body) };
-        Outgoing { answer: Some((at..digits + len + 1, json)), body }
+        let Some(n) = std::str::from_utf8(&body[digits..digits + len]).ok().and_then(|n| n.parse::<u64>().ok()) else { return whole(body) };
+        let mut waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
+        match waiting.answers.remove(&n) {
+            None => whole(body),
+            Some(Answer::Superseded) => None,
+            Some(Answer::Json(json, replaces)) => {
+                if let Some(what) = replaces {
+                    if waiting.latest.get(&what) == Some(&n) {
+                        waiting.latest.remove(&what);
+                    }
+                }
+                Some(Outgoing { answer: Some((at..digits + len + 1, json)), body })
+            }
+        }
     }
 }
 
@@ -110,7 +157,9 @@ pub async fn deliver<I: AsyncRead + Unpin, O: AsyncWrite + Unpin>(from_server: I
     while let Some(frame) = read_frame(&mut input).await {
         // tower-lsp always writes a length.
         let Ok(body) = frame else { continue };
-        write_frame(&mut output, &answers.splice(body).parts()).await?;
+        if let Some(outgoing) = answers.splice(body) {
+            write_frame(&mut output, &outgoing.parts()).await?;
+        }
         // Flushed when nothing more is waiting: one write per burst.
         if input.buffer().is_empty() {
             output.flush().await?;
@@ -126,7 +175,7 @@ mod tests {
     impl Answers {
         /// What is sent for a message tower-lsp wrote.
         fn sent(&self, body: Vec<u8>) -> Vec<u8> {
-            self.splice(body).parts().concat()
+            self.splice(body).map_or_else(Vec::new, |o| o.parts().concat())
         }
     }
 
@@ -148,5 +197,37 @@ mod tests {
         let other = Answers::default();
         let theirs = serde_json::to_vec(&serde_json::json!({"result": serde_json::to_value(other.put(b"1".to_vec())).unwrap()})).unwrap();
         assert_eq!(answers.sent(theirs.clone()), theirs);
+    }
+
+    fn publication(written: &Written) -> Vec<u8> {
+        let params = serde_json::to_value(written).unwrap();
+        serde_json::to_vec(&serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/publishDiagnostics", "params": params})).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_publication_replaced_before_it_is_sent_is_not_sent() {
+        let answers = Answers::default();
+        let older = publication(&answers.put_replacing("file:///a.txt", br#"{"n":1}"#.to_vec()));
+        let other = publication(&answers.put_replacing("file:///b.txt", br#"{"n":2}"#.to_vec()));
+        let newer = publication(&answers.put_replacing("file:///a.txt", br#"{"n":3}"#.to_vec()));
+        // Written by tower-lsp in order, each with its frame.
+        let (mut to_deliver, from_server) = tokio::io::duplex(1 << 16);
+        for body in [&older, &other, &newer] {
+            write_frame(&mut to_deliver, &[body]).await.unwrap();
+        }
+        drop(to_deliver);
+        let mut out = Vec::new();
+        deliver(from_server, &mut out, &answers).await.unwrap();
+        let mut reader = BufReader::new(&out[..]);
+        let mut sent = Vec::new();
+        while let Some(Ok(body)) = read_frame(&mut reader).await {
+            sent.push(serde_json::from_slice::<serde_json::Value>(&body).unwrap()["params"]["n"].clone());
+        }
+        assert_eq!(sent, [2, 3]);
+        // Nothing is left waiting, and the next one for the document is sent.
+        assert!(answers.waiting.lock().unwrap().answers.is_empty());
+        assert!(answers.waiting.lock().unwrap().latest.is_empty());
+        let next = publication(&answers.put_replacing("file:///a.txt", br#"{"n":4}"#.to_vec()));
+        assert_eq!(serde_json::from_slice::<serde_json::Value>(&answers.sent(next)).unwrap()["params"]["n"], 4);
     }
 }

@@ -110,7 +110,7 @@ pub async fn publish_open(state: &Arc<State>, client: &Client) {
                 let list = publication.list().into();
                 // Written as JSON here (see `answers`): a long document's
                 // list as tower-lsp's value tree was seven times its JSON.
-                client.send_notification::<WrittenDiagnostics>(state.answers.put(publication.json)).await;
+                client.send_notification::<WrittenDiagnostics>(state.answers.put_replacing(uri.as_str(), publication.json)).await;
                 published.insert(uri, (generation, version, list));
             }
         }
