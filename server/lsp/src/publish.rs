@@ -3,6 +3,7 @@
 //! change conflicts in another).
 
 use std::ops::Range;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -56,12 +57,10 @@ pub async fn publish_open(state: &Arc<State>, client: &Client) {
         }
     }
     let mut work: Vec<(Arc<Folder>, Analysis, lsp::Uri, String, i32, usize)> = Vec::new();
-    let mut snapshots = Vec::new();
     for (folder, uris) in groups {
         // The snapshot and the versions it holds, under one lock.
         let mut ws = folder.lock();
         let analysis = ws.snapshot();
-        snapshots.push(analysis.clone());
         for u in uris {
             if let Some(d) = state.documents.get(&u) {
                 let size = analysis.file_id(&d.key).and_then(|id| analysis.file(id)).map_or(0, |f| f.text.len());
@@ -118,10 +117,33 @@ pub async fn publish_open(state: &Arc<State>, client: &Client) {
     // Diagnostics work out conflicts only; the revisions a hover shows are
     // worked out now, in the background, for the subjects an edit changed
     // (the others are related already), so that the hover need not.
-    for analysis in snapshots {
-        tokio::task::spawn_blocking(move || analysis.relate_all());
-    }
+    relate_in_background(state);
     report_status(state, client).await;
+}
+
+/// Relates what the latest snapshot of each folder read still lacks, in
+/// the background, one run at a time: edits that come faster are related
+/// together by the next run. (A run per publication, each on its own
+/// snapshot, related an edited subject again for every keystroke, side by
+/// side, each with its own lists.)
+fn relate_in_background(state: &Arc<State>) {
+    let relating = &state.relating;
+    relating.wanted.store(true, Ordering::SeqCst);
+    if relating.running.swap(true, Ordering::SeqCst) {
+        return; // the run under way sees `wanted` when it ends
+    }
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || loop {
+        let relating = &state.relating;
+        relating.wanted.store(false, Ordering::SeqCst);
+        for folder in state.folders().into_iter().filter(|f| f.is_ready()) {
+            folder.snapshot().relate_all();
+        }
+        relating.running.store(false, Ordering::SeqCst);
+        if !relating.wanted.load(Ordering::SeqCst) || relating.running.swap(true, Ordering::SeqCst) {
+            break;
+        }
+    });
 }
 
 /// The parameters of a `textDocument/publishDiagnostics`, as JSON.

@@ -325,6 +325,14 @@ pub fn matches_globs(globs: &[String], key: &str) -> bool {
 /// A document's last publication: generation, version, list.
 pub type Published = (u64, i32, Box<[u8]>);
 
+/// Whether a background run of relating is under way, and whether one
+/// was asked for since it began.
+#[derive(Default)]
+pub struct Relating {
+    pub running: std::sync::atomic::AtomicBool,
+    pub wanted: std::sync::atomic::AtomicBool,
+}
+
 pub struct State {
     /// Workspace roots, from the client's workspace folders and from the
     /// `gloss.toml` above files opened outside them.
@@ -344,6 +352,8 @@ pub struct State {
     pub published: tokio::sync::Mutex<HashMap<lsp::Uri, Published>>,
     /// The last `gloss/status` sent.
     pub status_sent: Mutex<Option<serde_json::Value>>,
+    /// Relating in the background after publishing (`publish`).
+    pub relating: Relating,
     /// Our own watch of the roots, when the client does not watch for us.
     pub watcher: std::sync::OnceLock<crate::watch::FolderWatcher>,
     /// The client does not watch files for us (it cannot, or refused):
@@ -387,6 +397,7 @@ impl State {
             generation: AtomicU64::new(0),
             published: tokio::sync::Mutex::new(HashMap::new()),
             status_sent: Mutex::new(None),
+            relating: Relating::default(),
             watcher: std::sync::OnceLock::new(),
             watch_self: AtomicBool::new(false),
             client: RwLock::new(ClientSupport::default()),
