@@ -313,7 +313,7 @@ fn prepare<'a>(
     settings: ClaimSettings,
 ) -> Prepared<'a, impl Fn(usize) -> i64, impl Fn(usize) -> i64> {
     let n = claims.len();
-    let units: Vec<Option<&str>> = claims.iter().map(|c| c.unit.as_deref().or(subject_unit)).collect();
+    let units: Vec<Option<&str>> = claims.iter().map(|c| c.unit().or(subject_unit)).collect();
     let expected = subject_unit.or_else(|| most_common(&units));
     let same_unit = |u: &Option<&str>| match (u, &expected) {
         (Some(u), Some(e)) => u.eq_ignore_ascii_case(e),

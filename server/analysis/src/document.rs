@@ -5,7 +5,7 @@ use std::ops::Range;
 use gloss_syntax::{AttrBlock, AttrKind, Markup, ValueKind};
 
 use crate::byte_range::ByteRange;
-use crate::claim::{Claim, IdAt};
+use crate::claim::{Claim, ClaimDetails, IdAt};
 use crate::date::Period;
 use crate::diagnostics::{Code, Problem};
 use crate::entity::{Definition, DefinitionSite, EntityKind, Field, FieldValue, Reference, ReferenceRole};
@@ -246,19 +246,22 @@ fn read_claim(
             _ => None,
         })
         .collect();
-    Claim {
-        range: range.into(),
-        text_range: text_range.into(),
-        text: prose,
-        subject,
-        sources: ids(block, "src").into(),
+    let details = ClaimDetails {
         via: ids(block, "via").into(),
-        figure,
         explicit_value: explicit.is_some(),
         unit,
-        date,
         cred,
         note: block.get("note").map(|n| n.as_str(text).into()),
         other,
+    };
+    Claim {
+        range: range.into(),
+        text_range: text_range.into(),
+        text: prose.into(),
+        subject,
+        sources: ids(block, "src").into(),
+        figure,
+        date,
+        details: details.boxed(),
     }
 }

@@ -101,7 +101,7 @@ impl Index {
         let defs_same = od.len() == nd.len()
             && od.iter().zip(nd).all(|(a, b)| a.id == b.id && a.kind == b.kind && !matches!(a.kind, EntityKind::Subject | EntityKind::Treaty));
         let refs_same = or.len() == nr.len() && or.iter().zip(nr).all(|(a, b)| a.id == b.id);
-        let ledgers_same = oc.len() == nc.len() && oc.iter().zip(nc).all(|(a, b)| a.subject.id == b.subject.id && same_ids(&a.sources, &b.sources) && same_ids(&a.via, &b.via));
+        let ledgers_same = oc.len() == nc.len() && oc.iter().zip(nc).all(|(a, b)| a.subject.id == b.subject.id && same_ids(&a.sources, &b.sources) && same_ids(a.via(), b.via()));
         let registry = old.registry().is_some() || new.registry().is_some();
         // The same definitions as a search sees them, at the same sites.
         let table_same = od.len() == nd.len() && od.iter().zip(nd).all(|(a, b)| a.id == b.id && a.kind == b.kind && a.display_name() == b.display_name());
@@ -375,11 +375,11 @@ impl Index {
 /// are summed up alike.
 fn reads_the_same(a: &Claim, b: &Claim) -> bool {
     a.figure == b.figure
-        && a.unit == b.unit
+        && a.unit() == b.unit()
         && a.date == b.date
         && same_ids(&a.sources, &b.sources)
         // Not related by, but named in the claim's summary.
-        && same_ids(&a.via, &b.via)
+        && same_ids(a.via(), b.via())
 }
 
 fn same_ids(a: &[IdAt], b: &[IdAt]) -> bool {
@@ -507,9 +507,9 @@ impl Gathering {
             }
             for (i, c) in claims.iter().enumerate() {
                 let site = Site { file: id, index: i as u32 };
-                for (k, source) in c.sources.iter().chain(&c.via).enumerate() {
+                for (k, source) in c.named().enumerate() {
                     // A source named twice in one claim cites it once.
-                    if !c.sources.iter().chain(&c.via).take(k).any(|s| s.id == source.id) {
+                    if !c.named().take(k).any(|s| s.id == source.id) {
                         g.citations.entry(ByHandle(source.id)).or_default().push(site);
                     }
                 }

@@ -44,15 +44,15 @@ pub fn claims_csv(analysis: &Analysis) -> String {
             f.path.clone(),
             line_of(f, c.range.start()).to_string(),
             c.subject.id.to_string(),
-            c.text.clone(),
+            c.text.to_string(),
             c.figure.as_ref().map(|fig| fig.describe()).unwrap_or_default(),
             number(interval.and_then(|i| i.low)),
             number(interval.and_then(|i| i.high)),
             analysis.relations(no).unit.unwrap_or_default().to_string(),
             c.date.map(|d| d.to_string()).unwrap_or_default(),
             ids(&c.sources),
-            ids(&c.via),
-            c.cred.map(|n| n.to_string()).unwrap_or_default(),
+            ids(c.via()),
+            c.cred().map(|n| n.to_string()).unwrap_or_default(),
             conflicts,
         ])
         .expect("writing to memory");
@@ -97,7 +97,7 @@ pub fn facts_jsonl(analysis: &Analysis) -> String {
             "type": "claim", "claim": n, "path": f.path, "line": line_of(f, c.range.start()), "subject": c.subject.id, "text": c.text,
             "value": c.figure.as_ref().map(|fig| fig.describe()), "low": interval.and_then(|i| i.low), "high": interval.and_then(|i| i.high),
             "unit": analysis.relations(no).unit, "date": c.date.map(|d| d.to_string()),
-            "src": c.sources.iter().map(|s| &s.id).collect::<Vec<_>>(), "via": c.via.iter().map(|s| &s.id).collect::<Vec<_>>(), "cred": c.cred,
+            "src": c.sources.iter().map(|s| &s.id).collect::<Vec<_>>(), "via": c.via().iter().map(|s| &s.id).collect::<Vec<_>>(), "cred": c.cred(),
         }));
     }
     for (n, &no) in all.iter().enumerate() {

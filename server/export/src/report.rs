@@ -69,7 +69,7 @@ fn section(analysis: &Analysis, out: &mut String, id: &str, claims: &[ClaimId]) 
         let relations = analysis.relations(no);
         let conflict = !relations.conflicts.is_empty();
         let interval = c.figure.as_ref().map_or("—".to_string(), |fig| fig.interval(analysis.config().claims.approx).to_string());
-        let who: Vec<String> = c.sources.iter().chain(&c.via).map(|s| format!("@{}", s.id)).collect();
+        let who: Vec<String> = c.named().map(|s| format!("@{}", s.id)).collect();
         let mark = if conflict {
             format!("<span class=\"conflict-mark\" title=\"conflicts with {}\">⚠ conflict</span>", esc(&relations.conflicts.iter().map(|&o| gloss_analysis::diagnostics::summary(analysis, o)).collect::<Vec<_>>().join("; ")))
         } else if !relations.revised_by.is_empty() {
@@ -134,7 +134,7 @@ fn chart(analysis: &Analysis, id: &str, claims: &[ClaimId]) -> String {
     let mut sources: Vec<String> = Vec::new();
     for (k, (no, low, high)) in items.iter().enumerate() {
         let c = analysis.claim(*no).1;
-        let who = c.sources.iter().chain(&c.via).map(|s| s.id.to_string()).next().unwrap_or_else(|| "unsourced".into());
+        let who = c.named().map(|s| s.id.to_string()).next().unwrap_or_else(|| "unsourced".into());
         let ci = sources.iter().position(|s| *s == who).unwrap_or_else(|| {
             sources.push(who.clone());
             sources.len() - 1

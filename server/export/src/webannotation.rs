@@ -100,8 +100,8 @@ pub fn web_annotations(analysis: &Analysis) -> Value {
                     "unit": analysis.relations(no).unit,
                     "date": c.date.map(|d| d.to_string()),
                     "src": c.sources.iter().map(|s| entity_iri(analysis.entity(&s.id).map(|(_, d)| d), &s.id)).collect::<Vec<_>>(),
-                    "via": c.via.iter().map(|s| entity_iri(analysis.entity(&s.id).map(|(_, d)| d), &s.id)).collect::<Vec<_>>(),
-                    "credibility": c.cred,
+                    "via": c.via().iter().map(|s| entity_iri(analysis.entity(&s.id).map(|(_, d)| d), &s.id)).collect::<Vec<_>>(),
+                    "credibility": c.cred(),
                 });
                 claim.as_object_mut().unwrap().retain(|_, v| !v.is_null() && v != &json!([]));
                 annotation.insert("claim".into(), claim);

@@ -89,10 +89,10 @@ fn main() {
             _ => {}
         }),
         ("claims' text", &|f| if let Facts::Document(d) = f { d.claims.iter_mut().for_each(|c| drop(take(&mut c.text))) }),
-        ("claims' ids", &|f| {
+        ("claims' sources", &|f| {
             if let Facts::Document(d) = f {
                 for c in &mut d.claims {
-                    (c.sources, c.via) = Default::default();
+                    c.sources = Default::default();
                 }
             }
         }),

@@ -195,7 +195,7 @@ fn write_summary(c: &Claim, unit: Option<&str>) -> String {
         None => {}
     }
     out.push_str(" (");
-    let mut who = c.sources.iter().chain(&c.via).peekable();
+    let mut who = c.named().peekable();
     if who.peek().is_none() {
         out.push_str("unsourced");
     }

@@ -136,7 +136,7 @@ impl Placed for Claim {
         moved(&mut self.range, to);
         moved(&mut self.text_range, to);
         moved(&mut self.subject.range, to);
-        for IdAt { range, .. } in self.sources.iter_mut().chain(&mut self.via) {
+        for IdAt { range, .. } in self.named_mut() {
             moved(range, to);
         }
     }

@@ -11,7 +11,7 @@ pub fn definition(analysis: &Analysis, file: FileId, offset: usize) -> Vec<Locat
         Some(Target::Reference(r)) => entity_location(analysis, &r.id).into_iter().collect(),
         Some(Target::Claim(no)) => {
             let (_, c) = analysis.claim(no);
-            c.sources.iter().chain(&c.via).filter_map(|s| entity_location(analysis, &s.id)).collect()
+            c.named().filter_map(|s| entity_location(analysis, &s.id)).collect()
         }
         Some(Target::Definition(d)) => super::references::uses(analysis, &d.id),
         None => Vec::new(),

@@ -138,7 +138,7 @@ fn claim_card(analysis: &Analysis, no: ClaimId) -> String {
     match &c.figure {
         Some(f) => {
             let unit = analysis.relations(no).unit.filter(|u| f.currency.as_deref() != Some(*u)).map(|u| format!(" {u}")).unwrap_or_default();
-            let how = if c.explicit_value { "from `value=`" } else { "read from the text" };
+            let how = if c.explicit_value() { "from `value=`" } else { "read from the text" };
             let _ = writeln!(
                 md,
                 "**{}{unit}**: {}, interval {} ({how})  ",
@@ -153,28 +153,28 @@ fn claim_card(analysis: &Analysis, no: ClaimId) -> String {
     }
     let _ = writeln!(md, "**Date:** {}  ", c.date.map_or("none (compared with every date)".to_string(), |d| d.to_string()));
     let who = |ids: &[crate::claim::IdAt]| ids.iter().map(|s| name_of(analysis, &format!("@{}", s.id))).collect::<Vec<_>>().join(", ");
-    if c.sources.is_empty() && c.via.is_empty() {
+    if !c.is_sourced() {
         let _ = writeln!(md, "**Sources:** none: this figure is unsourced  ");
     }
     if !c.sources.is_empty() {
         let _ = writeln!(md, "**Sources:** {}  ", who(&c.sources));
     }
-    if !c.via.is_empty() {
-        let _ = writeln!(md, "**Via:** {}  ", who(&c.via));
+    if !c.via().is_empty() {
+        let _ = writeln!(md, "**Via:** {}  ", who(c.via()));
     }
-    if let Some(cred) = c.cred {
+    if let Some(cred) = c.cred() {
         let reliability = c
             .sources
             .iter()
-            .chain(&c.via)
+            .chain(c.via())
             .find_map(|s| analysis.entity(&s.id).and_then(|(_, d)| d.field_text("reliability")))
             .unwrap_or("?");
         let _ = writeln!(md, "**Grade:** {reliability}{cred} ({}; information {})  ", reliability_word(reliability), credibility(cred));
     }
-    if let Some(note) = &c.note {
+    if let Some(note) = c.note() {
         let _ = writeln!(md, "**Note:** {note}  ");
     }
-    for (k, v) in &c.other {
+    for (k, v) in c.other() {
         let _ = writeln!(md, "**{k}:** {v}  ");
     }
     let _ = writeln!(md);
@@ -236,7 +236,7 @@ fn ledger(analysis: &Analysis, md: &mut String, subject: &str, about: Option<Cla
             _ => "",
         };
         let value = c.figure.as_ref().map_or("?".into(), |f| f.describe());
-        let who: Vec<String> = c.sources.iter().chain(&c.via).map(|s| format!("@{}", s.id)).collect();
+        let who: Vec<String> = c.named().map(|s| format!("@{}", s.id)).collect();
         let f = analysis.file(file).expect("claim of a known file");
         let line = f.line_index().line_col(c.range.start(), crate::line_index::Encoding::Utf8).line + 1;
         let _ = writeln!(
