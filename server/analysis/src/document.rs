@@ -34,6 +34,45 @@ pub struct DocumentFacts {
     pub date: Option<Period>,
 }
 
+/// A text longer than this is read a run of paragraphs of about this
+/// size at a time (see [`read_document_text`]).
+const RUN: usize = 64 * 1024;
+
+/// Reads a document's facts from its text: what `read_document(text,
+/// &Markup::parse(text))` gives. A long text is read a run of paragraphs at
+/// a time (markup never decides across a blank line): the markup, which is
+/// not kept and takes some nine times the text's size, is held for one run,
+/// not for the whole text (opening a 1 MB document held 9 MB of it).
+pub fn read_document_text(text: &str) -> DocumentFacts {
+    read_document_in_runs(text, RUN)
+}
+
+/// [`read_document_text`] with runs of about `size` bytes (tests read
+/// short texts in many runs).
+pub fn read_document_in_runs(text: &str, size: usize) -> DocumentFacts {
+    let runs = paragraphs::runs(text, size);
+    let mut runs = runs.into_iter();
+    let Some(first) = runs.next().filter(|r| r.end < text.len()) else {
+        return read_document(text, &Markup::parse(text));
+    };
+    // The header's run is read as a text of its own: it ends where a
+    // blank line starts, so what follows changes nothing in it.
+    let head = &text[..first.end];
+    let mut facts = read_document(head, &Markup::parse(head));
+    for run in runs {
+        let markup = Markup::parse_paragraphs(text, run.clone());
+        let read = read_paragraphs(text, &markup, run, facts.date);
+        facts.definitions.extend(read.definitions);
+        facts.references.extend(read.references);
+        facts.claims.extend(read.claims);
+        facts.problems.extend(read.problems);
+        facts.acks.extend(read.acks);
+        facts.bare_prose.extend(read.bare_prose);
+    }
+    facts.shrink_to_fit();
+    facts
+}
+
 /// Reads a document's facts from its parsed markup.
 pub fn read_document(text: &str, markup: &Markup) -> DocumentFacts {
     let mut facts = DocumentFacts {

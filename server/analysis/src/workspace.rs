@@ -5,10 +5,9 @@ use std::sync::{Arc, OnceLock};
 
 use imbl::{HashMap, Vector};
 
-use gloss_syntax::Markup;
 
 use crate::config::{ClaimOverrides, Config};
-use crate::document::{read_document, reread_document, DocumentFacts};
+use crate::document::{read_document_text, reread_document, DocumentFacts};
 use crate::claim::Claim;
 use crate::entity::{Definition, Reference};
 use crate::index::{ClaimId, Index, Relations, Site};
@@ -34,7 +33,7 @@ impl Facts {
     /// Reads an annotated document's facts. Pure and `Send`: callers may
     /// read many documents in parallel, then [`Workspace::set`] them.
     pub fn of_document(text: &str) -> Facts {
-        Facts::Document(read_document(text, &Markup::parse(text)))
+        Facts::Document(read_document_text(text))
     }
 
     /// Reads a registry file; `is_config` for the workspace's `gloss.toml`.
@@ -151,7 +150,7 @@ impl Workspace {
             (Some((old_text, old_facts)), Some(changed)) if edit_of(old_text, text, &changed) => {
                 reread_document(old_text, old_facts, text, changed)
             }
-            _ => read_document(text, &Markup::parse(text)),
+            _ => read_document_text(text),
         };
         self.set(path, text, Facts::Document(facts))
     }

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use gloss_analysis::document::{read_document, reread_document, DocumentFacts};
+use gloss_analysis::document::{read_document, read_document_in_runs, reread_document, DocumentFacts};
 use gloss_syntax::strategies::markup_piece;
 use gloss_syntax::Markup;
 use proptest::prelude::*;
@@ -138,6 +138,17 @@ proptest! {
             facts = reread_document(&before, &facts, &text, changed);
             prop_assert_eq!(&facts, &read(&text), "after a batch: {:?} -> {:?}", before, text);
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(3000), ..ProptestConfig::default() })]
+
+    /// A long document is read a run of paragraphs at a time: here runs
+    /// of a few bytes, so that most texts are read in many.
+    #[test]
+    fn reading_a_text_in_runs_of_paragraphs_is_reading_it_whole(text in markup_text(), size in 1usize..120) {
+        prop_assert_eq!(read_document_in_runs(&text, size), read(&text), "in runs of {}: {:?}", size, text);
     }
 }
 

@@ -90,6 +90,29 @@ pub(super) fn end_after(text: &str, changed: usize) -> usize {
     bytes.len()
 }
 
+/// `text` cut into runs of paragraphs of about `size` bytes each (a
+/// paragraph longer than that is a run of its own), for reading it a run
+/// at a time. The first run holds the header's line (the first line with
+/// anything but white space on it); every other starts on the line after a
+/// blank line and each ends where a blank line starts, or at the end. The
+/// blank lines between runs are in none.
+pub(super) fn runs(text: &str, size: usize) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let header = text.find(|c: char| !c.is_whitespace() && c != '\u{feff}').unwrap_or(bytes.len());
+    let mut runs = Vec::new();
+    let mut start = 0;
+    while start < bytes.len() {
+        let from = if runs.is_empty() { header.max(size) } else { start + size };
+        let end = if from >= bytes.len() { bytes.len() } else { end_after(text, from) };
+        runs.push(start..end);
+        start = end;
+        while start < bytes.len() && is_blank_line(text, start) {
+            start = past_line_end(bytes, content_end(bytes, start));
+        }
+    }
+    runs
+}
+
 /// `ranges` (in order, not overlapping) without the blank lines in them:
 /// stretches of prose end at paragraph ends, whichever part of a document
 /// was read. Empty pieces are dropped.
@@ -132,6 +155,19 @@ pub(super) fn without_blank_lines(text: &str, ranges: Vec<Range<usize>>) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runs_of_paragraphs() {
+        let text = "{#h}\n\none\ntwo\n  \n\nthree\r\n\r\nfour";
+        let at = |s: &str| text.find(s).unwrap();
+        assert_eq!(runs(text, 1), [0..at("\n\none") + 1, at("one")..at("  "), at("three")..at("three") + 7, at("four")..text.len()]);
+        assert_eq!(runs(text, 12), [0..at("  "), at("three")..text.len()]);
+        assert_eq!(runs(text, 100), [0..text.len()]);
+        assert_eq!(runs("", 1), Vec::<Range<usize>>::new());
+        // The header's run reaches the header, however far down it is.
+        let late = "\n\n \n\n{#h}\n\nbody";
+        assert_eq!(runs(late, 1), [0..late.find("\n\nbody").unwrap() + 1, late.find("body").unwrap()..late.len()]);
+    }
 
     #[test]
     fn paragraphs_around_an_edit() {

@@ -13,7 +13,7 @@ use std::ops::Range;
 
 use gloss_syntax::Markup;
 
-use super::{paragraphs, read_document, read_paragraphs, DocumentFacts};
+use super::{paragraphs, read_document_text, read_paragraphs, DocumentFacts};
 use crate::byte_range::ByteRange;
 use crate::claim::{Claim, IdAt};
 use crate::diagnostics::Problem;
@@ -26,7 +26,7 @@ use crate::entity::{Definition, Reference};
 /// paragraphs the edit touched; the whole text when the edit touches the
 /// first paragraph (the header's) or `changed` cannot describe the edit.
 pub fn reread_document(old_text: &str, old: &DocumentFacts, new_text: &str, changed: Range<usize>) -> DocumentFacts {
-    let whole = || read_document(new_text, &Markup::parse(new_text));
+    let whole = || read_document_text(new_text);
     let (old_len, new_len) = (old_text.len(), new_text.len());
     let tail = new_len.wrapping_sub(changed.end);
     if changed.start > changed.end || changed.end > new_len || changed.start + tail > old_len {
