@@ -139,6 +139,12 @@ mod tests {
         assert_eq!(c.other(), &[("page".into(), "4".into())]);
     }
 
+    /// A workspace holds every claim: what most do not have is boxed.
+    #[test]
+    fn a_claim_takes_160_bytes() {
+        assert_eq!(std::mem::size_of::<super::Claim>(), 160);
+    }
+
     #[test]
     fn a_currency_read_from_the_text_is_the_claims_unit() {
         let c = &claims("[$5 billion]{claim=aid src=@kiel}")[0];

@@ -8,7 +8,7 @@ use crate::byte_range::ByteRange;
 use crate::claim::{Claim, ClaimDetails, IdAt};
 use crate::date::Period;
 use crate::diagnostics::{Code, Problem};
-use crate::entity::{Definition, DefinitionSite, EntityKind, Field, FieldValue, Reference, ReferenceRole};
+use crate::entity::{Definition, DefinitionSite, EntityKind, Field, FieldKey, FieldValue, Reference, ReferenceRole};
 use crate::figure::{parse_value, read_figure};
 use crate::id::Id;
 
@@ -152,7 +152,7 @@ fn read_block(
                     "src" => ReferenceRole::Src,
                     "via" => ReferenceRole::Via,
                     "claim" => ReferenceRole::Subject,
-                    other => ReferenceRole::Field(Id::new(other)),
+                    other => ReferenceRole::Field(FieldKey::new(other)),
                 };
                 match &value.kind {
                     ValueKind::Refs(ids) => {

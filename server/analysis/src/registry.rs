@@ -10,7 +10,7 @@ use toml::Spanned;
 use crate::config::Config;
 use crate::diagnostics::{Code, Problem};
 use crate::id::Id;
-use crate::entity::{Definition, DefinitionSite, EntityKind, Field, FieldValue, Reference, ReferenceRole};
+use crate::entity::{Definition, DefinitionSite, EntityKind, Field, FieldKey, FieldValue, Reference, ReferenceRole};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RegistryFacts {
@@ -84,7 +84,7 @@ fn read_kind(facts: &mut RegistryFacts, text: &str, kind: EntityKind, value: &Sp
                     for (i, s) in v.texts().iter().enumerate() {
                         if let Some(target) = s.strip_prefix('@') {
                             let range = ref_range(text, value, i, target);
-                            facts.references.push(Reference::new(Id::new(target), range, ReferenceRole::Field(Id::new(&key_name)), None));
+                            facts.references.push(Reference::new(Id::new(target), range, ReferenceRole::Field(FieldKey::new(&key_name)), None));
                         }
                     }
                     fields.push(Field { key: key_name, value: v, range: value.span().into() });

@@ -511,9 +511,12 @@ mod tests {
     fn facts_read_back_and_a_damaged_file_reads_as_empty() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("sub/x.facts");
-        let a = "{#a date=2024-10-17}\n[Putin]{@putin} said [around 10,000 soldiers]{claim=troops src=@ua} arrived.\n";
+        // A field's reference and a claim's details too.
+        let a = "{#a date=2024-10-17 author=@reuters}\n[Putin]{@putin} said [around 10,000 soldiers]{claim=troops src=@ua via=@tass note=\"p. 3\"} arrived.\n";
         let b = "[broken]{claim= src=@";
         let (fa, fb) = (facts(a), facts(b));
+        assert!(fa.references.iter().any(|r| matches!(r.role, gloss_analysis::entity::ReferenceRole::Field(k) if k.as_str() == "author")));
+        assert_eq!(fa.claims[0].note(), Some("p. 3"));
         let stamp = Stamp { len: 1, modified: (2, 3), changed: (4, 5), inode: 6, device: 7 };
         let entry = |relative, text, facts, stamp| Entry { relative, hash: text_hash(text), stamp, text, facts };
         let shared = FactsCache::save_file(&file, &[entry("a.txt", a, &fa, Some(stamp)), entry("b.txt", b, &fb, None)]).unwrap();
