@@ -68,6 +68,23 @@ where
 /// `gloss lsp`: the server on standard input and output. Exit status 0
 /// after `shutdown` then `exit`, 1 when `exit` (or the end of the input)
 /// comes without `shutdown`.
+/// How to give freed memory back to the system at once, when the program's
+/// allocator keeps it for a while (`gloss` sets it: jemalloc's freed pages
+/// go back after half a second). Asked for after the bursts that free tens
+/// of MB: reading a workspace, relating its claims.
+static RELEASE_FREED: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Sets how freed memory is given back; once, before [`run_stdio`].
+pub fn set_release_freed(release: fn()) {
+    let _ = RELEASE_FREED.set(release);
+}
+
+pub(crate) fn release_freed() {
+    if let Some(release) = RELEASE_FREED.get() {
+        release();
+    }
+}
+
 pub fn run_stdio() -> ExitCode {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
     let clean = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
