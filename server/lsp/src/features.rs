@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use gloss_analysis::features::{code_actions, completion, outline, tokens, Location, WorkspaceEdit};
 use gloss_analysis::line_index::Encoding;
 use gloss_analysis::{Analysis, File};
-use serde::ser::{SerializeSeq, Serializer};
 use tower_lsp_server::ls_types as lsp;
 
 use crate::convert;
@@ -18,22 +17,59 @@ pub fn location(folder: &Folder, analysis: &Analysis, l: &Location, enc: Encodin
 
 /// Locations as the JSON of a list of LSP `Location`s, written directly
 /// (see `answers`): the same as serializing [`location`]s, without a copy
-/// of each URI.
+/// of each URI. A long list is written in parts side by side: each
+/// location reads its file's line index and URI, some cache misses each,
+/// which for thousands of files was most of a references answer.
 pub fn locations_json(folder: &Folder, analysis: &Analysis, found: &[Location], enc: Encoding) -> serde_json::Result<Vec<u8>> {
+    // Scoped threads, not rayon's: relating in the background may hold
+    // rayon's threads for tens of ms, and an answer would wait for them.
+    const LONG: usize = 1024;
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let threads = *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()).min(4));
+    let parts: Vec<Vec<u8>> = if found.len() < LONG || threads == 1 {
+        vec![write_locations(folder, analysis, found, enc)?]
+    } else {
+        let mut chunks = found.chunks(found.len().div_ceil(threads));
+        let first = chunks.next().unwrap_or_default();
+        std::thread::scope(|s| {
+            let others: Vec<_> = chunks.map(|chunk| s.spawn(move || write_locations(folder, analysis, chunk, enc))).collect();
+            let mut parts = vec![write_locations(folder, analysis, first, enc)];
+            parts.extend(others.into_iter().map(|t| t.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))));
+            parts.into_iter().collect::<serde_json::Result<Vec<_>>>()
+        })?
+    };
+    let mut out = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + 2);
+    out.push(b'[');
+    for part in parts.iter().filter(|p| !p.is_empty()) {
+        if out.len() > 1 {
+            out.push(b',');
+        }
+        out.extend_from_slice(part);
+    }
+    out.push(b']');
+    Ok(out)
+}
+
+/// The JSON of each location, comma-separated.
+fn write_locations(folder: &Folder, analysis: &Analysis, found: &[Location], enc: Encoding) -> serde_json::Result<Vec<u8>> {
     #[derive(serde::Serialize)]
     struct Written<'a> {
         uri: &'a str,
         range: lsp::Range,
     }
-    let mut out = Vec::with_capacity(found.len() * 128 + 2);
-    let mut json = serde_json::Serializer::new(&mut out);
-    let mut list = json.serialize_seq(Some(found.len()))?;
+    let mut out = Vec::with_capacity(found.len() * 128);
+    let mut uri = String::new();
     for l in found {
         let Some(file) = analysis.file(l.file) else { continue };
         let range = convert::range(file, &l.range, enc);
-        folder.with_uri(&file.path, |uri| list.serialize_element(&Written { uri: uri.as_str(), range })).transpose()?;
+        let written = folder.with_uri_text(&file.path, &mut uri, |uri| {
+            if !out.is_empty() {
+                out.push(b',');
+            }
+            serde_json::to_writer(&mut out, &Written { uri, range })
+        });
+        written.transpose()?;
     }
-    list.end()?;
     Ok(out)
 }
 
@@ -225,5 +261,25 @@ mod tests {
             assert_eq!(written, serde_json::to_value(&each).unwrap());
         }
         assert_eq!(locations_json(&folder, &analysis, &[], Encoding::Utf16).unwrap(), b"[]");
+    }
+
+    /// A long list is written in parts: the same bytes as one serialized
+    /// list of the protocol's locations.
+    #[test]
+    fn a_long_list_of_locations_is_written_whole_and_in_order() {
+        let mut ws = Workspace::new();
+        let text = "é [Putin]{@putin}\n".repeat(60);
+        for n in 0..30 {
+            let path = format!("docs/{n:02} ü.txt");
+            ws.set_file(File::new(&path, &text, Facts::of_document(&text)));
+        }
+        let analysis = ws.snapshot();
+        let found: Vec<Location> = analysis.references("putin").map(|(f, r)| Location { file: f, range: r.range.range(), full_range: r.range.range() }).collect();
+        assert_eq!(found.len(), 1800);
+        let folder = Folder::new(Place::Root(PathBuf::from("/ws")));
+        for n in [1800, 1025, 1024, 1023, 3] {
+            let each: Vec<lsp::Location> = found[..n].iter().filter_map(|l| location(&folder, &analysis, l, Encoding::Utf16)).collect();
+            assert_eq!(locations_json(&folder, &analysis, &found[..n], Encoding::Utf16).unwrap(), serde_json::to_vec(&each).unwrap(), "{n} locations");
+        }
     }
 }

@@ -15,6 +15,7 @@ mod indexing;
 mod publish;
 mod server;
 mod state;
+mod uri;
 mod watch;
 
 use std::process::ExitCode;

@@ -1,0 +1,84 @@
+//! File URIs written from a folder's root URI and a file's key, as
+//! `Uri::from_file_path` writes them, without building a `Uri`: answers of
+//! thousands of locations need a URI for each.
+
+use std::path::Path;
+
+use tower_lsp_server::ls_types as lsp;
+
+/// The URI of a folder's root, without a trailing `/`, for
+/// [`write_file_uri`]; `None` where file URIs are not written so (Windows:
+/// drive letters and separators).
+pub fn root_prefix(root: &Path) -> Option<String> {
+    if cfg!(windows) {
+        return None;
+    }
+    lsp::Uri::from_file_path(root).map(|u| u.as_str().strip_suffix('/').unwrap_or(u.as_str()).to_string())
+}
+
+/// Writes into `out` the URI of the file at `key` (relative, `/`-separated)
+/// under the root whose [`root_prefix`] is `prefix`: what
+/// `Uri::from_file_path(root.join(key))` gives. `false` for a key that
+/// path would read otherwise (absolute, empty, `.` or `..` segments,
+/// repeated `/`): the caller builds that URI the long way.
+pub fn write_file_uri(prefix: &str, key: &str, out: &mut String) -> bool {
+    let plain = !key.is_empty() && key.split('/').all(|segment| !segment.is_empty() && segment != "." && segment != "..");
+    if !plain {
+        return false;
+    }
+    out.clear();
+    out.push_str(prefix);
+    out.push('/');
+    // The set ls-types encodes: all but ASCII letters, digits, `-._~` and
+    // `/`; bytes of wider chars each.
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for b in key.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.extend(['%', HEX[usize::from(b >> 4)] as char, HEX[usize::from(b & 15)] as char]);
+        }
+    }
+    true
+}
+
+#[cfg(all(test, not(windows)))]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn file_uris_are_written_as_from_file_path_writes_them() {
+        let keys = [
+            "docs/a.txt",
+            "docs/été 1.txt",
+            "a%20b.txt",
+            "x#y?.txt",
+            "[1] (2) {3}.txt",
+            "~user/a-b_c.d",
+            "日本/😀.txt",
+            "a+b=c&d$e!f*g@h:i.txt",
+            "semi;colon,comma'quote\"s`.txt",
+            "back\\slash|pipe^caret<lt>gt.txt",
+            "tab\there.txt",
+        ];
+        for root in ["/ws", "/tmp/a b/ü", "/"] {
+            let prefix = root_prefix(Path::new(root)).unwrap();
+            let mut out = String::new();
+            for key in keys {
+                assert!(write_file_uri(&prefix, key, &mut out), "{key}");
+                let expected = lsp::Uri::from_file_path(Path::new(root).join(key)).unwrap();
+                assert_eq!(out, expected.as_str(), "{root} {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn keys_a_path_would_read_otherwise_are_left_to_the_long_way() {
+        let mut out = String::new();
+        for key in ["", "/abs/a.txt", "docs/../a.txt", "./a.txt", "a//b.txt", "a/"] {
+            assert!(!write_file_uri("file:///ws", key, &mut out), "{key}");
+        }
+    }
+}
