@@ -59,22 +59,3 @@ async fn closed_documents_answer_the_same_once_their_texts_come_from_the_cache()
     c.notify("textDocument/didClose", json!({"textDocument": {"uri": b}})).await;
     assert_eq!(in_b(&c.request("textDocument/references", at.clone()).await), expected);
 }
-
-static RELEASED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
-fn count_release() {
-    RELEASED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-}
-
-/// `gloss` has its allocator give freed pages back after reading a folder
-/// and after relating its claims (the bursts that free the most).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn freed_memory_is_given_back_after_reading_and_after_relating() {
-    gloss_lsp::set_release_freed(count_release);
-    let files = [("gloss.toml", CONFIG), ("docs/a.txt", A), ("docs/b.txt", B)];
-    let (_sandbox, ws) = sandbox_with_cache(&files);
-    let mut c = indexed(&ws.canonicalize().unwrap(), &["utf-16"], debounce(0)).await;
-    c.wait_for(|n| n["method"] == "window/logMessage" && n["params"]["message"].as_str().is_some_and(|m| m.starts_with("related the claims"))).await;
-    // The other test of this file may index too, and count as well.
-    assert!(RELEASED.load(std::sync::atomic::Ordering::SeqCst) >= 2);
-}
