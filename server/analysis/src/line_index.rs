@@ -26,17 +26,20 @@ pub struct LineCol {
 /// without reading the text: a closed document's text may be a mapped
 /// file's pages, read in only when needed (a conflict's related places
 /// are in thousands of documents).
+///
+/// All in one allocation, list after list: converting a position in a
+/// file not touched for a while costs a cache miss per list read, and an
+/// answer of thousands of locations converts one in each of thousands of
+/// files (four lists apart, that was most of writing such an answer).
 #[derive(Debug, Clone)]
 pub struct LineIndex {
-    /// Byte offset of the start of each line.
-    starts: Vec<u32>,
-    /// Byte offset of each non-ASCII char, in order.
-    wide: Vec<u32>,
-    /// The UTF-8 length of each of them.
-    wide_len: Vec<u8>,
-    /// `saved[j]`: UTF-8 bytes minus UTF-16 units of the wide chars before
-    /// `wide[j * SAVED_EVERY]`.
-    saved: Vec<u32>,
+    /// The byte offset of the start of each line; the byte offset of each
+    /// non-ASCII char, in order; `saved[j]`, UTF-8 bytes minus UTF-16
+    /// units of the wide chars before `wide[j * SAVED_EVERY]`; the UTF-8
+    /// length of each wide char, four to a `u32`.
+    lists: Box<[u32]>,
+    lines: u32,
+    wides: u32,
     len: usize,
 }
 
@@ -72,17 +75,36 @@ impl LineIndex {
         })
     }
 
+    fn starts(&self) -> &[u32] {
+        &self.lists[..self.lines as usize]
+    }
+
+    fn wide(&self) -> &[u32] {
+        &self.lists[self.lines as usize..][..self.wides as usize]
+    }
+
+    fn saved(&self) -> &[u32] {
+        let from = (self.lines + self.wides) as usize;
+        &self.lists[from..][..(self.wides as usize).div_ceil(SAVED_EVERY)]
+    }
+
+    /// The UTF-8 length of wide char `k`.
+    fn wide_len(&self, k: usize) -> u8 {
+        let from = (self.lines + self.wides) as usize + (self.wides as usize).div_ceil(SAVED_EVERY);
+        (self.lists[from + k / 4] >> (8 * (k % 4))) as u8
+    }
+
     /// Index of the first wide char at or after a byte offset.
     fn wide_from(&self, offset: usize) -> usize {
-        self.wide.partition_point(|&at| (at as usize) < offset)
+        self.wide().partition_point(|&at| (at as usize) < offset)
     }
 
     /// UTF-8 bytes minus UTF-16 units of the wide chars before `wide[k]`.
     fn saved_before(&self, k: usize) -> u32 {
-        let Some(last) = self.saved.len().checked_sub(1) else { return 0 };
+        let Some(last) = self.saved().len().checked_sub(1) else { return 0 };
         let from = (k / SAVED_EVERY).min(last);
-        let mut saved = self.saved[from];
-        for &len8 in &self.wide_len[from * SAVED_EVERY..k] {
+        let mut saved = self.saved()[from];
+        for len8 in (from * SAVED_EVERY..k).map(|j| self.wide_len(j)) {
             saved += len8 as u32 - units16(len8);
         }
         saved
@@ -90,17 +112,17 @@ impl LineIndex {
 
     /// Where line `line` starts.
     fn start(&self, line: usize) -> usize {
-        self.starts[line] as usize
+        self.starts()[line] as usize
     }
 
     pub fn line_count(&self) -> usize {
-        self.starts.len()
+        self.lines as usize
     }
 
     /// The byte range of a line, without its line end.
     pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
-        let start = self.start(line.min(self.starts.len() - 1));
-        let mut end = self.starts.get(line + 1).map_or(self.len, |&s| s as usize);
+        let start = self.start(line.min(self.line_count() - 1));
+        let mut end = self.starts().get(line + 1).map_or(self.len, |&s| s as usize);
         let b = text.as_bytes();
         while end > start && (b[end - 1] == b'\n' || b[end - 1] == b'\r') {
             end -= 1;
@@ -113,14 +135,14 @@ impl LineIndex {
     pub fn line_col(&self, offset: usize, enc: Encoding) -> LineCol {
         let mut offset = offset.min(self.len);
         // Inside a wide char: back to its start.
-        let k = self.wide.partition_point(|&at| at as usize <= offset);
+        let k = self.wide().partition_point(|&at| at as usize <= offset);
         if let Some(j) = k.checked_sub(1) {
-            let start = self.wide[j] as usize;
-            if offset < start + self.wide_len[j] as usize {
+            let start = self.wide()[j] as usize;
+            if offset < start + self.wide_len(j) as usize {
                 offset = start;
             }
         }
-        let line = self.starts.partition_point(|&s| s as usize <= offset) - 1;
+        let line = self.starts().partition_point(|&s| s as usize <= offset) - 1;
         let bytes = offset - self.start(line);
         let col = match enc {
             Encoding::Utf8 => bytes,
@@ -136,7 +158,7 @@ impl LineIndex {
     /// line go to its end, past the last line to the end of the text.
     pub fn offset(&self, text: &str, pos: LineCol, enc: Encoding) -> usize {
         let line = pos.line as usize;
-        if line >= self.starts.len() {
+        if line >= self.line_count() {
             return self.len;
         }
         let range = self.line_range(text, line);
@@ -155,7 +177,7 @@ impl LineIndex {
                 let last = self.wide_from(range.end);
                 // UTF-16 column where wide char `k` of this line starts.
                 let saved_first = self.saved_before(first);
-                let column = |k: usize| self.wide[k] as usize - range.start - (self.saved_before(k) - saved_first) as usize;
+                let column = |k: usize| self.wide()[k] as usize - range.start - (self.saved_before(k) - saved_first) as usize;
                 // Past the wide chars of the line that start before the column.
                 let k = first + partition(last - first, |i| column(first + i) < col);
                 if k == first {
@@ -163,8 +185,8 @@ impl LineIndex {
                 } else {
                     // After the last wide char before the column, ASCII to it;
                     // a column inside a surrogate pair goes to the char's end.
-                    let start = self.wide[k - 1];
-                    let len8 = self.wide_len[k - 1];
+                    let start = self.wide()[k - 1];
+                    let len8 = self.wide_len(k - 1);
                     let end_col = column(k - 1) + units16(len8) as usize;
                     start as usize + len8 as usize + col.saturating_sub(end_col)
                 }
@@ -223,7 +245,10 @@ impl Scratch {
                 i += 1;
             }
         }
-        LineIndex { starts: self.starts.to_vec(), wide: self.wide.to_vec(), wide_len: self.wide_len.to_vec(), saved: self.saved.to_vec(), len: text.len() }
+        let lengths = self.wide_len.chunks(4).map(|four| four.iter().rev().fold(0u32, |packed, &len8| packed << 8 | u32::from(len8)));
+        let lists: Box<[u32]> = self.starts.iter().chain(&self.wide).chain(&self.saved).copied().chain(lengths).collect();
+        let count = |n: usize| u32::try_from(n).expect("fewer than 4 billion lines and chars: offsets are u32");
+        LineIndex { lists, lines: count(self.starts.len()), wides: count(self.wide.len()), len: text.len() }
     }
 
     fn clear(&mut self) {
@@ -276,7 +301,7 @@ mod tests {
 
     /// The definitions the index must agree with: walk the line.
     fn naive_col(text: &str, idx: &LineIndex, offset: usize, enc: Encoding) -> LineCol {
-        let line = idx.starts.partition_point(|&s| s as usize <= offset) - 1;
+        let line = idx.starts().partition_point(|&s| s as usize <= offset) - 1;
         let prefix = &text[idx.start(line)..offset];
         let col = match enc {
             Encoding::Utf8 => prefix.len(),
@@ -308,12 +333,13 @@ mod tests {
         // Past the size a thread keeps its lists at, then small ones.
         let big = "ж\n".repeat(SCRATCH_KEPT + 10);
         let idx = LineIndex::new(&big);
-        assert_eq!((idx.line_count(), idx.wide.len()), (SCRATCH_KEPT + 11, SCRATCH_KEPT + 10));
+        assert_eq!((idx.line_count(), idx.wide().len()), (SCRATCH_KEPT + 11, SCRATCH_KEPT + 10));
         for text in ["", "a\r\nж", "😀"] {
             let idx = LineIndex::new(text);
             assert_eq!(idx.line_col(text.len(), Encoding::Utf16), naive_col(text, &idx, text.len(), Encoding::Utf16));
-            assert_eq!(idx.wide.len(), text.chars().filter(|c| !c.is_ascii()).count());
-            assert_eq!(idx.starts.capacity(), idx.starts.len(), "kept at its exact size");
+            let wides = text.chars().filter(|c| !c.is_ascii()).count();
+            assert_eq!(idx.wide().len(), wides);
+            assert_eq!(idx.lists.len(), idx.line_count() + wides + wides.div_ceil(SAVED_EVERY) + wides.div_ceil(4), "kept at its exact size");
         }
     }
 
@@ -329,11 +355,11 @@ mod tests {
             let starts: Vec<u32> = std::iter::once(0)
                 .chain(text.char_indices().filter(|&(i, c)| c == '\n' || (c == '\r' && !text[i + 1..].starts_with('\n'))).map(|(i, _)| i as u32 + 1))
                 .collect();
-            proptest::prop_assert_eq!(&idx.starts, &starts);
+            proptest::prop_assert_eq!(idx.starts(), &starts[..]);
             let wide: Vec<u32> = text.char_indices().filter(|(_, c)| !c.is_ascii()).map(|(i, _)| i as u32).collect();
-            proptest::prop_assert_eq!(&idx.wide, &wide);
+            proptest::prop_assert_eq!(idx.wide(), &wide[..]);
             let wide_len: Vec<u8> = text.chars().filter(|c| !c.is_ascii()).map(|c| c.len_utf8() as u8).collect();
-            proptest::prop_assert_eq!(&idx.wide_len, &wide_len);
+            proptest::prop_assert_eq!((0..wide.len()).map(|k| idx.wide_len(k)).collect::<Vec<_>>(), wide_len);
             for enc in [Encoding::Utf8, Encoding::Utf16] {
                 for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
                     proptest::prop_assert_eq!(idx.line_col(offset, enc), naive_col(&text, &idx, offset, enc));
