@@ -1,11 +1,11 @@
 //! Grammar and analysis on arbitrary bytes (read as UTF-8, lossily): the
 //! typed view read without a tree against the tree's, incremental
 //! reparsing against a fresh parse, facts read again from the edited
-//! paragraphs against a whole read, a workspace with a registry and
+//! paragraphs and in runs of paragraphs against a whole read, a workspace with a registry and
 //! another document, every feature at offsets taken from the input.
 #![no_main]
 
-use gloss_analysis::document::{read_document, reread_document};
+use gloss_analysis::document::{read_document, read_document_in_runs, reread_document};
 use gloss_syntax::{parse_tree, Markup};
 use libfuzzer_sys::fuzz_target;
 use tree_sitter::{InputEdit, Point};
@@ -51,6 +51,9 @@ fn incremental(text: &str, seed: &[u8]) {
     let old_facts = read_document(&old, &Markup::parse(&old));
     let whole = read_document(text, &Markup::parse(text));
     assert_eq!(reread_document(&old, &old_facts, text, start..end), whole, "facts read again after inserting {start}..{end}");
+    // And read a run of paragraphs at a time, as a long document is.
+    let run = 1 + n % 64;
+    assert_eq!(read_document_in_runs(text, run), whole, "facts read in runs of {run} bytes");
 }
 
 fuzz_target!(|data: &[u8]| {
