@@ -463,13 +463,19 @@ mod tests {
         assert_eq!(find_root(&root.join("docs/a.txt")).unwrap(), root.canonicalize().unwrap());
     }
 
-    #[test]
-    fn a_second_read_takes_unchanged_documents_from_the_cache() {
+    /// A sandbox with a workspace `ws` of two documents, `b.txt` being `b`.
+    fn two_documents(b: &str) -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("ws");
         std::fs::create_dir_all(root.join("docs")).unwrap();
         std::fs::write(root.join("docs/a.txt"), "[Putin]{@putin} said [10,000]{claim=troops src=@ua}.\n").unwrap();
-        std::fs::write(root.join("docs/b.txt"), "[Kim]{@kim} agreed.\n").unwrap();
+        std::fs::write(root.join("docs/b.txt"), b).unwrap();
+        (dir, root)
+    }
+
+    #[test]
+    fn a_second_read_takes_unchanged_documents_from_the_cache() {
+        let (dir, root) = two_documents("[Kim]{@kim} agreed.\n");
         let file = dir.path().join("cache/ws.facts");
         let save = |files: &[ReadFile]| save_cache(&file, files);
         let facts = |files: &[ReadFile]| -> Vec<(String, Facts)> {
@@ -502,11 +508,7 @@ mod tests {
 
     #[test]
     fn texts_just_read_are_held_from_the_cache_file_even_without_a_stamp() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("ws");
-        std::fs::create_dir_all(root.join("docs")).unwrap();
-        std::fs::write(root.join("docs/a.txt"), "[Putin]{@putin} said [10,000]{claim=troops src=@ua}.\n").unwrap();
-        std::fs::write(root.join("docs/b.txt"), "[Kim]{@kim} 😀 agreed.\n").unwrap();
+        let (dir, root) = two_documents("[Kim]{@kim} 😀 agreed.\n");
         let (_, _, mut files, _) = read_workspace_cached(&root, FactsCache::default).unwrap();
         let text = |f: &ReadFile| f.content.as_ref().unwrap().text.clone();
         let read: Vec<_> = files.iter().map(text).collect();
