@@ -38,8 +38,8 @@ pub struct LineIndex {
     /// units of the wide chars before `wide[j * SAVED_EVERY]`; the UTF-8
     /// length of each wide char, four to a `u32`.
     lists: Box<[u32]>,
-    lines: u32,
-    wides: u32,
+    lines: usize,
+    wides: usize,
     len: usize,
 }
 
@@ -76,21 +76,20 @@ impl LineIndex {
     }
 
     fn starts(&self) -> &[u32] {
-        &self.lists[..self.lines as usize]
+        &self.lists[..self.lines]
     }
 
     fn wide(&self) -> &[u32] {
-        &self.lists[self.lines as usize..][..self.wides as usize]
+        &self.lists[self.lines..][..self.wides]
     }
 
     fn saved(&self) -> &[u32] {
-        let from = (self.lines + self.wides) as usize;
-        &self.lists[from..][..(self.wides as usize).div_ceil(SAVED_EVERY)]
+        &self.lists[self.lines + self.wides..][..self.wides.div_ceil(SAVED_EVERY)]
     }
 
     /// The UTF-8 length of wide char `k`.
     fn wide_len(&self, k: usize) -> u8 {
-        let from = (self.lines + self.wides) as usize + (self.wides as usize).div_ceil(SAVED_EVERY);
+        let from = self.lines + self.wides + self.wides.div_ceil(SAVED_EVERY);
         (self.lists[from + k / 4] >> (8 * (k % 4))) as u8
     }
 
@@ -116,7 +115,7 @@ impl LineIndex {
     }
 
     pub fn line_count(&self) -> usize {
-        self.lines as usize
+        self.lines
     }
 
     /// The byte range of a line, without its line end.
@@ -247,8 +246,7 @@ impl Scratch {
         }
         let lengths = self.wide_len.chunks(4).map(|four| four.iter().rev().fold(0u32, |packed, &len8| packed << 8 | u32::from(len8)));
         let lists: Box<[u32]> = self.starts.iter().chain(&self.wide).chain(&self.saved).copied().chain(lengths).collect();
-        let count = |n: usize| u32::try_from(n).expect("fewer than 4 billion lines and chars: offsets are u32");
-        LineIndex { lists, lines: count(self.starts.len()), wides: count(self.wide.len()), len: text.len() }
+        LineIndex { lists, lines: self.starts.len(), wides: self.wide.len(), len: text.len() }
     }
 
     fn clear(&mut self) {
