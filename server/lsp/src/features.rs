@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use gloss_analysis::features::{code_actions, completion, outline, tokens, Location, WorkspaceEdit};
-use gloss_analysis::line_index::Encoding;
+use gloss_analysis::line_index::{Encoding, LineIndex};
 use gloss_analysis::{Analysis, File};
 use tower_lsp_server::ls_types as lsp;
 
@@ -20,14 +20,14 @@ pub fn location(folder: &Folder, analysis: &Analysis, l: &Location, enc: Encodin
 /// of each URI. A long list is written in parts side by side: each
 /// location reads its file's line index and URI, some cache misses each,
 /// which for thousands of files was most of a references answer.
-pub fn locations_json(folder: &Folder, analysis: &Analysis, found: &[Location], enc: Encoding) -> serde_json::Result<Vec<u8>> {
+pub fn locations_json(folder: &Folder, analysis: &Analysis, found: &[Location], enc: Encoding) -> Vec<u8> {
     // Scoped threads, not rayon's: relating in the background may hold
     // rayon's threads for tens of ms, and an answer would wait for them.
     const LONG: usize = 1024;
     static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     let threads = *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()).min(4));
     let parts: Vec<Vec<u8>> = if found.len() < LONG || threads == 1 {
-        vec![write_locations(folder, analysis, found, enc)?]
+        vec![write_locations(folder, analysis, found, enc)]
     } else {
         let mut chunks = found.chunks(found.len().div_ceil(threads));
         let first = chunks.next().unwrap_or_default();
@@ -35,8 +35,8 @@ pub fn locations_json(folder: &Folder, analysis: &Analysis, found: &[Location], 
             let others: Vec<_> = chunks.map(|chunk| s.spawn(move || write_locations(folder, analysis, chunk, enc))).collect();
             let mut parts = vec![write_locations(folder, analysis, first, enc)];
             parts.extend(others.into_iter().map(|t| t.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))));
-            parts.into_iter().collect::<serde_json::Result<Vec<_>>>()
-        })?
+            parts
+        })
     };
     let mut out = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + 2);
     out.push(b'[');
@@ -47,30 +47,51 @@ pub fn locations_json(folder: &Folder, analysis: &Analysis, found: &[Location], 
         out.extend_from_slice(part);
     }
     out.push(b']');
-    Ok(out)
+    out
 }
 
-/// The JSON of each location, comma-separated.
-fn write_locations(folder: &Folder, analysis: &Analysis, found: &[Location], enc: Encoding) -> serde_json::Result<Vec<u8>> {
-    #[derive(serde::Serialize)]
-    struct Written<'a> {
-        uri: &'a str,
-        range: lsp::Range,
-    }
+/// The JSON of each location, comma-separated, as ls-types writes a
+/// `Location`: `{"uri":…,"range":{"start":{"line":…,"character":…},"end":…}}`.
+fn write_locations(folder: &Folder, analysis: &Analysis, found: &[Location], enc: Encoding) -> Vec<u8> {
+    // Each location is usually in a file of its own, not touched for a
+    // while: its path, its line index and the index's lists are each a
+    // cache miss, one after the other. Short loops over a block of
+    // locations that only read them let the processor wait for many
+    // files at once; writing then finds them in the cache.
+    const BLOCK: usize = 64;
     let mut out = Vec::with_capacity(found.len() * 128);
-    let mut uri = String::new();
-    for l in found {
-        let Some(file) = analysis.file(l.file) else { continue };
-        let range = convert::range(file, &l.range, enc);
-        let written = folder.with_uri_text(&file.path, &mut uri, |uri| {
-            if !out.is_empty() {
+    let mut files: Vec<Option<&File>> = Vec::with_capacity(BLOCK);
+    let mut numbers = itoa::Buffer::new();
+    for block in found.chunks(BLOCK) {
+        files.clear();
+        files.extend(block.iter().map(|l| analysis.file(l.file)));
+        let lines: Vec<Option<&LineIndex>> = files.iter().map(|f| f.map(File::line_index)).collect();
+        let touched = files.iter().zip(&lines).fold(0u32, |sum, (f, lines)| {
+            sum.wrapping_add(f.map_or(0, |f| f.path.bytes().next().unwrap_or(0).into())).wrapping_add(lines.map_or(0, LineIndex::touch))
+        });
+        std::hint::black_box(touched);
+        for (l, file) in block.iter().zip(&files) {
+            let Some(file) = file else { continue };
+            let before = out.len();
+            if before > 0 {
                 out.push(b',');
             }
-            serde_json::to_writer(&mut out, &Written { uri, range })
-        });
-        written.transpose()?;
+            out.extend_from_slice(b"{\"uri\":");
+            if !folder.write_uri_json(&file.path, &mut out) {
+                out.truncate(before);
+                continue;
+            }
+            let range = convert::range(file, &l.range, enc);
+            for (name, at) in [(&b",\"range\":{\"start\":{\"line\":"[..], range.start), (&b"},\"end\":{\"line\":"[..], range.end)] {
+                out.extend_from_slice(name);
+                out.extend_from_slice(numbers.format(at.line).as_bytes());
+                out.extend_from_slice(b",\"character\":");
+                out.extend_from_slice(numbers.format(at.character).as_bytes());
+            }
+            out.extend_from_slice(b"}}}");
+        }
     }
-    Ok(out)
+    out
 }
 
 /// Where an answer's edits go: the folder's files and, for a client that
@@ -248,19 +269,20 @@ mod tests {
     #[test]
     fn locations_written_as_json_are_the_protocols_locations() {
         let mut ws = Workspace::new();
-        let texts = [("docs/été 1.txt", "한국 😀 [Putin]{@putin}\r\nnext [him]{@putin}"), ("docs/b.txt", "[Putin]{@putin}")];
+        // The last key's URI is built the long way (see `uri::write_file_uri`).
+        let texts = [("docs/été 1.txt", "한국 😀 [Putin]{@putin}\r\nnext [him]{@putin}"), ("docs/b.txt", "[Putin]{@putin}"), ("docs//\"odd\".txt", "[Putin]{@putin}")];
         let ids: Vec<_> = texts.iter().map(|(path, text)| ws.set_file(File::new(path, text, Facts::of_document(text)))).collect();
         let analysis = ws.snapshot();
         let found: Vec<Location> = analysis.references("putin").map(|(f, r)| Location { file: f, range: r.range.range(), full_range: r.range.range() }).collect();
-        assert_eq!(found.len(), 3);
+        assert_eq!(found.len(), 4);
         assert!(ids.iter().all(|id| found.iter().any(|l| l.file == *id)));
         let folder = Folder::new(Place::Root(PathBuf::from("/ws")));
         for enc in [Encoding::Utf16, Encoding::Utf8] {
-            let written: serde_json::Value = serde_json::from_slice(&locations_json(&folder, &analysis, &found, enc).unwrap()).unwrap();
             let each: Vec<lsp::Location> = found.iter().filter_map(|l| location(&folder, &analysis, l, enc)).collect();
-            assert_eq!(written, serde_json::to_value(&each).unwrap());
+            assert_eq!(each.len(), 4);
+            assert_eq!(String::from_utf8(locations_json(&folder, &analysis, &found, enc)).unwrap(), serde_json::to_string(&each).unwrap());
         }
-        assert_eq!(locations_json(&folder, &analysis, &[], Encoding::Utf16).unwrap(), b"[]");
+        assert_eq!(locations_json(&folder, &analysis, &[], Encoding::Utf16), b"[]");
     }
 
     /// A long list is written in parts: the same bytes as one serialized
@@ -279,7 +301,7 @@ mod tests {
         let folder = Folder::new(Place::Root(PathBuf::from("/ws")));
         for n in [1800, 1025, 1024, 1023, 3] {
             let each: Vec<lsp::Location> = found[..n].iter().filter_map(|l| location(&folder, &analysis, l, Encoding::Utf16)).collect();
-            assert_eq!(locations_json(&folder, &analysis, &found[..n], Encoding::Utf16).unwrap(), serde_json::to_vec(&each).unwrap(), "{n} locations");
+            assert_eq!(locations_json(&folder, &analysis, &found[..n], Encoding::Utf16), serde_json::to_vec(&each).unwrap(), "{n} locations");
         }
     }
 }

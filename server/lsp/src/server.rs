@@ -46,8 +46,7 @@ impl Backend {
     pub async fn written_references(&self, params: ReferenceParams) -> Result<Option<Written>> {
         let json = self.on_file(params.text_document_position.text_document.uri.clone(), move |a, scope, id, file, enc| {
             let found = references_of(a, id, file, enc, &params);
-            // A list of locations always serializes.
-            features::locations_json(scope.folder, a, &found, enc).ok()
+            Some(features::locations_json(scope.folder, a, &found, enc))
         });
         // Kept for sending only once this request is answered: a request
         // cancelled meanwhile drops its JSON with it.

@@ -230,19 +230,24 @@ impl Folder {
         self.with_uri(key, lsp::Uri::clone)
     }
 
-    /// `f` of the text of the URI of a file of this folder, written into
-    /// `buffer` when it can be (see `uri::write_file_uri`): answers of
+    /// Appends the URI of a file of this folder to `out` as a JSON
+    /// string; `false`, with nothing written, if it has none. Written
+    /// directly when it can be (see `uri::write_file_uri`): answers of
     /// thousands of locations spent a third of their time finding URIs in
     /// the folder's map, which then held one per file ever answered.
-    pub fn with_uri_text<R>(&self, key: &str, buffer: &mut String, f: impl FnOnce(&str) -> R) -> Option<R> {
+    pub fn write_uri_json(&self, key: &str, out: &mut Vec<u8>) -> bool {
         if let Place::Root(root) = &self.place {
             if let Some(prefix) = self.root_prefix.get_or_init(|| crate::uri::root_prefix(root)) {
-                if crate::uri::write_file_uri(prefix, key, buffer) {
-                    return Some(f(buffer));
+                out.push(b'"');
+                if crate::uri::write_file_uri(prefix, key, out) {
+                    out.push(b'"');
+                    return true;
                 }
+                out.pop();
             }
         }
-        self.with_uri(key, |uri| f(uri.as_str()))
+        // A string always serializes into a `Vec`.
+        self.with_uri(key, |uri| serde_json::to_writer(&mut *out, uri.as_str()).is_ok()).unwrap_or(false)
     }
 
     /// `f` of the URI of a file of this folder, without a copy of it.

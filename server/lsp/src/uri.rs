@@ -16,29 +16,33 @@ pub fn root_prefix(root: &Path) -> Option<String> {
     lsp::Uri::from_file_path(root).map(|u| u.as_str().strip_suffix('/').unwrap_or(u.as_str()).to_string())
 }
 
-/// Writes into `out` the URI of the file at `key` (relative, `/`-separated)
+/// Appends to `out` the URI of the file at `key` (relative, `/`-separated)
 /// under the root whose [`root_prefix`] is `prefix`: what
-/// `Uri::from_file_path(root.join(key))` gives. `false` for a key that
-/// path would read otherwise (absolute, empty, `.` or `..` segments,
-/// repeated `/`): the caller builds that URI the long way.
-pub fn write_file_uri(prefix: &str, key: &str, out: &mut String) -> bool {
+/// `Uri::from_file_path(root.join(key))` gives. `false`, with nothing
+/// written, for a key that path would read otherwise (absolute, empty,
+/// `.` or `..` segments, repeated `/`): the caller builds that URI the
+/// long way. What is written needs no escaping in a JSON string: a URI
+/// has no quote, backslash or control char.
+pub fn write_file_uri(prefix: &str, key: &str, out: &mut Vec<u8>) -> bool {
     let plain = !key.is_empty() && key.split('/').all(|segment| !segment.is_empty() && segment != "." && segment != "..");
     if !plain {
         return false;
     }
-    out.clear();
-    out.push_str(prefix);
-    out.push('/');
+    out.extend_from_slice(prefix.as_bytes());
+    out.push(b'/');
     // The set ls-types encodes: all but ASCII letters, digits, `-._~` and
-    // `/`; bytes of wider chars each.
+    // `/`; bytes of wider chars each. Runs between them are copied whole.
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for b in key.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.extend(['%', HEX[usize::from(b >> 4)] as char, HEX[usize::from(b & 15)] as char]);
+    let bytes = key.as_bytes();
+    let mut copied = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/')) {
+            out.extend_from_slice(&bytes[copied..i]);
+            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+            copied = i + 1;
         }
     }
+    out.extend_from_slice(&bytes[copied..]);
     true
 }
 
@@ -65,20 +69,21 @@ mod tests {
         ];
         for root in ["/ws", "/tmp/a b/ü", "/"] {
             let prefix = root_prefix(Path::new(root)).unwrap();
-            let mut out = String::new();
             for key in keys {
+                let mut out = b"before ".to_vec();
                 assert!(write_file_uri(&prefix, key, &mut out), "{key}");
                 let expected = lsp::Uri::from_file_path(Path::new(root).join(key)).unwrap();
-                assert_eq!(out, expected.as_str(), "{root} {key}");
+                assert_eq!(String::from_utf8(out).unwrap(), format!("before {}", expected.as_str()), "{root} {key}");
             }
         }
     }
 
     #[test]
     fn keys_a_path_would_read_otherwise_are_left_to_the_long_way() {
-        let mut out = String::new();
+        let mut out = Vec::new();
         for key in ["", "/abs/a.txt", "docs/../a.txt", "./a.txt", "a//b.txt", "a/"] {
             assert!(!write_file_uri("file:///ws", key, &mut out), "{key}");
+            assert!(out.is_empty(), "{key}");
         }
     }
 }
