@@ -41,7 +41,7 @@ impl Backend {
             // workspace both take a while. Started before the progress is
             // set up, so that a slow client does not hold the reading back.
             let (apply_state, apply_folder) = (state.clone(), folder.clone());
-            let read = tokio::task::spawn_blocking(move || {
+            let read = crate::priority::spawn_lowered("gloss-read", move || {
                 let (_, _, mut files, stats) = gloss_project::read_workspace_cached(&read_root, || gloss_project::FactsCache::open(&read_root))?;
                 // Worth writing again when a document was parsed, is gone or
                 // has a new stamp. The texts read from disk are written to
@@ -96,7 +96,7 @@ impl Backend {
             let analysis = folder.snapshot();
             let (warm_state, warm_client, warm_root, warm_folder) = (state.clone(), client.clone(), root.clone(), folder.clone());
             tokio::spawn(async move {
-                let _ = tokio::task::spawn_blocking(move || {
+                let _ = crate::priority::spawn_lowered("gloss-definitions", move || {
                     // Reading freed tens of MB (texts moved to the cache
                     // file, markup): given back before relating and writing
                     // the cache take more, not half a second later (the
@@ -110,7 +110,7 @@ impl Backend {
                     let _ = saving.await;
                 }
                 let analysis = warm_folder.snapshot();
-                let warm = tokio::task::spawn_blocking(move || {
+                let warm = crate::priority::spawn_lowered("gloss-relate", move || {
                     let started = std::time::Instant::now();
                     analysis.relate_all();
                     crate::release_freed();
@@ -144,7 +144,7 @@ impl Backend {
         let since = since - Duration::from_secs(2);
         let analysis = folder.snapshot();
         let (backend, folder) = (self.clone(), folder.clone());
-        tokio::task::spawn_blocking(move || {
+        crate::priority::spawn_lowered("gloss-recheck", move || {
             backend.watch_folder(&folder);
             if backend.state.watcher.get().is_none() {
                 return; // the system cannot watch
@@ -175,9 +175,9 @@ fn save_cache(
     root: &std::path::Path,
     read: Vec<(String, u128, Option<Stamp>, Text)>,
     writer: Option<gloss_project::CacheWriter>,
-) -> tokio::task::JoinHandle<()> {
+) -> tokio::sync::oneshot::Receiver<()> {
     let (state, client, folder, analysis, root) = (state.clone(), client.clone(), folder.clone(), folder.snapshot(), root.to_path_buf());
-    tokio::task::spawn_blocking(move || {
+    crate::priority::spawn_lowered("gloss-save-cache", move || {
         let documents: Vec<Entry> = read
             .iter()
             .filter_map(|(relative, hash, stamp, text)| {

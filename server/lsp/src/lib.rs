@@ -13,6 +13,7 @@ mod features;
 mod framing;
 mod indexing;
 mod publish;
+mod priority;
 mod server;
 mod state;
 mod uri;
@@ -66,9 +67,6 @@ where
     shut_down.load(Ordering::SeqCst)
 }
 
-/// `gloss lsp`: the server on standard input and output. Exit status 0
-/// after `shutdown` then `exit`, 1 when `exit` (or the end of the input)
-/// comes without `shutdown`.
 /// How to give freed memory back to the system at once, when the program's
 /// allocator keeps it for a while (`gloss` sets it: jemalloc's freed pages
 /// go back after half a second). Asked for after the bursts that free tens
@@ -86,8 +84,20 @@ pub(crate) fn release_freed() {
     }
 }
 
+/// `gloss lsp`: the server on standard input and output. Exit status 0
+/// after `shutdown` then `exit`, 1 when `exit` (or the end of the input)
+/// comes without `shutdown`.
 pub fn run_stdio() -> ExitCode {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
+    // Background work below the threads that answer (see `priority`).
+    priority::lower_background_threads();
+    priority::answer_promptly();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .on_thread_start(|| {
+            priority::answer_promptly();
+        })
+        .build()
+        .expect("a tokio runtime");
     let clean = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
     // Standard input is read on a blocking thread that may still wait for
     // bytes that never come: do not wait for it.
