@@ -67,12 +67,13 @@ mod tests {
             "back\\slash|pipe^caret<lt>gt.txt",
             "tab\there.txt",
         ];
-        for root in ["/ws", "/tmp/a b/ü", "/"] {
+        for root in ["/ws", "/tmp/a b/ü", "/", "/tmp/q\"uote\\back"] {
             let prefix = root_prefix(Path::new(root)).unwrap();
             for key in keys {
                 let mut out = b"before ".to_vec();
                 assert!(write_file_uri(&prefix, key, &mut out), "{key}");
                 let expected = lsp::Uri::from_file_path(Path::new(root).join(key)).unwrap();
+                assert!(!out.iter().any(|&b| b == b'"' || b == b'\\' || b < 0x20), "safe in a JSON string as it is: {root} {key}");
                 assert_eq!(String::from_utf8(out).unwrap(), format!("before {}", expected.as_str()), "{root} {key}");
             }
         }
