@@ -61,7 +61,6 @@ fn write_locations(folder: &Folder, analysis: &Analysis, found: &[Location], enc
     const BLOCK: usize = 64;
     let mut out = Vec::with_capacity(found.len() * 128);
     let mut files: Vec<Option<&File>> = Vec::with_capacity(BLOCK);
-    let mut numbers = itoa::Buffer::new();
     for block in found.chunks(BLOCK) {
         files.clear();
         files.extend(block.iter().map(|l| analysis.file(l.file)));
@@ -76,19 +75,9 @@ fn write_locations(folder: &Folder, analysis: &Analysis, found: &[Location], enc
             if before > 0 {
                 out.push(b',');
             }
-            out.extend_from_slice(b"{\"uri\":");
-            if !folder.write_uri_json(&file.path, &mut out) {
+            if !crate::json::location(&mut out, folder, file, &l.range, enc) {
                 out.truncate(before);
-                continue;
             }
-            let range = convert::range(file, &l.range, enc);
-            for (name, at) in [(&b",\"range\":{\"start\":{\"line\":"[..], range.start), (&b"},\"end\":{\"line\":"[..], range.end)] {
-                out.extend_from_slice(name);
-                out.extend_from_slice(numbers.format(at.line).as_bytes());
-                out.extend_from_slice(b",\"character\":");
-                out.extend_from_slice(numbers.format(at.character).as_bytes());
-            }
-            out.extend_from_slice(b"}}}");
         }
     }
     out

@@ -12,6 +12,7 @@ mod documents;
 mod features;
 mod framing;
 mod indexing;
+mod json;
 mod priority;
 mod publish;
 mod server;

@@ -7,10 +7,10 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use gloss_analysis::diagnostics::diagnostics;
+use gloss_analysis::diagnostics::{diagnostics, Diagnostic as Found};
 use gloss_analysis::features::outline;
 use gloss_analysis::line_index::Encoding;
-use gloss_analysis::Analysis;
+use gloss_analysis::{Analysis, File};
 use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::Client;
 
@@ -19,18 +19,33 @@ use crate::state::{FileRole, Folder, State};
 
 /// The diagnostics of the file at `key`, in protocol form.
 pub fn file_diagnostics(folder: &Folder, analysis: &Analysis, key: &str, enc: Encoding) -> Vec<lsp::Diagnostic> {
-    let Some(id) = analysis.file_id(key) else { return Vec::new() };
-    let Some(file) = analysis.file(id) else { return Vec::new() };
+    let Some((file, list)) = found_diagnostics(analysis, key) else { return Vec::new() };
     let locate = |f: gloss_analysis::FileId, r: &std::ops::Range<usize>| {
         let other = analysis.file(f)?;
         Some(lsp::Location { uri: folder.uri(&other.path)?, range: convert::range(other, r, enc) })
     };
-    let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| diagnostics(analysis, id)));
-    match found {
-        Ok(list) => list.iter().map(|d| convert::diagnostic(analysis, file, d, enc, &locate)).collect(),
+    list.iter().map(|d| convert::diagnostic(analysis, file, d, enc, &locate)).collect()
+}
+
+/// [`file_diagnostics`] as JSON, written directly (see `json`): the list
+/// a long document publishes on every keystroke.
+fn file_diagnostics_json(folder: &Folder, analysis: &Analysis, key: &str, enc: Encoding, out: &mut Vec<u8>) {
+    match found_diagnostics(analysis, key) {
+        Some((file, list)) => crate::json::diagnostics(out, folder, analysis, file, &list, enc),
+        None => out.extend_from_slice(b"[]"),
+    }
+}
+
+/// The file at `key` and its diagnostics; an internal error is logged
+/// and gives none.
+fn found_diagnostics<'a>(analysis: &'a Analysis, key: &str) -> Option<(&'a File, Vec<Found>)> {
+    let id = analysis.file_id(key)?;
+    let file = analysis.file(id)?;
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| diagnostics(analysis, id))) {
+        Ok(list) => Some((file, list)),
         Err(_) => {
             eprintln!("gloss: internal error computing the diagnostics of {key}");
-            Vec::new()
+            None
         }
     }
 }
@@ -77,17 +92,10 @@ pub async fn publish_open(state: &Arc<State>, client: &Client) {
             break; // a newer change will publish again, from a newer snapshot
         }
         let computed = tokio::task::spawn_blocking(move || {
-            let list = file_diagnostics(&folder, &analysis, &key, enc);
-            Publication::of(&uri, version, &list).map(|p| (uri, p))
+            let publication = Publication::written(&uri, version, |out| file_diagnostics_json(&folder, &analysis, &key, enc, out));
+            (uri, publication)
         });
-        let (uri, publication) = match computed.await {
-            Ok(Ok(done)) => done,
-            Ok(Err(e)) => {
-                eprintln!("gloss: cannot write diagnostics as JSON: {e}");
-                continue;
-            }
-            Err(_) => continue,
-        };
+        let Ok((uri, publication)) = computed.await else { continue };
         // A change came while this list was worked out: the publication it
         // started works the document out again, from the newer snapshot.
         // Not sending the stale list spares the client (and the server's
@@ -154,19 +162,19 @@ struct Publication {
 }
 
 impl Publication {
-    /// Byte for byte what serde writes for `lsp::PublishDiagnosticsParams`;
-    /// the list is kept apart to tell whether it changed.
-    fn of(uri: &lsp::Uri, version: i32, list: &[lsp::Diagnostic]) -> serde_json::Result<Publication> {
-        let mut json = Vec::with_capacity(64 + uri.as_str().len() + list.len() * 256);
-        json.extend_from_slice(b"{\"uri\":");
-        serde_json::to_writer(&mut json, uri)?;
+    /// Byte for byte what serde writes for `lsp::PublishDiagnosticsParams`,
+    /// its list written by `write_list`; the list is kept apart to tell
+    /// whether it changed.
+    fn written(uri: &lsp::Uri, version: i32, write_list: impl FnOnce(&mut Vec<u8>)) -> Publication {
+        let mut json = b"{\"uri\":".to_vec();
+        crate::json::string(&mut json, uri.as_str());
         json.extend_from_slice(b",\"diagnostics\":");
         let start = json.len();
-        serde_json::to_writer(&mut json, list)?;
+        write_list(&mut json);
         let list = start..json.len();
         json.extend_from_slice(format!(",\"version\":{version}}}").as_bytes());
         json.shrink_to_fit();
-        Ok(Publication { json, list })
+        Publication { json, list }
     }
 
     fn list(&self) -> &[u8] {
@@ -277,10 +285,40 @@ mod tests {
             lsp::Diagnostic { message: "unsourced".into(), ..Default::default() },
         ];
         for list in [&list[..], &[]] {
-            let publication = Publication::of(&uri, 7, list).unwrap();
+            let publication = Publication::written(&uri, 7, |out| serde_json::to_writer(out, list).unwrap());
             let params = lsp::PublishDiagnosticsParams { uri: uri.clone(), diagnostics: list.to_vec(), version: Some(7) };
             assert_eq!(publication.json, serde_json::to_vec(&params).unwrap());
             assert_eq!(publication.list(), serde_json::to_vec(list).unwrap());
         }
+    }
+
+    /// The seed corpus's diagnostics, conflicts across documents and their
+    /// related places included, written directly: what serde writes for
+    /// the protocol's diagnostics. A copy of a seed under a key whose URI
+    /// is built the long way, and one whose text no longer parses.
+    #[test]
+    fn diagnostics_written_as_json_are_the_protocols_diagnostics() {
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds");
+        let mut project = gloss_project::Project::load(&seeds).unwrap();
+        let first = std::fs::read_to_string(seeds.join("01-russias-north-korean-connection.txt")).unwrap();
+        project.workspace.set_document("copies//\"01\" été.txt", &first);
+        project.workspace.set_document("broken.txt", "[unclosed {claim=x src=@nobody");
+        let analysis = project.workspace.snapshot();
+        let folder = Folder::new(crate::state::Place::Root(project.root.clone()));
+        let (mut related, mut listed) = (0, 0);
+        for (_, file) in analysis.files() {
+            for enc in [Encoding::Utf16, Encoding::Utf8] {
+                let each = file_diagnostics(&folder, &analysis, &file.path, enc);
+                listed += each.len();
+                related += each.iter().filter_map(|d| d.related_information.as_ref()).map(Vec::len).sum::<usize>();
+                let mut written = Vec::new();
+                file_diagnostics_json(&folder, &analysis, &file.path, enc, &mut written);
+                assert_eq!(String::from_utf8(written).unwrap(), serde_json::to_string(&each).unwrap(), "{}", file.path);
+            }
+        }
+        assert!(listed > 0 && related > 0, "{listed} diagnostics, {related} related places");
+        let mut none = Vec::new();
+        file_diagnostics_json(&folder, &analysis, "not/a/file.txt", Encoding::Utf16, &mut none);
+        assert_eq!(none, b"[]");
     }
 }

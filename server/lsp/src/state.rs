@@ -117,12 +117,6 @@ pub struct Folder {
     /// given.
     ready: AtomicBool,
     ready_signal: tokio::sync::Notify,
-    /// URIs of the folder's files by key, made once: a source cited by
-    /// 5,000 claims makes a 5,000-location answer, and building a URI
-    /// from a path costs more than the rest of a location. (A removed
-    /// file's entry stays: a few dozen bytes.) Hashed with foldhash: with
-    /// SipHash, hashing the keys was a fifth of such an answer's time.
-    uris: DashMap<String, lsp::Uri, foldhash::fast::RandomState>,
     /// The root's URI, for writing its files' URIs (`uri`).
     root_prefix: std::sync::OnceLock<Option<String>>,
     /// In our own watch, when the server watches the folders itself.
@@ -144,7 +138,6 @@ impl Folder {
             id,
             ready,
             ready_signal,
-            uris: DashMap::default(),
             root_prefix: std::sync::OnceLock::new(),
             watched: AtomicBool::new(false),
         }
@@ -225,16 +218,31 @@ impl Folder {
         }
     }
 
-    /// The URI of a file of this folder.
+    /// The URI of a file of this folder. Written from the root's URI
+    /// when it can be (see `uri::write_file_uri`) and read back, which is
+    /// as quick as looking it up in a map of them was, without keeping a
+    /// URI for every file a conflict or an answer ever pointed at.
     pub fn uri(&self, key: &str) -> Option<lsp::Uri> {
-        self.with_uri(key, lsp::Uri::clone)
+        match &self.place {
+            Place::Root(root) => {
+                if let Some(prefix) = self.root_prefix.get_or_init(|| crate::uri::root_prefix(root)) {
+                    let mut text = Vec::with_capacity(prefix.len() + key.len() + 16);
+                    if crate::uri::write_file_uri(prefix, key, &mut text) {
+                        if let Some(uri) = std::str::from_utf8(&text).ok().and_then(|t| t.parse().ok()) {
+                            return Some(uri);
+                        }
+                    }
+                }
+                let path = Path::new(key);
+                lsp::Uri::from_file_path(if path.is_absolute() { path.to_path_buf() } else { normalize(&root.join(path)) })
+            }
+            Place::Alone(u) => Some(u.clone()),
+        }
     }
 
     /// Appends the URI of a file of this folder to `out` as a JSON
     /// string; `false`, with nothing written, if it has none. Written
-    /// directly when it can be (see `uri::write_file_uri`): answers of
-    /// thousands of locations spent a third of their time finding URIs in
-    /// the folder's map, which then held one per file ever answered.
+    /// directly when it can be (see `uri::write_file_uri`).
     pub fn write_uri_json(&self, key: &str, out: &mut Vec<u8>) -> bool {
         if let Place::Root(root) = &self.place {
             if let Some(prefix) = self.root_prefix.get_or_init(|| crate::uri::root_prefix(root)) {
@@ -246,24 +254,12 @@ impl Folder {
                 out.pop();
             }
         }
-        // A string always serializes into a `Vec`.
-        self.with_uri(key, |uri| serde_json::to_writer(&mut *out, uri.as_str()).is_ok()).unwrap_or(false)
-    }
-
-    /// `f` of the URI of a file of this folder, without a copy of it.
-    pub fn with_uri<R>(&self, key: &str, f: impl FnOnce(&lsp::Uri) -> R) -> Option<R> {
-        match &self.place {
-            Place::Root(root) => {
-                if let Some(uri) = self.uris.get(key) {
-                    return Some(f(&uri));
-                }
-                let path = Path::new(key);
-                let uri = lsp::Uri::from_file_path(if path.is_absolute() { path.to_path_buf() } else { normalize(&root.join(path)) })?;
-                let answer = f(&uri);
-                self.uris.insert(key.to_string(), uri);
-                Some(answer)
+        match self.uri(key) {
+            Some(uri) => {
+                crate::json::string(out, uri.as_str());
+                true
             }
-            Place::Alone(u) => Some(f(u)),
+            None => false,
         }
     }
 
@@ -557,6 +553,10 @@ mod tests {
         assert_eq!(f.key(&uri), "docs/a.txt");
         assert_eq!(f.uri("docs/a.txt").unwrap(), uri);
         assert_eq!(f.uri("../x.toml").unwrap(), lsp::Uri::from_file_path("/x.toml").unwrap());
+        // Written and read back: the URI `from_file_path` builds.
+        for key in ["docs/été #1 [x].txt", "a%20b/c d.txt", "日本/😀.txt"] {
+            assert_eq!(f.uri(key).unwrap(), lsp::Uri::from_file_path(Path::new("/ws").join(key)).unwrap(), "{key}");
+        }
         assert!(matches_globs(&["**/*.txt".into()], "docs/a.txt"));
         assert!(matches_globs(&["docs/*.txt".into()], "docs/a.txt"));
         assert!(!matches_globs(&["docs/*.txt".into()], "other/a.txt"));

@@ -1,0 +1,90 @@
+//! Long answers written as JSON directly: byte for byte what serde writes
+//! for the protocol's types (the tests compare), without building those
+//! values first. A references answer's thousands of locations and a long
+//! document's diagnostics, as protocol values, were several times their
+//! JSON, and each location's URI a copy (from a map of the URIs of every
+//! file ever answered, which the server then kept).
+
+use std::ops::Range;
+
+use gloss_analysis::diagnostics::Diagnostic as Found;
+use gloss_analysis::line_index::Encoding;
+use gloss_analysis::{Analysis, File};
+use tower_lsp_server::ls_types as lsp;
+
+use crate::convert;
+use crate::state::Folder;
+
+/// A string, escaped as JSON.
+pub fn string(out: &mut Vec<u8>, s: &str) {
+    // Writing into a `Vec` cannot fail.
+    let _ = serde_json::to_writer(out, s);
+}
+
+/// A `Range`: `{"start":{"line":…,"character":…},"end":{…}}`.
+pub fn range(out: &mut Vec<u8>, r: lsp::Range) {
+    let mut numbers = itoa::Buffer::new();
+    for (name, at) in [(&b"{\"start\":{\"line\":"[..], r.start), (&b"},\"end\":{\"line\":"[..], r.end)] {
+        out.extend_from_slice(name);
+        out.extend_from_slice(numbers.format(at.line).as_bytes());
+        out.extend_from_slice(b",\"character\":");
+        out.extend_from_slice(numbers.format(at.character).as_bytes());
+    }
+    out.extend_from_slice(b"}}");
+}
+
+/// A `Location` of bytes `at` of `file`: `{"uri":…,"range":…}`; `false`,
+/// with nothing written, if the file has no URI.
+pub fn location(out: &mut Vec<u8>, folder: &Folder, file: &File, at: &Range<usize>, enc: Encoding) -> bool {
+    let before = out.len();
+    out.extend_from_slice(b"{\"uri\":");
+    if !folder.write_uri_json(&file.path, out) {
+        out.truncate(before);
+        return false;
+    }
+    out.extend_from_slice(b",\"range\":");
+    range(out, convert::range(file, at, enc));
+    out.push(b'}');
+    true
+}
+
+/// A document's diagnostics, as the list of `convert::diagnostic`s
+/// serializes: related places whose file is gone or has no URI left out.
+pub fn diagnostics(out: &mut Vec<u8>, folder: &Folder, analysis: &Analysis, file: &File, list: &[Found], enc: Encoding) {
+    // About what a diagnostic takes, so that a long list is not copied
+    // as it grows.
+    out.reserve(list.len() * 256);
+    out.push(b'[');
+    for (n, d) in list.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"range\":");
+        range(out, convert::range(file, &d.range, enc));
+        out.extend_from_slice(b",\"severity\":");
+        let _ = serde_json::to_writer(&mut *out, &convert::severity(d.severity));
+        out.extend_from_slice(b",\"code\":");
+        string(out, d.code.as_str());
+        out.extend_from_slice(b",\"source\":\"gloss\",\"message\":");
+        string(out, &d.message);
+        let mut related = 0;
+        for r in &d.related {
+            let Some(other) = analysis.file(r.file) else { continue };
+            let before = out.len();
+            out.extend_from_slice(if related == 0 { b",\"relatedInformation\":[{\"location\":" } else { b",{\"location\":" });
+            if !location(out, folder, other, &r.range, enc) {
+                out.truncate(before);
+                continue;
+            }
+            out.extend_from_slice(b",\"message\":");
+            string(out, &r.message(analysis));
+            out.push(b'}');
+            related += 1;
+        }
+        if related > 0 {
+            out.push(b']');
+        }
+        out.push(b'}');
+    }
+    out.push(b']');
+}
