@@ -8,8 +8,9 @@
 //! reads each message from the client) to [`REFERENCES`], whose handler
 //! writes the locations' JSON at once and returns a [`Written`]: a short
 //! mark standing for it. [`deliver`], between tower-lsp and the client,
-//! puts the JSON back in place of the mark. Diagnostics are published the
-//! same way (a 1 MB document's list, 1.2 MB of JSON, was a 9 MB tree).
+//! puts the JSON back in place of the mark. Diagnostics are published, and
+//! pulled (`textDocument/diagnostic`, routed to [`DIAGNOSTIC`]), the same
+//! way (a 1 MB document's list, 1.2 MB of JSON, was a 9 MB tree).
 //!
 //! The mark holds a random number drawn for each session, never shown to
 //! the client otherwise, so no text of a document can pass for one. The
@@ -27,6 +28,9 @@ use crate::framing::{read_frame, write_frame};
 
 /// The method `textDocument/references` requests are routed to.
 pub const REFERENCES: &str = "gloss/references";
+
+/// The method `textDocument/diagnostic` requests are routed to.
+pub const DIAGNOSTIC: &str = "gloss/diagnostic";
 
 /// Answers written and waiting to be sent, by number.
 pub struct Answers {

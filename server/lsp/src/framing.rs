@@ -64,18 +64,25 @@ fn checked(body: Vec<u8>) -> Vec<u8> {
     }
 }
 
-/// A `textDocument/references` request goes to [`crate::answers::REFERENCES`],
-/// whose answer is written as JSON by the server itself; other messages
-/// pass as they are.
+/// Requests whose answers the server writes as JSON itself, and the
+/// methods they are routed to.
+const ROUTES: [(&str, &str); 2] = [("textDocument/references", crate::answers::REFERENCES), ("textDocument/diagnostic", crate::answers::DIAGNOSTIC)];
+
+/// A `textDocument/references` or `textDocument/diagnostic` request goes
+/// to its method of [`ROUTES`], whose answer is written as JSON by the
+/// server itself; other messages pass as they are (read as JSON only if
+/// they hold one of those names).
 fn routed(body: Vec<u8>) -> Vec<u8> {
-    if memchr::memmem::find(&body, b"\"textDocument/references\"").is_none() {
+    if !ROUTES.iter().any(|(method, _)| memchr::memmem::find(&body, method.as_bytes()).is_some()) {
         return body;
     }
     let Ok(mut message) = serde_json::from_slice::<Value>(&body) else { return body };
-    if message.get("method").and_then(Value::as_str) != Some("textDocument/references") || message.get("id").is_none() {
+    let method = message.get("method").and_then(Value::as_str);
+    let Some(&(_, to)) = ROUTES.iter().find(|(name, _)| Some(*name) == method) else { return body };
+    if message.get("id").is_none() {
         return body;
     }
-    message["method"] = json!(crate::answers::REFERENCES);
+    message["method"] = json!(to);
     serde_json::to_vec(&message).unwrap_or(body)
 }
 
@@ -175,17 +182,22 @@ mod tests {
     }
 
     #[test]
-    fn references_requests_are_routed_to_the_written_answer_and_nothing_else() {
+    fn references_and_diagnostic_requests_are_routed_to_written_answers_and_nothing_else() {
         let as_json = |b: Vec<u8>| serde_json::from_slice::<Value>(&b).unwrap();
         let request = json!({"jsonrpc": "2.0", "id": 5, "method": "textDocument/references", "params": {"context": {"includeDeclaration": true}}});
         let routed_request = as_json(routed(serde_json::to_vec(&request).unwrap()));
         assert_eq!(routed_request["method"], crate::answers::REFERENCES);
         assert_eq!((routed_request["id"].clone(), routed_request["params"].clone()), (request["id"].clone(), request["params"].clone()));
+        let pull = json!({"jsonrpc": "2.0", "id": "p1", "method": "textDocument/diagnostic", "params": {"textDocument": {"uri": "file:///w/a.txt"}}});
+        let routed_pull = as_json(routed(serde_json::to_vec(&pull).unwrap()));
+        assert_eq!(routed_pull["method"], crate::answers::DIAGNOSTIC);
+        assert_eq!((routed_pull["id"].clone(), routed_pull["params"].clone()), (pull["id"].clone(), pull["params"].clone()));
         // A notification of that name (no id), a hover that mentions it, a response: as they are.
         for other in [
             json!({"jsonrpc": "2.0", "method": "textDocument/references", "params": {}}),
             json!({"jsonrpc": "2.0", "id": 6, "method": "textDocument/hover", "params": {"note": "textDocument/references"}}),
             json!({"jsonrpc": "2.0", "id": 7, "result": "textDocument/references"}),
+            json!({"jsonrpc": "2.0", "id": 8, "method": "workspace/diagnostic", "params": {"note": "textDocument/diagnostic"}}),
         ] {
             let body = serde_json::to_vec(&other).unwrap();
             assert_eq!(routed(body.clone()), body);

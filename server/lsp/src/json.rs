@@ -88,3 +88,50 @@ pub fn diagnostics(out: &mut Vec<u8>, folder: &Folder, analysis: &Analysis, file
     }
     out.push(b']');
 }
+
+/// A full document diagnostic report, as serde writes ls-types' (the
+/// tests compare): `{"kind":"full","resultId":…,"items":…}`, the items
+/// written by `write_items`.
+pub fn full_report(result_id: Option<&str>, write_items: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+    let mut out = b"{\"kind\":\"full\"".to_vec();
+    if let Some(id) = result_id {
+        out.extend_from_slice(b",\"resultId\":");
+        string(&mut out, id);
+    }
+    out.extend_from_slice(b",\"items\":");
+    write_items(&mut out);
+    out.push(b'}');
+    out
+}
+
+/// An unchanged document diagnostic report: `{"kind":"unchanged","resultId":…}`.
+pub fn unchanged_report(result_id: &str) -> Vec<u8> {
+    let mut out = b"{\"kind\":\"unchanged\",\"resultId\":".to_vec();
+    string(&mut out, result_id);
+    out.push(b'}');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lsp::{DocumentDiagnosticReport as Report, DocumentDiagnosticReportResult as Result};
+
+    #[test]
+    fn reports_are_what_serde_writes_for_the_protocols_reports() {
+        let item = lsp::Diagnostic { message: "«x» \"quoted\"\n".into(), ..Default::default() };
+        for (id, items) in [(Some("12"), vec![item.clone()]), (None, vec![]), (Some("a\"b"), vec![item.clone(), item])] {
+            let written = full_report(id, |out| serde_json::to_writer(out, &items).unwrap());
+            let report = Result::Report(Report::Full(lsp::RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport { result_id: id.map(str::to_string), items },
+            }));
+            assert_eq!(String::from_utf8(written).unwrap(), serde_json::to_string(&report).unwrap());
+        }
+        let report = Result::Report(Report::Unchanged(lsp::RelatedUnchangedDocumentDiagnosticReport {
+            related_documents: None,
+            unchanged_document_diagnostic_report: lsp::UnchangedDocumentDiagnosticReport { result_id: "7".into() },
+        }));
+        assert_eq!(String::from_utf8(unchanged_report("7")).unwrap(), serde_json::to_string(&report).unwrap());
+    }
+}

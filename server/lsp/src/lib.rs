@@ -42,6 +42,7 @@ where
     let (service, socket) = LspService::build(move |client| server::Backend::new(client, flag.clone(), kept.clone()))
         .custom_method(framing::INVALID, framing::invalid_message::<server::Backend>)
         .custom_method(answers::REFERENCES, server::Backend::written_references)
+        .custom_method(answers::DIAGNOSTIC, server::Backend::written_diagnostic)
         .finish();
     // What the client writes goes through `framing::pump`, so that a
     // message tower-lsp cannot decode gets an error response rather than

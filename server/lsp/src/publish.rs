@@ -28,8 +28,8 @@ pub fn file_diagnostics(folder: &Folder, analysis: &Analysis, key: &str, enc: En
 }
 
 /// [`file_diagnostics`] as JSON, written directly (see `json`): the list
-/// a long document publishes on every keystroke.
-fn file_diagnostics_json(folder: &Folder, analysis: &Analysis, key: &str, enc: Encoding, out: &mut Vec<u8>) {
+/// a long document publishes, or is pulled, on every keystroke.
+pub(crate) fn file_diagnostics_json(folder: &Folder, analysis: &Analysis, key: &str, enc: Encoding, out: &mut Vec<u8>) {
     match found_diagnostics(analysis, key) {
         Some((file, list)) => crate::json::diagnostics(out, folder, analysis, file, &list, enc),
         None => out.extend_from_slice(b"[]"),

@@ -19,7 +19,7 @@ use crate::state::{ClientSupport, DiagnosticsOn, FileRole, Folder, State};
 use crate::features::Scope;
 use crate::indexing::layout_of;
 use crate::answers::{Answers, Written};
-use crate::{convert, features, publish};
+use crate::{convert, features, json, publish};
 
 /// The uses of the id at a position (its definitions too when asked).
 fn references_of(a: &Analysis, id: FileId, file: &File, enc: Encoding, params: &ReferenceParams) -> Vec<gloss_analysis::features::Location> {
@@ -51,6 +51,35 @@ impl Backend {
         // Kept for sending only once this request is answered: a request
         // cancelled meanwhile drops its JSON with it.
         Ok(json.await?.map(|json| self.state.answers.put(json)))
+    }
+
+    /// `textDocument/diagnostic`, as routed by `framing::pump`: the report
+    /// written as JSON here (see `answers`).
+    pub async fn written_diagnostic(&self, params: DocumentDiagnosticParams) -> Result<Written> {
+        Ok(self.state.answers.put(self.diagnostic_json(params).await?))
+    }
+
+    /// A document's pulled diagnostics as the JSON of a report: unchanged
+    /// if its folder has not changed since the result id the client
+    /// holds, else in full, worked out on a blocking thread.
+    async fn diagnostic_json(&self, params: DocumentDiagnosticParams) -> Result<Vec<u8>> {
+        let no_items = |out: &mut Vec<u8>| out.extend_from_slice(b"[]");
+        let Some((folder, key)) = self.state.locate(&params.text_document.uri) else { return Ok(json::full_report(None, no_items)) };
+        // Before the folder is read, every registry id would look unknown:
+        // wait for the read (clients that cannot be asked to pull again
+        // would otherwise show nothing until the next edit).
+        if !folder.wait_ready(READ_WAIT).await {
+            return Ok(json::full_report(None, no_items));
+        }
+        let (analysis, result_id) = folder.snapshot_with_id();
+        if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
+            return Ok(json::unchanged_report(&result_id));
+        }
+        let enc = self.state.encoding();
+        let report = tokio::task::spawn_blocking(move || {
+            json::full_report(Some(&result_id), |out| publish::file_diagnostics_json(&folder, &analysis, &key, enc, out))
+        });
+        report.await.map_err(|_| Error::internal_error())
     }
 
     fn log(&self, level: MessageType, message: String) {
@@ -765,32 +794,11 @@ impl LanguageServer for Backend {
         }).await
     }
 
+    /// Requests are routed to [`Backend::written_diagnostic`] (see
+    /// `framing`); one that was not is answered from the same JSON.
     async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
-        let located = self.state.locate(&params.text_document.uri);
-        // Before the folder is read, every registry id would look unknown:
-        // wait for the read (clients that cannot be asked to pull again
-        // would otherwise show nothing until the next edit).
-        if let Some((folder, _)) = &located {
-            if !folder.wait_ready(READ_WAIT).await {
-                return Ok(DocumentDiagnosticReportResult::Report(full_report(None, Vec::new())));
-            }
-        }
-        let report = match located {
-            Some((folder, key)) => {
-                let (analysis, result_id) = folder.snapshot_with_id();
-                if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
-                    DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
-                        related_documents: None,
-                        unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport { result_id },
-                    })
-                } else {
-                    let items = publish::file_diagnostics(&folder, &analysis, &key, self.state.encoding());
-                    full_report(Some(result_id), items)
-                }
-            }
-            None => full_report(None, Vec::new()),
-        };
-        Ok(DocumentDiagnosticReportResult::Report(report))
+        let json = self.diagnostic_json(params).await?;
+        serde_json::from_slice(&json).map_err(|_| Error::internal_error())
     }
 
     /// Every file of every folder; a file whose folder has not changed
@@ -836,13 +844,6 @@ impl LanguageServer for Backend {
         }
         Ok(WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport { items }))
     }
-}
-
-fn full_report(result_id: Option<String>, items: Vec<lsp::Diagnostic>) -> DocumentDiagnosticReport {
-    DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
-        related_documents: None,
-        full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id, items },
-    })
 }
 
 #[cfg(test)]
