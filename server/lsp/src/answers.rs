@@ -9,8 +9,8 @@
 //! writes the locations' JSON at once and returns a [`Written`]: a short
 //! mark standing for it. [`deliver`], between tower-lsp and the client,
 //! puts the JSON back in place of the mark. Diagnostics are published, and
-//! pulled (`textDocument/diagnostic`, routed to [`DIAGNOSTIC`]), the same
-//! way (a 1 MB document's list, 1.2 MB of JSON, was a 9 MB tree).
+//! pulled (`textDocument/diagnostic` and `workspace/diagnostic`, routed to
+//! [`DIAGNOSTIC`] and [`WORKSPACE_DIAGNOSTIC`]), the same way (a 1 MB document's list, 1.2 MB of JSON, was a 9 MB tree).
 //!
 //! The mark holds a random number drawn for each session, never shown to
 //! the client otherwise, so no text of a document can pass for one. The
@@ -31,6 +31,9 @@ pub const REFERENCES: &str = "gloss/references";
 
 /// The method `textDocument/diagnostic` requests are routed to.
 pub const DIAGNOSTIC: &str = "gloss/diagnostic";
+
+/// The method `workspace/diagnostic` requests are routed to.
+pub const WORKSPACE_DIAGNOSTIC: &str = "gloss/workspaceDiagnostic";
 
 /// Answers written and waiting to be sent, by number.
 pub struct Answers {

@@ -3,7 +3,9 @@
 
 use std::ops::Range;
 
-use gloss_analysis::diagnostics::{Diagnostic as Found, Severity};
+#[cfg(test)]
+use gloss_analysis::diagnostics::Diagnostic as Found;
+use gloss_analysis::diagnostics::Severity;
 use gloss_analysis::line_index::{Encoding, LineCol};
 use gloss_analysis::File;
 use tower_lsp_server::ls_types as lsp;
@@ -30,7 +32,9 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
-/// A diagnostic, its related places resolved with `locate`.
+/// A diagnostic, its related places resolved with `locate`, in protocol
+/// form: what `json::diagnostics` is tested against.
+#[cfg(test)]
 pub fn diagnostic(
     analysis: &gloss_analysis::Analysis,
     file: &File,

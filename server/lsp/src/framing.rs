@@ -66,10 +66,14 @@ fn checked(body: Vec<u8>) -> Vec<u8> {
 
 /// Requests whose answers the server writes as JSON itself, and the
 /// methods they are routed to.
-const ROUTES: [(&str, &str); 2] = [("textDocument/references", crate::answers::REFERENCES), ("textDocument/diagnostic", crate::answers::DIAGNOSTIC)];
+const ROUTES: [(&str, &str); 3] = [
+    ("textDocument/references", crate::answers::REFERENCES),
+    ("textDocument/diagnostic", crate::answers::DIAGNOSTIC),
+    ("workspace/diagnostic", crate::answers::WORKSPACE_DIAGNOSTIC),
+];
 
-/// A `textDocument/references` or `textDocument/diagnostic` request goes
-/// to its method of [`ROUTES`], whose answer is written as JSON by the
+/// A `textDocument/references`, `textDocument/diagnostic` or
+/// `workspace/diagnostic` request goes to its method of [`ROUTES`], whose answer is written as JSON by the
 /// server itself; other messages pass as they are (read as JSON only if
 /// they hold one of those names).
 fn routed(body: Vec<u8>) -> Vec<u8> {
@@ -191,13 +195,15 @@ mod tests {
         let pull = json!({"jsonrpc": "2.0", "id": "p1", "method": "textDocument/diagnostic", "params": {"textDocument": {"uri": "file:///w/a.txt"}}});
         let routed_pull = as_json(routed(serde_json::to_vec(&pull).unwrap()));
         assert_eq!(routed_pull["method"], crate::answers::DIAGNOSTIC);
+        let all = json!({"jsonrpc": "2.0", "id": 9, "method": "workspace/diagnostic", "params": {"previousResultIds": []}});
+        assert_eq!(as_json(routed(serde_json::to_vec(&all).unwrap()))["method"], crate::answers::WORKSPACE_DIAGNOSTIC);
         assert_eq!((routed_pull["id"].clone(), routed_pull["params"].clone()), (pull["id"].clone(), pull["params"].clone()));
         // A notification of that name (no id), a hover that mentions it, a response: as they are.
         for other in [
             json!({"jsonrpc": "2.0", "method": "textDocument/references", "params": {}}),
             json!({"jsonrpc": "2.0", "id": 6, "method": "textDocument/hover", "params": {"note": "textDocument/references"}}),
             json!({"jsonrpc": "2.0", "id": 7, "result": "textDocument/references"}),
-            json!({"jsonrpc": "2.0", "id": 8, "method": "workspace/diagnostic", "params": {"note": "textDocument/diagnostic"}}),
+            json!({"jsonrpc": "2.0", "id": 8, "method": "workspace/symbol", "params": {"query": "textDocument/diagnostic"}}),
         ] {
             let body = serde_json::to_vec(&other).unwrap();
             assert_eq!(routed(body.clone()), body);

@@ -112,6 +112,41 @@ pub fn unchanged_report(result_id: &str) -> Vec<u8> {
     out
 }
 
+/// A file's full report in a workspace report, as serde writes ls-types':
+/// `{"kind":"full","uri":…,"version":…,"resultId":…,"items":…}`.
+pub fn workspace_full_report(out: &mut Vec<u8>, uri: &str, version: Option<i64>, result_id: Option<&str>, write_items: impl FnOnce(&mut Vec<u8>)) {
+    out.extend_from_slice(b"{\"kind\":\"full\"");
+    uri_and_version(out, uri, version);
+    if let Some(id) = result_id {
+        out.extend_from_slice(b",\"resultId\":");
+        string(out, id);
+    }
+    out.extend_from_slice(b",\"items\":");
+    write_items(out);
+    out.push(b'}');
+}
+
+/// A file's unchanged report in a workspace report:
+/// `{"kind":"unchanged","uri":…,"version":…,"resultId":…}`.
+pub fn workspace_unchanged_report(out: &mut Vec<u8>, uri: &str, version: Option<i64>, result_id: &str) {
+    out.extend_from_slice(b"{\"kind\":\"unchanged\"");
+    uri_and_version(out, uri, version);
+    out.extend_from_slice(b",\"resultId\":");
+    string(out, result_id);
+    out.push(b'}');
+}
+
+/// `,"uri":…,"version":…` (`null` for no version).
+fn uri_and_version(out: &mut Vec<u8>, uri: &str, version: Option<i64>) {
+    out.extend_from_slice(b",\"uri\":");
+    string(out, uri);
+    out.extend_from_slice(b",\"version\":");
+    match version {
+        Some(v) => out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes()),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +168,37 @@ mod tests {
             unchanged_document_diagnostic_report: lsp::UnchangedDocumentDiagnosticReport { result_id: "7".into() },
         }));
         assert_eq!(String::from_utf8(unchanged_report("7")).unwrap(), serde_json::to_string(&report).unwrap());
+    }
+
+    #[test]
+    fn workspace_reports_are_what_serde_writes_for_the_protocols() {
+        let uri: lsp::Uri = "file:///w/caf%C3%A9.txt".parse().unwrap();
+        let item = lsp::Diagnostic { message: "m".into(), ..Default::default() };
+        let mut written = b"{\"items\":[".to_vec();
+        let mut items = Vec::new();
+        for (n, (version, id)) in [(Some(3), Some("7")), (None, None), (Some(-1), Some("8"))].into_iter().enumerate() {
+            if n > 0 {
+                written.push(b',');
+            }
+            let list = vec![item.clone(); n];
+            workspace_full_report(&mut written, uri.as_str(), version, id, |out| serde_json::to_writer(out, &list).unwrap());
+            items.push(lsp::WorkspaceDocumentDiagnosticReport::Full(lsp::WorkspaceFullDocumentDiagnosticReport {
+                uri: uri.clone(),
+                version,
+                full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport { result_id: id.map(str::to_string), items: list },
+            }));
+        }
+        for version in [None, Some(2)] {
+            written.push(b',');
+            workspace_unchanged_report(&mut written, uri.as_str(), version, "7");
+            items.push(lsp::WorkspaceDocumentDiagnosticReport::Unchanged(lsp::WorkspaceUnchangedDocumentDiagnosticReport {
+                uri: uri.clone(),
+                version,
+                unchanged_document_diagnostic_report: lsp::UnchangedDocumentDiagnosticReport { result_id: "7".into() },
+            }));
+        }
+        written.extend_from_slice(b"]}");
+        let report = lsp::WorkspaceDiagnosticReportResult::Report(lsp::WorkspaceDiagnosticReport { items });
+        assert_eq!(String::from_utf8(written).unwrap(), serde_json::to_string(&report).unwrap());
     }
 }

@@ -43,6 +43,7 @@ where
         .custom_method(framing::INVALID, framing::invalid_message::<server::Backend>)
         .custom_method(answers::REFERENCES, server::Backend::written_references)
         .custom_method(answers::DIAGNOSTIC, server::Backend::written_diagnostic)
+        .custom_method(answers::WORKSPACE_DIAGNOSTIC, server::Backend::written_workspace_diagnostic)
         .finish();
     // What the client writes goes through `framing::pump`, so that a
     // message tower-lsp cannot decode gets an error response rather than

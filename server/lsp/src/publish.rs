@@ -14,11 +14,13 @@ use gloss_analysis::{Analysis, File};
 use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::Client;
 
-use crate::convert;
 use crate::state::{FileRole, Folder, State};
 
-/// The diagnostics of the file at `key`, in protocol form.
-pub fn file_diagnostics(folder: &Folder, analysis: &Analysis, key: &str, enc: Encoding) -> Vec<lsp::Diagnostic> {
+/// The diagnostics of the file at `key`, in protocol form: what
+/// [`file_diagnostics_json`] is tested against.
+#[cfg(test)]
+fn file_diagnostics(folder: &Folder, analysis: &Analysis, key: &str, enc: Encoding) -> Vec<lsp::Diagnostic> {
+    use crate::convert;
     let Some((file, list)) = found_diagnostics(analysis, key) else { return Vec::new() };
     let locate = |f: gloss_analysis::FileId, r: &std::ops::Range<usize>| {
         let other = analysis.file(f)?;
@@ -27,8 +29,9 @@ pub fn file_diagnostics(folder: &Folder, analysis: &Analysis, key: &str, enc: En
     list.iter().map(|d| convert::diagnostic(analysis, file, d, enc, &locate)).collect()
 }
 
-/// [`file_diagnostics`] as JSON, written directly (see `json`): the list
-/// a long document publishes, or is pulled, on every keystroke.
+/// The diagnostics of the file at `key` as JSON, written directly (see
+/// `json`): the list a long document publishes, or is pulled, on every
+/// keystroke.
 pub(crate) fn file_diagnostics_json(folder: &Folder, analysis: &Analysis, key: &str, enc: Encoding, out: &mut Vec<u8>) {
     match found_diagnostics(analysis, key) {
         Some((file, list)) => crate::json::diagnostics(out, folder, analysis, file, &list, enc),

@@ -82,6 +82,55 @@ impl Backend {
         report.await.map_err(|_| Error::internal_error())
     }
 
+    /// `workspace/diagnostic`, as routed by `framing::pump`: the report
+    /// written as JSON here (see `answers`).
+    pub async fn written_workspace_diagnostic(&self, params: WorkspaceDiagnosticParams) -> Result<Written> {
+        Ok(self.state.answers.put(self.workspace_diagnostic_json(params).await?))
+    }
+
+    /// Every file of every folder, as the JSON of a workspace report; a
+    /// file whose folder has not changed since the result id the client
+    /// holds is "unchanged", and a file the client holds results for
+    /// that is gone gets an empty report. The snapshots and versions are
+    /// taken before the work, which runs on a blocking thread.
+    async fn workspace_diagnostic_json(&self, params: WorkspaceDiagnosticParams) -> Result<Vec<u8>> {
+        let enc = self.state.encoding();
+        let folders: Vec<_> = self.all_folders().into_iter().filter(|f| f.is_ready()).map(|f| (f.clone(), f.snapshot_with_id())).collect();
+        let versions: std::collections::HashMap<Uri, i64> = self.state.documents.iter().map(|d| (d.key().clone(), d.analysed_version as i64)).collect();
+        let report = tokio::task::spawn_blocking(move || {
+            let previous: std::collections::HashMap<&Uri, &str> = params.previous_result_ids.iter().map(|p| (&p.uri, p.value.as_str())).collect();
+            let mut reported: HashSet<Uri> = HashSet::new();
+            let mut out = b"{\"items\":[".to_vec();
+            for (folder, (analysis, result_id)) in &folders {
+                for (_, f) in analysis.files() {
+                    let Some(uri) = folder.uri(&f.path) else { continue };
+                    if !reported.insert(uri.clone()) {
+                        continue;
+                    }
+                    if reported.len() > 1 {
+                        out.push(b',');
+                    }
+                    let version = versions.get(&uri).copied();
+                    if previous.get(&uri) == Some(&result_id.as_str()) {
+                        json::workspace_unchanged_report(&mut out, uri.as_str(), version, result_id);
+                    } else {
+                        let items = |out: &mut Vec<u8>| publish::file_diagnostics_json(folder, analysis, &f.path, enc, out);
+                        json::workspace_full_report(&mut out, uri.as_str(), version, Some(result_id), items);
+                    }
+                }
+            }
+            for gone in previous.keys().filter(|u| !reported.contains(**u)) {
+                if out.len() > b"{\"items\":[".len() {
+                    out.push(b',');
+                }
+                json::workspace_full_report(&mut out, gone.as_str(), None, None, |out| out.extend_from_slice(b"[]"));
+            }
+            out.extend_from_slice(b"]}");
+            out
+        });
+        report.await.map_err(|_| Error::internal_error())
+    }
+
     fn log(&self, level: MessageType, message: String) {
         log(&self.state, &self.client, level, message);
     }
@@ -805,44 +854,8 @@ impl LanguageServer for Backend {
     /// since the result id the client holds is "unchanged", and a file the
     /// client holds results for that is gone gets an empty report.
     async fn workspace_diagnostic(&self, params: WorkspaceDiagnosticParams) -> Result<WorkspaceDiagnosticReportResult> {
-        let enc = self.state.encoding();
-        let previous: std::collections::HashMap<&Uri, &str> = params.previous_result_ids.iter().map(|p| (&p.uri, p.value.as_str())).collect();
-        let mut reported: HashSet<Uri> = HashSet::new();
-        let mut items = Vec::new();
-        for folder in self.all_folders().into_iter().filter(|f| f.is_ready()) {
-            let (analysis, result_id) = folder.snapshot_with_id();
-            for (_, f) in analysis.files() {
-                let Some(uri) = folder.uri(&f.path) else { continue };
-                if !reported.insert(uri.clone()) {
-                    continue;
-                }
-                let version = self.state.documents.get(&uri).map(|d| d.analysed_version as i64);
-                if previous.get(&uri) == Some(&result_id.as_str()) {
-                    items.push(WorkspaceDocumentDiagnosticReport::Unchanged(WorkspaceUnchangedDocumentDiagnosticReport {
-                        uri,
-                        version,
-                        unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport { result_id: result_id.clone() },
-                    }));
-                    continue;
-                }
-                items.push(WorkspaceDocumentDiagnosticReport::Full(WorkspaceFullDocumentDiagnosticReport {
-                    uri,
-                    version,
-                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                        result_id: Some(result_id.clone()),
-                        items: publish::file_diagnostics(&folder, &analysis, &f.path, enc),
-                    },
-                }));
-            }
-        }
-        for gone in previous.keys().filter(|u| !reported.contains(**u)) {
-            items.push(WorkspaceDocumentDiagnosticReport::Full(WorkspaceFullDocumentDiagnosticReport {
-                uri: (*gone).clone(),
-                version: None,
-                full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id: None, items: Vec::new() },
-            }));
-        }
-        Ok(WorkspaceDiagnosticReportResult::Report(WorkspaceDiagnosticReport { items }))
+        let json = self.workspace_diagnostic_json(params).await?;
+        serde_json::from_slice(&json).map_err(|_| Error::internal_error())
     }
 }
 
