@@ -93,58 +93,53 @@ pub fn diagnostics(out: &mut Vec<u8>, folder: &Folder, analysis: &Analysis, file
 /// tests compare): `{"kind":"full","resultId":…,"items":…}`, the items
 /// written by `write_items`.
 pub fn full_report(result_id: Option<&str>, write_items: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
-    let mut out = b"{\"kind\":\"full\"".to_vec();
-    if let Some(id) = result_id {
-        out.extend_from_slice(b",\"resultId\":");
-        string(&mut out, id);
-    }
-    out.extend_from_slice(b",\"items\":");
-    write_items(&mut out);
-    out.push(b'}');
+    let mut out = Vec::new();
+    report(&mut out, None, result_id, Some(write_items));
     out
 }
 
 /// An unchanged document diagnostic report: `{"kind":"unchanged","resultId":…}`.
 pub fn unchanged_report(result_id: &str) -> Vec<u8> {
-    let mut out = b"{\"kind\":\"unchanged\",\"resultId\":".to_vec();
-    string(&mut out, result_id);
-    out.push(b'}');
+    let mut out = Vec::new();
+    report(&mut out, None, Some(result_id), None::<fn(&mut Vec<u8>)>);
     out
 }
 
-/// A file's full report in a workspace report, as serde writes ls-types':
+/// A file's full report in a workspace report:
 /// `{"kind":"full","uri":…,"version":…,"resultId":…,"items":…}`.
 pub fn workspace_full_report(out: &mut Vec<u8>, uri: &str, version: Option<i64>, result_id: Option<&str>, write_items: impl FnOnce(&mut Vec<u8>)) {
-    out.extend_from_slice(b"{\"kind\":\"full\"");
-    uri_and_version(out, uri, version);
-    if let Some(id) = result_id {
-        out.extend_from_slice(b",\"resultId\":");
-        string(out, id);
-    }
-    out.extend_from_slice(b",\"items\":");
-    write_items(out);
-    out.push(b'}');
+    report(out, Some((uri, version)), result_id, Some(write_items));
 }
 
 /// A file's unchanged report in a workspace report:
 /// `{"kind":"unchanged","uri":…,"version":…,"resultId":…}`.
 pub fn workspace_unchanged_report(out: &mut Vec<u8>, uri: &str, version: Option<i64>, result_id: &str) {
-    out.extend_from_slice(b"{\"kind\":\"unchanged\"");
-    uri_and_version(out, uri, version);
-    out.extend_from_slice(b",\"resultId\":");
-    string(out, result_id);
-    out.push(b'}');
+    report(out, Some((uri, version)), Some(result_id), None::<fn(&mut Vec<u8>)>);
 }
 
-/// `,"uri":…,"version":…` (`null` for no version).
-fn uri_and_version(out: &mut Vec<u8>, uri: &str, version: Option<i64>) {
-    out.extend_from_slice(b",\"uri\":");
-    string(out, uri);
-    out.extend_from_slice(b",\"version\":");
-    match version {
-        Some(v) => out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes()),
-        None => out.extend_from_slice(b"null"),
+/// A report as serde writes ls-types' four kinds: full when it has items,
+/// else unchanged; in a workspace report with its file's URI and version
+/// (`null` for none).
+fn report(out: &mut Vec<u8>, file: Option<(&str, Option<i64>)>, result_id: Option<&str>, write_items: Option<impl FnOnce(&mut Vec<u8>)>) {
+    out.extend_from_slice(if write_items.is_some() { b"{\"kind\":\"full\"" } else { b"{\"kind\":\"unchanged\"" });
+    if let Some((uri, version)) = file {
+        out.extend_from_slice(b",\"uri\":");
+        string(out, uri);
+        out.extend_from_slice(b",\"version\":");
+        match version {
+            Some(v) => out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes()),
+            None => out.extend_from_slice(b"null"),
+        }
     }
+    if let Some(id) = result_id {
+        out.extend_from_slice(b",\"resultId\":");
+        string(out, id);
+    }
+    if let Some(write_items) = write_items {
+        out.extend_from_slice(b",\"items\":");
+        write_items(out);
+    }
+    out.push(b'}');
 }
 
 #[cfg(test)]

@@ -101,15 +101,18 @@ impl Backend {
             let previous: std::collections::HashMap<&Uri, &str> = params.previous_result_ids.iter().map(|p| (&p.uri, p.value.as_str())).collect();
             let mut reported: HashSet<Uri> = HashSet::new();
             let mut out = b"{\"items\":[".to_vec();
+            let comma = |out: &mut Vec<u8>| {
+                if out.last() != Some(&b'[') {
+                    out.push(b',');
+                }
+            };
             for (folder, (analysis, result_id)) in &folders {
                 for (_, f) in analysis.files() {
                     let Some(uri) = folder.uri(&f.path) else { continue };
                     if !reported.insert(uri.clone()) {
                         continue;
                     }
-                    if reported.len() > 1 {
-                        out.push(b',');
-                    }
+                    comma(&mut out);
                     let version = versions.get(&uri).copied();
                     if previous.get(&uri) == Some(&result_id.as_str()) {
                         json::workspace_unchanged_report(&mut out, uri.as_str(), version, result_id);
@@ -120,9 +123,7 @@ impl Backend {
                 }
             }
             for gone in previous.keys().filter(|u| !reported.contains(**u)) {
-                if out.len() > b"{\"items\":[".len() {
-                    out.push(b',');
-                }
+                comma(&mut out);
                 json::workspace_full_report(&mut out, gone.as_str(), None, None, |out| out.extend_from_slice(b"[]"));
             }
             out.extend_from_slice(b"]}");
