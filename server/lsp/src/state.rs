@@ -219,20 +219,18 @@ impl Folder {
     }
 
     /// The URI of a file of this folder. Written from the root's URI
-    /// when it can be (see `uri::write_file_uri`) and read back, which is
-    /// as quick as looking it up in a map of them was, without keeping a
-    /// URI for every file a conflict or an answer ever pointed at.
+    /// when it can be (see [`Folder::write_uri`]) and read back, not kept:
+    /// a map of them held a URI for every file a conflict or an answer
+    /// ever pointed at.
     pub fn uri(&self, key: &str) -> Option<lsp::Uri> {
+        let mut text = Vec::new();
+        if self.write_uri(key, &mut text) {
+            if let Some(uri) = std::str::from_utf8(&text).ok().and_then(|t| t.parse().ok()) {
+                return Some(uri);
+            }
+        }
         match &self.place {
             Place::Root(root) => {
-                if let Some(prefix) = self.root_prefix.get_or_init(|| crate::uri::root_prefix(root)) {
-                    let mut text = Vec::with_capacity(prefix.len() + key.len() + 16);
-                    if crate::uri::write_file_uri(prefix, key, &mut text) {
-                        if let Some(uri) = std::str::from_utf8(&text).ok().and_then(|t| t.parse().ok()) {
-                            return Some(uri);
-                        }
-                    }
-                }
                 let path = Path::new(key);
                 lsp::Uri::from_file_path(if path.is_absolute() { path.to_path_buf() } else { normalize(&root.join(path)) })
             }
@@ -242,18 +240,14 @@ impl Folder {
 
     /// Appends the URI of a file of this folder to `out` as a JSON
     /// string; `false`, with nothing written, if it has none. Written
-    /// directly when it can be (see `uri::write_file_uri`).
+    /// directly when it can be (see [`Folder::write_uri`]).
     pub fn write_uri_json(&self, key: &str, out: &mut Vec<u8>) -> bool {
-        if let Place::Root(root) = &self.place {
-            if let Some(prefix) = self.root_prefix.get_or_init(|| crate::uri::root_prefix(root)) {
-                out.push(b'"');
-                if crate::uri::write_file_uri(prefix, key, out) {
-                    out.push(b'"');
-                    return true;
-                }
-                out.pop();
-            }
+        out.push(b'"');
+        if self.write_uri(key, out) {
+            out.push(b'"');
+            return true;
         }
+        out.pop();
         match self.uri(key) {
             Some(uri) => {
                 crate::json::string(out, uri.as_str());
@@ -261,6 +255,15 @@ impl Folder {
             }
             None => false,
         }
+    }
+
+    /// Appends the URI of a file of a root, written from the root's (see
+    /// `uri::write_file_uri`); `false`, with nothing written, for a file
+    /// whose URI is built the long way.
+    fn write_uri(&self, key: &str, out: &mut Vec<u8>) -> bool {
+        let Place::Root(root) = &self.place else { return false };
+        let prefix = self.root_prefix.get_or_init(|| crate::uri::root_prefix(root));
+        prefix.as_deref().is_some_and(|prefix| crate::uri::write_file_uri(prefix, key, out))
     }
 
     /// Whether a file is a document, a registry file, or neither.
