@@ -10,7 +10,8 @@
 //! mark standing for it. [`deliver`], between tower-lsp and the client,
 //! puts the JSON back in place of the mark. Diagnostics are published, and
 //! pulled (`textDocument/diagnostic` and `workspace/diagnostic`, routed to
-//! [`DIAGNOSTIC`] and [`WORKSPACE_DIAGNOSTIC`]), the same way (a 1 MB document's list, 1.2 MB of JSON, was a 9 MB tree).
+//! [`DIAGNOSTIC`] and [`WORKSPACE_DIAGNOSTIC`]), the same way (a 1 MB
+//! document's list, 1.2 MB of JSON, was a 9 MB tree).
 //!
 //! The mark holds a random number drawn for each session, never shown to
 //! the client otherwise, so no text of a document can pass for one. The
