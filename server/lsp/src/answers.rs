@@ -42,6 +42,8 @@ pub struct Answers {
     mark: String,
     next: AtomicU64,
     waiting: Mutex<Waiting>,
+    /// Told each time an answer is taken to be sent.
+    taken: tokio::sync::Notify,
 }
 
 #[derive(Default)]
@@ -55,12 +57,26 @@ struct Waiting {
 enum Answer {
     /// The JSON, and what it replaces, for a notification that does.
     Json(Vec<u8>, Option<String>),
-    /// A notification a newer one replaced before it was sent.
+    /// A notification not to be sent after all: a newer one replaced it
+    /// before it was sent, or what sent it gave up (which may leave this
+    /// entry, a few bytes, if tower-lsp never writes it).
     Superseded,
 }
 
 /// An answer written as JSON, as tower-lsp is given it: its mark.
 pub struct Written(String);
+
+/// Drops the JSON of a notification not yet sent, and has it not sent at
+/// all if tower-lsp still writes it.
+struct Forget<'a>(&'a Answers, u64);
+
+impl Drop for Forget<'_> {
+    fn drop(&mut self) {
+        if let Some(answer) = self.0.waiting.lock().unwrap_or_else(|e| e.into_inner()).answers.get_mut(&self.1) {
+            *answer = Answer::Superseded;
+        }
+    }
+}
 
 impl serde::Serialize for Written {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -78,7 +94,8 @@ impl<'de> serde::Deserialize<'de> for Written {
 impl Default for Answers {
     fn default() -> Answers {
         let session = RandomState::new().hash_one(std::process::id());
-        Answers { mark: format!("\"gloss-answer-{session:016x}-"), next: AtomicU64::new(0), waiting: Mutex::default() }
+        let mark = format!("\"gloss-answer-{session:016x}-");
+        Answers { mark, next: AtomicU64::new(0), waiting: Mutex::default(), taken: tokio::sync::Notify::new() }
     }
 }
 
@@ -88,7 +105,7 @@ impl Answers {
     /// that a cancellation may drop): a mark never sent would keep its
     /// JSON for the rest of the session.
     pub fn put(&self, json: Vec<u8>) -> Written {
-        self.keep(json, None)
+        self.mark(self.keep(json, None))
     }
 
     /// [`Answers::put`] for a notification that replaces the previous one
@@ -97,10 +114,39 @@ impl Answers {
     /// sent at all: the server holds one list per document, not one per
     /// keystroke.
     pub fn put_replacing(&self, what: &str, json: Vec<u8>) -> Written {
-        self.keep(json, Some(what.to_string()))
+        self.mark(self.keep(json, Some(what.to_string())))
     }
 
-    fn keep(&self, json: Vec<u8>, replaces: Option<String>) -> Written {
+    /// Sends notification `N` with `json` as its parameters, and waits
+    /// until it is being sent to the client: what is sent after this (the
+    /// answer to the request that sent it) goes after it. Whether it was.
+    /// If this is dropped first (that request cancelled), or the client
+    /// has not read it within `limit`, it is not sent at all.
+    pub async fn notify<N>(&self, client: &tower_lsp_server::Client, json: Vec<u8>, limit: std::time::Duration) -> bool
+    where
+        N: tower_lsp_server::ls_types::notification::Notification<Params = Written>,
+    {
+        let n = self.keep(json, None);
+        let forget = Forget(self, n);
+        client.send_notification::<N>(self.mark(n)).await;
+        let taken = async {
+            loop {
+                let taken = self.taken.notified();
+                if !self.waiting.lock().unwrap_or_else(|e| e.into_inner()).answers.contains_key(&n) {
+                    return;
+                }
+                taken.await;
+            }
+        };
+        let sent = tokio::time::timeout(limit, taken).await.is_ok();
+        if sent {
+            std::mem::forget(forget);
+        }
+        sent
+    }
+
+    /// Keeps an answer's JSON until it is sent; its number.
+    fn keep(&self, json: Vec<u8>, replaces: Option<String>) -> u64 {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
         let mut waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(what) = &replaces {
@@ -111,6 +157,11 @@ impl Answers {
             }
         }
         waiting.answers.insert(n, Answer::Json(json, replaces));
+        n
+    }
+
+    /// What stands for answer `n`.
+    fn mark(&self, n: u64) -> Written {
         Written(format!("{}{n}", &self.mark[1..]))
     }
 
@@ -125,7 +176,11 @@ impl Answers {
         let Some(len) = body[digits..].iter().position(|&b| b == b'"') else { return whole(body) };
         let Some(n) = std::str::from_utf8(&body[digits..digits + len]).ok().and_then(|n| n.parse::<u64>().ok()) else { return whole(body) };
         let mut waiting = self.waiting.lock().unwrap_or_else(|e| e.into_inner());
-        match waiting.answers.remove(&n) {
+        let answer = waiting.answers.remove(&n);
+        if answer.is_some() {
+            self.taken.notify_waiters();
+        }
+        match answer {
             None => whole(body),
             Some(Answer::Superseded) => None,
             Some(Answer::Json(json, replaces)) => {
@@ -210,6 +265,15 @@ mod tests {
     fn publication(written: &Written) -> Vec<u8> {
         let params = serde_json::to_value(written).unwrap();
         serde_json::to_vec(&serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/publishDiagnostics", "params": params})).unwrap()
+    }
+
+    #[test]
+    fn a_notification_given_up_before_it_is_sent_is_not_sent() {
+        let answers = Answers::default();
+        let n = answers.keep(br#"{"n":1}"#.to_vec(), None);
+        drop(Forget(&answers, n));
+        assert!(answers.splice(publication(&answers.mark(n))).is_none());
+        assert!(answers.waiting.lock().unwrap().answers.is_empty());
     }
 
     #[tokio::test]

@@ -15,6 +15,7 @@ mod indexing;
 mod json;
 mod priority;
 mod publish;
+mod pulled;
 mod server;
 mod state;
 mod uri;

@@ -1,7 +1,6 @@
 //! The protocol: lifecycle, documents, the workspace index, and each
 //! request routed to its analysis feature.
 
-use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -19,7 +18,7 @@ use crate::state::{ClientSupport, DiagnosticsOn, FileRole, Folder, State};
 use crate::features::Scope;
 use crate::indexing::layout_of;
 use crate::answers::{Answers, Written};
-use crate::{convert, features, json, publish};
+use crate::{convert, features, publish, pulled};
 
 /// The uses of the id at a position (its definitions too when asked).
 fn references_of(a: &Analysis, id: FileId, file: &File, enc: Encoding, params: &ReferenceParams) -> Vec<gloss_analysis::features::Location> {
@@ -59,27 +58,9 @@ impl Backend {
         Ok(self.state.answers.put(self.diagnostic_json(params).await?))
     }
 
-    /// A document's pulled diagnostics as the JSON of a report: unchanged
-    /// if its folder has not changed since the result id the client
-    /// holds, else in full, worked out on a blocking thread.
+    /// A document's pulled diagnostics as the JSON of a report (see `pulled`).
     async fn diagnostic_json(&self, params: DocumentDiagnosticParams) -> Result<Vec<u8>> {
-        let no_items = |out: &mut Vec<u8>| out.extend_from_slice(b"[]");
-        let Some((folder, key)) = self.state.locate(&params.text_document.uri) else { return Ok(json::full_report(None, no_items)) };
-        // Before the folder is read, every registry id would look unknown:
-        // wait for the read (clients that cannot be asked to pull again
-        // would otherwise show nothing until the next edit).
-        if !folder.wait_ready(READ_WAIT).await {
-            return Ok(json::full_report(None, no_items));
-        }
-        let (analysis, result_id) = folder.snapshot_with_id();
-        if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
-            return Ok(json::unchanged_report(&result_id));
-        }
-        let enc = self.state.encoding();
-        let report = tokio::task::spawn_blocking(move || {
-            json::full_report(Some(&result_id), |out| publish::file_diagnostics_json(&folder, &analysis, &key, enc, out))
-        });
-        report.await.map_err(|_| Error::internal_error())
+        pulled::document(&self.state, params, READ_WAIT).await.ok_or_else(Error::internal_error)
     }
 
     /// `workspace/diagnostic`, as routed by `framing::pump`: the report
@@ -88,48 +69,9 @@ impl Backend {
         Ok(self.state.answers.put(self.workspace_diagnostic_json(params).await?))
     }
 
-    /// Every file of every folder, as the JSON of a workspace report; a
-    /// file whose folder has not changed since the result id the client
-    /// holds is "unchanged", and a file the client holds results for
-    /// that is gone gets an empty report. The snapshots and versions are
-    /// taken before the work, which runs on a blocking thread.
+    /// Every file of every folder as the JSON of a workspace report (see `pulled`).
     async fn workspace_diagnostic_json(&self, params: WorkspaceDiagnosticParams) -> Result<Vec<u8>> {
-        let enc = self.state.encoding();
-        let folders: Vec<_> = self.all_folders().into_iter().filter(|f| f.is_ready()).map(|f| (f.clone(), f.snapshot_with_id())).collect();
-        let versions: std::collections::HashMap<Uri, i64> = self.state.documents.iter().map(|d| (d.key().clone(), d.analysed_version as i64)).collect();
-        let report = tokio::task::spawn_blocking(move || {
-            let previous: std::collections::HashMap<&Uri, &str> = params.previous_result_ids.iter().map(|p| (&p.uri, p.value.as_str())).collect();
-            let mut reported: HashSet<Uri> = HashSet::new();
-            let mut out = b"{\"items\":[".to_vec();
-            let comma = |out: &mut Vec<u8>| {
-                if out.last() != Some(&b'[') {
-                    out.push(b',');
-                }
-            };
-            for (folder, (analysis, result_id)) in &folders {
-                for (_, f) in analysis.files() {
-                    let Some(uri) = folder.uri(&f.path) else { continue };
-                    if !reported.insert(uri.clone()) {
-                        continue;
-                    }
-                    comma(&mut out);
-                    let version = versions.get(&uri).copied();
-                    if previous.get(&uri) == Some(&result_id.as_str()) {
-                        json::workspace_unchanged_report(&mut out, uri.as_str(), version, result_id);
-                    } else {
-                        let items = |out: &mut Vec<u8>| publish::file_diagnostics_json(folder, analysis, &f.path, enc, out);
-                        json::workspace_full_report(&mut out, uri.as_str(), version, Some(result_id), items);
-                    }
-                }
-            }
-            for gone in previous.keys().filter(|u| !reported.contains(**u)) {
-                comma(&mut out);
-                json::workspace_full_report(&mut out, gone.as_str(), None, None, |out| out.extend_from_slice(b"[]"));
-            }
-            out.extend_from_slice(b"]}");
-            out
-        });
-        report.await.map_err(|_| Error::internal_error())
+        pulled::workspace(&self.state, &self.client, self.all_folders(), params).await.ok_or_else(Error::internal_error)
     }
 
     fn log(&self, level: MessageType, message: String) {

@@ -254,8 +254,29 @@ async fn clients_that_pull_are_asked_to_pull_again_not_pushed_to() {
     let changed = c.request("textDocument/diagnostic", json!({"textDocument": {"uri": a}, "previousResultId": id})).await;
     assert_eq!(changed["kind"], "full");
     assert_eq!(codes(changed["items"].as_array().unwrap()), ["conflicting-claim"]);
+    // Only the lists that changed are sent again: both documents now
+    // conflict; the registry's list is as it was.
     let after = c.request("workspace/diagnostic", json!({"previousResultIds": ids})).await;
-    assert!(after["items"].as_array().unwrap().iter().all(|i| i["kind"] == "full"), "{after}");
+    let b = uri(&root.join("docs/b.txt"));
+    let kind = |u: &str| after["items"].as_array().unwrap().iter().find(|i| i["uri"] == u).map(|i| i["kind"].clone());
+    let toml = uri(&root.join("gloss.toml"));
+    assert_eq!([kind(&a), kind(&b), kind(&toml)], [Some(json!("full")), Some(json!("full")), Some(json!("unchanged"))], "{after}");
+    let full_of_b = after["items"].as_array().unwrap().iter().find(|i| i["uri"] == b.as_str()).unwrap();
+    assert_eq!(codes(full_of_b["items"].as_array().unwrap()), ["conflicting-claim"]);
+
+    // Each id names its list: asked again with the new ids, nothing is
+    // sent; with the old ones after an edit that changes no list (a word
+    // of prose), only the lists that differ from the old ones.
+    let new_ids: Vec<Value> = after["items"].as_array().unwrap().iter().map(|i| json!({"uri": i["uri"], "value": i["resultId"]})).collect();
+    let at = pos(A, "met them", 0, false);
+    c.notify("textDocument/didChange", change(&a, 4, at.clone(), at.clone(), "quietly ")).await;
+    c.settled_diagnostics(&a).await;
+    let quiet = c.request("workspace/diagnostic", json!({"previousResultIds": new_ids})).await;
+    assert!(quiet["items"].as_array().unwrap().iter().all(|i| i["kind"] == "unchanged"), "{quiet}");
+    let versus_old = c.request("workspace/diagnostic", json!({"previousResultIds": ids})).await;
+    let full: Vec<&str> = versus_old["items"].as_array().unwrap().iter().filter(|i| i["kind"] == "full").map(|i| i["uri"].as_str().unwrap()).collect();
+    assert_eq!(full.len(), 2, "{versus_old}");
+    assert!(!full.contains(&toml.as_str()));
 }
 
 #[tokio::test]
