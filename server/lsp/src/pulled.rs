@@ -2,7 +2,8 @@
 //! as the JSON of their reports.
 //!
 //! A report's result id names both the folder's state and the diagnostics
-//! sent: `FOLDER:GENERATION:DIGEST`, the digest a hash of the list's JSON.
+//! sent: `SESSION.FOLDER:GENERATION:DIGEST` (`Folder::snapshot_with_id`
+//! gives the state), the digest a hash of the list's JSON.
 //! A client asking again with the id it holds is told "unchanged" with no
 //! work done when nothing in the folder changed since; when something did,
 //! the list is worked out again and is still "unchanged" if it came out the

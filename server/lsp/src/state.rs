@@ -195,10 +195,15 @@ impl Folder {
         self.lock().snapshot()
     }
 
-    /// An immutable view and the result id of pulled diagnostics from it.
+    /// An immutable view, and its state as pulled diagnostics' result ids
+    /// name it (`pulled`): the session, the folder and its generation. (The
+    /// session, drawn at random, so that an id kept from another run of
+    /// the server cannot pass for one of this run.)
     pub fn snapshot_with_id(&self) -> (Analysis, String) {
+        static SESSION: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+        let session = SESSION.get_or_init(|| std::hash::BuildHasher::hash_one(&std::hash::RandomState::new(), std::process::id()));
         let mut ws = self.lock();
-        let id = format!("{}:{}", self.id, self.generation.load(Ordering::SeqCst));
+        let id = format!("{:08x}.{}:{}", session >> 32, self.id, self.generation.load(Ordering::SeqCst));
         (ws.snapshot(), id)
     }
 
