@@ -65,6 +65,22 @@ impl Server {
                     }
                 }
             }
+            // Of a pulled workspace report (or a part of one), each file's
+            // URI, kind and result id, how many were sent in full, and the
+            // size of the message: a first pull is hundreds of megabytes.
+            let report = match message["method"] == "$/progress" {
+                true => message["params"]["value"].as_object_mut(),
+                false => message["result"].as_object_mut(),
+            };
+            if let Some(report) = report.filter(|r| r.len() == 1 && r.get("items").is_some_and(Value::is_array)) {
+                let items = report["items"].as_array_mut().unwrap();
+                let full = items.iter().filter(|i| i["kind"] == "full").count();
+                for i in items.iter_mut() {
+                    *i = json!({"uri": i["uri"].take(), "kind": i["kind"].take(), "resultId": i["resultId"].take()});
+                }
+                report.insert("full".into(), json!(full));
+                report.insert("bytes".into(), json!(body.len()));
+            }
             if tx.send((arrived, message)).is_err() {
                 return;
             }

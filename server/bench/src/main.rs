@@ -14,9 +14,11 @@
 //! hover / definition / references / completion / workspace-symbol latency
 //! (p50, p99) on sampled positions of open documents, keystroke to fresh
 //! diagnostics in a 1 MB document when the edit changes a conflict in
-//! another document, the server's peak RSS, and `gloss check` throughput.
+//! another document, the server's peak RSS, workspace diagnostics pulled as
+//! VS Code pulls them (`pulls`), and `gloss check` throughput.
 
 mod client;
+mod pulls;
 mod workload;
 
 use std::path::PathBuf;
@@ -219,6 +221,8 @@ fn main() {
         .collect();
     warm.sort();
 
+    let pulls = pulls::measure(&o.gloss, &cache, &w, &root, &pair);
+
     // gloss check over the same workspace (best of three), as CI on a
     // fresh machine runs it (JSON, no cache), again with the facts cache the
     // server wrote, and as a person at a terminal does (text, the default).
@@ -274,6 +278,16 @@ fn main() {
     table.push_str(&row("keystroke to diagnostics of another document (1 MB document, debounce 0), p50 / p99", keystroke.cell()));
     if let Some(kb) = rss_kb {
         table.push_str(&row("server peak RSS", format!("{} MB", kb / 1024)));
+    }
+    let pulled = |p: &pulls::Pull| {
+        let parts = if p.parts == 1 { "1 part".to_string() } else { format!("{} parts", p.parts) };
+        format!("{}, {:.1} MB in {parts} (largest {:.1} MB), {} of {} files' lists in full", ms(p.took), p.bytes as f64 / 1e6, p.largest_part as f64 / 1e6, p.full, p.files)
+    };
+    table.push_str(&row("workspace diagnostics pulled as VS Code does (in parts), first pull", pulled(&pulls.first)));
+    table.push_str(&row("pulled again with the result ids held, nothing changed", pulled(&pulls.again)));
+    table.push_str(&row("pulled again after a figure in the 1 MB document is edited into a conflict", pulled(&pulls.after_edit)));
+    if let Some(kb) = pulls.peak_rss_kb {
+        table.push_str(&row("server peak RSS, pulling", format!("{} MB", kb / 1024)));
     }
     table.push_str(&row("`gloss check --format json --no-cache` (best of 3)", format!("{} ({:.0} MB/s)", ms(check), mb / check.as_secs_f64())));
     table.push_str(&row("`gloss check --format json`, with the facts cache (best of 3)", format!("{} ({:.0} MB/s)", ms(check_cached), mb / check_cached.as_secs_f64())));
