@@ -118,10 +118,11 @@ impl Answers {
     }
 
     /// Sends notification `N` with `json` as its parameters, and waits
-    /// until it is being sent to the client: what is sent after this (the
-    /// answer to the request that sent it) goes after it. Whether it was.
-    /// If this is dropped first (that request cancelled), or the client
-    /// has not read it within `limit`, it is not sent at all.
+    /// until it is on its way to the client, so that what is sent after
+    /// (the answer to the request that sent it) goes after it; returns
+    /// whether it is. If this is dropped first (that request cancelled),
+    /// or the client has not taken it within `limit`, it is not sent at
+    /// all. (For the parts of a pulled workspace report: `pulled`.)
     pub async fn notify<N>(&self, client: &tower_lsp_server::Client, json: Vec<u8>, limit: std::time::Duration) -> bool
     where
         N: tower_lsp_server::ls_types::notification::Notification<Params = Written>,
