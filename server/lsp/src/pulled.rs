@@ -43,8 +43,8 @@ fn previous<'a>(id: Option<&'a str>, state: &str) -> Previous<'a> {
     }
 }
 
-/// A file's report: its result id, and its list's JSON when the client's
-/// copy (if any) differs.
+/// A file's report: its result id, and whether its list (then written in
+/// the caller's buffer) differs from the client's copy, if any.
 struct FileReport {
     id: String,
     changed: bool,
@@ -101,7 +101,8 @@ pub async fn document(state: &State, params: DocumentDiagnosticParams, read_wait
 /// documents).
 const PART: usize = 1 << 20;
 
-/// How long a part waits for the client to read the one before.
+/// How long a part may wait to be handed to the client, which reads the
+/// ones before it meanwhile.
 const PART_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// `$/progress` carrying part of a result, written as JSON (see `answers`).
