@@ -88,6 +88,17 @@ impl Server {
         Server { child, stdin, messages, next_id: 1, notifications: Vec::new() }
     }
 
+    /// `gloss lsp` spawned and initialized on the workspace folder at
+    /// `folder` (a URI) with these client capabilities, debounce 0.
+    pub fn started(gloss: &std::path::Path, cache: &std::path::Path, folder: &str, capabilities: Value) -> Server {
+        let mut server = Server::spawn(gloss, cache);
+        let folders = json!([{"uri": folder, "name": "bench"}]);
+        let options = json!({"diagnostics": {"debounceMs": 0}});
+        server.request("initialize", json!({"processId": null, "rootUri": null, "workspaceFolders": folders, "capabilities": capabilities, "initializationOptions": options}));
+        server.notify("initialized", json!({}));
+        server
+    }
+
     pub fn send(&mut self, message: &Value) {
         let body = message.to_string();
         write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("the server reads its input");

@@ -302,15 +302,12 @@ fn main() {
 /// of hovers and completions on the same id made in between.
 fn start_and_index(gloss: &std::path::Path, cache: &std::path::Path, w: &Workload, root: &std::path::Path, probe: &workload::Probe) -> (Server, Duration, Latency, [Latency; 2]) {
     let spawned = Instant::now();
-    let mut server = Server::spawn(gloss, cache);
     let capabilities = json!({
         "general": {"positionEncodings": ["utf-16"]},
         "window": {"workDoneProgress": true},
         "textDocument": {"publishDiagnostics": {"versionSupport": true}},
     });
-    let folders = json!([{"uri": w.uri(root, "."), "name": "bench"}]);
-    server.request("initialize", json!({"processId": null, "rootUri": null, "workspaceFolders": folders, "capabilities": capabilities, "initializationOptions": {"diagnostics": {"debounceMs": 0}}}));
-    server.notify("initialized", json!({}));
+    let mut server = Server::started(gloss, cache, &w.uri(root, "."), capabilities);
     server.notify("textDocument/didOpen", json!({"textDocument": {"uri": probe.uri, "languageId": "gloss", "version": 1, "text": probe.text}}));
     let (mut early, mut early_hover, mut early_completion) = (Latency::default(), Latency::default(), Latency::default());
     loop {

@@ -35,16 +35,13 @@ pub struct Pulls {
 /// A server on the workspace at `root` for a client that pulls.
 pub fn measure(gloss: &Path, cache: &Path, w: &Workload, root: &Path, pair: &Pair) -> Pulls {
     let spawned = Instant::now();
-    let mut server = Server::spawn(gloss, cache);
     let capabilities = json!({
         "general": {"positionEncodings": ["utf-16"]},
         "window": {"workDoneProgress": true},
         "textDocument": {"diagnostic": {"dynamicRegistration": false}},
         "workspace": {"diagnostics": {"refreshSupport": true}},
     });
-    let folders = json!([{"uri": w.uri(root, "."), "name": "bench"}]);
-    server.request("initialize", json!({"processId": null, "rootUri": null, "workspaceFolders": folders, "capabilities": capabilities, "initializationOptions": {"diagnostics": {"debounceMs": 0}}}));
-    server.notify("initialized", json!({}));
+    let mut server = Server::started(gloss, cache, &w.uri(root, "."), capabilities);
     server.wait_for(spawned, |n| n["method"] == "window/logMessage" && n["params"]["message"].as_str().is_some_and(|m| m.starts_with("related the claims")));
 
     let first = pull(&mut server, &[]);
