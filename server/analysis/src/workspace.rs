@@ -82,6 +82,12 @@ impl File {
         self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 
+    /// Whether `other` is this very file as set (a clone of it), not
+    /// merely one with the same path: what is set anew is a new file.
+    pub fn is_same(&self, other: &File) -> bool {
+        Arc::ptr_eq(&self.facts, &other.facts) && Arc::ptr_eq(&self.lines, &other.lines) && self.path == other.path
+    }
+
     /// Whether it is the workspace's `gloss.toml` (its settings apply).
     fn is_config(&self) -> bool {
         matches!(&*self.facts, Facts::Registry(r) if r.config.is_some())
@@ -310,6 +316,27 @@ impl Workspace {
     }
 }
 
+/// What a snapshot's files and settings were, kept to tell later which
+/// files' diagnostics may have changed since
+/// ([`crate::diagnostics::affected`]). Cheap to keep: it shares the files
+/// with the snapshots, and holds no index.
+#[derive(Debug, Clone)]
+pub struct FilesVersion {
+    pub(crate) config: crate::config::Config,
+    pub(crate) files: Files,
+    pub(crate) by_path: HashMap<String, FileId>,
+}
+
+impl FilesVersion {
+    pub(crate) fn file(&self, path: &str) -> Option<&File> {
+        self.files.get(self.by_path.get(path)?.0 as usize)?.as_ref()
+    }
+
+    pub(crate) fn files(&self) -> impl Iterator<Item = &File> {
+        self.files.iter().flatten()
+    }
+}
+
 /// A consistent view of the workspace; cheap to clone, safe to share.
 #[derive(Debug, Clone)]
 pub struct Analysis {
@@ -349,6 +376,12 @@ impl Analysis {
 
     pub fn config(&self) -> &Config {
         &self.index.config
+    }
+
+    /// Its files and settings as they are, to compare a later snapshot
+    /// with.
+    pub fn files_version(&self) -> FilesVersion {
+        FilesVersion { config: self.index.config.clone(), files: self.files.clone(), by_path: self.by_path.clone() }
     }
 }
 

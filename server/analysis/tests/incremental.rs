@@ -4,7 +4,8 @@
 //! over the same files says.
 
 use gloss_analysis::config::ClaimOverrides;
-use gloss_analysis::diagnostics::workspace_diagnostics;
+use gloss_analysis::diagnostics::{affected, diagnostics, workspace_diagnostics};
+use gloss_analysis::line_index::Encoding;
 use gloss_analysis::{Analysis, File, Workspace};
 use proptest::prelude::*;
 
@@ -33,6 +34,13 @@ const DOCUMENTS: &[&str] = &[
     "[the pact]{#pact kind=treaty parties=@putin witness=@kim} [7,000]{claim=troops src=@ua,@ua via=@wh}",
     "[7,000]{claim=troops src=@ua,@ua via=@wh}",
     "[7,000]{claim=troops src=@ua,@ua seen=@wh}",
+    // The first with a line break for a space before its claim (the same
+    // bytes where, other lines and columns), and with a wide letter.
+    "[Putin]{@putin}\nsaid [10,000 soldiers]{claim=troops src=@ua} arrived.",
+    "[Putin]{@putin} s\u{430}id [10,000 soldiers]{claim=troops src=@ua} arrived.",
+    // Ids defined in documents used in another, and defined twice.
+    "[the pact]{@pact} with [someone]{@local-actor}.",
+    "[y]{#local-actor} [20,000]{claim=troops src=@ua}",
 ];
 
 const REGISTRIES: &[&str] = &[
@@ -129,6 +137,31 @@ fn answers(a: &Analysis) -> Vec<String> {
     out
 }
 
+/// A file's diagnostics as a client is shown them: places as lines and
+/// columns, related places with their files' paths and their messages.
+fn shown(a: &Analysis, path: &str) -> Vec<String> {
+    let Some(id) = a.file_id(path) else { return Vec::new() };
+    let at = |f: &File, r: &std::ops::Range<usize>| {
+        let lines = f.line_index();
+        format!("{:?}-{:?}", lines.line_col(r.start, Encoding::Utf16), lines.line_col(r.end, Encoding::Utf16))
+    };
+    let file = a.file(id).unwrap();
+    diagnostics(a, id)
+        .iter()
+        .map(|d| {
+            let related: Vec<String> = d
+                .related
+                .iter()
+                .map(|r| {
+                    let other = a.file(r.file).unwrap();
+                    format!("{} {} {}", other.path, at(other, &r.range), r.message(a))
+                })
+                .collect();
+            format!("{} {} {} {:?} and {} more", at(file, &d.range), d.code, d.message, related, d.unlisted_related)
+        })
+        .collect()
+}
+
 /// A workspace built in one go from the files `a` holds, in the same order,
 /// taken into the index at once as reading a workspace does.
 fn fresh(a: &Analysis, overrides: ClaimOverrides) -> Workspace {
@@ -159,6 +192,65 @@ proptest! {
         let a = ws.snapshot();
         let b = fresh(&a, overrides).snapshot();
         prop_assert_eq!(answers(&a), answers(&b));
+    }
+}
+
+proptest! {
+    // Enough cases that leaving out any one kind of change it counts
+    // (subjects, definitions) fails it in every run tried.
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// What pulled diagnostics rely on to leave lists alone (`affected`):
+    /// a file it leaves out shows the same diagnostics after the change.
+    #[test]
+    fn a_file_a_change_does_not_affect_shows_the_same_diagnostics(
+        setup in prop::collection::vec(change(), 1..12),
+        changes in prop::collection::vec(change(), 1..4),
+    ) {
+        let mut ws = Workspace::new();
+        ws.set_registry("gloss.toml", CONFIGS[0], true);
+        for change in &setup {
+            apply(&mut ws, change);
+        }
+        let then = ws.snapshot();
+        for change in &changes {
+            apply(&mut ws, change);
+        }
+        let now = ws.snapshot();
+        let affected = affected(&then.files_version(), &now);
+        for (_, f) in now.files().filter(|(_, f)| !affected.contains(&f.path)) {
+            prop_assert_eq!(shown(&then, &f.path), shown(&now, &f.path), "{} is left out of {:?}", f.path, affected);
+        }
+    }
+}
+
+#[test]
+fn a_change_affects_its_file_and_those_with_claims_on_its_subjects() {
+    use gloss_analysis::diagnostics::Affected;
+    let mut ws = Workspace::new();
+    ws.set_registry("gloss.toml", CONFIGS[0], true);
+    ws.set_registry("a.toml", REGISTRIES[2], false);
+    ws.set_document("1.txt", DOCUMENTS[0]); // troops
+    ws.set_document("2.txt", DOCUMENTS[1]); // troops
+    ws.set_document("3.txt", DOCUMENTS[2]); // shells
+    ws.set_document("4.txt", DOCUMENTS[5]); // no claims
+    let then = ws.snapshot();
+    assert_eq!(affected(&then.files_version(), &ws.snapshot()), Affected::Files(Default::default()));
+
+    ws.set_document("1.txt", DOCUMENTS[8]);
+    let files = |paths: &[&str]| Affected::Files(paths.iter().map(|p| p.to_string()).collect());
+    assert_eq!(affected(&then.files_version(), &ws.snapshot()), files(&["1.txt", "2.txt"]));
+    ws.set_document("4.txt", DOCUMENTS[6]);
+    assert_eq!(affected(&then.files_version(), &ws.snapshot()), files(&["1.txt", "2.txt", "4.txt"]));
+    // A document gone: the files on its subjects.
+    let then = ws.snapshot();
+    ws.remove("3.txt");
+    assert_eq!(affected(&then.files_version(), &ws.snapshot()), files(&[]));
+    // Definitions, a registry file, the settings: any file.
+    for change in [Change::Document(3, 3), Change::Registry(4, 0), Change::Overrides(Some(0.5))] {
+        let then = ws.snapshot();
+        apply(&mut ws, &change);
+        assert_eq!(affected(&then.files_version(), &ws.snapshot()), Affected::All, "{change:?}");
     }
 }
 

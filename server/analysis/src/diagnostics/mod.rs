@@ -1,11 +1,13 @@
 //! Diagnostics (spec section 5.1): what each code means, and how a
 //! workspace's diagnostics are computed from the facts and the index.
 
+mod affected;
 mod compute;
 
 use std::fmt;
 use std::ops::Range;
 
+pub use affected::{affected, Affected};
 pub use compute::{diagnostics, summary, workspace_diagnostics, workspace_diagnostics_listing};
 
 use crate::index::ClaimId;
