@@ -15,6 +15,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use gloss_analysis::{diagnostics, FilesVersion};
 use tower_lsp_server::ls_types::notification::{Notification, Progress};
 use tower_lsp_server::ls_types::{DocumentDiagnosticParams, Uri, WorkspaceDiagnosticParams};
 use tower_lsp_server::Client;
@@ -50,16 +51,27 @@ struct FileReport {
     changed: bool,
 }
 
+impl FileReport {
+    fn digest(&self) -> &str {
+        self.id.rsplit_once(':').map_or("", |(_, digest)| digest)
+    }
+}
+
 /// Works out a file's report from the folder's `state` (its part of the
 /// result id) and the id the client holds; `write_list` writes the list,
-/// into `list`, only when the folder changed since that id.
-fn file_report(held: Option<&str>, state: &str, list: &mut Vec<u8>, write_list: impl FnOnce(&mut Vec<u8>)) -> FileReport {
+/// into `list`, only when the folder changed since that id and the list
+/// is not `known` (the digest of the list as it must still be: see
+/// `Lists`) to be the client's.
+fn file_report(held: Option<&str>, state: &str, known: Option<&str>, list: &mut Vec<u8>, write_list: impl FnOnce(&mut Vec<u8>)) -> FileReport {
     list.clear();
     let older = match previous(held, state) {
         Previous::Current => return FileReport { id: held.unwrap_or_default().to_string(), changed: false },
         Previous::Older(digest) => Some(digest),
         Previous::Unknown => None,
     };
+    if let Some(digest) = known.filter(|&k| Some(k) == older) {
+        return FileReport { id: format!("{state}:{digest}"), changed: false };
+    }
     write_list(list);
     let digest = format!("{:016x}", xxh3_64(list));
     let changed = older != Some(digest.as_str());
@@ -85,13 +97,23 @@ pub async fn document(state: &State, params: DocumentDiagnosticParams, read_wait
     let report = tokio::task::spawn_blocking(move || {
         let mut list = Vec::new();
         let held = params.previous_result_id.as_deref();
-        let report = file_report(held, &folder_state, &mut list, |out| publish::file_diagnostics_json(&folder, &analysis, &key, enc, out));
+        let report = file_report(held, &folder_state, None, &mut list, |out| publish::file_diagnostics_json(&folder, &analysis, &key, enc, out));
         match report.changed {
             true => json::full_report(Some(&report.id), |out| out.extend_from_slice(&list)),
             false => json::unchanged_report(&report.id),
         }
     });
     report.await.ok()
+}
+
+/// What a folder's last workspace pull worked out: the files as they were,
+/// and the digest of each one's list. A later pull works out again only
+/// the lists a change since can have changed (`diagnostics::affected`);
+/// the others are the lists of these digests.
+pub struct Lists {
+    version: FilesVersion,
+    /// By workspace-relative path.
+    digests: HashMap<String, String>,
 }
 
 /// How big a part of a workspace report grows before it is sent, when the
@@ -137,6 +159,10 @@ pub async fn workspace(state: &State, client: &Client, folders: Vec<Arc<Folder>>
         let mut reported: HashSet<Uri> = HashSet::new();
         let mut list = Vec::new();
         for (folder, (analysis, folder_state)) in &folders {
+            // The lists of the last pull, and which may have changed since.
+            let known = folder.take_pulled_lists();
+            let affected = known.as_ref().map(|k| diagnostics::affected(&k.version, analysis));
+            let mut digests = HashMap::new();
             for (_, f) in analysis.files() {
                 let Some(uri) = folder.uri(&f.path) else { continue };
                 if !reported.insert(uri.clone()) {
@@ -144,13 +170,17 @@ pub async fn workspace(state: &State, client: &Client, folders: Vec<Arc<Folder>>
                 }
                 let out = report.next()?;
                 let version = versions.get(&uri).copied();
+                let unaffected = known.as_ref().filter(|_| affected.as_ref().is_some_and(|a| !a.contains(&f.path)));
+                let known = unaffected.and_then(|k| k.digests.get(&f.path)).map(String::as_str);
                 let write_list = |out: &mut Vec<u8>| publish::file_diagnostics_json(folder, analysis, &f.path, enc, out);
-                let file = file_report(held.get(&uri).copied(), folder_state, &mut list, write_list);
+                let file = file_report(held.get(&uri).copied(), folder_state, known, &mut list, write_list);
                 match file.changed {
                     true => json::workspace_full_report(out, uri.as_str(), version, Some(&file.id), |out| out.extend_from_slice(&list)),
                     false => json::workspace_unchanged_report(out, uri.as_str(), version, &file.id),
                 }
+                digests.insert(f.path.clone(), file.digest().to_string());
             }
+            folder.keep_pulled_lists(Lists { version: analysis.files_version(), digests });
         }
         for gone in held.keys().filter(|u| !reported.contains(**u)) {
             json::workspace_full_report(report.next()?, gone.as_str(), None, None, |out| out.extend_from_slice(b"[]"));
@@ -222,7 +252,7 @@ mod tests {
     fn report(held: Option<&str>, state: &str, list: &str) -> (String, bool, bool) {
         let mut written = false;
         let mut out = Vec::new();
-        let r = file_report(held, state, &mut out, |out| {
+        let r = file_report(held, state, None, &mut out, |out| {
             written = true;
             out.extend_from_slice(list.as_bytes());
         });
@@ -253,5 +283,23 @@ mod tests {
         assert!(report(Some(""), "0:6", "[2]").1);
         let (_, changed, written) = report(Some(&format!("1:6:{}", &first["0:4:".len()..])), "0:6", "[1]");
         assert!(!changed && written, "another folder's id with the same list says the same list");
+    }
+
+    #[test]
+    fn a_list_known_not_to_have_changed_is_not_worked_out_again() {
+        let digest = &report(None, "0:1", "[1]").0["0:1:".len()..];
+        let held = format!("0:1:{digest}");
+        let with_known = |known: &str| {
+            let mut written = false;
+            let r = file_report(Some(&held), "0:2", Some(known), &mut Vec::new(), |out| {
+                written = true;
+                out.extend_from_slice(b"[1]");
+            });
+            (r.id.clone(), r.changed, written, r.digest().to_string())
+        };
+        assert_eq!(with_known(digest), (format!("0:2:{digest}"), false, false, digest.to_string()));
+        // Known, but not what the client holds: its list is sent.
+        let (_, _, written, _) = with_known("0000000000000000");
+        assert!(written);
     }
 }

@@ -121,6 +121,8 @@ pub struct Folder {
     root_prefix: std::sync::OnceLock<Option<String>>,
     /// In our own watch, when the server watches the folders itself.
     watched: AtomicBool,
+    /// What the last workspace pull worked out (`pulled`).
+    pulled_lists: Mutex<Option<crate::pulled::Lists>>,
 }
 
 static FOLDERS: AtomicU64 = AtomicU64::new(0);
@@ -140,7 +142,18 @@ impl Folder {
             ready_signal,
             root_prefix: std::sync::OnceLock::new(),
             watched: AtomicBool::new(false),
+            pulled_lists: Mutex::new(None),
         }
+    }
+
+    /// What the last workspace pull worked out, taken (a pull at the same
+    /// time works every list out).
+    pub fn take_pulled_lists(&self) -> Option<crate::pulled::Lists> {
+        self.pulled_lists.lock().unwrap_or_else(|e| e.into_inner()).take()
+    }
+
+    pub fn keep_pulled_lists(&self, lists: crate::pulled::Lists) {
+        *self.pulled_lists.lock().unwrap_or_else(|e| e.into_inner()) = Some(lists);
     }
 
     /// True the first time only: the folder is to be added to our watch.
