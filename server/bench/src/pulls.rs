@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use crate::client::Server;
-use crate::workload::{Pair, Workload};
+use crate::workload::{self, Pair, Workload};
 
 /// One workspace pull: how long to its answer (every part arrives before
 /// it), the JSON sent, in how many parts, and how many files' lists were
@@ -27,8 +27,12 @@ pub struct Pulls {
     pub first: Pull,
     /// Again with the ids it gave: nothing changed.
     pub again: Pull,
-    /// After a figure in the 1 MB document is edited into a conflict.
+    /// After the figure of a short document's one claim is edited into a
+    /// conflict (with the 1 MB document's claim on its subject).
     pub after_edit: Pull,
+    /// After a figure in the 1 MB document (claims on every subject) is
+    /// edited.
+    pub after_big_edit: Pull,
     pub peak_rss_kb: Option<u64>,
 }
 
@@ -48,16 +52,25 @@ pub fn measure(gloss: &Path, cache: &Path, w: &Workload, root: &Path, pair: &Pai
     let held = ids(&server, &first);
     let again = pull(&mut server, &held);
 
-    server.notify("textDocument/didOpen", json!({"textDocument": {"uri": pair.big_uri, "languageId": "gloss", "version": 1, "text": pair.big_text}}));
-    let range = json!({"start": pair.at, "end": {"line": pair.at["line"], "character": pair.at["character"].as_u64().unwrap() + pair.figure.len() as u64}});
-    server.notify("textDocument/didChange", json!({"textDocument": {"uri": pair.big_uri, "version": 2}, "contentChanges": [{"range": range, "text": pair.conflicting}]}));
-    // The document's own pull, as VS Code makes on the edit: the edit is
-    // in once it answers.
-    server.request("textDocument/diagnostic", json!({"textDocument": {"uri": pair.big_uri}}));
+    let at = pair.other_text.find(pair.figure).expect("the short document's figure");
+    edit(&mut server, &pair.other_uri, &pair.other_text, workload::position(&pair.other_text, at), pair.figure, pair.conflicting);
     let held = ids(&server, &again);
     let after_edit = pull(&mut server, &held);
+    edit(&mut server, &pair.big_uri, &pair.big_text, pair.at.clone(), pair.figure, pair.conflicting);
+    let held = ids(&server, &after_edit);
+    let after_big_edit = pull(&mut server, &held);
     let peak_rss_kb = server.finish();
-    Pulls { first: first.0, again: again.0, after_edit: after_edit.0, peak_rss_kb }
+    Pulls { first: first.0, again: again.0, after_edit: after_edit.0, after_big_edit: after_big_edit.0, peak_rss_kb }
+}
+
+/// Opens a document and replaces `old` at `at` by `new`; returns once the
+/// edit is in (the document's own pull, as VS Code makes on an edit, is
+/// answered).
+fn edit(server: &mut Server, uri: &str, text: &str, at: Value, old: &str, new: &str) {
+    server.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "gloss", "version": 1, "text": text}}));
+    let range = json!({"start": at, "end": {"line": at["line"], "character": at["character"].as_u64().unwrap() + old.len() as u64}});
+    server.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"range": range, "text": new}]}));
+    server.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}}));
 }
 
 /// A pull, and where its parts start among the server's notifications.
