@@ -8,6 +8,7 @@
 
 mod answers;
 mod convert;
+mod disk;
 mod documents;
 mod features;
 mod framing;
