@@ -171,9 +171,9 @@ pub async fn workspace(state: &State, client: &Client, folders: Vec<Arc<Folder>>
                 let out = report.next()?;
                 let version = versions.get(&uri).copied();
                 let unaffected = known.as_ref().filter(|_| affected.as_ref().is_some_and(|a| !a.contains(&f.path)));
-                let known = unaffected.and_then(|k| k.digests.get(&f.path)).map(String::as_str);
+                let known_digest = unaffected.and_then(|k| k.digests.get(&f.path)).map(String::as_str);
                 let write_list = |out: &mut Vec<u8>| publish::file_diagnostics_json(folder, analysis, &f.path, enc, out);
-                let file = file_report(held.get(&uri).copied(), folder_state, known, &mut list, write_list);
+                let file = file_report(held.get(&uri).copied(), folder_state, known_digest, &mut list, write_list);
                 match file.changed {
                     true => json::workspace_full_report(out, uri.as_str(), version, Some(&file.id), |out| out.extend_from_slice(&list)),
                     false => json::workspace_unchanged_report(out, uri.as_str(), version, &file.id),
