@@ -91,9 +91,15 @@ impl<'de> serde::Deserialize<'de> for Written {
     }
 }
 
+/// A number drawn at random, for what must differ from one session (and
+/// one run of the server) to the next.
+pub(crate) fn drawn_at_random() -> u64 {
+    RandomState::new().hash_one(std::process::id())
+}
+
 impl Default for Answers {
     fn default() -> Answers {
-        let session = RandomState::new().hash_one(std::process::id());
+        let session = drawn_at_random();
         let mark = format!("\"gloss-answer-{session:016x}-");
         Answers { mark, next: AtomicU64::new(0), waiting: Mutex::default(), taken: tokio::sync::Notify::new() }
     }
