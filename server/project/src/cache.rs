@@ -74,16 +74,21 @@ impl Stamp {
     /// for a file whose last change is some seconds older than `now` (in
     /// seconds since 1970). `None` off Unix.
     pub fn of(path: &Path, now: i64) -> Option<Stamp> {
+        Stamp::of_metadata(&std::fs::metadata(path).ok()?, now)
+    }
+
+    /// [`Stamp::of`] from metadata already taken (an open file's: no
+    /// second look-up of its path).
+    pub fn of_metadata(m: &std::fs::Metadata, now: i64) -> Option<Stamp> {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
-            let m = std::fs::metadata(path).ok()?;
             let stamp = Stamp { len: m.size(), modified: (m.mtime(), m.mtime_nsec()), changed: (m.ctime(), m.ctime_nsec()), inode: m.ino(), device: m.dev() };
             (stamp.modified.0.max(stamp.changed.0) < now - SETTLED_FOR_SECONDS).then_some(stamp)
         }
         #[cfg(not(unix))]
         {
-            let _ = (path, now);
+            let _ = (m, now);
             None
         }
     }

@@ -155,19 +155,23 @@ fn find_files(root: &Path) -> std::io::Result<(bool, Vec<ReadFile>, Vec<PathBuf>
 /// cached one, else from the file; its facts from the cache when the text
 /// is the one they were read from, else read now.
 fn read_document(path: PathBuf, relative: String, cached: Option<cache::Cached>, now: i64) -> (ReadFile, ReadStats) {
-    let stamp = cache::Stamp::of(&path, now);
     let was_stamped = cached.as_ref().and_then(|c| c.stamp);
+    // The file is looked up by path only when its stamp may spare reading
+    // it; otherwise the stamp is the opened file's (a look-up per file was
+    // 5% of reading a workspace).
+    let looked_up = was_stamped.and_then(|_| cache::Stamp::of(&path, now));
     let mut stats = ReadStats::default();
-    let untouched = cached.as_ref().filter(|c| stamp.is_some() && c.stamp == stamp).and_then(|c| Some((c.text()?, c.decode()?)));
+    let untouched = cached.as_ref().filter(|c| looked_up.is_some() && c.stamp == looked_up).and_then(|c| Some((c.text()?, c.decode()?)));
     if let Some((text, facts)) = untouched {
         stats.cached = 1;
         stats.unread = 1;
         let hash = cached.map(|c| c.hash);
         let content = Ok(File::with_cached_text(&relative, text, Facts::Document(facts)));
-        return (ReadFile { relative, path, registry: false, content, hash, stamp, from_disk: false }, stats);
+        return (ReadFile { relative, path, registry: false, content, hash, stamp: looked_up, from_disk: false }, stats);
     }
     let mut hash = None;
-    let content = read_text(&path).map(|text| {
+    let (text, stamp) = read_text_stamped(&path, now);
+    let content = text.map(|text| {
         let h = cache::text_hash(&text);
         hash = Some(h);
         let facts = match cached.filter(|c| c.hash == h).and_then(|c| c.decode()) {
@@ -293,10 +297,30 @@ impl Project {
 
 /// Reads a file as UTF-8, saying in words what went wrong.
 pub fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    String::from_utf8(bytes).map_err(|e| {
+    read_text_stamped(path, 0).0
+}
+
+/// [`read_text`], with the stamp of the file opened (see
+/// [`cache::Stamp::of`]), taken before it is read.
+fn read_text_stamped(path: &Path, now: i64) -> (Result<String, String>, Option<cache::Stamp>) {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return (Err(cannot(e)), None),
+    };
+    let metadata = file.metadata().ok();
+    let stamp = metadata.as_ref().and_then(|m| cache::Stamp::of_metadata(m, now));
+    // Sized from the metadata, as `fs::read` does, so the text is read in
+    // one go into one allocation.
+    let mut bytes = Vec::with_capacity(metadata.map_or(0, |m| m.len() as usize));
+    if let Err(e) = file.read_to_end(&mut bytes) {
+        return (Err(cannot(e)), None);
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
         format!("{} is not UTF-8 (invalid byte at offset {}): save it as UTF-8", path.display(), e.utf8_error().valid_up_to())
-    })
+    });
+    (text, stamp)
 }
 
 /// A file of the workspace rooted at `root` read again (changed on disk,
