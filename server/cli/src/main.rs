@@ -23,11 +23,36 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// otherwise only by later allocations, so a server that freed memory
 /// and then sat idle kept it (after indexing 20,000 documents, 168 MB
 /// instead of 160 MB, and 124 MB once the texts are shared from the facts
-/// cache). (A thin pointer: jemalloc reads a `const char *`.)
-#[cfg(not(target_env = "msvc"))]
+/// cache). On Linux, huge pages where the system allows them on request
+/// (its `madvise` mode), for the commands that allow them
+/// ([`huge_pages`]); elsewhere jemalloc would warn that it has none. (A
+/// thin pointer: jemalloc reads a `const char *`.)
+#[cfg(all(not(target_env = "msvc"), target_os = "linux"))]
+#[allow(non_upper_case_globals)]
+#[export_name = "_rjem_malloc_conf"]
+pub static malloc_conf: &[u8; 90] = b"dirty_decay_ms:500,muzzy_decay_ms:0,percpu_arena:percpu,background_thread:true,thp:always\0";
+#[cfg(all(not(target_env = "msvc"), not(target_os = "linux")))]
 #[allow(non_upper_case_globals)]
 #[export_name = "_rjem_malloc_conf"]
 pub static malloc_conf: &[u8; 79] = b"dirty_decay_ms:500,muzzy_decay_ms:0,percpu_arena:percpu,background_thread:true\0";
+
+/// Whether the process's memory may come in huge pages. Off from the
+/// start: the server holds its memory for hours, and a huge page half
+/// used counts whole in its resident memory, a goal. On for `gloss check`
+/// and the exports, which fault their memory in 2 MB at a time rather
+/// than 4 KB: 15 times fewer page faults, and 5 to 12% less CPU on the
+/// 20,000-document benchmark.
+fn huge_pages(allowed: bool) {
+    #[cfg(target_os = "linux")]
+    // SAFETY: a flag of the process; no memory is read or written.
+    unsafe {
+        // Nothing to do if it fails (an old kernel): huge pages stay as
+        // the system has them.
+        let _ = libc::prctl(libc::PR_SET_THP_DISABLE, libc::c_ulong::from(!allowed), 0, 0, 0);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = allowed;
+}
 
 /// Gives the pages of every arena that hold nothing back to the system
 /// now, rather than after `dirty_decay_ms`: the server asks for it after
@@ -109,8 +134,24 @@ pub enum Deny {
     Warnings,
 }
 
+/// Huge pages off before anything is allocated (the runtime allocates
+/// before `main`): the allocator's first pages would otherwise come huge
+/// whatever the command. Run by the loader with the other constructors.
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static HUGE_PAGES_OFF_AT_START: extern "C" fn() = {
+    extern "C" fn off() {
+        huge_pages(false);
+    }
+    off
+};
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Lsp { .. }) {
+        huge_pages(true);
+    }
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Export(args) => export::export(&args),
