@@ -141,13 +141,18 @@ fn find_files(root: &Path) -> std::io::Result<(bool, Vec<ReadFile>, Vec<PathBuf>
             config = r.config.clone().unwrap_or_default();
         }
         files.push(read);
-        for listed in &config.registry {
-            files.push(read_registry(root, &root.join(listed), false));
-        }
     }
+    let listed: Vec<PathBuf> = if has_config { config.registry.iter().map(|l| root.join(l)).collect() } else { Vec::new() };
     // Registry files as listed and as resolved, once (not per document).
-    let registry: Vec<PathBuf> = files.iter().flat_map(|f| [Some(f.path.clone()), f.path.canonicalize().ok()]).flatten().collect();
-    let documents = find_documents(root, &config.documents)?.into_iter().filter(|p| !registry.contains(p)).collect();
+    let registry: Vec<PathBuf> = files.iter().map(|f| &f.path).chain(&listed).flat_map(|p| [Some(p.clone()), p.canonicalize().ok()]).flatten().collect();
+    // The registry files are read while the documents are looked for
+    // (each is a few milliseconds on the 20,000-document benchmark).
+    let (registry_files, documents) = rayon::join(
+        || listed.iter().map(|p| read_registry(root, p, false)).collect::<Vec<_>>(),
+        || find_documents(root, &config.documents),
+    );
+    files.extend(registry_files);
+    let documents = documents?.into_iter().filter(|p| !registry.contains(p)).collect();
     Ok((has_config, files, documents))
 }
 
