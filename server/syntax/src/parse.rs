@@ -224,7 +224,8 @@ pub(crate) fn prose(markup: &Markup, src: &str, range: Range<usize>) -> String {
     cuts.extend(within(&markup.comments, &range, |c| c.clone()));
     cuts.extend(within(&markup.escapes, &range, |e| e.start..e.start + 1));
     cuts.sort_by_key(|c| c.start);
-    let mut out = String::new();
+    // The prose is at most the text: one allocation, not one per doubling.
+    let mut out = String::with_capacity(range.len());
     let push = |piece: &str, out: &mut String| {
         for c in piece.chars() {
             if c.is_whitespace() {
@@ -259,7 +260,7 @@ pub(crate) fn bare_prose(markup: &Markup, src: &str) -> Vec<Range<usize>> {
     taken.extend(markup.spans.iter().filter(|s| s.parent.is_none()).map(|s| s.range.clone()));
     taken.extend(markup.comments.iter().cloned());
     taken.sort_by_key(|r| r.start);
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(taken.len() + 1);
     let mut at = 0;
     for t in taken {
         if t.start > at {
