@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use gloss_syntax::{AttrBlock, AttrKind, Markup, ValueKind};
+use gloss_syntax::{AttrBlock, AttrKind, Markup, Value, ValueKind};
 
 use crate::byte_range::ByteRange;
 use crate::claim::{Claim, ClaimDetails, IdAt};
@@ -120,6 +120,12 @@ fn read_paragraphs(text: &str, markup: &Markup, range: Range<usize>, date: Optio
 
 /// Spans, claims and their problems; then problems in order of place.
 fn read_spans(facts: &mut DocumentFacts, text: &str, markup: &Markup) {
+    // The references and claims to come, counted: made with room for them,
+    // the lists need neither grow nor shrink (reallocating every
+    // document's lists to fit was 8% of `gloss check`).
+    let (references, claims) = markup.spans.iter().map(|s| counts(&s.block)).fold((0, 0), |(r, c), (sr, sc)| (r + sr, c + sc));
+    facts.references.reserve_exact(references);
+    facts.claims.reserve_exact(claims);
     for span in &markup.spans {
         let prose = markup.prose(text, span.text.clone());
         read_block(facts, text, &span.block, span.range.clone(), Some(&prose), DefinitionSite::Span);
@@ -132,6 +138,22 @@ fn read_spans(facts: &mut DocumentFacts, text: &str, markup: &Markup) {
     facts.problems.sort_by_key(|p| p.range.start);
 }
 
+/// How many references and claims [`read_block`] and [`read_spans`] find
+/// in a span's block: each `@id`, each id of a `key=@a,@b` list, and a
+/// claim's subject.
+fn counts(block: &AttrBlock) -> (usize, usize) {
+    let mut references = 0;
+    for attr in &block.attrs {
+        match &attr.kind {
+            AttrKind::Ref(_) => references += 1,
+            AttrKind::Def(_) => {}
+            AttrKind::Pair { value: Value { kind: ValueKind::Refs(ids), .. }, .. } => references += ids.len(),
+            AttrKind::Pair { key, .. } => references += usize::from(key.name == "claim"),
+        }
+    }
+    (references, usize::from(block.get("claim").is_some()))
+}
+
 /// References, definitions and acks of one attribute block.
 fn read_block(
     facts: &mut DocumentFacts,
@@ -142,6 +164,9 @@ fn read_block(
     site: DefinitionSite,
 ) {
     let in_span = (site == DefinitionSite::Span).then(|| span.clone());
+    // A definition's fields, copied out only for a block that defines
+    // (not for every claim).
+    let defines = block.def().is_some();
     let mut fields = Vec::new();
     for attr in &block.attrs {
         match &attr.kind {
@@ -159,8 +184,10 @@ fn read_block(
                         for id in ids {
                             facts.references.push(Reference::new(Id::new(&id.name), &id.range, role, in_span.clone()));
                         }
-                        let list = ids.iter().map(|i| format!("@{}", i.name)).collect();
-                        fields.push(Field { key: key.name.clone(), value: FieldValue::List(list), range: value.range.clone().into() });
+                        if defines {
+                            let list = ids.iter().map(|i| format!("@{}", i.name)).collect();
+                            fields.push(Field { key: key.name.clone(), value: FieldValue::List(list), range: value.range.clone().into() });
+                        }
                     }
                     ValueKind::Bare(s) | ValueKind::Quoted(s) => {
                         if role == ReferenceRole::Subject {
@@ -177,7 +204,9 @@ fn read_block(
                             let codes = read_acks(s, value.range.clone(), &mut facts.problems);
                             facts.acks.push((span.clone().into(), codes));
                         }
-                        fields.push(Field { key: key.name.clone(), value: FieldValue::Text(s.clone()), range: value.range.clone().into() });
+                        if defines {
+                            fields.push(Field { key: key.name.clone(), value: FieldValue::Text(s.clone()), range: value.range.clone().into() });
+                        }
                     }
                 }
             }
@@ -302,5 +331,26 @@ fn read_claim(
         figure,
         date,
         details: details.boxed(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gloss_syntax::strategies::markup_text;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The lists are made with room for exactly what is read into
+        /// them: the counts are those read (the header's too).
+        #[test]
+        fn references_and_claims_are_counted_exactly(text in markup_text()) {
+            let markup = Markup::parse(&text);
+            let facts = read_document(&text, &markup);
+            let blocks = markup.header.iter().chain(markup.spans.iter().map(|s| &s.block));
+            let (references, _) = blocks.map(counts).fold((0, 0), |(r, c), (sr, sc)| (r + sr, c + sc));
+            let (_, claims) = markup.spans.iter().map(|s| counts(&s.block)).fold((0, 0), |(r, c), (sr, sc)| (r + sr, c + sc));
+            prop_assert_eq!((references, claims), (facts.references.len(), facts.claims.len()), "{}", text);
+        }
     }
 }
