@@ -118,6 +118,7 @@ fn read_workspace_at(root: &Path, open_cache: impl FnOnce() -> FactsCache + Send
         .collect();
     drop(cache); // what is left: documents gone since
     let read: Vec<(ReadFile, ReadStats)> = jobs.into_par_iter().map(|(path, relative, cached)| read_document(path, relative, cached, now)).collect();
+    files.reserve_exact(read.len());
     for (file, counts) in read {
         stats.parsed += counts.parsed;
         stats.cached += counts.cached;

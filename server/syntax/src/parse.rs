@@ -253,7 +253,7 @@ pub(crate) fn prose(markup: &Markup, src: &str, range: Range<usize>) -> String {
 }
 
 pub(crate) fn bare_prose(markup: &Markup, src: &str) -> Vec<Range<usize>> {
-    let mut taken: Vec<Range<usize>> = Vec::new();
+    let mut taken: Vec<Range<usize>> = Vec::with_capacity(markup.spans.len() + markup.comments.len() + 1);
     if let Some(h) = &markup.header {
         taken.push(h.range.clone());
     }
