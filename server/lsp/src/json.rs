@@ -7,7 +7,8 @@
 
 use std::ops::Range;
 
-use gloss_analysis::diagnostics::Diagnostic as Found;
+use gloss_analysis::diagnostics::{About, Diagnostic as Found, Related};
+use gloss_analysis::index::ClaimId;
 use gloss_analysis::line_index::Encoding;
 use gloss_analysis::{Analysis, File};
 use tower_lsp_server::ls_types as lsp;
@@ -48,9 +49,77 @@ pub fn location(out: &mut Vec<u8>, folder: &Folder, file: &File, at: &Range<usiz
     true
 }
 
+/// Related places already written, for one snapshot of one folder in one
+/// encoding: a claim is the related place of every claim it conflicts
+/// with, and since a diagnostic points at the first of its conflicts in
+/// workspace order, the same few claims for most diagnostics on a subject.
+/// Their location and message, the same every time, were half of working
+/// out a workspace's lists again (line and column in a long document,
+/// the claim in a few words, its URI).
+#[derive(Default)]
+pub struct WrittenPlaces {
+    /// `{"location":…,"message":…}` by claim and place (`None`: not
+    /// written, its file having no URI).
+    places: std::collections::HashMap<(ClaimId, usize, usize), Option<Range<usize>>, foldhash::fast::RandomState>,
+    written: Vec<u8>,
+}
+
+impl WrittenPlaces {
+    /// Enough for every related place of a workspace thick with conflicts
+    /// (a few thousand claims at the head of their subjects' lists); past
+    /// it, places are written each time, so a pass over a huge workspace
+    /// keeps no more than this.
+    const AT_MOST: usize = 8 << 20;
+
+    /// How many places are kept.
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.places.len()
+    }
+
+    /// Writes the related place `r`; false, with nothing written, if its
+    /// file has no URI (or is gone).
+    fn write(&mut self, out: &mut Vec<u8>, folder: &Folder, analysis: &Analysis, r: &Related, enc: Encoding) -> bool {
+        let About::ConflictingClaim(claim) = r.about else { return related_place(out, folder, analysis, r, enc) };
+        let key = (claim, r.range.start, r.range.end);
+        if let Some(known) = self.places.get(&key) {
+            return known.as_ref().is_some_and(|at| {
+                out.extend_from_slice(&self.written[at.clone()]);
+                true
+            });
+        }
+        let before = out.len();
+        let written = related_place(out, folder, analysis, r, enc);
+        if self.written.len() < Self::AT_MOST {
+            let at = self.written.len();
+            self.written.extend_from_slice(&out[before..]);
+            self.places.insert(key, written.then_some(at..self.written.len()));
+        }
+        written
+    }
+}
+
+/// `{"location":…,"message":…}` of a related place; false, with nothing
+/// written, if its file has no URI (or is gone).
+fn related_place(out: &mut Vec<u8>, folder: &Folder, analysis: &Analysis, r: &Related, enc: Encoding) -> bool {
+    let Some(other) = analysis.file(r.file) else { return false };
+    let before = out.len();
+    out.extend_from_slice(b"{\"location\":");
+    if !location(out, folder, other, &r.range, enc) {
+        out.truncate(before);
+        return false;
+    }
+    out.extend_from_slice(b",\"message\":");
+    string(out, &r.message(analysis));
+    out.push(b'}');
+    true
+}
+
 /// A document's diagnostics, as the list of `convert::diagnostic`s
 /// serializes: related places whose file is gone or has no URI left out.
-pub fn diagnostics(out: &mut Vec<u8>, folder: &Folder, analysis: &Analysis, file: &File, list: &[Found], enc: Encoding) {
+/// `places` must have been used only with this folder, snapshot and
+/// encoding.
+pub fn diagnostics(out: &mut Vec<u8>, folder: &Folder, analysis: &Analysis, file: &File, list: &[Found], enc: Encoding, places: &mut WrittenPlaces) {
     // About what a diagnostic takes, so that a long list is not copied
     // as it grows.
     out.reserve(list.len() * 256);
@@ -69,16 +138,12 @@ pub fn diagnostics(out: &mut Vec<u8>, folder: &Folder, analysis: &Analysis, file
         string(out, &d.message);
         let mut related = 0;
         for r in &d.related {
-            let Some(other) = analysis.file(r.file) else { continue };
             let before = out.len();
-            out.extend_from_slice(if related == 0 { b",\"relatedInformation\":[{\"location\":" } else { b",{\"location\":" });
-            if !location(out, folder, other, &r.range, enc) {
+            out.extend_from_slice(if related == 0 { b",\"relatedInformation\":[" } else { b"," });
+            if !places.write(out, folder, analysis, r, enc) {
                 out.truncate(before);
                 continue;
             }
-            out.extend_from_slice(b",\"message\":");
-            string(out, &r.message(analysis));
-            out.push(b'}');
             related += 1;
         }
         if related > 0 {

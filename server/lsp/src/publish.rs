@@ -14,6 +14,7 @@ use gloss_analysis::{Analysis, File};
 use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::Client;
 
+use crate::json::WrittenPlaces;
 use crate::state::{FileRole, Folder, State};
 
 /// The diagnostics of the file at `key`, in protocol form: what
@@ -32,9 +33,11 @@ fn file_diagnostics(folder: &Folder, analysis: &Analysis, key: &str, enc: Encodi
 /// The diagnostics of the file at `key` as JSON, written directly (see
 /// `json`): the list a long document publishes, or is pulled, on every
 /// keystroke.
-pub(crate) fn file_diagnostics_json(folder: &Folder, analysis: &Analysis, key: &str, enc: Encoding, out: &mut Vec<u8>) {
+/// `places`: related places already written from this folder's
+/// `analysis` in `enc` (see `json::WrittenPlaces`).
+pub(crate) fn file_diagnostics_json(folder: &Folder, analysis: &Analysis, key: &str, enc: Encoding, out: &mut Vec<u8>, places: &mut WrittenPlaces) {
     match found_diagnostics(analysis, key) {
-        Some((file, list)) => crate::json::diagnostics(out, folder, analysis, file, &list, enc),
+        Some((file, list)) => crate::json::diagnostics(out, folder, analysis, file, &list, enc, places),
         None => out.extend_from_slice(b"[]"),
     }
 }
@@ -95,7 +98,7 @@ pub async fn publish_open(state: &Arc<State>, client: &Client) {
             break; // a newer change will publish again, from a newer snapshot
         }
         let computed = tokio::task::spawn_blocking(move || {
-            let publication = Publication::written(&uri, version, |out| file_diagnostics_json(&folder, &analysis, &key, enc, out));
+            let publication = Publication::written(&uri, version, |out| file_diagnostics_json(&folder, &analysis, &key, enc, out, &mut WrittenPlaces::default()));
             (uri, publication)
         });
         let Ok((uri, publication)) = computed.await else { continue };
@@ -308,20 +311,24 @@ mod tests {
         project.workspace.set_document("broken.txt", "[unclosed {claim=x src=@nobody");
         let analysis = project.workspace.snapshot();
         let folder = Folder::new(crate::state::Place::Root(project.root.clone()));
-        let (mut related, mut listed) = (0, 0);
-        for (_, file) in analysis.files() {
-            for enc in [Encoding::Utf16, Encoding::Utf8] {
+        for enc in [Encoding::Utf16, Encoding::Utf8] {
+            // Related places written once for all the files, as a
+            // workspace pull writes them: the same JSON as each one's own.
+            let mut places = WrittenPlaces::default();
+            let (mut related, mut listed) = (0, 0);
+            for (_, file) in analysis.files() {
                 let each = file_diagnostics(&folder, &analysis, &file.path, enc);
                 listed += each.len();
                 related += each.iter().filter_map(|d| d.related_information.as_ref()).map(Vec::len).sum::<usize>();
                 let mut written = Vec::new();
-                file_diagnostics_json(&folder, &analysis, &file.path, enc, &mut written);
+                file_diagnostics_json(&folder, &analysis, &file.path, enc, &mut written, &mut places);
                 assert_eq!(String::from_utf8(written).unwrap(), serde_json::to_string(&each).unwrap(), "{}", file.path);
             }
+            assert!(listed > 0 && related > 0, "{listed} diagnostics, {related} related places");
+            assert!(places.len() > 0 && places.len() < related, "{} places kept for {related} related places", places.len());
         }
-        assert!(listed > 0 && related > 0, "{listed} diagnostics, {related} related places");
         let mut none = Vec::new();
-        file_diagnostics_json(&folder, &analysis, "not/a/file.txt", Encoding::Utf16, &mut none);
+        file_diagnostics_json(&folder, &analysis, "not/a/file.txt", Encoding::Utf16, &mut none, &mut WrittenPlaces::default());
         assert_eq!(none, b"[]");
     }
 }
