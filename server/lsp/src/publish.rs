@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use gloss_analysis::diagnostics::{diagnostics, Diagnostic as Found};
+use gloss_analysis::diagnostics::{diagnostics_seeing, Diagnostic as Found, Kinds};
 use gloss_analysis::features::outline;
 use gloss_analysis::line_index::Encoding;
 use gloss_analysis::{Analysis, File};
@@ -22,7 +22,7 @@ use crate::state::{FileRole, Folder, State};
 #[cfg(test)]
 fn file_diagnostics(folder: &Folder, analysis: &Analysis, key: &str, enc: Encoding) -> Vec<lsp::Diagnostic> {
     use crate::convert;
-    let Some((file, list)) = found_diagnostics(analysis, key) else { return Vec::new() };
+    let Some((file, list)) = found_diagnostics(analysis, key, &mut Kinds::default()) else { return Vec::new() };
     let locate = |f: gloss_analysis::FileId, r: &std::ops::Range<usize>| {
         let other = analysis.file(f)?;
         Some(lsp::Location { uri: folder.uri(&other.path)?, range: convert::range(other, r, enc) })
@@ -33,21 +33,30 @@ fn file_diagnostics(folder: &Folder, analysis: &Analysis, key: &str, enc: Encodi
 /// The diagnostics of the file at `key` as JSON, written directly (see
 /// `json`): the list a long document publishes, or is pulled, on every
 /// keystroke.
-/// `places`: related places already written from this folder's
-/// `analysis` in `enc` (see `json::WrittenPlaces`).
-pub(crate) fn file_diagnostics_json(folder: &Folder, analysis: &Analysis, key: &str, enc: Encoding, out: &mut Vec<u8>, places: &mut WrittenPlaces) {
-    match found_diagnostics(analysis, key) {
-        Some((file, list)) => crate::json::diagnostics(out, folder, analysis, file, &list, enc, places),
+/// What writing the lists of one snapshot of a folder, in one encoding,
+/// has already worked out, for the lists after it: the kinds of the ids
+/// named, and the related places written (see `json::WrittenPlaces`).
+#[derive(Default)]
+pub(crate) struct ListsPass {
+    kinds: Kinds,
+    places: WrittenPlaces,
+}
+
+/// `pass`: what lists of this folder's `analysis` in `enc` worked out
+/// before (a fresh one for a list alone).
+pub(crate) fn file_diagnostics_json(folder: &Folder, analysis: &Analysis, key: &str, enc: Encoding, out: &mut Vec<u8>, pass: &mut ListsPass) {
+    match found_diagnostics(analysis, key, &mut pass.kinds) {
+        Some((file, list)) => crate::json::diagnostics(out, folder, analysis, file, &list, enc, &mut pass.places),
         None => out.extend_from_slice(b"[]"),
     }
 }
 
 /// The file at `key` and its diagnostics; an internal error is logged
 /// and gives none.
-fn found_diagnostics<'a>(analysis: &'a Analysis, key: &str) -> Option<(&'a File, Vec<Found>)> {
+fn found_diagnostics<'a>(analysis: &'a Analysis, key: &str, kinds: &mut Kinds) -> Option<(&'a File, Vec<Found>)> {
     let id = analysis.file_id(key)?;
     let file = analysis.file(id)?;
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| diagnostics(analysis, id))) {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| diagnostics_seeing(analysis, id, kinds))) {
         Ok(list) => Some((file, list)),
         Err(_) => {
             eprintln!("gloss: internal error computing the diagnostics of {key}");
@@ -98,7 +107,7 @@ pub async fn publish_open(state: &Arc<State>, client: &Client) {
             break; // a newer change will publish again, from a newer snapshot
         }
         let computed = tokio::task::spawn_blocking(move || {
-            let publication = Publication::written(&uri, version, |out| file_diagnostics_json(&folder, &analysis, &key, enc, out, &mut WrittenPlaces::default()));
+            let publication = Publication::written(&uri, version, |out| file_diagnostics_json(&folder, &analysis, &key, enc, out, &mut ListsPass::default()));
             (uri, publication)
         });
         let Ok((uri, publication)) = computed.await else { continue };
@@ -312,23 +321,24 @@ mod tests {
         let analysis = project.workspace.snapshot();
         let folder = Folder::new(crate::state::Place::Root(project.root.clone()));
         for enc in [Encoding::Utf16, Encoding::Utf8] {
-            // Related places written once for all the files, as a
-            // workspace pull writes them: the same JSON as each one's own.
-            let mut places = WrittenPlaces::default();
+            // Ids' kinds looked up and related places written once for
+            // all the files, as a workspace pull does: the same JSON as
+            // each list worked out alone.
+            let mut pass = ListsPass::default();
             let (mut related, mut listed) = (0, 0);
             for (_, file) in analysis.files() {
                 let each = file_diagnostics(&folder, &analysis, &file.path, enc);
                 listed += each.len();
                 related += each.iter().filter_map(|d| d.related_information.as_ref()).map(Vec::len).sum::<usize>();
                 let mut written = Vec::new();
-                file_diagnostics_json(&folder, &analysis, &file.path, enc, &mut written, &mut places);
+                file_diagnostics_json(&folder, &analysis, &file.path, enc, &mut written, &mut pass);
                 assert_eq!(String::from_utf8(written).unwrap(), serde_json::to_string(&each).unwrap(), "{}", file.path);
             }
             assert!(listed > 0 && related > 0, "{listed} diagnostics, {related} related places");
-            assert!(places.len() > 0 && places.len() < related, "{} places kept for {related} related places", places.len());
+            assert!(pass.places.len() > 0 && pass.places.len() < related, "{} places kept for {related} related places", pass.places.len());
         }
         let mut none = Vec::new();
-        file_diagnostics_json(&folder, &analysis, "not/a/file.txt", Encoding::Utf16, &mut none, &mut WrittenPlaces::default());
+        file_diagnostics_json(&folder, &analysis, "not/a/file.txt", Encoding::Utf16, &mut none, &mut ListsPass::default());
         assert_eq!(none, b"[]");
     }
 }

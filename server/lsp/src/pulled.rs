@@ -22,7 +22,7 @@ use tower_lsp_server::Client;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::answers::Written;
-use crate::json::WrittenPlaces;
+use crate::publish::ListsPass;
 use crate::state::{Folder, State};
 use crate::{json, priority, publish};
 
@@ -98,7 +98,7 @@ pub async fn document(state: &State, params: DocumentDiagnosticParams, read_wait
     let report = tokio::task::spawn_blocking(move || {
         let mut list = Vec::new();
         let held = params.previous_result_id.as_deref();
-        let report = file_report(held, &folder_state, None, &mut list, |out| publish::file_diagnostics_json(&folder, &analysis, &key, enc, out, &mut WrittenPlaces::default()));
+        let report = file_report(held, &folder_state, None, &mut list, |out| publish::file_diagnostics_json(&folder, &analysis, &key, enc, out, &mut ListsPass::default()));
         match report.changed {
             true => json::full_report(Some(&report.id), |out| out.extend_from_slice(&list)),
             false => json::unchanged_report(&report.id),
@@ -164,7 +164,7 @@ pub async fn workspace(state: &State, client: &Client, folders: Vec<Arc<Folder>>
             let known = folder.take_pulled_lists();
             let affected = known.as_ref().map(|k| diagnostics::affected(&k.version, analysis));
             let mut digests = HashMap::new();
-            let mut places = WrittenPlaces::default();
+            let mut pass = ListsPass::default();
             for (_, f) in analysis.files() {
                 let Some(uri) = folder.uri(&f.path) else { continue };
                 if !reported.insert(uri.clone()) {
@@ -174,7 +174,7 @@ pub async fn workspace(state: &State, client: &Client, folders: Vec<Arc<Folder>>
                 let version = versions.get(&uri).copied();
                 let unaffected = known.as_ref().filter(|_| affected.as_ref().is_some_and(|a| !a.contains(&f.path)));
                 let known_digest = unaffected.and_then(|k| k.digests.get(&f.path)).map(String::as_str);
-                let write_list = |out: &mut Vec<u8>| publish::file_diagnostics_json(folder, analysis, &f.path, enc, out, &mut places);
+                let write_list = |out: &mut Vec<u8>| publish::file_diagnostics_json(folder, analysis, &f.path, enc, out, &mut pass);
                 let file = file_report(held.get(&uri).copied(), folder_state, known_digest, &mut list, write_list);
                 match file.changed {
                     true => json::workspace_full_report(out, uri.as_str(), version, Some(&file.id), |out| out.extend_from_slice(&list)),

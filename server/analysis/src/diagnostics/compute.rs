@@ -23,11 +23,18 @@ pub fn diagnostics(analysis: &Analysis, file_id: FileId) -> Vec<Diagnostic> {
     diagnostics_listing(analysis, file_id, usize::MAX, &mut Kinds::default())
 }
 
+/// [`diagnostics`], with the kinds of the ids already looked up for other
+/// files of the same `analysis` (a pass over a workspace's files).
+pub fn diagnostics_seeing(analysis: &Analysis, file_id: FileId, kinds: &mut Kinds) -> Vec<Diagnostic> {
+    diagnostics_listing(analysis, file_id, usize::MAX, kinds)
+}
+
 /// The kind of entity each id names (`None`: undefined), looked up once
 /// per id: a workspace names a few hundred entities hundreds of thousands
-/// of times, and each lookup goes through the index.
+/// of times, and each lookup goes through the index. Good for one
+/// snapshot only.
 #[derive(Default)]
-struct Kinds(std::collections::HashMap<usize, Option<EntityKind>, foldhash::fast::RandomState>);
+pub struct Kinds(std::collections::HashMap<usize, Option<EntityKind>, foldhash::fast::RandomState>);
 
 impl Kinds {
     fn of(&mut self, analysis: &Analysis, id: crate::Id) -> Option<EntityKind> {
