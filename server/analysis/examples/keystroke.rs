@@ -94,7 +94,7 @@ fn main() {
     assert_eq!(reread_document(&big, &old, &edited, at..at + 1), whole);
     ws.set_document("docs/big.txt", &big);
     let t = Instant::now();
-    ws.set_edited_document("docs/big.txt", &edited, Some(at..at + 1));
+    ws.set_edited_document("docs/big.txt", edited.as_str(), Some(at..at + 1));
     let set = t.elapsed();
     println!(
         "a one-character edit in {} bytes ({} claims): read whole {read:?} · paragraphs read again {reread:?} · set in the workspace that way {set:?}",

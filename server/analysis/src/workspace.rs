@@ -149,16 +149,19 @@ impl Workspace {
     /// workspace holds that text's facts and `changed` does describe the
     /// edit (checked: a cheap comparison of the unchanged ends), else the
     /// whole text is read.
-    pub fn set_edited_document(&mut self, path: &str, text: &str, changed: Option<std::ops::Range<usize>>) -> FileId {
+    /// The text is taken as it is given: a `String` is kept without a
+    /// copy (an open 1 MB document is given whole on every keystroke).
+    pub fn set_edited_document(&mut self, path: &str, text: impl Into<Text>, changed: Option<std::ops::Range<usize>>) -> FileId {
+        let text: Text = text.into();
         let old = self.file_id(path).and_then(|id| self.files.get(id.0 as usize)?.as_ref());
         let old = old.and_then(|f| Some((&f.text, f.document()?)));
         let facts = match (old, changed) {
-            (Some((old_text, old_facts)), Some(changed)) if edit_of(old_text, text, &changed) => {
-                reread_document(old_text, old_facts, text, changed)
+            (Some((old_text, old_facts)), Some(changed)) if edit_of(old_text, &text, &changed) => {
+                reread_document(old_text, old_facts, &text, changed)
             }
-            _ => read_document_text(text),
+            _ => read_document_text(&text),
         };
-        self.set(path, text, Facts::Document(facts))
+        self.set_file(File::with_text(path, text, Facts::Document(facts)))
     }
 
     /// Sets a registry file; `is_config` for the workspace's `gloss.toml`.

@@ -127,7 +127,7 @@ impl Backend {
             // Only the paragraphs edited since the workspace last got the
             // text are read again.
             FileRole::Document => {
-                ws.set_edited_document(&key, &text, changed);
+                ws.set_edited_document(&key, text, changed);
                 false
             }
             FileRole::Registry(true) => {
