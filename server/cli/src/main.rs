@@ -40,8 +40,8 @@ pub static malloc_conf: &[u8; 79] = b"dirty_decay_ms:500,muzzy_decay_ms:0,percpu
 /// start: the server holds its memory for hours, and a huge page half
 /// used counts whole in its resident memory, a goal. On for `gloss check`
 /// and the exports, which fault their memory in 2 MB at a time rather
-/// than 4 KB: 15 times fewer page faults, and 5 to 12% less CPU on the
-/// 20,000-document benchmark.
+/// than 4 KB: 15 times fewer page faults, and 2 to 12% less CPU on the
+/// 20,000-document benchmark (docs/decisions.md).
 fn huge_pages(allowed: bool) {
     #[cfg(target_os = "linux")]
     // SAFETY: a flag of the process; no memory is read or written.
