@@ -65,10 +65,9 @@ pub struct WrittenPlaces {
 }
 
 impl WrittenPlaces {
-    /// Enough for every related place of a workspace thick with conflicts
-    /// (a few thousand claims at the head of their subjects' lists); past
-    /// it, places are written each time, so a pass over a huge workspace
-    /// keeps no more than this.
+    /// How much a pass keeps (the places of a few tens of thousands of
+    /// claims); past it, places are written each time, so that a pass
+    /// over a huge workspace keeps no more than this.
     const AT_MOST: usize = 8 << 20;
 
     /// How many places are kept.

@@ -30,9 +30,6 @@ fn file_diagnostics(folder: &Folder, analysis: &Analysis, key: &str, enc: Encodi
     list.iter().map(|d| convert::diagnostic(analysis, file, d, enc, &locate)).collect()
 }
 
-/// The diagnostics of the file at `key` as JSON, written directly (see
-/// `json`): the list a long document publishes, or is pulled, on every
-/// keystroke.
 /// What writing the lists of one snapshot of a folder, in one encoding,
 /// has already worked out, for the lists after it: the kinds of the ids
 /// named, and the related places written (see `json::WrittenPlaces`).
@@ -42,8 +39,10 @@ pub(crate) struct ListsPass {
     places: WrittenPlaces,
 }
 
-/// `pass`: what lists of this folder's `analysis` in `enc` worked out
-/// before (a fresh one for a list alone).
+/// The diagnostics of the file at `key` as JSON, written directly (see
+/// `json`): the list a long document publishes, or is pulled, on every
+/// keystroke. `pass`: what lists of this folder's `analysis` in `enc`
+/// worked out before (a fresh one for a list alone).
 pub(crate) fn file_diagnostics_json(folder: &Folder, analysis: &Analysis, key: &str, enc: Encoding, out: &mut Vec<u8>, pass: &mut ListsPass) {
     match found_diagnostics(analysis, key, &mut pass.kinds) {
         Some((file, list)) => crate::json::diagnostics(out, folder, analysis, file, &list, enc, &mut pass.places),

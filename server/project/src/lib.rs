@@ -164,7 +164,7 @@ fn read_document(path: PathBuf, relative: String, cached: Option<cache::Cached>,
     let was_stamped = cached.as_ref().and_then(|c| c.stamp);
     // The file is looked up by path only when its stamp may spare reading
     // it; otherwise the stamp is the opened file's (a look-up per file was
-    // 5% of reading a workspace).
+    // 5% of the samples of profiling `gloss check`).
     let looked_up = was_stamped.and_then(|_| cache::Stamp::of(&path, now));
     let mut stats = ReadStats::default();
     let untouched = cached.as_ref().filter(|c| looked_up.is_some() && c.stamp == looked_up).and_then(|c| Some((c.text()?, c.decode()?)));
