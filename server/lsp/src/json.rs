@@ -56,24 +56,45 @@ pub fn location(out: &mut Vec<u8>, folder: &Folder, file: &File, at: &Range<usiz
 /// Their location and message, the same every time, were half of working
 /// out a workspace's lists again (line and column in a long document,
 /// the claim in a few words, its URI).
-#[derive(Default)]
 pub struct WrittenPlaces {
     /// `{"location":…,"message":…}` by claim and place (`None`: not
     /// written, its file having no URI).
     places: std::collections::HashMap<(ClaimId, usize, usize), Option<Range<usize>>, foldhash::fast::RandomState>,
     written: Vec<u8>,
+    /// How many bytes of places are kept: see [`WrittenPlaces::AT_MOST`].
+    at_most: usize,
+}
+
+impl Default for WrittenPlaces {
+    fn default() -> WrittenPlaces {
+        WrittenPlaces { places: Default::default(), written: Vec::new(), at_most: Self::AT_MOST }
+    }
 }
 
 impl WrittenPlaces {
     /// How much a pass keeps (the places of a few tens of thousands of
-    /// claims); past it, places are written each time, so that a pass
-    /// over a huge workspace keeps no more than this.
+    /// claims). When it is reached, what is kept is dropped and the pass
+    /// starts again: the places the files after it point at are those
+    /// near them in the workspace's order more than those at its start.
     const AT_MOST: usize = 8 << 20;
+
+    /// Keeping at most `bytes` (tests: dropping what is kept changes
+    /// nothing written).
+    #[cfg(test)]
+    pub fn keeping(bytes: usize) -> WrittenPlaces {
+        WrittenPlaces { at_most: bytes, ..WrittenPlaces::default() }
+    }
 
     /// How many places are kept.
     #[cfg(test)]
     pub fn len(&self) -> usize {
         self.places.len()
+    }
+
+    /// How many bytes of places are kept.
+    #[cfg(test)]
+    pub fn written(&self) -> usize {
+        self.written.len()
     }
 
     /// Writes the related place `r`; false, with nothing written, if its
@@ -89,11 +110,13 @@ impl WrittenPlaces {
         }
         let before = out.len();
         let written = related_place(out, folder, analysis, r, enc);
-        if self.written.len() < Self::AT_MOST {
-            let at = self.written.len();
-            self.written.extend_from_slice(&out[before..]);
-            self.places.insert(key, written.then_some(at..self.written.len()));
+        if self.written.len() >= self.at_most {
+            self.written.clear();
+            self.places.clear();
         }
+        let at = self.written.len();
+        self.written.extend_from_slice(&out[before..]);
+        self.places.insert(key, written.then_some(at..self.written.len()));
         written
     }
 }

@@ -319,11 +319,13 @@ mod tests {
         project.workspace.set_document("broken.txt", "[unclosed {claim=x src=@nobody");
         let analysis = project.workspace.snapshot();
         let folder = Folder::new(crate::state::Place::Root(project.root.clone()));
-        for enc in [Encoding::Utf16, Encoding::Utf8] {
-            // Ids' kinds looked up and related places written once for
-            // all the files, as a workspace pull does: the same JSON as
-            // each list worked out alone.
-            let mut pass = ListsPass::default();
+        // Ids' kinds looked up and related places written once for all
+        // the files, as a workspace pull does: the same JSON as each list
+        // worked out alone; the same too when the places kept are dropped
+        // every few hundred bytes.
+        for (enc, keeping) in [(Encoding::Utf16, None), (Encoding::Utf8, None), (Encoding::Utf16, Some(300))] {
+            let places = keeping.map_or_else(WrittenPlaces::default, WrittenPlaces::keeping);
+            let mut pass = ListsPass { places, kinds: Kinds::default() };
             let (mut related, mut listed) = (0, 0);
             for (_, file) in analysis.files() {
                 let each = file_diagnostics(&folder, &analysis, &file.path, enc);
@@ -335,6 +337,9 @@ mod tests {
             }
             assert!(listed > 0 && related > 0, "{listed} diagnostics, {related} related places");
             assert!(pass.places.len() > 0 && pass.places.len() < related, "{} places kept for {related} related places", pass.places.len());
+            if let Some(bytes) = keeping {
+                assert!(pass.places.written() < bytes + 1000, "{} bytes kept", pass.places.written());
+            }
         }
         let mut none = Vec::new();
         file_diagnostics_json(&folder, &analysis, "not/a/file.txt", Encoding::Utf16, &mut none, &mut ListsPass::default());
