@@ -29,7 +29,7 @@ fn main() {
     let read = t.elapsed();
     let t = Instant::now();
     for ((path, text), facts) in corpus.documents.iter().zip(facts) {
-        ws.set(path, text, facts);
+        ws.set(path, text.as_str(), facts);
     }
     ws.set_document("docs/big.txt", &big);
     let set = t.elapsed();
@@ -61,7 +61,7 @@ fn main() {
         let facts = Facts::of_document(&edited);
         let read = t.elapsed();
         let t = Instant::now();
-        ws.set("docs/big.txt", &edited, facts);
+        ws.set("docs/big.txt", edited.as_str(), facts);
         let a = ws.snapshot();
         let index = t.elapsed();
         let t = Instant::now();

@@ -16,7 +16,7 @@ fn main() {
     ws.set_registry("gloss.toml", &corpus.config, true);
     ws.set_registry("registry.toml", &corpus.registry, false);
     for (path, text) in &corpus.documents {
-        ws.set(path, text, Facts::of_document(text));
+        ws.set(path, text.as_str(), Facts::of_document(text));
     }
     let analysis = ws.snapshot();
     // Twenty documents spread over the corpus, every span's text and id.

@@ -149,8 +149,7 @@ impl Workspace {
     /// workspace holds that text's facts and `changed` does describe the
     /// edit (checked: a cheap comparison of the unchanged ends), else the
     /// whole text is read.
-    /// The text is taken as it is given: a `String` is kept without a
-    /// copy (an open 1 MB document is given whole on every keystroke).
+    /// The text is taken as [`Workspace::set`] takes it.
     pub fn set_edited_document(&mut self, path: &str, text: impl Into<Text>, changed: Option<std::ops::Range<usize>>) -> FileId {
         let text: Text = text.into();
         let old = self.file_id(path).and_then(|id| self.files.get(id.0 as usize)?.as_ref());
@@ -161,7 +160,7 @@ impl Workspace {
             }
             _ => read_document_text(&text),
         };
-        self.set_file(File::with_text(path, text, Facts::Document(facts)))
+        self.set(path, text, Facts::Document(facts))
     }
 
     /// Sets a registry file; `is_config` for the workspace's `gloss.toml`.
@@ -196,8 +195,10 @@ impl Workspace {
     }
 
     /// Sets a file with facts read by the caller ([`Facts::of_document`]...).
-    pub fn set(&mut self, path: &str, text: &str, facts: Facts) -> FileId {
-        self.set_file(File::new(path, text, facts))
+    /// The text is taken as it is given: a `String` is kept without a
+    /// copy (an open 1 MB document is given whole on every keystroke).
+    pub fn set(&mut self, path: &str, text: impl Into<Text>, facts: Facts) -> FileId {
+        self.set_file(File::with_text(path, text.into(), facts))
     }
 
     /// Sets many files made by [`File::new`], as [`Workspace::set_file`]

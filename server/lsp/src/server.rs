@@ -133,7 +133,7 @@ impl Backend {
             FileRole::Registry(true) => {
                 let facts = Facts::of_registry(&text, true);
                 let layout = layout_of(&facts);
-                ws.set(&key, &text, facts);
+                ws.set(&key, text, facts);
                 drop(ws);
                 let mut known = folder.layout.lock().unwrap_or_else(|e| e.into_inner());
                 let changed = *known != layout;
