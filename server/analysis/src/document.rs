@@ -127,9 +127,12 @@ fn read_spans(facts: &mut DocumentFacts, text: &str, markup: &Markup) {
     facts.references.reserve_exact(references);
     facts.claims.reserve_exact(claims);
     for span in &markup.spans {
-        let prose = markup.prose(text, span.text.clone());
-        read_block(facts, text, &span.block, span.range.clone(), Some(&prose), DefinitionSite::Span);
-        if let Some(subject) = span.block.get("claim") {
+        let subject = span.block.get("claim");
+        // The prose only where it is kept: a claim's text, a definition's.
+        // Most spans are mentions, which need none.
+        let prose = (subject.is_some() || span.block.def().is_some()).then(|| markup.prose(text, span.text.clone()));
+        read_block(facts, text, &span.block, span.range.clone(), prose.as_deref(), DefinitionSite::Span);
+        if let (Some(subject), Some(prose)) = (subject, prose) {
             let claim = read_claim(facts, text, &span.block, span.range.clone(), span.text.clone(), prose, subject);
             facts.claims.push(claim);
         }

@@ -41,8 +41,27 @@ pub(crate) fn read_paragraphs(text: &str, range: Range<usize>) -> Markup {
 
 /// Room for a slot per `[`, at most one per span: growing the slots one
 /// by one was 9% of `gloss check` (each move copying the spans so far).
+/// (Counted with memchr: a plain count of the bytes was 15% of reading.)
 fn slots_for(text: &str) -> Vec<Slot> {
-    Vec::with_capacity(text.bytes().filter(|&b| b == b'[').count())
+    Vec::with_capacity(memchr::memchr_iter(b'[', text.as_bytes()).count())
+}
+
+/// Where the next byte that may start markup is, from `from`: `[`, `]`,
+/// `\` or `{`. Looked at 32 bytes at a time, as a mask of the bytes that
+/// are one (code the compiler makes a few vector instructions): a byte
+/// by byte search was a fifth of reading a span-dense text.
+fn next_markup_byte(bytes: &[u8], from: usize) -> Option<usize> {
+    // `[`, `\` and `]` are 0x5B-0x5D.
+    let is_markup = |b: u8| b.wrapping_sub(b'[') < 3 || b == b'{';
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..at + 32) {
+        let mask = chunk.iter().enumerate().fold(0u32, |mask, (i, &b)| mask | (u32::from(is_markup(b)) << i));
+        if mask != 0 {
+            return Some(at + mask.trailing_zeros() as usize);
+        }
+        at += 32;
+    }
+    bytes[at.min(bytes.len())..].iter().position(|&b| is_markup(b)).map(|i| at + i)
 }
 
 /// A position in the text that moves one code point at a time, like
@@ -419,8 +438,8 @@ impl<'a> Reader<'a> {
         let bytes = self.text.as_bytes();
         // Slots of the spans open here, innermost last.
         let mut open: Vec<usize> = Vec::new();
-        while let Some(i) = bytes[at..].iter().position(|b| matches!(b, b'[' | b']' | b'\\' | b'{')) {
-            at += i;
+        while let Some(next) = next_markup_byte(bytes, at) {
+            at = next;
             match bytes[at] {
                 b'[' => {
                     if opens_span(self.cursor(at + 1)) {
@@ -559,5 +578,21 @@ impl<'a> Reader<'a> {
         }
         self.markup.errors.sort_by_key(|e| e.range.start);
         self.markup
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Found 32 bytes at a time is found byte by byte: hits at every
+        /// place of a chunk, in the tail after the last whole chunk, none.
+        #[test]
+        fn the_next_markup_byte_is_the_first_one(bytes in prop::collection::vec(prop_oneof![8 => b'a'..=b'z', 1 => Just(b'['), 1 => Just(b']'), 1 => Just(b'\\'), 1 => Just(b'{'), 1 => Just(b'Z'), 1 => Just(b'^'), 1 => Just(b'|')], 0..200), from in 0usize..200) {
+            let from = from.min(bytes.len());
+            let expected = bytes[from..].iter().position(|b| matches!(b, b'[' | b']' | b'\\' | b'{')).map(|i| from + i);
+            prop_assert_eq!(super::next_markup_byte(&bytes, from), expected);
+        }
     }
 }

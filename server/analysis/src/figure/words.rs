@@ -59,8 +59,11 @@ pub(super) fn qualifier(tokens: &[Token], i: usize) -> Option<(usize, Qualifier)
         Some(Tok::Cmp(q)) => return Some((i - 1, *q)),
         _ => {}
     }
+    // Only the phrases ending in the word before are read back further.
+    let last = word(tokens, i.checked_sub(1)?)?;
     QUALIFIERS
         .iter()
+        .filter(|(phrase, _)| phrase.last() == Some(&last))
         .filter_map(|(phrase, q)| before(tokens, i, phrase).map(|k| (k, *q)))
         .min_by_key(|(k, _)| *k)
 }
