@@ -318,9 +318,12 @@ fn read_text_stamped(path: &Path, now: i64) -> (Result<String, String>, Option<c
     let metadata = file.metadata().ok();
     let stamp = metadata.as_ref().and_then(|m| cache::Stamp::of_metadata(m, now));
     // Sized from the metadata, as `fs::read` does, so the text is read in
-    // one go into one allocation.
+    // one go into one allocation. Read through `take`, which reads on to
+    // the end as `File`'s own reading does, without asking the system for
+    // the file's size and position again (two calls of the seven a file
+    // cost, for nothing: the size is known).
     let mut bytes = Vec::with_capacity(metadata.map_or(0, |m| m.len() as usize));
-    if let Err(e) = file.read_to_end(&mut bytes) {
+    if let Err(e) = file.by_ref().take(u64::MAX).read_to_end(&mut bytes) {
         return (Err(cannot(e)), None);
     }
     let text = String::from_utf8(bytes).map_err(|e| {
