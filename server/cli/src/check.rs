@@ -4,11 +4,12 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use gloss_analysis::diagnostics::{workspace_diagnostics_listing, Diagnostic, Severity};
-use gloss_analysis::FileId;
+use gloss_analysis::diagnostics::{workspace_diagnostics_each, Diagnostic, Severity};
+use gloss_analysis::{Analysis, FileId};
 use gloss_project::{find_root, CacheWrite, Project};
 
-use crate::{output, CheckArgs, Deny, Format};
+use crate::output::{self, Report};
+use crate::{CheckArgs, Deny, Format};
 
 pub fn run(args: &CheckArgs) -> ExitCode {
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
@@ -16,12 +17,11 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         eprintln!("gloss: {}: no such file or folder", missing.display());
         return ExitCode::from(2);
     }
-    let mut failed = false;
-    let mut reports = Vec::new();
+    let mut loaded: Vec<Loaded> = Vec::new();
     let mut cache_writes = Vec::new();
     for (root, only) in group_by_root(&paths) {
-        let loaded = if args.no_cache { Project::load(&root).map(|p| (p, None)) } else { Project::load_cached(&root) };
-        let mut project = match loaded {
+        let loading = if args.no_cache { Project::load(&root).map(|p| (p, None)) } else { Project::load_cached(&root) };
+        let mut project = match loading {
             Ok((p, write)) => {
                 cache_writes.extend(write.map(|w| (p.root.clone(), w)));
                 p
@@ -33,37 +33,56 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             }
         };
         let analysis = project.workspace.snapshot();
-        // As many related places as the format shows: JSON none, text a
-        // few (counting the rest), SARIF all.
-        let listed = match args.format {
-            Format::Json => 0,
-            Format::Text => output::RELATED_SHOWN,
-            Format::Sarif => usize::MAX,
-        };
-        let mut diagnostics = workspace_diagnostics_listing(&analysis, listed);
-        if let Some(only) = &only {
-            let wanted: BTreeSet<FileId> = project.paths.iter().filter(|(_, p)| only.iter().any(|o| p.starts_with(o))).map(|(id, _)| *id).collect();
-            diagnostics.retain(|d| wanted.contains(&d.file));
-        }
-        failed |= diagnostics.iter().any(|d| fails(d, &args.deny));
-        reports.push((project, analysis, diagnostics));
+        let wanted = only.map(|only| project.paths.iter().filter(|(_, p)| only.iter().any(|o| p.starts_with(o))).map(|(id, _)| *id).collect());
+        loaded.push(Loaded { project, analysis, wanted });
     }
-    let result = match args.format {
-        Format::Text => output::text(&reports, args),
-        Format::Json => output::json(&reports),
-        Format::Sarif => output::sarif(&reports),
+    let fails = |d: &Diagnostic| fails(d, &args.deny);
+    // Whether any diagnostic fails the check, and how printing went.
+    let (failed, printed) = match args.format {
+        // Printed as they are worked out, file by file.
+        Format::Json => output::json(&loaded, fails),
+        Format::Text | Format::Sarif => {
+            // As many related places as the format shows: text a few
+            // (counting the rest), SARIF all.
+            let listed = if args.format == Format::Text { output::RELATED_SHOWN } else { usize::MAX };
+            let reports: Vec<Report> = loaded
+                .drain(..)
+                .map(|l| {
+                    let mut diagnostics = Vec::new();
+                    workspace_diagnostics_each(&l.analysis, listed, |id| l.wants(id), |_, found| found, |found| diagnostics.extend(found));
+                    (l.project, l.analysis, diagnostics)
+                })
+                .collect();
+            let failed = reports.iter().flat_map(|(_, _, d)| d).any(fails);
+            let printed = if args.format == Format::Text { output::text(&reports, args) } else { output::sarif(&reports) };
+            std::mem::forget(reports);
+            (failed, printed)
+        }
     };
     // The process ends here: freeing the workspace piece by piece would
     // take longer than printing it (0.2 s at 20,000 documents).
-    std::mem::forget(reports);
+    std::mem::forget(loaded);
     finish(cache_writes);
-    if let Err(e) = result {
+    if let Err(e) = printed {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("gloss: {e}");
             return ExitCode::from(2);
         }
     }
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+/// A workspace loaded, and the files asked about (`None`: all of it).
+pub struct Loaded {
+    pub project: Project,
+    pub analysis: Analysis,
+    pub wanted: Option<BTreeSet<FileId>>,
+}
+
+impl Loaded {
+    pub fn wants(&self, file: FileId) -> bool {
+        self.wanted.as_ref().is_none_or(|w| w.contains(&file))
+    }
 }
 
 /// Waits for the facts caches being written (a cache that cannot be

@@ -4,13 +4,14 @@
 use std::io::{self, IsTerminal, Write};
 
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
-use gloss_analysis::diagnostics::{Code, Diagnostic, Severity};
+use gloss_analysis::diagnostics::{workspace_diagnostics_each, Code, Diagnostic, Severity};
 use gloss_analysis::line_index::{Encoding, LineCol};
 use gloss_analysis::{Analysis, FileId};
 use gloss_project::Project;
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
+use crate::check::Loaded;
 use crate::CheckArgs;
 
 pub type Report = (Project, Analysis, Vec<Diagnostic>);
@@ -137,8 +138,31 @@ fn path_in(project: &Project, analysis: &Analysis, file: FileId) -> String {
     project.paths.get(&file).map(|p| project.relative(p)).unwrap_or_else(|| f.path.clone())
 }
 
-pub fn json(reports: &[Report]) -> io::Result<()> {
-    // One object per line, keys in order (as serde_json's maps print them).
+/// JSON lines, each file's printed as soon as they are worked out (side by
+/// side, in order): the workspace's diagnostics are never all held at
+/// once. Whether any `fails`, and how printing went (on an error, the rest
+/// is still worked out, for the exit status, but not printed).
+pub fn json(loaded: &[Loaded], fails: impl Fn(&Diagnostic) -> bool + Sync) -> (bool, io::Result<()>) {
+    // Not the locked handle: lines are written from whichever thread is
+    // free while the next files are worked out.
+    let mut out = io::BufWriter::with_capacity(256 * 1024, io::stdout());
+    let (mut failed, mut printed) = (false, Ok(()));
+    for l in loaded {
+        // No related places: the lines show none.
+        let each = |file: FileId, found: Vec<Diagnostic>| (found.iter().any(&fails), json_lines(l, file, &found));
+        workspace_diagnostics_each(&l.analysis, 0, |id| l.wants(id), each, |(fails, lines)| {
+            failed |= fails;
+            if printed.is_ok() {
+                printed = out.write_all(&lines);
+            }
+        });
+    }
+    (failed, printed.and_then(|()| out.flush()))
+}
+
+/// One object per line, keys in order (as serde_json's maps print them), for
+/// the diagnostics of one file.
+fn json_lines(l: &Loaded, file: FileId, found: &[Diagnostic]) -> Vec<u8> {
     #[derive(serde::Serialize)]
     struct Line<'a> {
         code: &'a str,
@@ -158,42 +182,19 @@ pub fn json(reports: &[Report]) -> io::Result<()> {
         line: u32,
     }
     let at = |p: LineCol| Position { character: p.col, line: p.line };
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    for (project, analysis, diagnostics) in reports {
-        // Printing 100,000 diagnostics is a tenth of a big workspace's
-        // check: runs of lines are printed side by side, written in order.
-        for batch in diagnostics.chunks(16 * 1024) {
-            let printed: Vec<Vec<u8>> = batch
-                .par_chunks(1024)
-                .map(|run| {
-                    let mut printed = Vec::with_capacity(run.len() * 256);
-                    // A file's diagnostics come together: its path is made once.
-                    let mut file_path: Option<(FileId, String)> = None;
-                    for d in run {
-                        if file_path.as_ref().is_none_or(|(file, _)| *file != d.file) {
-                            file_path = Some((d.file, path_in(project, analysis, d.file)));
-                        }
-                        let path = file_path.as_ref().map_or("", |(_, p)| p.as_str());
-                        let (start, end) = ends(analysis, d.file, &d.range);
-                        let line = Line {
-                            code: d.code.as_str(),
-                            message: &d.message,
-                            path,
-                            range: Span { end: at(end), start: at(start) },
-                            severity: d.severity.as_str(),
-                        };
-                        serde_json::to_writer(&mut printed, &line)?;
-                        printed.push(b'\n');
-                    }
-                    Ok(printed)
-                })
-                .collect::<io::Result<_>>()?;
-            for run in printed {
-                out.write_all(&run)?;
-            }
-        }
+    let mut printed = Vec::new();
+    if found.is_empty() {
+        return printed;
     }
-    out.flush()
+    printed.reserve(found.len() * 256);
+    let path = path_in(&l.project, &l.analysis, file);
+    for d in found {
+        let (start, end) = ends(&l.analysis, file, &d.range);
+        let line = Line { code: d.code.as_str(), message: &d.message, path: &path, range: Span { end: at(end), start: at(start) }, severity: d.severity.as_str() };
+        serde_json::to_writer(&mut printed, &line).expect("JSON of strings and numbers, into memory");
+        printed.push(b'\n');
+    }
+    printed
 }
 
 pub fn sarif(reports: &[Report]) -> io::Result<()> {

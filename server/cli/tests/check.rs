@@ -88,10 +88,15 @@ fn text_output_shows_the_conflicts_its_message_names_and_counts_the_rest() {
 #[test]
 fn exit_codes() {
     let warn = workspace(&[("gloss.toml", REGISTRY), ("a.txt", "[10,000 soldiers]{claim=troops}\n")]);
-    assert_eq!(gloss(&["check"], warn.path()).status.code(), Some(0));
-    assert_eq!(gloss(&["check", "--deny", "warnings"], warn.path()).status.code(), Some(1));
-    let error = workspace(&[("gloss.toml", REGISTRY), ("a.txt", "[Putin]{@putin}\n")]);
-    assert_eq!(gloss(&["check"], error.path()).status.code(), Some(1));
+    let error = workspace(&[("gloss.toml", REGISTRY), ("a.txt", "[Putin]{@putin}\n"), ("b.txt", "Nothing here.\n")]);
+    // Every format: JSON lines are printed as they are worked out.
+    for format in ["text", "json", "sarif"] {
+        assert_eq!(gloss(&["check", "--format", format], warn.path()).status.code(), Some(0), "{format}");
+        assert_eq!(gloss(&["check", "--format", format, "--deny", "warnings"], warn.path()).status.code(), Some(1), "{format}");
+        assert_eq!(gloss(&["check", "--format", format], error.path()).status.code(), Some(1), "{format}");
+        // Only the file asked about counts.
+        assert_eq!(gloss(&["check", "--format", format, "b.txt"], error.path()).status.code(), Some(0), "{format}");
+    }
     let missing = gloss(&["check", "no/such/folder"], warn.path());
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no/such/folder"));

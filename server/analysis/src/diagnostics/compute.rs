@@ -232,15 +232,44 @@ pub fn workspace_diagnostics(analysis: &Analysis) -> Vec<Diagnostic> {
 /// [`workspace_diagnostics`], each listing at most `listed` related places
 /// (the rest counted in [`Diagnostic::unlisted_related`]).
 pub fn workspace_diagnostics_listing(analysis: &Analysis, listed: usize) -> Vec<Diagnostic> {
+    let mut all = Vec::new();
+    workspace_diagnostics_each(analysis, listed, |_| true, |_, found| found, |found| all.extend(found));
+    all
+}
+
+/// [`workspace_diagnostics_listing`] of the files `wanted`, made into what
+/// `each` makes of one file's diagnostics (a printed report, say) side by
+/// side, and handed to `sink` in the order of the files' paths, a run of
+/// files at a time: a report printed as it is worked out holds one run's
+/// diagnostics, not the workspace's.
+pub fn workspace_diagnostics_each<T: Send>(
+    analysis: &Analysis,
+    listed: usize,
+    wanted: impl Fn(FileId) -> bool,
+    each: impl Fn(FileId, Vec<Diagnostic>) -> T + Sync,
+    mut sink: impl FnMut(T) + Send,
+) {
+    use rayon::prelude::*;
     // Every subject's conflicts worked out first, side by side, rather
     // than by whichever file asks first.
     analysis.relate_conflicts();
-    let mut files: Vec<_> = analysis.files().collect();
+    let mut files: Vec<_> = analysis.files().filter(|(id, _)| wanted(*id)).collect();
     files.sort_by(|a, b| a.1.path.cmp(&b.1.path));
-    // Files side by side; the order stays the paths'.
-    use rayon::prelude::*;
-    let each: Vec<Vec<Diagnostic>> = files.into_par_iter().map_init(Kinds::default, |kinds, (id, _)| diagnostics_listing(analysis, id, listed, kinds)).collect();
-    each.into_iter().flatten().collect()
+    // The kinds looked up, one table per thread for the whole pass (a
+    // table per task of each run looked the same ids up again and again).
+    let kinds: Vec<std::sync::Mutex<Kinds>> = (0..rayon::current_num_threads()).map(|_| Default::default()).collect();
+    let listing = |id: FileId| {
+        let mine = rayon::current_thread_index().unwrap_or(0) % kinds.len();
+        let mut kinds = kinds[mine].lock().unwrap_or_else(|e| e.into_inner());
+        diagnostics_listing(analysis, id, listed, &mut kinds)
+    };
+    // Each run is handed over while the next is worked out.
+    let mut made: Vec<T> = Vec::new();
+    for run in files.chunks(1024) {
+        let handed = std::mem::take(&mut made);
+        made = rayon::join(|| run.par_iter().map(|&(id, _)| each(id, listing(id))).collect(), || handed.into_iter().for_each(&mut sink)).0;
+    }
+    made.into_iter().for_each(sink);
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::fmt;
 use std::ops::Range;
 
 pub use affected::{affected, Affected};
-pub use compute::{diagnostics, diagnostics_seeing, summary, workspace_diagnostics, workspace_diagnostics_listing, Kinds};
+pub use compute::{diagnostics, diagnostics_seeing, summary, workspace_diagnostics, workspace_diagnostics_each, workspace_diagnostics_listing, Kinds};
 
 use crate::index::ClaimId;
 use crate::{Analysis, FileId};
