@@ -130,7 +130,7 @@ fn read_workspace_at(root: &Path, open_cache: impl FnOnce() -> FactsCache + Send
 
 /// Whether there is a `gloss.toml`, the registry files (read), and the
 /// documents to read.
-fn find_files(root: &Path) -> std::io::Result<(bool, Vec<ReadFile>, Vec<(PathBuf, String)>)> {
+fn find_files(root: &Path) -> std::io::Result<(bool, Vec<ReadFile>, Found)> {
     let mut files = Vec::new();
     let config_path = root.join(CONFIG_FILE);
     let mut config = Config::default();
@@ -424,9 +424,12 @@ pub fn find_documents(root: &Path, patterns: &[String]) -> std::io::Result<Vec<P
     Ok(find_documents_relative(root, patterns)?.into_iter().map(|(path, _)| path).collect())
 }
 
-/// [`find_documents`], each with its path relative to the root (as
+/// Documents found, each with its path relative to the root (as
 /// [`relative`] gives it).
-fn find_documents_relative(root: &Path, patterns: &[String]) -> std::io::Result<Vec<(PathBuf, String)>> {
+type Found = Vec<(PathBuf, String)>;
+
+/// [`find_documents`], each with its relative path.
+fn find_documents_relative(root: &Path, patterns: &[String]) -> std::io::Result<Found> {
     let set = globs(patterns)?;
     let mut found = Vec::new();
     for entry in ignore::WalkBuilder::new(root).require_git(false).build().flatten() {
