@@ -88,6 +88,13 @@ impl ClaimLists {
         ClaimLists { starts, places }
     }
 
+    /// How many pairs the lists hold, made by [`ClaimLists::of_pairs`]:
+    /// each pair is on both its claims' lists, so half the places.
+    pub fn pairs(&self) -> usize {
+        debug_assert!(self.places.len().is_multiple_of(2), "each pair on both lists");
+        self.places.len() / 2
+    }
+
     /// Lists given one by one, each in increasing order.
     #[cfg(test)]
     fn of_lists(lists: &[Vec<u32>]) -> ClaimLists {
@@ -441,6 +448,9 @@ mod sweep_tests {
             let settings = ClaimSettings { approx: 0.2, tolerance, window_days };
             let both = relate(&claims, unit, settings);
             prop_assert_eq!(&both, &relate_pairwise(&claims, unit, settings), "{}", text);
+            // Counted as halves: each pair once, from either of its claims.
+            let once: usize = (0..claims.len()).map(|k| both.conflicts.get(k).iter().filter(|&&o| o as usize > k).count()).sum();
+            prop_assert_eq!(both.conflicts.pairs(), once);
             // Each half alone is that half of both.
             let conflicts = SubjectRelations { revised_by: ClaimLists::default(), revises: ClaimLists::default(), ..both.clone() };
             let revisions = SubjectRelations { conflicts: ClaimLists::default(), ..both.clone() };

@@ -242,8 +242,7 @@ impl Settled {
             units,
             unit_names: unit_names.into(),
             summaries: (0..n).map(|_| OnceLock::new()).collect(),
-            // Each pair is listed on both claims: counted from the first.
-            conflict_pairs: (0..n).map(|k| rel.conflicts.get(k).iter().filter(|&&o| o as usize > k).count()).sum(),
+            conflict_pairs: rel.conflicts.pairs(),
         }
     }
 
