@@ -59,7 +59,12 @@ impl Fixture {
     }
 
     pub fn workspace(&self) -> Workspace {
-        let mut ws = Workspace::new();
+        self.workspace_in(Workspace::new())
+    }
+
+    /// The fixture's files set in `ws`, an empty workspace made for a
+    /// purpose (as [`Workspace::for_diagnostics`]).
+    pub fn workspace_in(&self, mut ws: Workspace) -> Workspace {
         for f in &self.files {
             if f.path.ends_with(".toml") {
                 ws.set_registry(&f.path, &f.text, f.path == "gloss.toml");
@@ -125,16 +130,20 @@ pub fn workspace_of(config: &str, registry: &str, documents: &[(String, String)]
     ws
 }
 
-/// Checks that the workspace's diagnostics are exactly the ones annotated.
+/// Checks that the workspace's diagnostics are exactly the ones annotated,
+/// and that a workspace made for diagnostics only gives the same.
 #[track_caller]
 pub fn check_diagnostics(fixture: &str) {
     let f = Fixture::parse(fixture);
     let analysis = f.analysis();
-    let actual = f.render(&analysis, &workspace_diagnostics(&analysis));
+    let found = workspace_diagnostics(&analysis);
+    let actual = f.render(&analysis, &found);
     let expected = normalise(fixture);
     if actual != expected {
         panic!("diagnostics differ\n--- expected\n{expected}\n--- actual\n{actual}");
     }
+    let only = f.workspace_in(Workspace::for_diagnostics()).snapshot();
+    assert_eq!(workspace_diagnostics(&only), found, "a workspace for diagnostics only finds other diagnostics");
 }
 
 fn normalise(fixture: &str) -> String {

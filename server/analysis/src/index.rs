@@ -77,9 +77,18 @@ pub struct Index {
     stale_names: bool,
     /// Every definition, flat, for searches; emptied when one changes.
     pub(crate) table: SharedTable,
+    /// Only what diagnostics need is taken in (see
+    /// [`crate::Workspace::for_diagnostics`]).
+    diagnostics_only: bool,
 }
 
 impl Index {
+    /// An index of what diagnostics need only: definitions, claims and
+    /// registry names, not references, usage, citations or parties.
+    pub(crate) fn for_diagnostics() -> Index {
+        Index { diagnostics_only: true, ..Index::default() }
+    }
+
     /// Takes in a file's definitions, references and claims.
     pub(crate) fn add(&mut self, id: FileId, file: &File) {
         self.visit(id, file, true);
@@ -130,7 +139,7 @@ impl Index {
     /// gathering as many files' (the walk over a file's facts is written
     /// once, in [`Gathering::of`]).
     fn visit(&mut self, id: FileId, file: &File, add: bool) {
-        let gathered = Gathering::of(&[(id, file)]);
+        let gathered = Gathering::of(&[(id, file)], self.diagnostics_only);
         if add {
             self.take_in(gathered, false);
         } else {
@@ -144,7 +153,7 @@ impl Index {
     /// maps once, not site by site.
     pub(crate) fn add_many(&mut self, files: &[(FileId, &File)]) {
         let run = files.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(1);
-        let runs: Vec<Gathering> = files.par_chunks(run).map(Gathering::of).collect();
+        let runs: Vec<Gathering> = files.par_chunks(run).map(|run| Gathering::of(run, self.diagnostics_only)).collect();
         let all = Gathering::merge(runs);
         let parallel = all.references.len() + all.definitions.len() > PARALLEL_FROM;
         self.take_in(all, parallel);
@@ -482,32 +491,37 @@ struct Gathering {
 }
 
 impl Gathering {
-    fn of(files: &[(FileId, &File)]) -> Gathering {
+    /// What `files` add to the index; with `diagnostics_only`, what
+    /// diagnostics need only.
+    fn of(files: &[(FileId, &File)], diagnostics_only: bool) -> Gathering {
         let mut g = Gathering::default();
+        let everything = !diagnostics_only;
         for &(id, file) in files {
             let (defs, refs, claims) = parts(file);
             g.any_definitions |= !defs.is_empty();
             for (i, d) in defs.iter().enumerate() {
                 let site = Site { file: id, index: i as u32 };
                 g.definitions.entry(ByHandle(d.id)).or_default().push(site);
-                for party in parties(d) {
+                for party in parties(d).filter(|_| everything) {
                     g.party_to.entry(ByHandle(Id::new(party))).or_default().push(site);
                 }
                 if d.kind == EntityKind::Subject {
                     g.subject_definitions.push(d.id);
                 }
             }
-            for (i, r) in refs.iter().enumerate() {
-                g.references.entry(ByHandle(r.id)).or_default().push(Site { file: id, index: i as u32 });
+            if everything {
+                for (i, r) in refs.iter().enumerate() {
+                    g.references.entry(ByHandle(r.id)).or_default().push(Site { file: id, index: i as u32 });
+                }
             }
-            if file.document().is_some() {
+            if everything && file.document().is_some() {
                 for (ref_id, n) in uses_per_id(refs) {
                     g.usage.entry(ByHandle(ref_id)).or_default().add(Usage { mentions: n, documents: 1 });
                 }
             }
             for (i, c) in claims.iter().enumerate() {
                 let site = Site { file: id, index: i as u32 };
-                for (k, source) in c.named().enumerate() {
+                for (k, source) in c.named().enumerate().filter(|_| everything) {
                     // A source named twice in one claim cites it once.
                     if !c.named().take(k).any(|s| s.id == source.id) {
                         g.citations.entry(ByHandle(source.id)).or_default().push(site);

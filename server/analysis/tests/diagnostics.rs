@@ -183,3 +183,24 @@ fn ack_silences_only_its_codes() {
 "#,
     ));
 }
+
+/// A workspace made for diagnostics only (no references gathered) finds
+/// every diagnostic a full one does, related places and all, on a
+/// generated workspace thick with conflicts, its files taken in at once.
+#[test]
+fn a_workspace_for_diagnostics_only_finds_the_same() {
+    use gloss_analysis::diagnostics::workspace_diagnostics;
+    use gloss_analysis::{Facts, File, Workspace};
+    let corpus = gloss_corpus::generate(gloss_corpus::Shape { documents: 300, ..Default::default() });
+    let full = gloss_analysis::fixture::workspace_of(&corpus.config, &corpus.registry, &corpus.documents).snapshot();
+    let mut only = Workspace::for_diagnostics();
+    let mut files = vec![
+        File::new("gloss.toml", &corpus.config, Facts::of_registry(&corpus.config, true)),
+        File::new("registry.toml", &corpus.registry, Facts::of_registry(&corpus.registry, false)),
+    ];
+    files.extend(corpus.documents.iter().map(|(path, text)| File::new(path, text, Facts::of_document(text))));
+    only.set_files(files);
+    let found = workspace_diagnostics(&full);
+    assert!(found.iter().filter(|d| !d.related.is_empty()).count() > 100, "conflicts to compare");
+    assert_eq!(workspace_diagnostics(&only.snapshot()), found);
+}

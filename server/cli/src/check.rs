@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use gloss_analysis::diagnostics::{workspace_diagnostics_each, Diagnostic, Severity};
-use gloss_analysis::{Analysis, FileId};
+use gloss_analysis::{Analysis, FileId, Workspace};
 use gloss_project::{find_root, CacheWrite, Project};
 
 use crate::output::{self, Report};
@@ -20,7 +20,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let mut loaded: Vec<Loaded> = Vec::new();
     let mut cache_writes = Vec::new();
     for (root, only) in group_by_root(&paths) {
-        let loading = if args.no_cache { Project::load(&root).map(|p| (p, None)) } else { Project::load_cached(&root) };
+        // An index of what diagnostics need only (no references: a tenth
+        // of a big workspace's check).
+        let workspace = Workspace::for_diagnostics();
+        let loading = if args.no_cache { Project::load_into(&root, workspace).map(|p| (p, None)) } else { Project::load_cached_into(&root, workspace) };
         let mut project = match loading {
             Ok((p, write)) => {
                 cache_writes.extend(write.map(|w| (p.root.clone(), w)));

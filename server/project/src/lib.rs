@@ -246,8 +246,14 @@ pub type CacheWrite = std::thread::JoinHandle<std::io::Result<()>>;
 impl Project {
     /// Reads the workspace rooted at `root` into an analysis [`Workspace`].
     pub fn load(root: &Path) -> std::io::Result<Project> {
+        Project::load_into(root, Workspace::new())
+    }
+
+    /// [`Project::load`] into `workspace`, an empty one made for a purpose
+    /// (as [`Workspace::for_diagnostics`]).
+    pub fn load_into(root: &Path, workspace: Workspace) -> std::io::Result<Project> {
         let (root, has_config, files) = read_workspace(root)?;
-        Ok(Project::of_files(root, has_config, files))
+        Ok(Project::of_files(root, has_config, files, workspace))
     }
 
     /// [`Project::load`] with the facts cache the language server keeps:
@@ -255,6 +261,11 @@ impl Project {
     /// is untouched). When the cache no longer matches the workspace, it is
     /// written again on a thread of its own, returned to be joined.
     pub fn load_cached(root: &Path) -> std::io::Result<(Project, Option<CacheWrite>)> {
+        Project::load_cached_into(root, Workspace::new())
+    }
+
+    /// [`Project::load_cached`] into `workspace` (see [`Project::load_into`]).
+    pub fn load_cached_into(root: &Path, workspace: Workspace) -> std::io::Result<(Project, Option<CacheWrite>)> {
         let (root, has_config, files, stats) = read_workspace_cached(root, || FactsCache::open(root))?;
         let stale = stats.parsed > 0 || stats.in_cache != stats.cached || stats.restamped > 0;
         let write = (stale && FactsCache::location(&root).is_some()).then(|| {
@@ -270,11 +281,11 @@ impl Project {
                 FactsCache::save(&root, &entries).map(drop)
             })
         });
-        Ok((Project::of_files(root, has_config, files), write))
+        Ok((Project::of_files(root, has_config, files, workspace), write))
     }
 
-    fn of_files(root: PathBuf, has_config: bool, files: Vec<ReadFile>) -> Project {
-        let mut project = Project { has_config, root, workspace: Workspace::new(), paths: BTreeMap::new() };
+    fn of_files(root: PathBuf, has_config: bool, files: Vec<ReadFile>, workspace: Workspace) -> Project {
+        let mut project = Project { has_config, root, workspace, paths: BTreeMap::new() };
         let (mut readable, mut paths) = (Vec::new(), Vec::new());
         for f in ready(files) {
             match f.file {
