@@ -2,6 +2,8 @@
 
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use gloss_syntax::{AttrBlock, AttrKind, Markup, Value, ValueKind};
 
 use crate::byte_range::ByteRange;
@@ -41,8 +43,9 @@ const RUN: usize = 64 * 1024;
 /// Reads a document's facts from its text: what `read_document(text,
 /// &Markup::parse(text))` gives. A long text is read a run of paragraphs at
 /// a time (markup never decides across a blank line): the markup, which is
-/// not kept and takes some nine times the text's size, is held for one run,
-/// not for the whole text (opening a 1 MB document held 9 MB of it).
+/// not kept and takes some nine times the text's size, is held for a run at
+/// a time on each core, not for the whole text (opening a 1 MB document
+/// held 9 MB of it).
 pub fn read_document_text(text: &str) -> DocumentFacts {
     read_document_in_runs(text, RUN)
 }
@@ -59,9 +62,18 @@ pub fn read_document_in_runs(text: &str, size: usize) -> DocumentFacts {
     // blank line starts, so what follows changes nothing in it.
     let head = &text[..first.end];
     let mut facts = read_document(head, &Markup::parse(head));
-    for run in runs {
-        let markup = Markup::parse_paragraphs(text, run.clone());
-        let read = read_paragraphs(text, &markup, run, facts.date);
+    // On a thread of a pool (reading a workspace), the runs side by side,
+    // put together in order: a long document is not left to one core while
+    // the others wait for it (the last of a workspace's documents to be
+    // read, say). Elsewhere one by one: a thread answering an editor does
+    // not wait on a pool busy with background work.
+    let date = facts.date;
+    let read = |run: Range<usize>| read_paragraphs(text, &Markup::parse_paragraphs(text, run.clone()), run, date);
+    let runs: Vec<DocumentFacts> = match rayon::current_thread_index() {
+        Some(_) => runs.collect::<Vec<_>>().into_par_iter().map(read).collect(),
+        None => runs.map(read).collect(),
+    };
+    for read in runs {
         facts.definitions.extend(read.definitions);
         facts.references.extend(read.references);
         facts.claims.extend(read.claims);

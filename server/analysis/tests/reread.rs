@@ -114,6 +114,9 @@ fn cases(default: u32) -> u32 {
     std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
+/// Two threads, as on the machines this is measured on.
+static POOL: std::sync::LazyLock<rayon::ThreadPool> = std::sync::LazyLock::new(|| rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("a pool of two threads"));
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: cases(3000), ..ProptestConfig::default() })]
 
@@ -145,10 +148,13 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: cases(3000), ..ProptestConfig::default() })]
 
     /// A long document is read a run of paragraphs at a time: here runs
-    /// of a few bytes, so that most texts are read in many.
+    /// of a few bytes, so that most texts are read in many. On a pool's
+    /// thread the runs are read side by side, and put together the same.
     #[test]
     fn reading_a_text_in_runs_of_paragraphs_is_reading_it_whole(text in markup_text(), size in 1usize..120) {
-        prop_assert_eq!(read_document_in_runs(&text, size), read(&text), "in runs of {}: {:?}", size, text);
+        let whole = read(&text);
+        prop_assert_eq!(&read_document_in_runs(&text, size), &whole, "in runs of {}: {:?}", size, text);
+        prop_assert_eq!(&POOL.install(|| read_document_in_runs(&text, size)), &whole, "side by side, in runs of {}: {:?}", size, text);
     }
 }
 
