@@ -502,8 +502,10 @@ impl Gathering {
             for (i, d) in defs.iter().enumerate() {
                 let site = Site { file: id, index: i as u32 };
                 g.definitions.entry(ByHandle(d.id)).or_default().push(site);
-                for party in parties(d).filter(|_| everything) {
-                    g.party_to.entry(ByHandle(Id::new(party))).or_default().push(site);
+                if everything {
+                    for party in parties(d) {
+                        g.party_to.entry(ByHandle(Id::new(party))).or_default().push(site);
+                    }
                 }
                 if d.kind == EntityKind::Subject {
                     g.subject_definitions.push(d.id);
@@ -521,10 +523,12 @@ impl Gathering {
             }
             for (i, c) in claims.iter().enumerate() {
                 let site = Site { file: id, index: i as u32 };
-                for (k, source) in c.named().enumerate().filter(|_| everything) {
-                    // A source named twice in one claim cites it once.
-                    if !c.named().take(k).any(|s| s.id == source.id) {
-                        g.citations.entry(ByHandle(source.id)).or_default().push(site);
+                if everything {
+                    for (k, source) in c.named().enumerate() {
+                        // A source named twice in one claim cites it once.
+                        if !c.named().take(k).any(|s| s.id == source.id) {
+                            g.citations.entry(ByHandle(source.id)).or_default().push(site);
+                        }
                     }
                 }
                 g.subjects.entry(ByHandle(c.subject.id)).or_default().push(site);

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use gloss_analysis::diagnostics::{workspace_diagnostics_each, Diagnostic, Severity};
+use gloss_analysis::diagnostics::{workspace_diagnostics_listing, Diagnostic, Severity};
 use gloss_analysis::{Analysis, FileId, Workspace};
 use gloss_project::{find_root, CacheWrite, Project};
 
@@ -51,8 +51,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             let reports: Vec<Report> = loaded
                 .drain(..)
                 .map(|l| {
-                    let mut diagnostics = Vec::new();
-                    workspace_diagnostics_each(&l.analysis, listed, |id| l.wants(id), |_, found| found, |found| diagnostics.extend(found));
+                    let diagnostics = workspace_diagnostics_listing(&l.analysis, listed, |id| l.wants(id));
                     (l.project, l.analysis, diagnostics)
                 })
                 .collect();

@@ -226,18 +226,19 @@ fn article(kind: EntityKind) -> &'static str {
 
 /// Every diagnostic of the workspace, by file path and position.
 pub fn workspace_diagnostics(analysis: &Analysis) -> Vec<Diagnostic> {
-    workspace_diagnostics_listing(analysis, usize::MAX)
+    workspace_diagnostics_listing(analysis, usize::MAX, |_| true)
 }
 
-/// [`workspace_diagnostics`], each listing at most `listed` related places
-/// (the rest counted in [`Diagnostic::unlisted_related`]).
-pub fn workspace_diagnostics_listing(analysis: &Analysis, listed: usize) -> Vec<Diagnostic> {
+/// [`workspace_diagnostics`] of the files `wanted`, each listing at most
+/// `listed` related places (the rest counted in
+/// [`Diagnostic::unlisted_related`]).
+pub fn workspace_diagnostics_listing(analysis: &Analysis, listed: usize, wanted: impl Fn(FileId) -> bool) -> Vec<Diagnostic> {
     let mut all = Vec::new();
-    workspace_diagnostics_each(analysis, listed, |_| true, |_, found| found, |found| all.extend(found));
+    workspace_diagnostics_each(analysis, listed, wanted, |_, found| found, |found| all.extend(found));
     all
 }
 
-/// [`workspace_diagnostics_listing`] of the files `wanted`, made into what
+/// [`workspace_diagnostics_listing`], made into what
 /// `each` makes of one file's diagnostics (a printed report, say) side by
 /// side, and handed to `sink` in the order of the files' paths, a run of
 /// files at a time: a report printed as it is worked out holds one run's
@@ -336,7 +337,7 @@ mod tests {
         assert!(full.iter().any(|d| d.code == Code::DuplicateId && !d.related.is_empty()));
         assert!(full.iter().any(|d| d.related.len() > 3), "some diagnostic has many related places");
         for listed in [0, 1, 3, 50] {
-            let short = workspace_diagnostics_listing(&analysis, listed);
+            let short = workspace_diagnostics_listing(&analysis, listed, |_| true);
             assert_eq!(short.len(), full.len());
             for (s, f) in short.iter().zip(&full) {
                 let n = f.related.len().min(listed);
