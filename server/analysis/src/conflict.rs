@@ -143,8 +143,96 @@ pub enum Wanted {
 
 /// [`relate`], the lists not wanted left empty.
 pub fn relate_only<'a>(claims: &[&'a Claim], subject_unit: Option<&'a str>, settings: ClaimSettings, wanted: Wanted) -> SubjectRelations<'a> {
+    let (mut conflicts, mut revisions) = (Vec::<(u32, u32)>::new(), Vec::<(u32, u32)>::new());
+    let mut rel = sweep(claims, subject_unit, settings, wanted, |i, j| conflicts.push((i, j)), |older, newer| revisions.push((older, newer)));
+    let n = claims.len();
+    if wanted != Wanted::Revisions {
+        rel.conflicts = ClaimLists::of_pairs(n, &conflicts);
+    }
+    if wanted != Wanted::Conflicts {
+        rel.revised_by = ClaimLists::of_arrows(n, revisions.iter().copied());
+        rel.revises = ClaimLists::of_arrows(n, revisions.iter().map(|&(older, newer)| (newer, older)));
+    }
+    rel
+}
+
+/// The conflicts of [`relate`] (and units), each claim's list cut to its
+/// first `kept` claims (in workspace order), with how many it has in all:
+/// what a report needs that names a few of each claim's conflicts and
+/// counts the rest. A busy subject's claims conflict by the million, and
+/// laying every list out was a third of relating them.
+pub fn relate_conflicts_kept<'a>(claims: &[&'a Claim], subject_unit: Option<&'a str>, settings: ClaimSettings, kept: usize) -> (SubjectRelations<'a>, Vec<u32>) {
+    let mut first = FirstPlaces::new(claims.len(), kept);
+    let mut rel = sweep(claims, subject_unit, settings, Wanted::Conflicts, |i, j| first.add_pair(i, j), |_, _| {});
+    let counts = first.counts.clone();
+    rel.conflicts = first.into_lists();
+    (rel, counts)
+}
+
+/// Each claim's first places (the smallest, in increasing order) up to a
+/// number kept, and how many it was given.
+struct FirstPlaces {
+    kept: usize,
+    counts: Vec<u32>,
+    /// `kept` slots per claim, the first `counts[k].min(kept)` of claim
+    /// `k`'s in use.
+    places: Vec<u32>,
+}
+
+impl FirstPlaces {
+    fn new(n: usize, kept: usize) -> FirstPlaces {
+        // No claim has more than n - 1 others.
+        let kept = kept.min(n);
+        FirstPlaces { kept, counts: vec![0; n], places: vec![0; n * kept] }
+    }
+
+    fn add_pair(&mut self, i: u32, j: u32) {
+        self.add(i as usize, j);
+        self.add(j as usize, i);
+    }
+
+    /// Gives claim `k` the place `p` (never given it before).
+    fn add(&mut self, k: usize, p: u32) {
+        let used = (self.counts[k] as usize).min(self.kept);
+        self.counts[k] += 1;
+        let slots = &mut self.places[k * self.kept..(k + 1) * self.kept];
+        // Full, and `p` comes after all of them: the usual case once a
+        // claim has its first few, as the sweep goes on in date order.
+        if used == self.kept && slots.last().is_none_or(|&last| p > last) {
+            return;
+        }
+        let at = slots[..used].partition_point(|&q| q < p);
+        let end = (used + 1).min(self.kept);
+        slots.copy_within(at..end - 1, at + 1);
+        slots[at] = p;
+    }
+
+    fn into_lists(self) -> ClaimLists {
+        let mut starts = Vec::with_capacity(self.counts.len() + 1);
+        let mut places = Vec::new();
+        starts.push(0);
+        for (k, &count) in self.counts.iter().enumerate() {
+            let used = (count as usize).min(self.kept);
+            places.extend_from_slice(&self.places[k * self.kept..k * self.kept + used]);
+            starts.push(places.len() as u32);
+        }
+        ClaimLists { starts, places }
+    }
+}
+
+/// The sweep of [`relate`]: each conflicting pair found is handed to
+/// `conflict` once, each revision to `revision` as (older, newer); the
+/// relations returned hold the units only.
+fn sweep<'a>(
+    claims: &[&'a Claim],
+    subject_unit: Option<&'a str>,
+    settings: ClaimSettings,
+    wanted: Wanted,
+    mut conflict: impl FnMut(u32, u32),
+    mut revision_found: impl FnMut(u32, u32),
+) -> SubjectRelations<'a> {
     let (find_conflicts, find_revisions) = (wanted != Wanted::Revisions, wanted != Wanted::Conflicts);
-    let (mut rel, lowered, intervals, sources, dates, order, start, end) = prepare(claims, subject_unit, settings);
+    let (rel, lowered, intervals, sources, dates, order, start, end) = prepare(claims, subject_unit, settings);
     let comparable = |i: usize, j: usize| lowered[i] == NONE || lowered[j] == NONE || lowered[i] == lowered[j];
     let mut by_low: BTreeSet<(Bound, usize)> = BTreeSet::new();
     let mut by_high: BTreeSet<(Bound, usize)> = BTreeSet::new();
@@ -153,8 +241,6 @@ pub fn relate_only<'a>(claims: &[&'a Claim], subject_unit: Option<&'a str>, sett
     // thousand times must not make a thousand times a thousand comparisons.
     let mut by_sources: HashMap<u32, BTreeMap<IntervalKey, BTreeSet<usize>>> = HashMap::new();
     let mut ending: BinaryHeap<Reverse<(i64, usize)>> = BinaryHeap::new();
-    let mut conflicts: Vec<(u32, u32)> = Vec::new();
-    let mut revisions: Vec<(u32, u32)> = Vec::new();
     for &i in &order {
         let Some(a) = &intervals[i] else { continue };
         while let Some(&Reverse((e, j))) = ending.peek() {
@@ -187,7 +273,7 @@ pub fn relate_only<'a>(claims: &[&'a Claim], subject_unit: Option<&'a str>, sett
                     continue;
                 }
                 if let Some((older, newer)) = revision(&dates, &sources, i, j) {
-                    revisions.push((older as u32, newer as u32));
+                    revision_found(older as u32, newer as u32);
                 }
             }
         }
@@ -203,7 +289,7 @@ pub fn relate_only<'a>(claims: &[&'a Claim], subject_unit: Option<&'a str>, sett
                 continue;
             }
             if comparable(i, j) && a != b && revision(&dates, &sources, i, j).is_none() && disjoint(a, b) {
-                conflicts.push((i as u32, j as u32));
+                conflict(i as u32, j as u32);
             }
         }
         if let Some(l) = a.low.filter(|_| find_conflicts) {
@@ -216,14 +302,6 @@ pub fn relate_only<'a>(claims: &[&'a Claim], subject_unit: Option<&'a str>, sett
             by_sources.entry(sources[i]).or_default().entry(key(a)).or_default().insert(i);
         }
         ending.push(Reverse((end(i), i)));
-    }
-    let n = claims.len();
-    if find_conflicts {
-        rel.conflicts = ClaimLists::of_pairs(n, &conflicts);
-    }
-    if find_revisions {
-        rel.revised_by = ClaimLists::of_arrows(n, revisions.iter().copied());
-        rel.revises = ClaimLists::of_arrows(n, revisions.iter().map(|&(older, newer)| (newer, older)));
     }
     rel
 }
@@ -456,6 +534,18 @@ mod sweep_tests {
             let revisions = SubjectRelations { conflicts: ClaimLists::default(), ..both.clone() };
             prop_assert_eq!(relate_only(&claims, unit, settings, Wanted::Conflicts), conflicts, "{}", text);
             prop_assert_eq!(relate_only(&claims, unit, settings, Wanted::Revisions), revisions, "{}", text);
+            // Kept to the first few: the first few of each list, and its length.
+            for kept in [0, 1, 3, 50] {
+                let (cut, counts) = relate_conflicts_kept(&claims, unit, settings, kept);
+                prop_assert_eq!(&cut.units, &both.units);
+                prop_assert_eq!(&cut.unit_mismatch, &both.unit_mismatch);
+                for (k, &count) in counts.iter().enumerate() {
+                    let all = both.conflicts.get(k);
+                    prop_assert_eq!(cut.conflicts.get(k), &all[..all.len().min(kept)], "{} kept {}", text, kept);
+                    prop_assert_eq!(count as usize, all.len());
+                }
+                prop_assert_eq!(counts.len(), claims.len());
+            }
         }
 
         /// Lists made from pairs in any order are those made by pushing

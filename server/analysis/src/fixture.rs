@@ -13,7 +13,7 @@
 //! A line of carets, then a severity and a code, annotates the line above
 //! it; it is not part of the file. `$0` marks the cursor.
 
-use crate::diagnostics::{workspace_diagnostics, Diagnostic};
+use crate::diagnostics::{workspace_diagnostics, workspace_diagnostics_listing, Diagnostic};
 use crate::{Analysis, Workspace};
 
 pub const CURSOR: &str = "$0";
@@ -131,7 +131,8 @@ pub fn workspace_of(config: &str, registry: &str, documents: &[(String, String)]
 }
 
 /// Checks that the workspace's diagnostics are exactly the ones annotated,
-/// and that a workspace made for diagnostics only gives the same.
+/// and that a workspace made for diagnostics only gives the same, listing
+/// all related places, a few or none.
 #[track_caller]
 pub fn check_diagnostics(fixture: &str) {
     let f = Fixture::parse(fixture);
@@ -142,8 +143,11 @@ pub fn check_diagnostics(fixture: &str) {
     if actual != expected {
         panic!("diagnostics differ\n--- expected\n{expected}\n--- actual\n{actual}");
     }
-    let only = f.workspace_in(Workspace::for_diagnostics()).snapshot();
-    assert_eq!(workspace_diagnostics(&only), found, "a workspace for diagnostics only finds other diagnostics");
+    for listed in [0, 3, usize::MAX] {
+        let only = f.workspace_in(Workspace::for_diagnostics(listed)).snapshot();
+        let (got, want) = (workspace_diagnostics_listing(&only, listed, |_| true), workspace_diagnostics_listing(&analysis, listed, |_| true));
+        assert_eq!(got, want, "a workspace for diagnostics only, listing {listed}, finds other diagnostics");
+    }
 }
 
 fn normalise(fixture: &str) -> String {

@@ -80,13 +80,17 @@ pub struct Index {
     /// Only what diagnostics need is taken in (see
     /// [`crate::Workspace::for_diagnostics`]).
     diagnostics_only: bool,
+    /// How many of each claim's conflicts its ledger keeps (all when
+    /// `None`; see [`Ledger`]).
+    conflicts_kept: Option<usize>,
 }
 
 impl Index {
     /// An index of what diagnostics need only: definitions, claims and
-    /// registry names, not references, usage, citations or parties.
-    pub(crate) fn for_diagnostics() -> Index {
-        Index { diagnostics_only: true, ..Index::default() }
+    /// registry names, not references, usage, citations or parties; of
+    /// each claim's conflicts, the first `conflicts_kept`.
+    pub(crate) fn for_diagnostics(conflicts_kept: usize) -> Index {
+        Index { diagnostics_only: true, conflicts_kept: Some(conflicts_kept), ..Index::default() }
     }
 
     /// Takes in a file's definitions, references and claims.
@@ -262,7 +266,7 @@ impl Index {
                 continue;
             }
             let unit = self.entity(files, &subject).filter(|d| d.kind == EntityKind::Subject).and_then(|d| d.field_text("unit")).map(str::to_string);
-            let fresh = Ledger::new(ledger.claims.clone(), unit, config.claims);
+            let fresh = Ledger::new(ledger.claims.clone(), unit, config.claims, self.conflicts_kept);
             self.ledgers.insert(subject, Arc::new(fresh));
         }
         if std::mem::take(&mut self.stale_names) {
@@ -463,7 +467,7 @@ fn remove_site(sites: &mut Sites, site: &Site) {
 /// when a snapshot shares it.
 fn ledger_claims(ledger: &mut Arc<Ledger>) -> &mut Vec<ClaimId> {
     if Arc::get_mut(ledger).is_none() {
-        *ledger = Arc::new(Ledger { claims: ledger.claims.clone(), ..Ledger::default() });
+        *ledger = Arc::new(Ledger { claims: ledger.claims.clone(), conflicts_kept: ledger.conflicts_kept, ..Ledger::default() });
     }
     let ledger = Arc::get_mut(ledger).expect("not shared: made above");
     ledger.settled = OnceLock::new();

@@ -144,8 +144,15 @@ impl Workspace {
     /// over a whole workspace (`gloss check`), where gathering the
     /// references was 6% of the time; what needs them (references,
     /// an entity's counts in a hover, a source's claims) finds none.
-    pub fn for_diagnostics() -> Workspace {
-        Workspace { index: Index::for_diagnostics(), ..Workspace::default() }
+    ///
+    /// Its diagnostics list at most `listed` related places each (as
+    /// [`crate::diagnostics::workspace_diagnostics_listing`] with `listed`
+    /// or fewer; `usize::MAX` for all that diagnostics list): each claim
+    /// keeps only the conflicts they may name or list, and a count of the
+    /// rest. Laying out every list was a third of relating; a claim's
+    /// [`crate::Relations`] here hold only those first few conflicts.
+    pub fn for_diagnostics(listed: usize) -> Workspace {
+        Workspace { index: Index::for_diagnostics(crate::diagnostics::conflicts_needed(listed)), ..Workspace::default() }
     }
 
     /// Sets an annotated document's text, parsing it.

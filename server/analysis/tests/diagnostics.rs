@@ -184,23 +184,29 @@ fn ack_silences_only_its_codes() {
     ));
 }
 
-/// A workspace made for diagnostics only (no references gathered) finds
-/// every diagnostic a full one does, related places and all, on a
+/// A workspace made for diagnostics only (no references gathered, only a
+/// claim's first few conflicts kept) finds every diagnostic a full one
+/// does, related places and all, listing all, a few or none, on a
 /// generated workspace thick with conflicts, its files taken in at once.
 #[test]
 fn a_workspace_for_diagnostics_only_finds_the_same() {
-    use gloss_analysis::diagnostics::workspace_diagnostics;
+    use gloss_analysis::diagnostics::workspace_diagnostics_listing;
     use gloss_analysis::{Facts, File, Workspace};
-    let corpus = gloss_corpus::generate(gloss_corpus::Shape { documents: 300, ..Default::default() });
+    // Few subjects, so that many claims have more conflicts than are kept.
+    let corpus = gloss_corpus::generate(gloss_corpus::Shape { documents: 300, subjects: 3, ..Default::default() });
     let full = gloss_analysis::fixture::workspace_of(&corpus.config, &corpus.registry, &corpus.documents).snapshot();
-    let mut only = Workspace::for_diagnostics();
-    let mut files = vec![
-        File::new("gloss.toml", &corpus.config, Facts::of_registry(&corpus.config, true)),
-        File::new("registry.toml", &corpus.registry, Facts::of_registry(&corpus.registry, false)),
-    ];
-    files.extend(corpus.documents.iter().map(|(path, text)| File::new(path, text, Facts::of_document(text))));
-    only.set_files(files);
-    let found = workspace_diagnostics(&full);
-    assert!(found.iter().filter(|d| !d.related.is_empty()).count() > 100, "conflicts to compare");
-    assert_eq!(workspace_diagnostics(&only.snapshot()), found);
+    for listed in [0, 1, 3, 50, usize::MAX] {
+        let mut only = Workspace::for_diagnostics(listed);
+        let mut files = vec![
+            File::new("gloss.toml", &corpus.config, Facts::of_registry(&corpus.config, true)),
+            File::new("registry.toml", &corpus.registry, Facts::of_registry(&corpus.registry, false)),
+        ];
+        files.extend(corpus.documents.iter().map(|(path, text)| File::new(path, text, Facts::of_document(text))));
+        only.set_files(files);
+        let found = workspace_diagnostics_listing(&full, listed, |_| true);
+        // Claims with more conflicts than are kept: their counts matter.
+        let many = found.iter().filter(|d| d.related.len() + d.unlisted_related > 3).count();
+        assert!(many > 100, "conflicts to compare: {many}");
+        assert_eq!(workspace_diagnostics_listing(&only.snapshot(), listed, |_| true), found, "listing {listed}");
+    }
 }

@@ -18,6 +18,12 @@ const RELATED_AT_MOST: usize = 50;
 /// a 50 MB document, and gigabytes in the server and the editor.
 const RELATED_PER_FILE: usize = 2_000;
 
+/// How many of a claim's conflicts its diagnostics name or list, when they
+/// list at most `listed` related places each: the rest are only counted.
+pub(crate) fn conflicts_needed(listed: usize) -> usize {
+    listed.clamp(NAMED_IN_MESSAGE, RELATED_AT_MOST)
+}
+
 /// Every diagnostic of one file, in order of position.
 pub fn diagnostics(analysis: &Analysis, file_id: FileId) -> Vec<Diagnostic> {
     diagnostics_listing(analysis, file_id, usize::MAX, &mut Kinds::default())
@@ -135,8 +141,10 @@ fn claim_diagnostics(
         let unit = relations.unit.unwrap_or("?");
         push(range.range(), Code::UnitMismatch, format!("this figure is in {unit}, other claims on `{}` in {expected}: they are not compared", claim.subject.id), NO_RELATED);
     }
-    let others = &relations.conflicts;
-    let Some((view, at)) = placed.filter(|_| !others.is_empty()) else { return };
+    // Where the ledger keeps a claim's first few conflicts only, they are
+    // all that is named or listed; the rest are counted.
+    let (others, count) = (&relations.conflicts, relations.conflict_count);
+    let Some((view, at)) = placed.filter(|_| count > 0) else { return };
     let summary_at = |place: usize| view.summary(place, |id, unit| write_summary(analysis.claim(id).1, unit)).unwrap_or("?");
     // Written in place: one message for each claim in conflict, a hundred
     // thousand in a big workspace.
@@ -151,16 +159,22 @@ fn claim_diagnostics(
         }
         message.push_str(summary_at(place));
     }
-    if let Some(more) = others.len().checked_sub(NAMED_IN_MESSAGE).filter(|&n| n > 0) {
+    if let Some(more) = count.checked_sub(NAMED_IN_MESSAGE).filter(|&n| n > 0) {
         use std::fmt::Write;
         write!(message, " and {more} more").expect("writing to a String");
     }
-    let related = list(others.iter().take(RELATED_AT_MOST.min(*budget)), listed, |&o| {
-        let (f, c) = analysis.claim(o);
-        Related { file: f, range: c.text_range.range(), about: About::ConflictingClaim(o) }
-    });
-    *budget -= related.0.len() + related.1;
-    push(range.range(), Code::ConflictingClaim, message, related);
+    let pointed_at = count.min(RELATED_AT_MOST).min(*budget);
+    let related: Vec<Related> = others
+        .iter()
+        .take(listed.min(pointed_at))
+        .map(|&o| {
+            let (f, c) = analysis.claim(o);
+            Related { file: f, range: c.text_range.range(), about: About::ConflictingClaim(o) }
+        })
+        .collect();
+    *budget -= pointed_at;
+    let unlisted = pointed_at - related.len();
+    push(range.range(), Code::ConflictingClaim, message, (related, unlisted));
 }
 
 /// A diagnostic's related places as listed, and how many more it has.

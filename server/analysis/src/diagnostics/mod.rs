@@ -9,6 +9,7 @@ use std::ops::Range;
 
 pub use affected::{affected, Affected};
 pub use compute::{diagnostics, diagnostics_seeing, summary, workspace_diagnostics, workspace_diagnostics_each, workspace_diagnostics_listing, Kinds};
+pub(crate) use compute::conflicts_needed;
 
 use crate::index::ClaimId;
 use crate::{Analysis, FileId};

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use super::{parts, ClaimId, Site};
 use crate::claim::Claim;
 use crate::config::ClaimSettings;
-use crate::conflict::{relate_only, SubjectRelations, Wanted};
+use crate::conflict::{relate_conflicts_kept, relate_only, SubjectRelations, Wanted};
 use crate::workspace::Files;
 
 /// How one claim stands among the others on its subject: a view into its
@@ -154,6 +154,10 @@ pub struct Ledger {
     /// was made.
     pub(super) unit: Option<String>,
     pub(super) settings: ClaimSettings,
+    /// How many of each claim's conflicts are kept (the first, in
+    /// workspace order; the others counted): all when `None`. See
+    /// [`crate::Workspace::for_diagnostics`].
+    pub(super) conflicts_kept: Option<usize>,
     /// Conflicts and units, worked out on first use.
     pub(super) settled: OnceLock<Settled>,
     /// Revisions, worked out on first use (a report of conflicts does not
@@ -204,7 +208,11 @@ impl<const N: usize> Lists<N> {
 pub(crate) struct Standing<'a> {
     pub(crate) unit: Option<&'a str>,
     pub(crate) unit_mismatch: Option<&'a str>,
+    /// The claims it conflicts with, or the first of them where the
+    /// ledger keeps only a few.
     pub(crate) conflicts: ClaimList<'a>,
+    /// How many claims it conflicts with.
+    pub(crate) conflict_count: usize,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -217,12 +225,17 @@ pub(super) struct Settled {
     /// Each claim in a few words, worked out when first asked for: a
     /// claim is named in the diagnostics of every claim it conflicts with.
     summaries: Box<[OnceLock<Box<str>>]>,
+    /// How many claims each claim conflicts with, where `conflicts` holds
+    /// only the first few of each.
+    conflict_counts: Option<Box<[u32]>>,
     /// Pairs of claims in conflict, each pair once.
     conflict_pairs: usize,
 }
 
 impl Settled {
-    fn new(rel: &SubjectRelations) -> Settled {
+    /// `counts`: how many conflicts each claim has, where the relations
+    /// list only the first few.
+    fn new(rel: &SubjectRelations, counts: Option<Vec<u32>>) -> Settled {
         let n = rel.units.len();
         let conflicts: Vec<[&[u32]; 1]> = (0..n).map(|k| [rel.conflicts.get(k)]).collect();
         let mut unit_names: Vec<Box<str>> = Vec::new();
@@ -242,7 +255,9 @@ impl Settled {
             units,
             unit_names: unit_names.into(),
             summaries: (0..n).map(|_| OnceLock::new()).collect(),
-            conflict_pairs: rel.conflicts.pairs(),
+            // Each pair is counted from both its claims.
+            conflict_pairs: counts.as_ref().map_or_else(|| rel.conflicts.pairs(), |c| c.iter().map(|&n| n as usize).sum::<usize>() / 2),
+            conflict_counts: counts.map(Vec::into_boxed_slice),
         }
     }
 
@@ -250,7 +265,12 @@ impl Settled {
     fn standing<'a>(&'a self, claims: &'a [ClaimId], k: usize) -> Option<Standing<'a>> {
         let unit = |n: u32| n.checked_sub(1).and_then(|i| self.unit_names.get(i as usize)).map(|u| &**u);
         let [unit_at, expected_at] = *self.units.get(k)?;
-        Some(Standing { unit: unit(unit_at), unit_mismatch: unit(expected_at), conflicts: self.conflicts.list(claims, k, 0)? })
+        let conflicts = self.conflicts.list(claims, k, 0)?;
+        let conflict_count = match &self.conflict_counts {
+            Some(counts) => *counts.get(k)? as usize,
+            None => conflicts.len(),
+        };
+        Some(Standing { unit: unit(unit_at), unit_mismatch: unit(expected_at), conflicts, conflict_count })
     }
 }
 
@@ -260,8 +280,8 @@ fn revision_lists(rel: &SubjectRelations) -> Lists<2> {
 }
 
 impl Ledger {
-    pub(super) fn new(claims: Vec<ClaimId>, unit: Option<String>, settings: ClaimSettings) -> Ledger {
-        Ledger { claims, unit, settings, ..Ledger::default() }
+    pub(super) fn new(claims: Vec<ClaimId>, unit: Option<String>, settings: ClaimSettings, conflicts_kept: Option<usize>) -> Ledger {
+        Ledger { claims, unit, settings, conflicts_kept, ..Ledger::default() }
     }
 
     /// Relates its claims: those relations wanted. Any files will do that
@@ -269,15 +289,29 @@ impl Ledger {
     /// snapshot's, or a later one's: an edit that changes how a claim
     /// reads makes a new ledger).
     fn relate<'a>(&'a self, files: &'a Files, wanted: Wanted) -> Option<SubjectRelations<'a>> {
+        self.group(files).map(|group| relate_only(&group, self.unit.as_deref(), self.settings, wanted))
+    }
+
+    /// Its claims, as `files` hold them.
+    fn group<'a>(&self, files: &'a Files) -> Option<Vec<&'a Claim>> {
         let claim = |site: Site| -> Option<&Claim> { parts(files.get(site.file.0 as usize)?.as_ref()?).2.get(site.index as usize) };
         let group: Vec<&Claim> = self.claims.iter().filter_map(|&s| claim(s)).collect();
         // Always so: every site in a ledger is a claim of a file.
-        (group.len() == self.claims.len()).then(|| relate_only(&group, self.unit.as_deref(), self.settings, wanted))
+        (group.len() == self.claims.len()).then_some(group)
     }
 
     /// Conflicts and units, worked out on first use.
     pub(super) fn settled(&self, files: &Files) -> &Settled {
-        self.settled.get_or_init(|| self.relate(files, Wanted::Conflicts).map(|rel| Settled::new(&rel)).unwrap_or_default())
+        self.settled.get_or_init(|| {
+            let settled = match self.conflicts_kept {
+                None => self.relate(files, Wanted::Conflicts).map(|rel| Settled::new(&rel, None)),
+                Some(kept) => self.group(files).map(|group| {
+                    let (rel, counts) = relate_conflicts_kept(&group, self.unit.as_deref(), self.settings, kept);
+                    Settled::new(&rel, Some(counts))
+                }),
+            };
+            settled.unwrap_or_default()
+        })
     }
 
     /// Revisions, worked out on first use.
@@ -288,10 +322,10 @@ impl Ledger {
     /// Conflicts and revisions both, in one pass over the claims when
     /// neither is known yet.
     pub(super) fn settle_all(&self, files: &Files) {
-        if self.settled.get().is_none() && self.revisions.get().is_none() {
+        if self.settled.get().is_none() && self.revisions.get().is_none() && self.conflicts_kept.is_none() {
             if let Some(rel) = self.relate(files, Wanted::Both) {
                 // Another thread may have been first: the same relations.
-                let _ = self.settled.set(Settled::new(&rel));
+                let _ = self.settled.set(Settled::new(&rel, None));
                 let _ = self.revisions.set(revision_lists(&rel));
             }
         }
