@@ -19,6 +19,8 @@ mod publish;
 mod pulled;
 mod server;
 mod state;
+#[cfg(unix)]
+mod stdio;
 mod uri;
 mod watch;
 
@@ -103,9 +105,17 @@ pub fn run_stdio() -> ExitCode {
         })
         .build()
         .expect("a tokio runtime");
-    let clean = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
-    // Standard input is read on a blocking thread that may still wait for
-    // bytes that never come: do not wait for it.
+    let clean = runtime.block_on(async {
+        // The runtime's own pipes or sockets where they are such (see `stdio`).
+        #[cfg(unix)]
+        let (input, output) = stdio::standard();
+        #[cfg(not(unix))]
+        let (input, output) = (tokio::io::stdin(), tokio::io::stdout());
+        serve(input, output).await
+    });
+    // Standard input, when it is neither a pipe nor a socket, is read on a
+    // blocking thread that may still wait for bytes that never come: do not
+    // wait for it.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     if clean {
         ExitCode::SUCCESS
