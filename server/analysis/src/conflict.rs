@@ -196,8 +196,7 @@ impl FirstPlaces {
         let used = (self.counts[k] as usize).min(self.kept);
         self.counts[k] += 1;
         let slots = &mut self.places[k * self.kept..(k + 1) * self.kept];
-        // Full, and `p` comes after all of them: the usual case once a
-        // claim has its first few, as the sweep goes on in date order.
+        // Full, and `p` comes after all of them: nothing to keep.
         if used == self.kept && slots.last().is_none_or(|&last| p > last) {
             return;
         }

@@ -143,7 +143,7 @@ fn claim_diagnostics(
     }
     // Where the ledger keeps a claim's first few conflicts only, they are
     // all that is named or listed; the rest are counted.
-    let (others, count) = (&relations.conflicts, relations.conflict_count);
+    let (others, count) = (&relations.conflicts, relations.conflict_count());
     let Some((view, at)) = placed.filter(|_| count > 0) else { return };
     let summary_at = |place: usize| view.summary(place, |id, unit| write_summary(analysis.claim(id).1, unit)).unwrap_or("?");
     // Written in place: one message for each claim in conflict, a hundred

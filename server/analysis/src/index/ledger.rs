@@ -211,8 +211,16 @@ pub(crate) struct Standing<'a> {
     /// The claims it conflicts with, or the first of them where the
     /// ledger keeps only a few.
     pub(crate) conflicts: ClaimList<'a>,
+    /// How many claims it conflicts with, where the ledger keeps only a
+    /// few.
+    counted: Option<usize>,
+}
+
+impl Standing<'_> {
     /// How many claims it conflicts with.
-    pub(crate) conflict_count: usize,
+    pub(crate) fn conflict_count(&self) -> usize {
+        self.counted.unwrap_or_else(|| self.conflicts.len())
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -265,12 +273,11 @@ impl Settled {
     fn standing<'a>(&'a self, claims: &'a [ClaimId], k: usize) -> Option<Standing<'a>> {
         let unit = |n: u32| n.checked_sub(1).and_then(|i| self.unit_names.get(i as usize)).map(|u| &**u);
         let [unit_at, expected_at] = *self.units.get(k)?;
-        let conflicts = self.conflicts.list(claims, k, 0)?;
-        let conflict_count = match &self.conflict_counts {
-            Some(counts) => *counts.get(k)? as usize,
-            None => conflicts.len(),
+        let counted = match &self.conflict_counts {
+            Some(counts) => Some(*counts.get(k)? as usize),
+            None => None,
         };
-        Some(Standing { unit: unit(unit_at), unit_mismatch: unit(expected_at), conflicts, conflict_count })
+        Some(Standing { unit: unit(unit_at), unit_mismatch: unit(expected_at), conflicts: self.conflicts.list(claims, k, 0)?, counted })
     }
 }
 
