@@ -4,8 +4,9 @@
 //! tokio's `stdin()` and `stdout()` hand every read and every write to a
 //! blocking thread: each message crossed two more threads, and while the
 //! first index kept both cores busy, every thread that waited for a core
-//! could wait milliseconds (the benchmark's hover during the index: p99
-//! 0.3 to 3.8 ms across runs, 0.2 to 0.5 ms without those threads). When
+//! could wait milliseconds (the benchmark's hover during the index, p99
+//! over three runs: 0.80 to 2.25 ms with those threads, 0.40 to 0.57 ms
+//! without, side by side; `docs/performance.md`). When
 //! they are pipes (as most programs start a server) or sockets (as
 //! editors built on libuv, VS Code's and Neovim's, start it), they are
 //! made non-blocking and driven by the runtime's IO driver instead; a
