@@ -17,13 +17,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         eprintln!("gloss: {}: no such file or folder", missing.display());
         return ExitCode::from(2);
     }
-    // How many related places each diagnostic lists: text a few (counting
-    // the rest), SARIF all, JSON none.
-    let listed = match args.format {
-        Format::Json => 0,
-        Format::Text => output::RELATED_SHOWN,
-        Format::Sarif => usize::MAX,
-    };
+    let listed = output::related_listed(args.format);
     let mut loaded: Vec<Loaded> = Vec::new();
     let mut cache_writes = Vec::new();
     for (root, only) in group_by_root(&paths) {

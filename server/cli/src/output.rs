@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use serde_json::{json, Value};
 
 use crate::check::Loaded;
-use crate::CheckArgs;
+use crate::{CheckArgs, Format};
 
 pub type Report = (Project, Analysis, Vec<Diagnostic>);
 
@@ -21,6 +21,16 @@ pub type Report = (Project, Analysis, Vec<Diagnostic>);
 /// busy subject has dozens, and showing each one's line made `gloss check`
 /// print 770 MB in 55 s on the 20,000-document benchmark.
 pub const RELATED_SHOWN: usize = 3;
+
+/// How many related places each diagnostic lists in a format: text a few
+/// (counting the rest), SARIF all, JSON none.
+pub fn related_listed(format: Format) -> usize {
+    match format {
+        Format::Json => 0,
+        Format::Text => RELATED_SHOWN,
+        Format::Sarif => usize::MAX,
+    }
+}
 
 pub fn text(reports: &[Report], args: &CheckArgs) -> io::Result<()> {
     let colour = match args.color.as_str() {
@@ -150,7 +160,7 @@ pub fn json(loaded: &[Loaded], fails: impl Fn(&Diagnostic) -> bool + Sync) -> (b
     for l in loaded {
         // No related places: the lines show none.
         let each = |file: FileId, found: Vec<Diagnostic>| (found.iter().any(&fails), json_lines(l, file, &found));
-        workspace_diagnostics_each(&l.analysis, 0, |id| l.wants(id), each, |(fails, lines)| {
+        workspace_diagnostics_each(&l.analysis, related_listed(Format::Json), |id| l.wants(id), each, |(fails, lines)| {
             failed |= fails;
             if printed.is_ok() {
                 printed = out.write_all(&lines);
