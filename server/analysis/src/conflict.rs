@@ -164,8 +164,8 @@ pub fn relate_only<'a>(claims: &[&'a Claim], subject_unit: Option<&'a str>, sett
 pub fn relate_conflicts_kept<'a>(claims: &[&'a Claim], subject_unit: Option<&'a str>, settings: ClaimSettings, kept: usize) -> (SubjectRelations<'a>, Vec<u32>) {
     let mut first = FirstPlaces::new(claims.len(), kept);
     let mut rel = sweep(claims, subject_unit, settings, Wanted::Conflicts, |i, j| first.add_pair(i, j), |_, _| {});
-    let counts = first.counts.clone();
-    rel.conflicts = first.into_lists();
+    let (lists, counts) = first.into_lists();
+    rel.conflicts = lists;
     (rel, counts)
 }
 
@@ -206,7 +206,8 @@ impl FirstPlaces {
         slots[at] = p;
     }
 
-    fn into_lists(self) -> ClaimLists {
+    /// The kept places as lists, and how many each claim was given.
+    fn into_lists(self) -> (ClaimLists, Vec<u32>) {
         let mut starts = Vec::with_capacity(self.counts.len() + 1);
         let mut places = Vec::new();
         starts.push(0);
@@ -215,7 +216,7 @@ impl FirstPlaces {
             places.extend_from_slice(&self.places[k * self.kept..k * self.kept + used]);
             starts.push(places.len() as u32);
         }
-        ClaimLists { starts, places }
+        (ClaimLists { starts, places }, self.counts)
     }
 }
 
