@@ -43,21 +43,7 @@ fn send(to: &mut impl Write, message: Value) {
 /// the server's own requests with null.
 fn answer(from: &mut impl BufRead, to: &mut impl Write, id: i64) -> Value {
     loop {
-        let mut length = None;
-        loop {
-            let mut line = String::new();
-            assert!(from.read_line(&mut line).unwrap() > 0, "the server's output ended");
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(n) = line.strip_prefix("Content-Length: ") {
-                length = Some(n.parse::<usize>().unwrap());
-            }
-        }
-        let mut body = vec![0; length.expect("a length")];
-        from.read_exact(&mut body).unwrap();
-        let message: Value = serde_json::from_slice(&body).unwrap();
+        let message = next_message(from);
         if message["id"] == json!(id) && message.get("method").is_none() {
             return message;
         }
@@ -65,6 +51,25 @@ fn answer(from: &mut impl BufRead, to: &mut impl Write, id: i64) -> Value {
             send(to, json!({"jsonrpc": "2.0", "id": message["id"], "result": null}));
         }
     }
+}
+
+/// The next message the server writes.
+fn next_message(from: &mut impl BufRead) -> Value {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        assert!(from.read_line(&mut line).unwrap() > 0, "the server's output ended");
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(n) = line.strip_prefix("Content-Length: ") {
+            length = Some(n.parse::<usize>().unwrap());
+        }
+    }
+    let mut body = vec![0; length.expect("a length")];
+    from.read_exact(&mut body).unwrap();
+    serde_json::from_slice(&body).unwrap()
 }
 
 /// Initializes, asks for the references of the much-mentioned entity,
@@ -114,4 +119,76 @@ fn over_a_socket() {
     let mut to = ours.try_clone().unwrap();
     let mut from = BufReader::new(ours);
     session(dir.path(), child, &mut from, &mut to);
+}
+
+/// The threads of a process (Linux).
+#[cfg(target_os = "linux")]
+fn threads(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/task")).map_or(0, |tasks| tasks.count())
+}
+
+/// 120 documents opened at once, as a session restored does: each open
+/// publishes the open documents' diagnostics, and those computations
+/// queue for the runtime's few blocking threads rather than each starting
+/// a thread (60 to 80 had started, each keeping its allocator's cache:
+/// docs/decisions.md). Every document still gets its diagnostics.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_burst_of_opens_starts_few_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("gloss.toml"), "registry = [\"registry.toml\"]\n").unwrap();
+    std::fs::write(dir.path().join("registry.toml"), "[actor.putin]\nname = \"Vladimir Putin\"\n[subject.troops]\nunit = \"soldiers\"\n").unwrap();
+    let claim = |i: usize| format!("[Putin]{{@putin}} said [{} soldiers]{{claim=troops src=@putin}} were sent. [Putin]{{@putin}} again.\n\n", 1000 + i * 37 % 5000);
+    let documents: Vec<(String, String)> = (0..120).map(|d| (format!("d{d:03}.txt"), format!("{{#d{d} date=2024-0{}-01}}\n{}", 1 + d % 9, (0..150).map(|i| claim(d * 150 + i)).collect::<String>()))).collect();
+    for (name, text) in &documents {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let mut child = start(dir.path(), Stdio::piped(), Stdio::piped());
+    let pid = child.id();
+    let most = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watch = {
+        let (most, done) = (most.clone(), done.clone());
+        std::thread::spawn(move || {
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                most.fetch_max(threads(pid), std::sync::atomic::Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_micros(500));
+            }
+        })
+    };
+    let mut to = child.stdin.take().unwrap();
+    let mut from = BufReader::new(child.stdout.take().unwrap());
+    let root = format!("file://{}", dir.path().canonicalize().unwrap().display());
+    send(&mut to, json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": null, "rootUri": root, "capabilities": {}}}));
+    answer(&mut from, &mut to, 1);
+    send(&mut to, json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    // The folder read first (a symbol search waits for it), as when a
+    // session restores its documents into a workspace already known.
+    send(&mut to, json!({"jsonrpc": "2.0", "id": 2, "method": "workspace/symbol", "params": {"query": "putin"}}));
+    answer(&mut from, &mut to, 2);
+    for (name, text) in &documents {
+        send(&mut to, json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": format!("{root}/{name}"), "languageId": "gloss", "version": 1, "text": text}}}));
+    }
+    // Every document's diagnostics published, in the end.
+    let mut published = std::collections::HashSet::new();
+    while published.len() < documents.len() {
+        let message = next_message(&mut from);
+        if message["method"] == "textDocument/publishDiagnostics" {
+            published.insert(message["params"]["uri"].as_str().unwrap().to_string());
+        }
+    }
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    watch.join().unwrap();
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    // The main thread; per core a worker of the runtime, one of the
+    // background pool and one of the allocator's; the runtime's blocking
+    // threads (8 at most); a few jobs on threads of their own and the
+    // file watcher. (Before the cap, this burst started 11 to 82.)
+    let bound = 1 + 3 * cores + 8 + 8;
+    let most = most.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(most <= bound, "{most} threads at most, more than {bound}");
+    send(&mut to, json!({"jsonrpc": "2.0", "id": 9999, "method": "shutdown"}));
+    answer(&mut from, &mut to, 9999);
+    send(&mut to, json!({"jsonrpc": "2.0", "method": "exit"}));
+    assert_eq!(child.wait().unwrap().code(), Some(0));
 }

@@ -105,11 +105,21 @@ pub async fn publish_open(state: &Arc<State>, client: &Client) {
         if state.generation() != generation {
             break; // a newer change will publish again, from a newer snapshot
         }
+        let current = state.clone();
         let computed = tokio::task::spawn_blocking(move || {
+            // A change that came while this waited for a thread (a burst
+            // of opens queues many) publishes again itself: nothing to do.
+            if current.generation() != generation {
+                return None;
+            }
             let publication = Publication::written(&uri, version, |out| file_diagnostics_json(&folder, &analysis, &key, enc, out, &mut ListsPass::default()));
-            (uri, publication)
+            Some((uri, publication))
         });
-        let Ok((uri, publication)) = computed.await else { continue };
+        let (uri, publication) = match computed.await {
+            Ok(Some(computed)) => computed,
+            Ok(None) => break,
+            Err(_) => continue,
+        };
         // A change came while this list was worked out: the publication it
         // started works the document out again, from the newer snapshot.
         // Not sending the stale list spares the client (and the server's
