@@ -95,6 +95,7 @@ impl Backend {
             // the server's peak.
             let analysis = folder.snapshot();
             let (warm_state, warm_client, warm_root, warm_folder) = (state.clone(), client.clone(), root.clone(), folder.clone());
+            let recheck = backend.clone();
             tokio::spawn(async move {
                 let _ = crate::priority::spawn_lowered("gloss-definitions", move || {
                     // Reading freed tens of MB (texts moved to the cache
@@ -120,13 +121,17 @@ impl Backend {
                     let message = format!("related the claims of {subjects} subjects of {} in {} ms", warm_root.display(), took.as_millis());
                     log(&warm_state, &warm_client, MessageType::INFO, message);
                 }
+                // Last: its walk and its lists of the folder's files, made
+                // beside writing the cache and relating, added to the
+                // server's peak. Changes since reading began are found
+                // whenever it runs.
+                recheck.watch_and_recheck(&warm_folder, reading_since, hashes);
             });
             publish::report_status(&state, &client).await;
             if let Some(p) = progress {
                 p.finish_with_message(format!("{count} files")).await;
             }
             publish::publish_open(&state, &client).await;
-            backend.watch_and_recheck(&folder, reading_since, hashes);
         });
     }
 
