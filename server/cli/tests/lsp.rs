@@ -72,14 +72,29 @@ fn next_message(from: &mut impl BufRead) -> Value {
     serde_json::from_slice(&body).unwrap()
 }
 
-/// Initializes, asks for the references of the much-mentioned entity,
-/// shuts down and exits: the answers whole, the exit clean.
-fn session(dir: &Path, mut child: Child, from: &mut impl BufRead, to: &mut impl Write) {
+/// Initializes the server on the folder `dir`: its URI, and the server's
+/// answer.
+fn initialize(dir: &Path, from: &mut impl BufRead, to: &mut impl Write) -> (String, Value) {
     let root = format!("file://{}", dir.canonicalize().unwrap().display());
     send(to, json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": null, "rootUri": root, "capabilities": {}}}));
     let init = answer(from, to, 1);
-    assert!(!init["result"]["capabilities"]["referencesProvider"].is_null(), "{init}");
     send(to, json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    (root, init)
+}
+
+/// `shutdown`, then `exit`: a clean exit.
+fn shut_down(mut child: Child, from: &mut impl BufRead, to: &mut impl Write) {
+    send(to, json!({"jsonrpc": "2.0", "id": 9999, "method": "shutdown"}));
+    answer(from, to, 9999);
+    send(to, json!({"jsonrpc": "2.0", "method": "exit"}));
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+/// Initializes, asks for the references of the much-mentioned entity,
+/// shuts down and exits: the answers whole, the exit clean.
+fn session(dir: &Path, child: Child, from: &mut impl BufRead, to: &mut impl Write) {
+    let (root, init) = initialize(dir, from, to);
+    assert!(!init["result"]["capabilities"]["referencesProvider"].is_null(), "{init}");
     let uri = format!("{root}/a.txt");
     let text = std::fs::read_to_string(dir.join("a.txt")).unwrap();
     send(to, json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "gloss", "version": 1, "text": text}}}));
@@ -95,10 +110,7 @@ fn session(dir: &Path, mut child: Child, from: &mut impl BufRead, to: &mut impl 
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     assert_eq!(found, 3000, "every mention, in one answer");
-    send(to, json!({"jsonrpc": "2.0", "id": 9999, "method": "shutdown"}));
-    answer(from, to, 9999);
-    send(to, json!({"jsonrpc": "2.0", "method": "exit"}));
-    assert_eq!(child.wait().unwrap().code(), Some(0));
+    shut_down(child, from, to);
 }
 
 #[test]
@@ -158,10 +170,7 @@ fn a_burst_of_opens_starts_few_threads() {
     };
     let mut to = child.stdin.take().unwrap();
     let mut from = BufReader::new(child.stdout.take().unwrap());
-    let root = format!("file://{}", dir.path().canonicalize().unwrap().display());
-    send(&mut to, json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"processId": null, "rootUri": root, "capabilities": {}}}));
-    answer(&mut from, &mut to, 1);
-    send(&mut to, json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    let (root, _) = initialize(dir.path(), &mut from, &mut to);
     // The folder read first (a symbol search waits for it), as when a
     // session restores its documents into a workspace already known.
     send(&mut to, json!({"jsonrpc": "2.0", "id": 2, "method": "workspace/symbol", "params": {"query": "putin"}}));
@@ -187,8 +196,5 @@ fn a_burst_of_opens_starts_few_threads() {
     let bound = 1 + 3 * cores + 8 + 8;
     let most = most.load(std::sync::atomic::Ordering::SeqCst);
     assert!(most <= bound, "{most} threads at most, more than {bound}");
-    send(&mut to, json!({"jsonrpc": "2.0", "id": 9999, "method": "shutdown"}));
-    answer(&mut from, &mut to, 9999);
-    send(&mut to, json!({"jsonrpc": "2.0", "method": "exit"}));
-    assert_eq!(child.wait().unwrap().code(), Some(0));
+    shut_down(child, &mut from, &mut to);
 }
