@@ -95,7 +95,6 @@ impl Backend {
             // the server's peak.
             let analysis = folder.snapshot();
             let (warm_state, warm_client, warm_root, warm_folder) = (state.clone(), client.clone(), root.clone(), folder.clone());
-            let recheck = backend.clone();
             tokio::spawn(async move {
                 let _ = crate::priority::spawn_lowered("gloss-definitions", move || {
                     // Reading freed tens of MB (texts moved to the cache
@@ -125,7 +124,7 @@ impl Backend {
                 // beside writing the cache and relating, added to the
                 // server's peak. Changes since reading began are found
                 // whenever it runs.
-                recheck.watch_and_recheck(&warm_folder, reading_since, hashes);
+                backend.watch_and_recheck(&warm_folder, reading_since, hashes);
             });
             publish::report_status(&state, &client).await;
             if let Some(p) = progress {
