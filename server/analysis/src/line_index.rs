@@ -141,25 +141,49 @@ impl LineIndex {
     /// Line and column of a byte offset (clamped to the text, and down to a
     /// char boundary), without reading the text.
     pub fn line_col(&self, offset: usize, enc: Encoding) -> LineCol {
+        self.locate(offset, enc).0
+    }
+
+    /// Line and column of both ends of a range, as two [`Self::line_col`]s
+    /// give them. A range on one line with no wide char in it (most spans)
+    /// has its end worked out from its start: the end's own binary
+    /// searches were a fifth of writing an answer of thousands of
+    /// locations.
+    pub fn line_cols(&self, range: &Range<usize>, enc: Encoding) -> (LineCol, LineCol) {
+        let (start, at, wides_before) = self.locate(range.start, enc);
+        let end = range.end.min(self.len);
+        let next_line = self.starts().get(start.line as usize + 1).map_or(usize::MAX, |&s| s as usize);
+        let no_wide_between = self.wide().get(wides_before).is_none_or(|&w| w as usize >= end);
+        if at <= end && end < next_line && no_wide_between {
+            return (start, LineCol { line: start.line, col: start.col + (end - at) as u32 });
+        }
+        (start, self.line_col(range.end, enc))
+    }
+
+    /// [`Self::line_col`], with the offset it is the position of (clamped,
+    /// and moved back to the start of a wide char it falls inside) and the
+    /// number of wide chars before that offset.
+    fn locate(&self, offset: usize, enc: Encoding) -> (LineCol, usize, usize) {
         let mut offset = offset.min(self.len);
-        // Inside a wide char: back to its start.
-        let k = self.wide().partition_point(|&at| at as usize <= offset);
-        if let Some(j) = k.checked_sub(1) {
+        let mut wides_before = self.wide().partition_point(|&at| at as usize <= offset);
+        if let Some(j) = wides_before.checked_sub(1) {
             let start = self.wide()[j] as usize;
             if offset < start + self.wide_len(j) as usize {
+                // At or inside wide char `j`: its start, with `j` before it.
                 offset = start;
+                wides_before = j;
             }
         }
         let line = self.starts().partition_point(|&s| s as usize <= offset) - 1;
-        let bytes = offset - self.start(line);
+        let line_start = self.start(line);
+        let bytes = offset - line_start;
         let col = match enc {
             Encoding::Utf8 => bytes,
-            Encoding::Utf16 => {
-                let saved = self.saved_before(self.wide_from(offset)) - self.saved_before(self.wide_from(self.start(line)));
-                bytes - saved as usize
-            }
+            // No wide char between the line's start and the offset.
+            Encoding::Utf16 if wides_before == 0 || (self.wide()[wides_before - 1] as usize) < line_start => bytes,
+            Encoding::Utf16 => bytes - (self.saved_before(wides_before) - self.saved_before(self.wide_from(line_start))) as usize,
         };
-        LineCol { line: line as u32, col: col as u32 }
+        (LineCol { line: line as u32, col: col as u32 }, offset, wides_before)
     }
 
     /// The byte offset of a line and column; positions past the end of a
@@ -373,6 +397,21 @@ mod tests {
                 }
                 let pos = LineCol { line, col };
                 proptest::prop_assert_eq!(idx.offset(&text, pos, enc), naive_offset(&text, &idx, pos, enc), "{:?} {:?}", pos, enc);
+            }
+        }
+
+        #[test]
+        fn both_ends_of_a_range_as_each_end_alone(
+            text in "([a-z\\[\\]{}@ ]|한|ж|😀|\\r|\\n|\\r\\n){0,40}",
+        ) {
+            let idx = LineIndex::new(&text);
+            // Every byte offset, inside wide chars and past the end too.
+            for start in 0..text.len() + 3 {
+                for end in 0..text.len() + 3 {
+                    for enc in [Encoding::Utf8, Encoding::Utf16] {
+                        proptest::prop_assert_eq!(idx.line_cols(&(start..end), enc), (idx.line_col(start, enc), idx.line_col(end, enc)), "{}..{} {:?}", start, end, enc);
+                    }
+                }
             }
         }
     }

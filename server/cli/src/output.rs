@@ -138,8 +138,7 @@ fn located(project: &Project, analysis: &Analysis, file: FileId, range: &std::op
 /// Where a range of a file starts and ends.
 fn ends(analysis: &Analysis, file: FileId, range: &std::ops::Range<usize>) -> (LineCol, LineCol) {
     let f = analysis.file(file).expect("diagnostic of a known file");
-    let at = |o| f.line_index().line_col(o, Encoding::Utf16);
-    (at(range.start), at(range.end))
+    f.line_index().line_cols(range, Encoding::Utf16)
 }
 
 /// A file's path as printed: relative to where `gloss check` runs.

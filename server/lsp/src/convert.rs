@@ -20,7 +20,8 @@ pub fn position(file: &File, offset: usize, enc: Encoding) -> lsp::Position {
 }
 
 pub fn range(file: &File, r: &Range<usize>, enc: Encoding) -> lsp::Range {
-    lsp::Range { start: position(file, r.start, enc), end: position(file, r.end, enc) }
+    let (start, end) = file.line_index().line_cols(r, enc);
+    lsp::Range { start: lsp::Position { line: start.line, character: start.col }, end: lsp::Position { line: end.line, character: end.col } }
 }
 
 pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {

@@ -211,8 +211,7 @@ pub fn semantic_tokens(file: &File, list: &[tokens::Token], enc: Encoding) -> Ve
         (line, col, end_col) = (start.line, start.character, start.character + length);
     };
     for t in list {
-        let start = convert::position(file, t.range.start, enc);
-        let end = convert::position(file, t.range.end, enc);
+        let lsp::Range { start, end } = convert::range(file, &t.range, enc);
         if end.line == start.line {
             push(start, end.character.saturating_sub(start.character), t);
             continue;

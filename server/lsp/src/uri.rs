@@ -24,26 +24,40 @@ pub fn root_prefix(root: &Path) -> Option<String> {
 /// long way. What is written needs no escaping in a JSON string: a URI
 /// has no quote, backslash or control char.
 pub fn write_file_uri(prefix: &str, key: &str, out: &mut Vec<u8>) -> bool {
-    let plain = !key.is_empty() && key.split('/').all(|segment| !segment.is_empty() && segment != "." && segment != "..");
-    if !plain {
-        return false;
-    }
+    let before = out.len();
     out.extend_from_slice(prefix.as_bytes());
     out.push(b'/');
     // The set ls-types encodes: all but ASCII letters, digits, `-._~` and
     // `/`; bytes of wider chars each. Runs between them are copied whole.
+    // Segments are checked in the same pass (splitting on `/` first
+    // compared each segment by a library call: 6% of a references answer).
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let bytes = key.as_bytes();
-    let mut copied = 0;
+    let (mut copied, mut segment) = (0, 0);
     for (i, &b) in bytes.iter().enumerate() {
-        if !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/')) {
+        if b == b'/' {
+            if !plain_segment(&bytes[segment..i]) {
+                out.truncate(before);
+                return false;
+            }
+            segment = i + 1;
+        } else if !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')) {
             out.extend_from_slice(&bytes[copied..i]);
             out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
             copied = i + 1;
         }
     }
+    if !plain_segment(&bytes[segment..]) {
+        out.truncate(before);
+        return false;
+    }
     out.extend_from_slice(&bytes[copied..]);
     true
+}
+
+/// A segment a path reads as a name: not empty, `.` or `..`.
+fn plain_segment(segment: &[u8]) -> bool {
+    !matches!(segment, b"" | b"." | b"..")
 }
 
 #[cfg(all(test, not(windows)))]
