@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test of the project, from a fresh clone: `bash tests/run.sh`.
 # Installs what the tests need (idempotently) and runs, in order:
+#   0. the formatting check (rustfmt, as rustfmt.toml sets it),
 #   1. the Rust workspace's tests (unit, fixture, property and end-to-end),
 #      and the hostile-input tests again in release, at full size,
 #   2. the grammar check (the committed parser matches grammar.js; tree-sitter's own corpus tests),
@@ -12,6 +13,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all --check
+(cd fuzz && cargo fmt --check)
 
 step "cargo test (workspace)"
 cargo test --workspace --locked

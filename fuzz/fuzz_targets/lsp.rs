@@ -66,7 +66,33 @@ impl Input<'_> {
     }
 }
 
-const PIECES: &[&str] = &["[", "]", "{", "}", "]{", "@putin", "#x ", "claim=nk-troops ", "src=@ua-intel", "10,000", "\n", "\r\n", "\r", "한국", "ё", "😀", "{%", "%}", "\\", "\"", "=", " ", "", "value=~3000 ", "date=2024-10 "];
+const PIECES: &[&str] = &[
+    "[",
+    "]",
+    "{",
+    "}",
+    "]{",
+    "@putin",
+    "#x ",
+    "claim=nk-troops ",
+    "src=@ua-intel",
+    "10,000",
+    "\n",
+    "\r\n",
+    "\r",
+    "한국",
+    "ё",
+    "😀",
+    "{%",
+    "%}",
+    "\\",
+    "\"",
+    "=",
+    " ",
+    "",
+    "value=~3000 ",
+    "date=2024-10 ",
+];
 
 const METHODS: &[&str] = &[
     "textDocument/hover",
@@ -112,9 +138,16 @@ fn request(method: &str, uri: &str, input: &mut Input) -> Value {
         "workspace/diagnostic" => json!({"previousResultIds": []}),
         "textDocument/rename" => json!({"textDocument": doc, "position": input.position(), "newName": input.text(12)}),
         "textDocument/references" => json!({"textDocument": doc, "position": input.position(), "context": {"includeDeclaration": input.byte() % 2 == 0}}),
-        "textDocument/codeAction" => json!({"textDocument": doc, "range": {"start": input.position(), "end": input.position()}, "context": {"diagnostics": []}}),
+        "textDocument/codeAction" => {
+            json!({"textDocument": doc, "range": {"start": input.position(), "end": input.position()}, "context": {"diagnostics": []}})
+        }
         "textDocument/inlayHint" => json!({"textDocument": doc, "range": {"start": input.position(), "end": input.position()}}),
-        "textDocument/documentSymbol" | "textDocument/semanticTokens/full" | "textDocument/codeLens" | "textDocument/foldingRange" | "textDocument/documentLink" | "textDocument/diagnostic" => {
+        "textDocument/documentSymbol"
+        | "textDocument/semanticTokens/full"
+        | "textDocument/codeLens"
+        | "textDocument/foldingRange"
+        | "textDocument/documentLink"
+        | "textDocument/diagnostic" => {
             json!({"textDocument": doc})
         }
         _ => json!({"textDocument": doc, "position": input.position()}),
@@ -190,9 +223,7 @@ async fn session(data: &[u8]) {
     }}));
     // A client sends nothing more until `initialize` is answered (the
     // protocol says so; a server may drop what comes earlier).
-    let initialized = async {
-        while answered.recv().await.expect("the server answers initialize") != 0 {}
-    };
+    let initialized = async { while answered.recv().await.expect("the server answers initialize") != 0 {} };
     tokio::time::timeout(Duration::from_secs(30), initialized).await.expect("initialize answered within 30 s");
     send(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
     let mut pending: HashSet<i64> = HashSet::new();
@@ -206,7 +237,9 @@ async fn session(data: &[u8]) {
         match input.byte() % 12 {
             0 | 1 => {
                 let text = input.text(200);
-                send(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "gloss", "version": version, "text": text}}}))
+                send(
+                    json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "gloss", "version": version, "text": text}}}),
+                )
             }
             2..=4 => {
                 let (start, end) = (input.position(), input.position());
@@ -215,11 +248,15 @@ async fn session(data: &[u8]) {
                     _ => input.text(40),
                 };
                 let change = json!({"range": {"start": start, "end": end}, "text": text});
-                send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}}))
+                send(
+                    json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}}),
+                )
             }
             5 => {
                 let text = input.text(200);
-                send(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}}))
+                send(
+                    json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}}),
+                )
             }
             6..=8 => {
                 let method = METHODS[input.byte() as usize % METHODS.len()];
@@ -252,12 +289,16 @@ async fn session(data: &[u8]) {
                 0 => send(json!({"jsonrpc": "2.0", "method": "textDocument/didClose", "params": {"textDocument": {"uri": uri}}})),
                 1 => send(json!({"jsonrpc": "2.0", "method": "textDocument/didSave", "params": {"textDocument": {"uri": uri}}})),
                 2 => send(json!({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": (input.byte() as i64) % next}})),
-                _ => send(json!({"jsonrpc": "2.0", "method": "workspace/didChangeWatchedFiles", "params": {"changes": [{"uri": uri, "type": input.byte() % 3 + 1}]}})),
+                _ => send(
+                    json!({"jsonrpc": "2.0", "method": "workspace/didChangeWatchedFiles", "params": {"changes": [{"uri": uri, "type": input.byte() % 3 + 1}]}}),
+                ),
             },
             _ => {
                 // A message the protocol does not know, or the wrong params.
                 pending.insert(next);
-                send(json!({"jsonrpc": "2.0", "id": next, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri}, "position": {"line": -1, "character": "x"}}}));
+                send(
+                    json!({"jsonrpc": "2.0", "id": next, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri}, "position": {"line": -1, "character": "x"}}}),
+                );
                 next += 1;
             }
         }

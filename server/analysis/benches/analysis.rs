@@ -21,9 +21,8 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("analysis");
     group.sample_size(10);
     group.throughput(Throughput::Bytes(corpus.bytes() as u64));
-    group.bench_function("read documents (parse + facts)", |b| {
-        b.iter(|| corpus.documents.iter().map(|(_, t)| Facts::of_document(t)).collect::<Vec<_>>().len())
-    });
+    group
+        .bench_function("read documents (parse + facts)", |b| b.iter(|| corpus.documents.iter().map(|(_, t)| Facts::of_document(t)).collect::<Vec<_>>().len()));
     let workspace = || {
         let mut ws = Workspace::new();
         ws.set_registry("gloss.toml", &corpus.config, true);

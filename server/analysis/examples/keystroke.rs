@@ -7,9 +7,9 @@ use std::time::Instant;
 
 use gloss_analysis::diagnostics::diagnostics;
 use gloss_analysis::document::{read_document, reread_document};
-use gloss_syntax::Markup;
 use gloss_analysis::Facts;
 use gloss_corpus::{generate, Shape};
+use gloss_syntax::Markup;
 
 fn main() {
     let documents = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(2000);

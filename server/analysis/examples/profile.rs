@@ -8,7 +8,11 @@ use gloss_corpus::{generate, Shape};
 use gloss_syntax::{parse_tree, Markup};
 
 fn main() {
-    let corpus = generate(Shape { documents: std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(500), references: std::env::args().nth(2).and_then(|a| a.parse().ok()).unwrap_or(100), ..Shape::default() });
+    let corpus = generate(Shape {
+        documents: std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(500),
+        references: std::env::args().nth(2).and_then(|a| a.parse().ok()).unwrap_or(100),
+        ..Shape::default()
+    });
     let mb = corpus.documents.iter().map(|(_, t)| t.len()).sum::<usize>() as f64 / 1e6;
     let t = Instant::now();
     let trees: Vec<_> = corpus.documents.iter().map(|(_, t)| parse_tree(t, None)).collect();

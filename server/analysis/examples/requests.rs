@@ -54,6 +54,13 @@ fn main() {
         let mut of: Vec<(Duration, usize)> = times.iter().filter(|t| t.0 == kind).map(|t| (t.1, t.2)).collect();
         of.sort();
         let at = |q: f64| of[((of.len() - 1) as f64 * q) as usize];
-        println!("{kind:20} n={:4} p50 {:?} p99 {:?} max {:?} (answer size at max {})", of.len(), at(0.5).0, at(0.99).0, of.last().unwrap().0, of.last().unwrap().1);
+        println!(
+            "{kind:20} n={:4} p50 {:?} p99 {:?} max {:?} (answer size at max {})",
+            of.len(),
+            at(0.5).0,
+            at(0.99).0,
+            of.last().unwrap().0,
+            of.last().unwrap().1
+        );
     }
 }

@@ -70,7 +70,9 @@ impl Config {
                             config.registry = files;
                         }
                     }
-                    other => problems.push(Problem::new(Code::Registry, key.span(), format!("unknown setting `workspace.{other}`: expected documents or registry"))),
+                    other => {
+                        problems.push(Problem::new(Code::Registry, key.span(), format!("unknown setting `workspace.{other}`: expected documents or registry")))
+                    }
                 }
             }
         }
@@ -82,7 +84,11 @@ impl Config {
                     "tolerance" => number(value, 0.0..=1.0, &mut problems).map(|v| c.tolerance = v),
                     "window-days" => number(value, 0.0..=36500.0, &mut problems).map(|v| c.window_days = v as i64),
                     other => {
-                        problems.push(Problem::new(Code::Registry, key.span(), format!("unknown setting `claims.{other}`: expected approx, tolerance or window-days")));
+                        problems.push(Problem::new(
+                            Code::Registry,
+                            key.span(),
+                            format!("unknown setting `claims.{other}`: expected approx, tolerance or window-days"),
+                        ));
                         None
                     }
                 };

@@ -161,7 +161,12 @@ pub fn relate_only<'a>(claims: &[&'a Claim], subject_unit: Option<&'a str>, sett
 /// what a report needs that names a few of each claim's conflicts and
 /// counts the rest. A busy subject's claims conflict by the million, and
 /// laying every list out was a third of relating them.
-pub fn relate_conflicts_kept<'a>(claims: &[&'a Claim], subject_unit: Option<&'a str>, settings: ClaimSettings, kept: usize) -> (SubjectRelations<'a>, Vec<u32>) {
+pub fn relate_conflicts_kept<'a>(
+    claims: &[&'a Claim],
+    subject_unit: Option<&'a str>,
+    settings: ClaimSettings,
+    kept: usize,
+) -> (SubjectRelations<'a>, Vec<u32>) {
     let mut first = FirstPlaces::new(claims.len(), kept);
     let mut rel = sweep(claims, subject_unit, settings, Wanted::Conflicts, |i, j| first.add_pair(i, j), |_, _| {});
     let (lists, counts) = first.into_lists();
@@ -392,11 +397,7 @@ fn numbered_sources(claims: &[&Claim]) -> Vec<u32> {
 
 /// What both ways of relating start from: units, intervals, sources, and
 /// the claims in order of their (widened) start dates.
-fn prepare<'a>(
-    claims: &[&'a Claim],
-    subject_unit: Option<&'a str>,
-    settings: ClaimSettings,
-) -> Prepared<'a, impl Fn(usize) -> i64, impl Fn(usize) -> i64> {
+fn prepare<'a>(claims: &[&'a Claim], subject_unit: Option<&'a str>, settings: ClaimSettings) -> Prepared<'a, impl Fn(usize) -> i64, impl Fn(usize) -> i64> {
     let n = claims.len();
     let units: Vec<Option<&str>> = claims.iter().map(|c| c.unit().or(subject_unit)).collect();
     let expected = subject_unit.or_else(|| most_common(&units));
@@ -414,10 +415,7 @@ fn prepare<'a>(
     let (starts, ends) = (dates.clone(), dates.clone());
     let start = move |i: usize| starts[i].map_or(i64::MIN, |d| d.first - w);
     let end = move |i: usize| ends[i].map_or(i64::MAX, |d| d.last + w);
-    let intervals: Vec<Option<Interval>> = claims
-        .iter()
-        .map(|c| c.figure.as_ref().map(|f| widen(f.interval(settings.approx), settings.tolerance)))
-        .collect();
+    let intervals: Vec<Option<Interval>> = claims.iter().map(|c| c.figure.as_ref().map(|f| widen(f.interval(settings.approx), settings.tolerance))).collect();
     let sources = numbered_sources(claims);
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by_key(|&i| start(i));
@@ -500,11 +498,26 @@ mod sweep_tests {
 
     fn claim_text() -> impl Strategy<Value = String> {
         let figure = prop_oneof![
-            Just("10,000"), Just("about 3,000"), Just("at least 5,000"), Just("up to 12,000"), Just("2,000-4,000"),
-            Just("more than 1 million"), Just("US$2 billion"), Just("3,000"), Just("none"), Just("9,000..2,000"),
+            Just("10,000"),
+            Just("about 3,000"),
+            Just("at least 5,000"),
+            Just("up to 12,000"),
+            Just("2,000-4,000"),
+            Just("more than 1 million"),
+            Just("US$2 billion"),
+            Just("3,000"),
+            Just("none"),
+            Just("9,000..2,000"),
         ];
         let src = prop_oneof![Just(""), Just(" src=@a"), Just(" src=@b"), Just(" src=@a,@b")];
-        let date = prop_oneof![Just(""), Just(" date=2024"), Just(" date=2024-10"), Just(" date=2024-10-17"), Just(" date=2024-11-30"), Just(" date=2023-01..2024-12")];
+        let date = prop_oneof![
+            Just(""),
+            Just(" date=2024"),
+            Just(" date=2024-10"),
+            Just(" date=2024-10-17"),
+            Just(" date=2024-11-30"),
+            Just(" date=2023-01..2024-12")
+        ];
         let unit = prop_oneof![4 => Just(""), 1 => Just(" unit=shells"), 1 => Just(" unit=Soldiers")];
         (figure, src, date, unit).prop_map(|(f, s, d, u)| format!("[{f}]{{claim=x{s}{d}{u}}} "))
     }

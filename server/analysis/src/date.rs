@@ -37,8 +37,7 @@ impl fmt::Display for Period {
         let (y1, m1, d1) = civil_from_days(self.first);
         let (y2, m2, d2) = civil_from_days(self.last);
         let whole_year = m1 == 1 && d1 == 1 && m2 == 12 && d2 == 31;
-        let whole_month = d1 == 1 && days_from_civil(y2, m2 + 1, 1) - 1 == self.last
-            || d1 == 1 && m2 == 12 && d2 == 31;
+        let whole_month = d1 == 1 && days_from_civil(y2, m2 + 1, 1) - 1 == self.last || d1 == 1 && m2 == 12 && d2 == 31;
         // Years in four digits, as `date=` takes them: `0026`, not `26`.
         if y1 == y2 && whole_year {
             write!(f, "{y1:04}")
@@ -63,9 +62,7 @@ fn parse_date(s: &str) -> Option<(i64, i64)> {
     }
     match (m, d) {
         (None, _) => Some((days_from_civil(y, 1, 1), days_from_civil(y, 12, 31))),
-        (Some(m), None) if (1..=12).contains(&m) => {
-            Some((days_from_civil(y, m, 1), days_from_civil(y, m + 1, 1) - 1))
-        }
+        (Some(m), None) if (1..=12).contains(&m) => Some((days_from_civil(y, m, 1), days_from_civil(y, m + 1, 1) - 1)),
         (Some(m), Some(d)) if (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m) => {
             let day = days_from_civil(y, m, d);
             Some((day, day))

@@ -170,14 +170,7 @@ fn counts(block: &AttrBlock) -> (usize, usize) {
 }
 
 /// References, definitions and acks of one attribute block.
-fn read_block(
-    facts: &mut DocumentFacts,
-    text: &str,
-    block: &AttrBlock,
-    span: Range<usize>,
-    prose: Option<&str>,
-    site: DefinitionSite,
-) {
+fn read_block(facts: &mut DocumentFacts, text: &str, block: &AttrBlock, span: Range<usize>, prose: Option<&str>, site: DefinitionSite) {
     let in_span = (site == DefinitionSite::Span).then(|| span.clone());
     // A definition's fields, copied out only for a block that defines
     // (not for every claim).
@@ -254,9 +247,7 @@ fn read_acks(value: &str, range: Range<usize>, problems: &mut Vec<Problem>) -> V
 
 fn read_date(text: &str, block: &AttrBlock, problems: &mut Vec<Problem>) -> Option<Period> {
     let value = block.get("date")?;
-    Period::parse(value.as_str(text))
-        .map_err(|e| problems.push(Problem::new(Code::Syntax, value.range.clone(), e)))
-        .ok()
+    Period::parse(value.as_str(text)).map_err(|e| problems.push(Problem::new(Code::Syntax, value.range.clone(), e))).ok()
 }
 
 fn ids(block: &AttrBlock, key: &str) -> Vec<IdAt> {
@@ -282,9 +273,7 @@ fn read_claim(
     };
     let explicit = block.get("value");
     let figure = match explicit {
-        Some(v) => parse_value(v.as_str(text))
-            .map_err(|e| facts.problems.push(Problem::new(Code::BadValue, text_range.clone(), e)))
-            .ok(),
+        Some(v) => parse_value(v.as_str(text)).map_err(|e| facts.problems.push(Problem::new(Code::BadValue, text_range.clone(), e))).ok(),
         None => {
             let figure = read_figure(&prose);
             match &figure {
@@ -303,10 +292,7 @@ fn read_claim(
             figure
         }
     };
-    let unit = block
-        .get("unit")
-        .map(|u| u.as_str(text).into())
-        .or_else(|| figure.as_ref().and_then(|f| f.currency.clone()));
+    let unit = block.get("unit").map(|u| u.as_str(text).into()).or_else(|| figure.as_ref().and_then(|f| f.currency.clone()));
     let date = match block.get("date") {
         Some(_) => read_date(text, block, &mut facts.problems),
         None => facts.date,
@@ -323,9 +309,7 @@ fn read_claim(
         .attrs
         .iter()
         .filter_map(|a| match &a.kind {
-            AttrKind::Pair { key, value } if !KNOWN.contains(&key.name.as_str()) => {
-                Some((key.name.as_str().into(), value.as_str(text).into()))
-            }
+            AttrKind::Pair { key, value } if !KNOWN.contains(&key.name.as_str()) => Some((key.name.as_str().into(), value.as_str(text).into())),
             _ => None,
         })
         .collect();

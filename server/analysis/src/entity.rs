@@ -128,10 +128,7 @@ impl Definition {
     /// What to call the entity: its name or title, else the span text,
     /// else its id.
     pub fn display_name(&self) -> &str {
-        self.field_text(self.kind.title_field())
-            .or_else(|| self.field_text("name"))
-            .or(self.text.as_deref())
-            .unwrap_or(&self.id)
+        self.field_text(self.kind.title_field()).or_else(|| self.field_text("name")).or(self.text.as_deref()).unwrap_or(&self.id)
     }
 
     /// Names an annotator may find in prose: name and aliases.

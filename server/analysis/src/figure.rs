@@ -8,9 +8,9 @@
 
 mod dates;
 mod lex;
-mod words;
 #[cfg(test)]
 mod tests;
+mod words;
 
 use std::fmt;
 
@@ -69,7 +69,13 @@ impl fmt::Display for Interval {
 /// `1234567` as `1,234,567`; fractions to two decimals (`1,234.5`).
 pub fn group(x: f64) -> String {
     if !x.is_finite() {
-        return if x.is_nan() { "NaN".into() } else if x > 0.0 { "∞".into() } else { "−∞".into() };
+        return if x.is_nan() {
+            "NaN".into()
+        } else if x > 0.0 {
+            "∞".into()
+        } else {
+            "−∞".into()
+        };
     }
     // Whole numbers, nearly all figures, skip float formatting (slow to
     // the point of showing in `gloss check`).

@@ -96,7 +96,10 @@ impl Fixture {
                     out.push('\n');
                 }
                 let body = line.trim_end_matches(['\n', '\r']);
-                for d in diagnostics.iter().filter(|d| Some(d.file) == id && d.range.start >= start && (d.range.start < end || (d.range.start == end && end == f.text.len()))) {
+                for d in diagnostics
+                    .iter()
+                    .filter(|d| Some(d.file) == id && d.range.start >= start && (d.range.start < end || (d.range.start == end && end == f.text.len())))
+                {
                     let col = f.text[start..d.range.start].chars().count();
                     let stop = d.range.end.min(start + body.len()).max(d.range.start);
                     let width = f.text[d.range.start..stop].chars().count().max(1);

@@ -33,8 +33,8 @@ pub type ClaimId = Site;
 
 mod ledger;
 
-pub use ledger::{ClaimIter, ClaimList, Ledger, Relations};
 pub(crate) use ledger::LedgerView;
+pub use ledger::{ClaimIter, ClaimList, Ledger, Relations};
 
 /// How much an id is used in documents (the registry's own uses aside).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -114,7 +114,8 @@ impl Index {
         let defs_same = od.len() == nd.len()
             && od.iter().zip(nd).all(|(a, b)| a.id == b.id && a.kind == b.kind && !matches!(a.kind, EntityKind::Subject | EntityKind::Treaty));
         let refs_same = or.len() == nr.len() && or.iter().zip(nr).all(|(a, b)| a.id == b.id);
-        let ledgers_same = oc.len() == nc.len() && oc.iter().zip(nc).all(|(a, b)| a.subject.id == b.subject.id && same_ids(&a.sources, &b.sources) && same_ids(a.via(), b.via()));
+        let ledgers_same = oc.len() == nc.len()
+            && oc.iter().zip(nc).all(|(a, b)| a.subject.id == b.subject.id && same_ids(&a.sources, &b.sources) && same_ids(a.via(), b.via()));
         let registry = old.registry().is_some() || new.registry().is_some();
         // The same definitions as a search sees them, at the same sites.
         let table_same = od.len() == nd.len() && od.iter().zip(nd).all(|(a, b)| a.id == b.id && a.kind == b.kind && a.display_name() == b.display_name());
@@ -203,12 +204,9 @@ impl Index {
         for id in &g.registries {
             self.registries.remove(id);
         }
-        for (map, gathered) in [
-            (&mut self.definitions, g.definitions),
-            (&mut self.references, g.references),
-            (&mut self.citations, g.citations),
-            (&mut self.party_to, g.party_to),
-        ] {
+        for (map, gathered) in
+            [(&mut self.definitions, g.definitions), (&mut self.references, g.references), (&mut self.citations, g.citations), (&mut self.party_to, g.party_to)]
+        {
             for (ByHandle(key), sites) in gathered {
                 if let Some(known) = map.get_mut(&key) {
                     sites.iter().for_each(|s| remove_site(known, s));
@@ -290,9 +288,12 @@ impl Index {
     /// [`Index::relate_all`], for conflicts only (revisions are worked
     /// out when asked for).
     pub(crate) fn relate_conflicts(&self, files: &Files) {
-        self.relate_every(|l| !l.is_related().0, |l| {
-            l.settled(files);
-        });
+        self.relate_every(
+            |l| !l.is_related().0,
+            |l| {
+                l.settled(files);
+            },
+        );
     }
 
     fn relate_every(&self, waiting: impl Fn(&Ledger) -> bool, relate: impl Fn(&Ledger) + Sync + Send) {

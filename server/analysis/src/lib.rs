@@ -29,5 +29,5 @@ pub use byte_range::ByteRange;
 pub use id::Id;
 pub use text::Text;
 pub use workspace::{Analysis, Facts, File, FileId, FilesVersion, Workspace};
-pub mod fixture;
 pub mod features;
+pub mod fixture;

@@ -48,12 +48,22 @@ const SAVED_EVERY: usize = 16;
 
 /// UTF-8 length of a char by its first byte.
 fn utf8_len(first: u8) -> u8 {
-    if first >= 0xF0 { 4 } else if first >= 0xE0 { 3 } else { 2 }
+    if first >= 0xF0 {
+        4
+    } else if first >= 0xE0 {
+        3
+    } else {
+        2
+    }
 }
 
 /// UTF-16 units of a char by its UTF-8 length.
 fn units16(len8: u8) -> u32 {
-    if len8 == 4 { 2 } else { 1 }
+    if len8 == 4 {
+        2
+    } else {
+        1
+    }
 }
 
 impl LineIndex {
@@ -302,7 +312,11 @@ fn partition(n: usize, pred: impl Fn(usize) -> bool) -> usize {
     let (mut lo, mut hi) = (0, n);
     while lo < hi {
         let mid = (lo + hi) / 2;
-        if pred(mid) { lo = mid + 1 } else { hi = mid }
+        if pred(mid) {
+            lo = mid + 1
+        } else {
+            hi = mid
+        }
     }
     lo
 }

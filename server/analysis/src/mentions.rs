@@ -24,18 +24,12 @@ impl NameMatcher {
     /// `names` are (entity id, name or alias). Names shorter than three
     /// characters are left out: they match too much ordinary prose.
     pub fn new<'a>(names: impl IntoIterator<Item = (&'a str, &'a str)>) -> Option<NameMatcher> {
-        let targets: Vec<(String, String)> = names
-            .into_iter()
-            .filter(|(_, n)| n.trim().chars().count() >= 3)
-            .map(|(id, n)| (id.to_string(), n.trim().to_string()))
-            .collect();
+        let targets: Vec<(String, String)> =
+            names.into_iter().filter(|(_, n)| n.trim().chars().count() >= 3).map(|(id, n)| (id.to_string(), n.trim().to_string())).collect();
         if targets.is_empty() {
             return None;
         }
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(targets.iter().map(|(_, n)| n))
-            .ok()?;
+        let automaton = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(targets.iter().map(|(_, n)| n)).ok()?;
         Some(NameMatcher { automaton, targets })
     }
 

@@ -9,8 +9,8 @@ use toml::Spanned;
 
 use crate::config::Config;
 use crate::diagnostics::{Code, Problem};
-use crate::id::Id;
 use crate::entity::{Definition, DefinitionSite, EntityKind, Field, FieldKey, FieldValue, Reference, ReferenceRole};
+use crate::id::Id;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RegistryFacts {
@@ -41,18 +41,12 @@ pub fn read_registry(text: &str, is_config: bool) -> RegistryFacts {
             Some(kind) => read_kind(&mut facts, text, kind, value),
             None if matches!(name, "workspace" | "claims") => {
                 if !is_config {
-                    facts.problems.push(Problem::new(
-                        Code::Registry,
-                        table.span(),
-                        format!("[{name}] has effect only in gloss.toml"),
-                    ));
+                    facts.problems.push(Problem::new(Code::Registry, table.span(), format!("[{name}] has effect only in gloss.toml")));
                 }
             }
-            None => facts.problems.push(Problem::new(
-                Code::Registry,
-                table.span(),
-                format!("unknown table `{name}`: expected actor, treaty, source or subject"),
-            )),
+            None => {
+                facts.problems.push(Problem::new(Code::Registry, table.span(), format!("unknown table `{name}`: expected actor, treaty, source or subject")))
+            }
         }
     }
     if !errors.is_empty() {
@@ -109,11 +103,7 @@ fn read_kind(facts: &mut RegistryFacts, text: &str, kind: EntityKind, value: &Sp
         match def.fields.iter().find(|f| f.key == title || f.key == "name") {
             Some(Field { value: FieldValue::Text(t), .. }) if !t.trim().is_empty() => {}
             Some(f) => facts.problems.push(Problem::new(Code::Registry, f.range.range(), format!("`{}` of `{}` must be a non-empty string", f.key, def.id))),
-            None => facts.problems.push(Problem::new(
-                Code::Registry,
-                id_range,
-                format!("{kind} `{}` has no `{title}`", def.id),
-            )),
+            None => facts.problems.push(Problem::new(Code::Registry, id_range, format!("{kind} `{}` has no `{title}`", def.id))),
         }
         facts.definitions.push(def);
     }
@@ -182,11 +172,14 @@ mod tests {
         let text = "[actor.x]\nname = \"X\"\n[actor.y]\nrole = \"no name\"\n[actors.z]\nname = 1\n[source.s]\ntitle = [\"a\"]\n";
         let facts = read_registry(text, false);
         let found: Vec<_> = facts.problems.iter().map(|p| (&text[p.range.clone()], p.message.as_str())).collect();
-        assert_eq!(found, [
-            ("y", "actor `y` has no `name`"),
-            ("actors", "unknown table `actors`: expected actor, treaty, source or subject"),
-            ("[\"a\"]", "`title` of `s` must be a non-empty string"),
-        ]);
+        assert_eq!(
+            found,
+            [
+                ("y", "actor `y` has no `name`"),
+                ("actors", "unknown table `actors`: expected actor, treaty, source or subject"),
+                ("[\"a\"]", "`title` of `s` must be a non-empty string"),
+            ]
+        );
         let bad = read_registry("[actor.x\nname = 1", false);
         assert_eq!(bad.problems.len(), 1, "{:?}", bad.problems);
         assert!(bad.problems[0].message.starts_with("cannot read the registry"));

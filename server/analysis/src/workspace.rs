@@ -5,10 +5,9 @@ use std::sync::{Arc, OnceLock};
 
 use imbl::{HashMap, Vector};
 
-
+use crate::claim::Claim;
 use crate::config::{ClaimOverrides, Config};
 use crate::document::{read_document_text, reread_document, DocumentFacts};
-use crate::claim::Claim;
 use crate::entity::{Definition, Reference};
 use crate::index::{ClaimId, Index, Relations, Site};
 use crate::line_index::LineIndex;
@@ -26,7 +25,10 @@ pub enum Facts {
     Document(DocumentFacts),
     Registry(RegistryFacts),
     /// The file could not be read: why, and whether it is a registry file.
-    Unreadable { why: String, registry: bool },
+    Unreadable {
+        why: String,
+        registry: bool,
+    },
 }
 
 impl Facts {
@@ -172,9 +174,7 @@ impl Workspace {
         let old = self.file_id(path).and_then(|id| self.files.get(id.0 as usize)?.as_ref());
         let old = old.and_then(|f| Some((&f.text, f.document()?)));
         let facts = match (old, changed) {
-            (Some((old_text, old_facts)), Some(changed)) if edit_of(old_text, &text, &changed) => {
-                reread_document(old_text, old_facts, &text, changed)
-            }
+            (Some((old_text, old_facts)), Some(changed)) if edit_of(old_text, &text, &changed) => reread_document(old_text, old_facts, &text, changed),
             _ => read_document_text(&text),
         };
         self.set(path, text, Facts::Document(facts))
@@ -319,11 +319,7 @@ impl Workspace {
 
     /// An immutable view of the workspace as it is now, with its index.
     pub fn snapshot(&mut self) -> Analysis {
-        let mut config = self
-            .config_file
-            .and_then(|id| self.files.get(id.0 as usize)?.as_ref())
-            .and_then(|f| f.registry()?.config.clone())
-            .unwrap_or_default();
+        let mut config = self.config_file.and_then(|id| self.files.get(id.0 as usize)?.as_ref()).and_then(|f| f.registry()?.config.clone()).unwrap_or_default();
         self.overrides.apply(&mut config.claims);
         let shared = match self.shared.take() {
             Some(index) if index.config == config => index,
@@ -477,8 +473,7 @@ impl Analysis {
                 return None;
             }
             let files: Vec<&File> = block.iter().map(|s| self.file(s.file).unwrap()).collect();
-            let uses: Vec<(FileId, &Reference)> =
-                block.iter().zip(files).map(|(s, f)| (s.file, &crate::index::parts(f).1[s.index as usize])).collect();
+            let uses: Vec<(FileId, &Reference)> = block.iter().zip(files).map(|(s, f)| (s.file, &crate::index::parts(f).1[s.index as usize])).collect();
             std::hint::black_box(uses.iter().fold(0u32, |sum, (_, r)| sum.wrapping_add(r.range.range().start as u32)));
             Some(uses)
         })

@@ -26,12 +26,15 @@ fn conflicts(config: &str, claims: &[&str]) -> Vec<(usize, usize)> {
 
 #[test]
 fn the_spec_examples() {
-    let c = conflicts("", &[
-        "[approximately 10,000 soldiers]{claim=s src=@ua date=2024-10-17}",
-        "[around 3,000]{claim=s src=@wh date=2024-10-23}",
-        "[at least 3,000]{claim=s src=@x date=2024-10-23}",
-        "[up to 100,000]{claim=s src=@y date=2022}",
-    ]);
+    let c = conflicts(
+        "",
+        &[
+            "[approximately 10,000 soldiers]{claim=s src=@ua date=2024-10-17}",
+            "[around 3,000]{claim=s src=@wh date=2024-10-23}",
+            "[at least 3,000]{claim=s src=@x date=2024-10-23}",
+            "[up to 100,000]{claim=s src=@y date=2022}",
+        ],
+    );
     assert_eq!(c, [(1, 2)]);
 }
 

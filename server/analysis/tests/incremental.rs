@@ -140,8 +140,7 @@ fn answers(a: &Analysis) -> Vec<String> {
             names(&r.revises)
         ));
     }
-    let mut diagnostics: Vec<String> =
-        workspace_diagnostics(a).iter().map(|d| format!("{} {:?} {:?} {}", path(d.file), d.range, d.code, d.message)).collect();
+    let mut diagnostics: Vec<String> = workspace_diagnostics(a).iter().map(|d| format!("{} {:?} {:?} {}", path(d.file), d.range, d.code, d.message)).collect();
     diagnostics.sort();
     out.extend(diagnostics);
     out
@@ -406,7 +405,8 @@ fn a_big_batch_answers_as_files_set_one_by_one() {
 
     let answers = |a: &Analysis| {
         let path = |f| a.file(f).unwrap().path.clone();
-        let mut ids: Vec<String> = a.files().flat_map(|(_, f)| f.document().map(|d| d.references.iter().map(|r| r.id.to_string()).collect::<Vec<_>>()).unwrap_or_default()).collect();
+        let mut ids: Vec<String> =
+            a.files().flat_map(|(_, f)| f.document().map(|d| d.references.iter().map(|r| r.id.to_string()).collect::<Vec<_>>()).unwrap_or_default()).collect();
         ids.sort();
         ids.dedup();
         assert!(ids.len() > 150, "the corpus names {} ids", ids.len());
@@ -417,7 +417,8 @@ fn a_big_batch_answers_as_files_set_one_by_one() {
             let treaties: Vec<_> = a.index().treaties_of(id).map(|s| (path(s.file), s.index)).collect();
             out.push(format!("{id} {refs:?} {:?} {cited:?} {treaties:?}", a.index().usage(id)));
         }
-        let mut subjects: Vec<_> = a.index().subjects().map(|(s, l)| (s.to_string(), l.claims.iter().map(|&c| (path(c.file), c.index)).collect::<Vec<_>>())).collect();
+        let mut subjects: Vec<_> =
+            a.index().subjects().map(|(s, l)| (s.to_string(), l.claims.iter().map(|&c| (path(c.file), c.index)).collect::<Vec<_>>())).collect();
         subjects.sort();
         out.push(format!("{subjects:?}"));
         out.extend(workspace_diagnostics(a).iter().map(|d| format!("{} {:?} {:?} {}", path(d.file), d.range, d.code, d.message)));

@@ -115,7 +115,8 @@ fn cases(default: u32) -> u32 {
 }
 
 /// Two threads, as on the machines this is measured on.
-static POOL: std::sync::LazyLock<rayon::ThreadPool> = std::sync::LazyLock::new(|| rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("a pool of two threads"));
+static POOL: std::sync::LazyLock<rayon::ThreadPool> =
+    std::sync::LazyLock::new(|| rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("a pool of two threads"));
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: cases(3000), ..ProptestConfig::default() })]

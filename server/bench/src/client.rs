@@ -94,7 +94,10 @@ impl Server {
         let mut server = Server::spawn(gloss, cache);
         let folders = json!([{"uri": folder, "name": "bench"}]);
         let options = json!({"diagnostics": {"debounceMs": 0}});
-        server.request("initialize", json!({"processId": null, "rootUri": null, "workspaceFolders": folders, "capabilities": capabilities, "initializationOptions": options}));
+        server.request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "workspaceFolders": folders, "capabilities": capabilities, "initializationOptions": options}),
+        );
         server.notify("initialized", json!({}));
         server
     }

@@ -94,7 +94,11 @@ const BIG_ANSWER: usize = 1000;
 
 fn ms(d: Duration) -> String {
     let ms = d.as_secs_f64() * 1000.0;
-    if ms < 10.0 { format!("{ms:.2} ms") } else { format!("{ms:.0} ms") }
+    if ms < 10.0 {
+        format!("{ms:.2} ms")
+    } else {
+        format!("{ms:.0} ms")
+    }
 }
 
 fn main() {
@@ -133,7 +137,8 @@ fn main() {
     // The server relates every subject's claims in the background after
     // the index, and logs when it is done.
     let related = |server: &mut Server| {
-        let (at, _) = server.wait_for(spawned, |n| n["method"] == "window/logMessage" && n["params"]["message"].as_str().is_some_and(|m| m.starts_with("related the claims")));
+        let (at, _) = server
+            .wait_for(spawned, |n| n["method"] == "window/logMessage" && n["params"]["message"].as_str().is_some_and(|m| m.starts_with("related the claims")));
         at - spawned
     };
     let all_related = related(&mut server);
@@ -154,7 +159,10 @@ fn main() {
     // References by the size of the answer: up to BIG_ANSWER locations, more.
     let mut by_size = [Latency::default(), Latency::default()];
     let mut lat: Vec<(&str, Latency)> =
-        ["hover", "definition", "references", "completion", "workspace symbol", "completion of a subject, after `claim=` and a letter"].iter().map(|k| (*k, Latency::default())).collect();
+        ["hover", "definition", "references", "completion", "workspace symbol", "completion of a subject, after `claim=` and a letter"]
+            .iter()
+            .map(|k| (*k, Latency::default()))
+            .collect();
     for (i, site) in sites.iter().enumerate() {
         let at = json!({"textDocument": {"uri": site.uri}, "position": site.position});
         let id_at = json!({"textDocument": {"uri": site.uri}, "position": site.id_position});
@@ -193,7 +201,10 @@ fn main() {
         let next = if current == pair.figure { pair.conflicting.to_string() } else { pair.figure.to_string() };
         let range = json!({"start": pair.at, "end": {"line": pair.at["line"], "character": pair.at["character"].as_u64().unwrap() + current.len() as u64}});
         let sent = Instant::now();
-        server.notify("textDocument/didChange", json!({"textDocument": {"uri": pair.big_uri, "version": version}, "contentChanges": [{"range": range, "text": next}]}));
+        server.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": pair.big_uri, "version": version}, "contentChanges": [{"range": range, "text": next}]}),
+        );
         let conflicted = next == pair.conflicting;
         let other = pair.other_uri.clone();
         let (at, _) = server.wait_for(sent, |n| {
@@ -250,7 +261,11 @@ fn main() {
     let mut table = String::new();
     table.push_str(&format!(
         "Corpus: {} documents × {} references ({} mentions, {} claims), {mb:.1} MB, plus a 1 MB document; {} sampled positions in 20 open documents.\n\n",
-        o.documents, o.references, w.mentions, w.claims, sites.len()
+        o.documents,
+        o.references,
+        w.mentions,
+        w.claims,
+        sites.len()
     ));
     table.push_str("| measure | result |\n|---|---|\n");
     table.push_str(&row("spawn to complete index (references return every mention), no cache", ms(complete)));
@@ -277,7 +292,14 @@ fn main() {
     }
     let pulled = |p: &pulls::Pull| {
         let parts = if p.parts == 1 { "1 part".to_string() } else { format!("{} parts", p.parts) };
-        format!("{}, {:.1} MB in {parts} (largest {:.1} MB), {} of {} files' lists in full", ms(p.took), p.bytes as f64 / 1e6, p.largest_part as f64 / 1e6, p.full, p.files)
+        format!(
+            "{}, {:.1} MB in {parts} (largest {:.1} MB), {} of {} files' lists in full",
+            ms(p.took),
+            p.bytes as f64 / 1e6,
+            p.largest_part as f64 / 1e6,
+            p.full,
+            p.files
+        )
     };
     table.push_str(&row("workspace diagnostics pulled as VS Code does (in parts), first pull", pulled(&pulls.first)));
     table.push_str(&row("pulled again with the result ids held, nothing changed", pulled(&pulls.again)));
@@ -287,7 +309,10 @@ fn main() {
         table.push_str(&row("server peak RSS, pulling", format!("{} MB", kb / 1024)));
     }
     table.push_str(&row("`gloss check --format json --no-cache` (best of 3)", format!("{} ({:.0} MB/s)", ms(check), mb / check.as_secs_f64())));
-    table.push_str(&row("`gloss check --format json`, with the facts cache (best of 3)", format!("{} ({:.0} MB/s)", ms(check_cached), mb / check_cached.as_secs_f64())));
+    table.push_str(&row(
+        "`gloss check --format json`, with the facts cache (best of 3)",
+        format!("{} ({:.0} MB/s)", ms(check_cached), mb / check_cached.as_secs_f64()),
+    ));
     table.push_str(&row("`gloss check`, text, with the facts cache (best of 3)", format!("{} ({:.0} MB/s)", ms(check_text), mb / check_text.as_secs_f64())));
     println!("{table}");
     if let Some(path) = o.write {
@@ -301,7 +326,13 @@ fn main() {
 /// of one of its entities until every mention is found: the time from
 /// spawning to that answer, and the latency of the answers before it and
 /// of hovers and completions on the same id made in between.
-fn start_and_index(gloss: &std::path::Path, cache: &std::path::Path, w: &Workload, root: &std::path::Path, probe: &workload::Probe) -> (Server, Duration, Latency, [Latency; 2]) {
+fn start_and_index(
+    gloss: &std::path::Path,
+    cache: &std::path::Path,
+    w: &Workload,
+    root: &std::path::Path,
+    probe: &workload::Probe,
+) -> (Server, Duration, Latency, [Latency; 2]) {
     let spawned = Instant::now();
     let capabilities = json!({
         "general": {"positionEncodings": ["utf-16"]},
@@ -312,7 +343,10 @@ fn start_and_index(gloss: &std::path::Path, cache: &std::path::Path, w: &Workloa
     server.notify("textDocument/didOpen", json!({"textDocument": {"uri": probe.uri, "languageId": "gloss", "version": 1, "text": probe.text}}));
     let (mut early, mut early_hover, mut early_completion) = (Latency::default(), Latency::default(), Latency::default());
     loop {
-        let (refs, took) = server.request("textDocument/references", json!({"textDocument": {"uri": probe.uri}, "position": probe.position, "context": {"includeDeclaration": true}}));
+        let (refs, took) = server.request(
+            "textDocument/references",
+            json!({"textDocument": {"uri": probe.uri}, "position": probe.position, "context": {"includeDeclaration": true}}),
+        );
         let found = refs.as_array().map_or(0, |a| a.len());
         if found >= probe.expected {
             return (server, spawned.elapsed(), early, [early_hover, early_completion]);

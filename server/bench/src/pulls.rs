@@ -80,7 +80,8 @@ fn pull(server: &mut Server, held: &[Value]) -> Pulled {
     let token = format!("pull-{}", server.notifications.len());
     let from = server.notifications.len();
     let (answer, took) = server.request("workspace/diagnostic", json!({"previousResultIds": held, "partialResultToken": token}));
-    let parts: Vec<&Value> = server.notifications[from..].iter().map(|(_, n)| n).filter(|n| n["method"] == "$/progress" && n["params"]["token"] == token.as_str()).collect();
+    let parts: Vec<&Value> =
+        server.notifications[from..].iter().map(|(_, n)| n).filter(|n| n["method"] == "$/progress" && n["params"]["token"] == token.as_str()).collect();
     let summaries = parts.iter().map(|p| &p["params"]["value"]).chain([&answer]);
     let (mut bytes, mut largest_part, mut full, mut files) = (0, 0, 0, 0);
     for s in summaries {

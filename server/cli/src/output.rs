@@ -107,10 +107,7 @@ fn render(renderer: &Renderer, analysis: &Analysis, d: &Diagnostic) -> String {
     for (r, label) in shown.iter().zip(&labels) {
         let (source, line, span) = excerpt(analysis, r.file, &r.range);
         group = group.element(
-            Snippet::source(source)
-                .line_start(line)
-                .path(path_of(analysis, r.file))
-                .annotation(AnnotationKind::Context.span(span).label(label.as_str())),
+            Snippet::source(source).line_start(line).path(path_of(analysis, r.file)).annotation(AnnotationKind::Context.span(span).label(label.as_str())),
         );
     }
     let hidden = d.related.len() - shown.len() + d.unlisted_related;
@@ -126,7 +123,11 @@ fn plural_of(n: usize, one: &str, many: &str) -> String {
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { word.to_string() } else { format!("{word}s") }
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
 }
 
 /// Path, LSP range (0-based line, UTF-16 character), severity, code.
@@ -159,12 +160,18 @@ pub fn json(loaded: &[Loaded], fails: impl Fn(&Diagnostic) -> bool + Sync) -> (b
     for l in loaded {
         // No related places: the lines show none.
         let each = |file: FileId, found: Vec<Diagnostic>| (found.iter().any(&fails), json_lines(l, file, &found));
-        workspace_diagnostics_each(&l.analysis, related_listed(Format::Json), |id| l.wants(id), each, |(fails, lines)| {
-            failed |= fails;
-            if printed.is_ok() {
-                printed = out.write_all(&lines);
-            }
-        });
+        workspace_diagnostics_each(
+            &l.analysis,
+            related_listed(Format::Json),
+            |id| l.wants(id),
+            each,
+            |(fails, lines)| {
+                failed |= fails;
+                if printed.is_ok() {
+                    printed = out.write_all(&lines);
+                }
+            },
+        );
     }
     (failed, printed.and_then(|()| out.flush()))
 }
@@ -199,7 +206,8 @@ fn json_lines(l: &Loaded, file: FileId, found: &[Diagnostic]) -> Vec<u8> {
     let path = path_in(&l.project, &l.analysis, file);
     for d in found {
         let (start, end) = ends(&l.analysis, file, &d.range);
-        let line = Line { code: d.code.as_str(), message: &d.message, path: &path, range: Span { end: at(end), start: at(start) }, severity: d.severity.as_str() };
+        let line =
+            Line { code: d.code.as_str(), message: &d.message, path: &path, range: Span { end: at(end), start: at(start) }, severity: d.severity.as_str() };
         serde_json::to_writer(&mut printed, &line).expect("JSON of strings and numbers, into memory");
         printed.push(b'\n');
     }

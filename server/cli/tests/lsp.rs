@@ -97,7 +97,10 @@ fn session(dir: &Path, child: Child, from: &mut impl BufRead, to: &mut impl Writ
     assert!(!init["result"]["capabilities"]["referencesProvider"].is_null(), "{init}");
     let uri = format!("{root}/a.txt");
     let text = std::fs::read_to_string(dir.join("a.txt")).unwrap();
-    send(to, json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "gloss", "version": 1, "text": text}}}));
+    send(
+        to,
+        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "gloss", "version": 1, "text": text}}}),
+    );
     // Asked until the folder is read: every mention found.
     let mut found = 0;
     for id in 2..2000 {
@@ -150,8 +153,11 @@ fn a_burst_of_opens_starts_few_threads() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("gloss.toml"), "registry = [\"registry.toml\"]\n").unwrap();
     std::fs::write(dir.path().join("registry.toml"), "[actor.putin]\nname = \"Vladimir Putin\"\n[subject.troops]\nunit = \"soldiers\"\n").unwrap();
-    let claim = |i: usize| format!("[Putin]{{@putin}} said [{} soldiers]{{claim=troops src=@putin}} were sent. [Putin]{{@putin}} again.\n\n", 1000 + i * 37 % 5000);
-    let documents: Vec<(String, String)> = (0..120).map(|d| (format!("d{d:03}.txt"), format!("{{#d{d} date=2024-0{}-01}}\n{}", 1 + d % 9, (0..150).map(|i| claim(d * 150 + i)).collect::<String>()))).collect();
+    let claim =
+        |i: usize| format!("[Putin]{{@putin}} said [{} soldiers]{{claim=troops src=@putin}} were sent. [Putin]{{@putin}} again.\n\n", 1000 + i * 37 % 5000);
+    let documents: Vec<(String, String)> = (0..120)
+        .map(|d| (format!("d{d:03}.txt"), format!("{{#d{d} date=2024-0{}-01}}\n{}", 1 + d % 9, (0..150).map(|i| claim(d * 150 + i)).collect::<String>())))
+        .collect();
     for (name, text) in &documents {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
@@ -176,7 +182,10 @@ fn a_burst_of_opens_starts_few_threads() {
     send(&mut to, json!({"jsonrpc": "2.0", "id": 2, "method": "workspace/symbol", "params": {"query": "putin"}}));
     answer(&mut from, &mut to, 2);
     for (name, text) in &documents {
-        send(&mut to, json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": format!("{root}/{name}"), "languageId": "gloss", "version": 1, "text": text}}}));
+        send(
+            &mut to,
+            json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": format!("{root}/{name}"), "languageId": "gloss", "version": 1, "text": text}}}),
+        );
     }
     // Every document's diagnostics published, in the end.
     let mut published = std::collections::HashSet::new();

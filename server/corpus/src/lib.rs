@@ -71,8 +71,30 @@ impl Rng {
 }
 
 const WORDS: [&str; 24] = [
-    "the", "officials", "said", "troops", "were", "seen", "near", "border", "according", "to", "reports", "on",
-    "Monday", "while", "analysts", "warned", "that", "supplies", "had", "grown", "since", "summer", "and", "more",
+    "the",
+    "officials",
+    "said",
+    "troops",
+    "were",
+    "seen",
+    "near",
+    "border",
+    "according",
+    "to",
+    "reports",
+    "on",
+    "Monday",
+    "while",
+    "analysts",
+    "warned",
+    "that",
+    "supplies",
+    "had",
+    "grown",
+    "since",
+    "summer",
+    "and",
+    "more",
 ];
 const FOREIGN: [&str; 4] = ["북한군 병력이", "по данным разведки", "😀 ", "Ким Чен Ын"];
 const QUALIFIERS: [&str; 6] = ["approximately ", "at least ", "around ", "up to ", "", "more than "];

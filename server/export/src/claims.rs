@@ -11,10 +11,7 @@ use crate::{documents, line_of};
 
 /// Claims in document order.
 fn claims(analysis: &Analysis) -> Vec<ClaimId> {
-    documents(analysis)
-        .into_iter()
-        .flat_map(|(id, f)| (0..f.document().unwrap().claims.len()).map(move |i| ClaimId { file: id, index: i as u32 }))
-        .collect()
+    documents(analysis).into_iter().flat_map(|(id, f)| (0..f.document().unwrap().claims.len()).map(move |i| ClaimId { file: id, index: i as u32 })).collect()
 }
 
 fn number(x: Option<f64>) -> String {
@@ -142,7 +139,10 @@ pub fn claim_reviews(analysis: &Analysis) -> Value {
             .collect();
         let conflicts = &analysis.relations(no).conflicts;
         let (rating, explanation) = if !conflicts.is_empty() {
-            ("Conflicting", format!("Conflicts with {}", conflicts.iter().map(|&o| gloss_analysis::diagnostics::summary(analysis, o)).collect::<Vec<_>>().join("; ")))
+            (
+                "Conflicting",
+                format!("Conflicts with {}", conflicts.iter().map(|&o| gloss_analysis::diagnostics::summary(analysis, o)).collect::<Vec<_>>().join("; ")),
+            )
         } else if !c.is_sourced() {
             ("Unsourced", "No source is given for this figure".to_string())
         } else {

@@ -71,7 +71,10 @@ fn section(analysis: &Analysis, out: &mut String, id: &str, claims: &[ClaimId]) 
         let interval = c.figure.as_ref().map_or("—".to_string(), |fig| fig.interval(analysis.config().claims.approx).to_string());
         let who: Vec<String> = c.named().map(|s| format!("@{}", s.id)).collect();
         let mark = if conflict {
-            format!("<span class=\"conflict-mark\" title=\"conflicts with {}\">⚠ conflict</span>", esc(&relations.conflicts.iter().map(|&o| gloss_analysis::diagnostics::summary(analysis, o)).collect::<Vec<_>>().join("; ")))
+            format!(
+                "<span class=\"conflict-mark\" title=\"conflicts with {}\">⚠ conflict</span>",
+                esc(&relations.conflicts.iter().map(|&o| gloss_analysis::diagnostics::summary(analysis, o)).collect::<Vec<_>>().join("; "))
+            )
         } else if !relations.revised_by.is_empty() {
             "revised".to_string()
         } else {
@@ -150,7 +153,12 @@ fn chart(analysis: &Analysis, id: &str, claims: &[ClaimId]) -> String {
         if (bottom - top).abs() < 1.0 {
             let _ = write!(svg, "<circle cx=\"{cx:.1}\" cy=\"{top:.1}\" r=\"5\" fill=\"{colour}\"/>");
         } else {
-            let _ = write!(svg, "<rect x=\"{:.1}\" y=\"{top:.1}\" width=\"10\" height=\"{:.1}\" fill=\"{colour}\" fill-opacity=\"0.5\" stroke=\"{colour}\"/>", cx - 5.0, bottom - top);
+            let _ = write!(
+                svg,
+                "<rect x=\"{:.1}\" y=\"{top:.1}\" width=\"10\" height=\"{:.1}\" fill=\"{colour}\" fill-opacity=\"0.5\" stroke=\"{colour}\"/>",
+                cx - 5.0,
+                bottom - top
+            );
         }
         let _ = write!(svg, "<text x=\"{cx:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"{colour}\">{}</text>", (top - 8.0).max(TOP - 6.0), esc(&value));
         let when = c.date.map_or("undated".to_string(), |d| d.to_string());

@@ -7,8 +7,8 @@ use gloss_analysis::Analysis;
 use gloss_syntax::{AttrKind, Markup};
 use serde_json::{json, Map, Value};
 
-use crate::plain::PlainText;
 use crate::documents;
+use crate::plain::PlainText;
 
 /// Characters of context on each side of a quote.
 const CONTEXT: usize = 32;
@@ -46,10 +46,7 @@ fn entity_iri(def: Option<&Definition>, id: &str) -> String {
 
 /// The plain text of every document, by path.
 pub fn plain_texts(analysis: &Analysis) -> Vec<(String, String)> {
-    documents(analysis)
-        .into_iter()
-        .map(|(_, f)| (f.path.clone(), PlainText::new(&f.text, &Markup::parse(&f.text)).text))
-        .collect()
+    documents(analysis).into_iter().map(|(_, f)| (f.path.clone(), PlainText::new(&f.text, &Markup::parse(&f.text)).text)).collect()
 }
 
 /// An AnnotationCollection of every span of every document.

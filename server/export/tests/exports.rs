@@ -16,7 +16,10 @@ fn analysis() -> Analysis {
         "a.txt",
         "{#a date=2024-10-17 title=\"Article A\" url=\"https://example.org/a\"}\nЗеленский: [Ukrainian intelligence]{@ua-intel} counts [approximately 10,000 soldiers]{claim=nk-troops src=@ua-intel note=\"briefing\"}, \"quoted\", done.\n",
     );
-    ws.set_document("b.txt", "{#b date=2024-10-23}\nThe [White House]{@white-house} says [around 3,000]{claim=nk-troops src=@white-house}; [some $5 million]{claim=cost}.\n");
+    ws.set_document(
+        "b.txt",
+        "{#b date=2024-10-23}\nThe [White House]{@white-house} says [around 3,000]{claim=nk-troops src=@white-house}; [some $5 million]{claim=cost}.\n",
+    );
     ws.snapshot()
 }
 
@@ -67,7 +70,10 @@ fn csv_reads_back_with_one_row_per_claim() {
     let text = claims_csv(&a);
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader.headers().unwrap().clone();
-    assert_eq!(headers.iter().collect::<Vec<_>>(), ["document", "line", "subject", "text", "value", "low", "high", "unit", "date", "sources", "via", "credibility", "conflicts_with"]);
+    assert_eq!(
+        headers.iter().collect::<Vec<_>>(),
+        ["document", "line", "subject", "text", "value", "low", "high", "unit", "date", "sources", "via", "credibility", "conflicts_with"]
+    );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 3);
     assert_eq!(&rows[0][0], "a.txt");

@@ -260,7 +260,10 @@ mod tests {
         assert_eq!(answers.sent(body.clone()), body);
         // A notification's parameters too.
         let params = answers.put(br#"{"uri":"file:///a.txt","diagnostics":[]}"#.to_vec());
-        let note = serde_json::to_vec(&serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/publishDiagnostics", "params": serde_json::to_value(&params).unwrap()})).unwrap();
+        let note = serde_json::to_vec(
+            &serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/publishDiagnostics", "params": serde_json::to_value(&params).unwrap()}),
+        )
+        .unwrap();
         let sent: serde_json::Value = serde_json::from_slice(&answers.sent(note)).unwrap();
         assert_eq!(sent["params"], serde_json::json!({"uri": "file:///a.txt", "diagnostics": []}));
         // So is a mark of another session.

@@ -96,7 +96,8 @@ pub fn workspace_edit(scope: &Scope, analysis: &Analysis, edit: &WorkspaceEdit, 
     for (file_id, edits) in &edit.changes {
         let Some(file) = analysis.file(*file_id) else { continue };
         let Some(uri) = scope.folder.uri(&file.path) else { continue };
-        let list: Vec<lsp::TextEdit> = edits.iter().map(|e| lsp::TextEdit { range: convert::range(file, &e.range, enc), new_text: e.new_text.clone() }).collect();
+        let list: Vec<lsp::TextEdit> =
+            edits.iter().map(|e| lsp::TextEdit { range: convert::range(file, &e.range, enc), new_text: e.new_text.clone() }).collect();
         files.push((uri, list));
     }
     match &scope.versions {
@@ -218,23 +219,23 @@ pub fn semantic_tokens(file: &File, list: &[tokens::Token], enc: Encoding) -> Ve
         }
         for l in start.line..=end.line {
             let from = if l == start.line { start.character } else { 0 };
-            let to = if l == end.line {
-                end.character
-            } else {
-                convert::position(file, file.line_index().line_range(&file.text, l as usize).end, enc).character
-            };
+            let to =
+                if l == end.line { end.character } else { convert::position(file, file.line_index().line_range(&file.text, l as usize).end, enc).character };
             push(lsp::Position { line: l, character: from }, to.saturating_sub(from), t);
         }
     }
     out
 }
 
-pub fn code_action(scope: &Scope, analysis: &Analysis, a: &code_actions::CodeAction, diagnostics: &[lsp::Diagnostic], enc: Encoding) -> lsp::CodeActionOrCommand {
-    let fixes: Vec<lsp::Diagnostic> = diagnostics
-        .iter()
-        .filter(|d| a.fixes.is_some_and(|c| d.code == Some(lsp::NumberOrString::String(c.as_str().to_string()))))
-        .cloned()
-        .collect();
+pub fn code_action(
+    scope: &Scope,
+    analysis: &Analysis,
+    a: &code_actions::CodeAction,
+    diagnostics: &[lsp::Diagnostic],
+    enc: Encoding,
+) -> lsp::CodeActionOrCommand {
+    let fixes: Vec<lsp::Diagnostic> =
+        diagnostics.iter().filter(|d| a.fixes.is_some_and(|c| d.code == Some(lsp::NumberOrString::String(c.as_str().to_string())))).cloned().collect();
     lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
         title: a.title.clone(),
         kind: Some(if a.fixes.is_some() { lsp::CodeActionKind::QUICKFIX } else { lsp::CodeActionKind::REFACTOR_REWRITE }),
@@ -258,10 +259,12 @@ mod tests {
     fn locations_written_as_json_are_the_protocols_locations() {
         let mut ws = Workspace::new();
         // The last key's URI is built the long way (see `uri::write_file_uri`).
-        let texts = [("docs/été 1.txt", "한국 😀 [Putin]{@putin}\r\nnext [him]{@putin}"), ("docs/b.txt", "[Putin]{@putin}"), ("docs//\"odd\".txt", "[Putin]{@putin}")];
+        let texts =
+            [("docs/été 1.txt", "한국 😀 [Putin]{@putin}\r\nnext [him]{@putin}"), ("docs/b.txt", "[Putin]{@putin}"), ("docs//\"odd\".txt", "[Putin]{@putin}")];
         let ids: Vec<_> = texts.iter().map(|(path, text)| ws.set_file(File::new(path, text, Facts::of_document(text)))).collect();
         let analysis = ws.snapshot();
-        let found: Vec<Location> = analysis.references("putin").map(|(f, r)| Location { file: f, range: r.range.range(), full_range: r.range.range() }).collect();
+        let found: Vec<Location> =
+            analysis.references("putin").map(|(f, r)| Location { file: f, range: r.range.range(), full_range: r.range.range() }).collect();
         assert_eq!(found.len(), 4);
         assert!(ids.iter().all(|id| found.iter().any(|l| l.file == *id)));
         let folder = Folder::new(Place::Root(PathBuf::from("/ws")));
@@ -284,7 +287,8 @@ mod tests {
             ws.set_file(File::new(&path, &text, Facts::of_document(&text)));
         }
         let analysis = ws.snapshot();
-        let found: Vec<Location> = analysis.references("putin").map(|(f, r)| Location { file: f, range: r.range.range(), full_range: r.range.range() }).collect();
+        let found: Vec<Location> =
+            analysis.references("putin").map(|(f, r)| Location { file: f, range: r.range.range(), full_range: r.range.range() }).collect();
         assert_eq!(found.len(), 1800);
         let folder = Folder::new(Place::Root(PathBuf::from("/ws")));
         for n in [1800, 1025, 1024, 1023, 3] {

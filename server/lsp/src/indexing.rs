@@ -49,8 +49,9 @@ impl Backend {
                 // copies go before the index is built (the server's peak).
                 let worth_saving = stats.parsed > 0 || stats.in_cache != stats.cached || stats.restamped > 0;
                 let writer = if worth_saving { gloss_project::spool_texts(&read_root, &mut files) } else { None };
-                let save = worth_saving
-                    .then(|| files.iter().filter_map(|f| Some((f.relative.clone(), f.hash?, f.stamp, f.content.as_ref().ok()?.text.clone()))).collect::<Vec<_>>());
+                let save = worth_saving.then(|| {
+                    files.iter().filter_map(|f| Some((f.relative.clone(), f.hash?, f.stamp, f.content.as_ref().ok()?.text.clone()))).collect::<Vec<_>>()
+                });
                 let count = files.len();
                 let hashes: HashMap<String, u128> = files.iter().filter_map(|f| Some((f.relative.clone(), f.hash?))).collect();
                 apply_index(&apply_state, &apply_folder, gloss_project::ready(files));
@@ -186,13 +187,7 @@ fn save_cache(
             .iter()
             .filter_map(|(relative, hash, stamp, text)| {
                 let file = analysis.file(analysis.file_id(relative)?)?;
-                file.text.is_same(text).then_some(Entry {
-                    relative,
-                    hash: *hash,
-                    stamp: *stamp,
-                    text: &file.text,
-                    facts: file.document()?,
-                })
+                file.text.is_same(text).then_some(Entry { relative, hash: *hash, stamp: *stamp, text: &file.text, facts: file.document()? })
             })
             .collect();
         let written = match writer {
@@ -225,12 +220,7 @@ fn save_cache(
 /// open document of the folder under the settings just read.
 fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::ReadyFile>) {
     let mut ws = folder.edit();
-    let open: HashSet<String> = state
-        .documents
-        .iter()
-        .filter(|d| Arc::ptr_eq(&d.folder, folder) && d.role != FileRole::Other)
-        .map(|d| d.key.clone())
-        .collect();
+    let open: HashSet<String> = state.documents.iter().filter(|d| Arc::ptr_eq(&d.folder, folder) && d.role != FileRole::Other).map(|d| d.key.clone()).collect();
     let before: Vec<String> = ws.snapshot().files().map(|(_, f)| f.path.clone()).collect();
     let config_open = open.contains(gloss_project::CONFIG_FILE);
     // The disk's gloss.toml chose what was read; an open one, edited but

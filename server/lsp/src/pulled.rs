@@ -98,7 +98,9 @@ pub async fn document(state: &State, params: DocumentDiagnosticParams, read_wait
     let report = tokio::task::spawn_blocking(move || {
         let mut list = Vec::new();
         let held = params.previous_result_id.as_deref();
-        let report = file_report(held, &folder_state, None, &mut list, |out| publish::file_diagnostics_json(&folder, &analysis, &key, enc, out, &mut ListsPass::default()));
+        let report = file_report(held, &folder_state, None, &mut list, |out| {
+            publish::file_diagnostics_json(&folder, &analysis, &key, enc, out, &mut ListsPass::default())
+        });
         match report.changed {
             true => json::full_report(Some(&report.id), |out| out.extend_from_slice(&list)),
             false => json::unchanged_report(&report.id),

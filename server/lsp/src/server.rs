@@ -13,11 +13,11 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{self as lsp, *};
 use tower_lsp_server::{Client, LanguageServer};
 
+use crate::answers::{Answers, Written};
 use crate::documents::OpenDocument;
-use crate::state::{ClientSupport, DiagnosticsOn, FileRole, Folder, State};
 use crate::features::Scope;
 use crate::indexing::layout_of;
-use crate::answers::{Answers, Written};
+use crate::state::{ClientSupport, DiagnosticsOn, FileRole, Folder, State};
 use crate::{convert, features, publish, pulled};
 
 /// The uses of the id at a position (its definitions too when asked).
@@ -105,7 +105,9 @@ impl Backend {
             let Some(file) = analysis.file(id) else { return Ok(None) };
             guarded(&client, uri.as_str(), || f(&analysis, &scope, id, file, enc))
         });
-        answer.await.unwrap_or_else(|e| Err(Error { code: tower_lsp_server::jsonrpc::ErrorCode::InternalError, message: format!("gloss: {e}").into(), data: None }))
+        answer
+            .await
+            .unwrap_or_else(|e| Err(Error { code: tower_lsp_server::jsonrpc::ErrorCode::InternalError, message: format!("gloss: {e}").into(), data: None }))
     }
 
     /// Puts an open document's current text into its folder's workspace.
@@ -170,7 +172,6 @@ impl Backend {
     fn all_folders(&self) -> Vec<Arc<Folder>> {
         all_folders(&self.state)
     }
-
 }
 
 /// Every folder: the roots, and the documents open alone.
@@ -434,7 +435,6 @@ impl LanguageServer for Backend {
         self.files_changed(params.changes.into_iter().map(|c| (c.uri, c.typ)).collect());
     }
 
-
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let p = params.text_document_position_params;
         self.on_file(p.text_document.uri.clone(), move |a, _, id, file, enc| {
@@ -443,7 +443,8 @@ impl LanguageServer for Backend {
                 contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: h.markdown }),
                 range: Some(convert::range(file, &h.range, enc)),
             })
-        }).await
+        })
+        .await
     }
 
     async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
@@ -452,7 +453,8 @@ impl LanguageServer for Backend {
             let found = goto::definition(a, id, convert::offset(file, p.position, enc));
             let list: Vec<lsp::Location> = found.iter().filter_map(|l| features::location(scope.folder, a, l, enc)).collect();
             (!list.is_empty()).then_some(GotoDefinitionResponse::Array(list))
-        }).await
+        })
+        .await
     }
 
     async fn goto_declaration(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
@@ -465,7 +467,8 @@ impl LanguageServer for Backend {
             let found = goto::subject(a, id, convert::offset(file, p.position, enc));
             let list: Vec<lsp::Location> = found.iter().filter_map(|l| features::location(scope.folder, a, l, enc)).collect();
             (!list.is_empty()).then_some(GotoDefinitionResponse::Array(list))
-        }).await
+        })
+        .await
     }
 
     /// Reached only by a client that bypasses `framing::pump` (which
@@ -473,7 +476,8 @@ impl LanguageServer for Backend {
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
         self.on_file(params.text_document_position.text_document.uri.clone(), move |a, scope, id, file, enc| {
             Some(references_of(a, id, file, enc, &params).iter().filter_map(|l| features::location(scope.folder, a, l, enc)).collect())
-        }).await
+        })
+        .await
     }
 
     async fn document_highlight(&self, params: DocumentHighlightParams) -> Result<Option<Vec<DocumentHighlight>>> {
@@ -482,13 +486,16 @@ impl LanguageServer for Backend {
             let found = references::highlights(a, id, convert::offset(file, p.position, enc));
             let kind = |def: bool| if def { DocumentHighlightKind::WRITE } else { DocumentHighlightKind::READ };
             Some(found.iter().map(|(r, def)| DocumentHighlight { range: convert::range(file, r, enc), kind: Some(kind(*def)) }).collect())
-        }).await
+        })
+        .await
     }
 
     async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
-        let outcome = self.on_file(params.text_document.uri.clone(), move |a, _, id, file, enc| {
-            Some(rename::prepare(a, id, convert::offset(file, params.position, enc)).map(|r| convert::range(file, &r, enc)))
-        }).await?;
+        let outcome = self
+            .on_file(params.text_document.uri.clone(), move |a, _, id, file, enc| {
+                Some(rename::prepare(a, id, convert::offset(file, params.position, enc)).map(|r| convert::range(file, &r, enc)))
+            })
+            .await?;
         match outcome {
             Some(Ok(range)) => Ok(Some(PrepareRenameResponse::Range(range))),
             Some(Err(why)) => Err(Error::invalid_params(why)),
@@ -498,9 +505,11 @@ impl LanguageServer for Backend {
 
     async fn rename(&self, params: RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
         let p = params.text_document_position;
-        let outcome = self.on_file(p.text_document.uri.clone(), move |a, scope, id, file, enc| {
-            Some(rename::rename(a, id, convert::offset(file, p.position, enc), &params.new_name).map(|e| features::workspace_edit(scope, a, &e, enc)))
-        }).await?;
+        let outcome = self
+            .on_file(p.text_document.uri.clone(), move |a, scope, id, file, enc| {
+                Some(rename::rename(a, id, convert::offset(file, p.position, enc), &params.new_name).map(|e| features::workspace_edit(scope, a, &e, enc)))
+            })
+            .await?;
         match outcome {
             Some(Ok(edit)) => Ok(Some(edit)),
             Some(Err(why)) => Err(Error::invalid_params(why)),
@@ -515,7 +524,8 @@ impl LanguageServer for Backend {
             let is_incomplete = items.len() >= completion::LIMIT;
             let items = items.iter().map(|i| features::completion_item(file, i, enc, &p.text_document.uri)).collect();
             Some(CompletionResponse::List(CompletionList { is_incomplete, items }))
-        }).await
+        })
+        .await
     }
 
     async fn completion_resolve(&self, mut item: CompletionItem) -> Result<CompletionItem> {
@@ -538,7 +548,8 @@ impl LanguageServer for Backend {
         self.on_file(params.text_document.uri.clone(), move |a, _, id, file, enc| {
             let symbols = outline::document_symbols(a, id);
             Some(DocumentSymbolResponse::Nested(symbols.iter().map(|s| features::document_symbol(file, s, enc)).collect()))
-        }).await
+        })
+        .await
     }
 
     async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
@@ -556,7 +567,8 @@ impl LanguageServer for Backend {
         self.on_file(params.text_document.uri.clone(), move |a, _, id, file, enc| {
             let data = features::semantic_tokens(file, &tokens::semantic_tokens(a, id), enc);
             Some(SemanticTokensResult::Tokens(SemanticTokens { result_id: None, data }))
-        }).await
+        })
+        .await
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
@@ -578,7 +590,8 @@ impl LanguageServer for Backend {
                     })
                     .collect(),
             )
-        }).await
+        })
+        .await
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
@@ -594,7 +607,8 @@ impl LanguageServer for Backend {
                     })
                     .collect(),
             )
-        }).await
+        })
+        .await
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
@@ -616,7 +630,8 @@ impl LanguageServer for Backend {
                     })
                     .collect(),
             )
-        }).await
+        })
+        .await
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
@@ -630,7 +645,8 @@ impl LanguageServer for Backend {
                     })
                     .collect(),
             )
-        }).await
+        })
+        .await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
@@ -638,7 +654,8 @@ impl LanguageServer for Backend {
             let range = convert::offset(file, params.range.start, enc)..convert::offset(file, params.range.end, enc);
             let actions = code_actions::code_actions(a, id, range);
             Some(actions.iter().map(|x| features::code_action(scope, a, x, &params.context.diagnostics, enc)).collect())
-        }).await
+        })
+        .await
     }
 
     /// Requests are routed to [`Backend::written_diagnostic`] (see

@@ -303,18 +303,14 @@ impl Folder {
         match self.role(key, config) {
             FileRole::Registry(_) => true,
             FileRole::Other => false,
-            FileRole::Document => {
-                self.root().is_some() && !key.starts_with('/') && !key.starts_with("../") && matches_globs(&config.documents, key)
-            }
+            FileRole::Document => self.root().is_some() && !key.starts_with('/') && !key.starts_with("../") && matches_globs(&config.documents, key),
         }
     }
 }
 
 /// A key for a document alone: its file name, as `gloss check` would show it.
 fn alone_key(uri: &lsp::Uri) -> String {
-    uri.to_file_path()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| uri.as_str().to_string())
+    uri.to_file_path().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).unwrap_or_else(|| uri.as_str().to_string())
 }
 
 /// `path` relative to `root` when it is under it (as given or resolved).

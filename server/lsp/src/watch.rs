@@ -107,10 +107,15 @@ impl FolderWatcher {
                 paths.retain(|p| !p.is_dir());
                 paths.sort();
                 paths.dedup();
-                on_batch(paths.into_iter().map(|p| {
-                    let exists = p.exists();
-                    (p, exists)
-                }).collect());
+                on_batch(
+                    paths
+                        .into_iter()
+                        .map(|p| {
+                            let exists = p.exists();
+                            (p, exists)
+                        })
+                        .collect(),
+                );
             }
         });
         Ok(FolderWatcher { watcher: Mutex::new(watcher) })
@@ -154,7 +159,8 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        let found: HashSet<PathBuf> = ["changed.txt", "untouched.txt", "created.txt", "same.txt", "hashed-changed.txt", "hashed-same.txt"].map(at).into_iter().collect();
+        let found: HashSet<PathBuf> =
+            ["changed.txt", "untouched.txt", "created.txt", "same.txt", "hashed-changed.txt", "hashed-same.txt"].map(at).into_iter().collect();
         let changes = changes_since(&known, &found, since);
         let expected = vec![
             (at("changed.txt"), FileChangeType::CHANGED),

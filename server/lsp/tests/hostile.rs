@@ -16,7 +16,9 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::{codes, config, covered, debounce, decode, indexed, lines, masked, position_of, seeds_dir, uri, whole_document_answers, workspace, Pipelined, Rng};
+use support::{
+    codes, config, covered, debounce, decode, indexed, lines, masked, position_of, seeds_dir, uri, whole_document_answers, workspace, Pipelined, Rng,
+};
 
 /// Full size in release builds, a tenth in debug builds.
 const SCALE: usize = if cfg!(debug_assertions) { 10 } else { 1 };
@@ -162,7 +164,10 @@ async fn a_50_mb_document_of_the_seed_articles_over_and_over() {
     assert!(!symbols.as_array().unwrap().is_empty());
     // An edit at the end is taken in, and answered for.
     let end = position_of(&text, text.len(), false);
-    s.c.notify("textDocument/didChange", json!({"textDocument": {"uri": big, "version": 2}, "contentChanges": [{"range": {"start": end, "end": end}, "text": "[Putin]{@ua-intel}"}]}));
+    s.c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": big, "version": 2}, "contentChanges": [{"range": {"start": end, "end": end}, "text": "[Putin]{@ua-intel}"}]}),
+    );
     let hover = s.answered("50 MB", "textDocument/hover", json!({"textDocument": {"uri": big}, "position": {"line": end["line"], "character": 10}})).await;
     assert!(hover["contents"]["value"].as_str().unwrap().contains("Ukrainian military intelligence"), "{hover}");
     s.alive().await;
@@ -189,7 +194,10 @@ async fn a_single_10_mb_line() {
         assert_eq!(hover["range"]["start"]["character"], at["character"].as_u64().unwrap() - 1, "{hover}");
         // Typing `@` at the end: completion there offers the ids.
         let end = position_of(&text, text.len(), utf8);
-        s.c.notify("textDocument/didChange", json!({"textDocument": {"uri": doc, "version": 2}, "contentChanges": [{"range": {"start": end, "end": end}, "text": " [x]{@"}]}));
+        s.c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": doc, "version": 2}, "contentChanges": [{"range": {"start": end, "end": end}, "text": " [x]{@"}]}),
+        );
         let after = json!({"line": 0, "character": end["character"].as_u64().unwrap() + 6});
         let items = s.answered("10 MB line", "textDocument/completion", json!({"textDocument": {"uri": doc}, "position": after})).await;
         let labels: Vec<&str> = items.as_array().or(items["items"].as_array()).unwrap().iter().filter_map(|i| i["label"].as_str()).collect();
@@ -243,7 +251,9 @@ async fn a_hundred_thousand_spans_on_one_line() {
     let d = json!({"textDocument": {"uri": doc}, "position": at});
     let lights = s.answered("100k spans", "textDocument/documentHighlight", d.clone()).await;
     assert_eq!(lights.as_array().unwrap().len(), 100_000);
-    let refs = s.answered("100k spans", "textDocument/references", json!({"textDocument": {"uri": doc}, "position": at, "context": {"includeDeclaration": false}})).await;
+    let refs = s
+        .answered("100k spans", "textDocument/references", json!({"textDocument": {"uri": doc}, "position": at, "context": {"includeDeclaration": false}}))
+        .await;
     // These, and the one in the normal document.
     assert_eq!(refs.as_array().unwrap().len(), 100_001);
     let tokens = decode(&s.answered("100k spans", "textDocument/semanticTokens/full", json!({"textDocument": {"uri": doc}})).await["data"]);
@@ -288,7 +298,8 @@ async fn random_text_and_random_bytes_on_disk() {
             }
         }
         if i % 10 == 0 {
-            s.answered("random text", "textDocument/codeAction", json!({"textDocument": d, "range": {"start": p, "end": p}, "context": {"diagnostics": []}})).await;
+            s.answered("random text", "textDocument/codeAction", json!({"textDocument": d, "range": {"start": p, "end": p}, "context": {"diagnostics": []}}))
+                .await;
         }
     }
     for r in s.pulled(&doc).await {
@@ -376,7 +387,10 @@ async fn broken_registries_get_registry_diagnostics_and_cycles_do_not_loop() {
     assert!(codes(&types).iter().all(|c| c == "registry"), "{types:?}");
     let mut messages: Vec<&str> = types.iter().map(|d| d["message"].as_str().unwrap()).collect();
     messages.sort();
-    assert_eq!(messages, ["`actor.loose` must be a table", "`aliases` must be a string, a date, a number or a list of strings", "`name` of `t` must be a non-empty string"]);
+    assert_eq!(
+        messages,
+        ["`actor.loose` must be a table", "`aliases` must be a string, a date, a number or a list of strings", "`name` of `t` must be a non-empty string"]
+    );
     assert!(s.pulled(&s.doc("cycle.toml")).await.is_empty());
 
     // The cycle: hover, definition, references and rename all end.
@@ -387,7 +401,12 @@ async fn broken_registries_get_registry_diagnostics_and_cycles_do_not_loop() {
         let hover = s.answered("cycle", "textDocument/hover", at.clone()).await;
         assert!(hover["contents"]["value"].is_string(), "{needle}: {hover}");
         s.answered("cycle", "textDocument/definition", at.clone()).await;
-        s.answered("cycle", "textDocument/references", json!({"textDocument": at["textDocument"], "position": at["position"], "context": {"includeDeclaration": true}})).await;
+        s.answered(
+            "cycle",
+            "textDocument/references",
+            json!({"textDocument": at["textDocument"], "position": at["position"], "context": {"includeDeclaration": true}}),
+        )
+        .await;
     }
     let at = position_of(text, text.find("@a").unwrap() + 1, false);
     let edit = s.answered("cycle", "textDocument/rename", json!({"textDocument": {"uri": refs}, "position": at, "newName": "alpha"})).await;
@@ -405,7 +424,12 @@ async fn a_registry_file_deleted_while_open_and_while_closed() {
     let config = config(&["more.toml", "other.toml"]);
     let more = "[actor.kim]\nname = \"Kim Jong Un\"\n";
     let s = Session::start(
-        &[("gloss.toml", &config), ("more.toml", more), ("other.toml", "[actor.shoigu]\nname = \"Sergei Shoigu\"\n"), ("docs/k.txt", "[Kim]{@kim} and [Shoigu]{@shoigu}\n")],
+        &[
+            ("gloss.toml", &config),
+            ("more.toml", more),
+            ("other.toml", "[actor.shoigu]\nname = \"Sergei Shoigu\"\n"),
+            ("docs/k.txt", "[Kim]{@kim} and [Shoigu]{@shoigu}\n"),
+        ],
         false,
     )
     .await;
@@ -450,7 +474,9 @@ async fn a_document_deleted_or_renamed_on_disk_while_open() {
     let twice = s.pulled(&a).await;
     assert_eq!(twice.iter().map(|d| d["code"].as_str().unwrap()).collect::<Vec<_>>(), ["duplicate-id"], "{twice:?}");
     assert_eq!(twice[0]["relatedInformation"][0]["location"]["uri"], c_uri);
-    let hover = s.answered("renamed", "textDocument/hover", json!({"textDocument": {"uri": a}, "position": position_of(text, text.find("@putin").unwrap() + 1, false)})).await;
+    let hover = s
+        .answered("renamed", "textDocument/hover", json!({"textDocument": {"uri": a}, "position": position_of(text, text.find("@putin").unwrap() + 1, false)}))
+        .await;
     assert!(hover["contents"]["value"].as_str().unwrap().contains("Vladimir Putin"));
     // Closed: a.txt is not on disk any more, so it leaves the workspace.
     s.c.notify("textDocument/didClose", json!({"textDocument": {"uri": a}}));
@@ -485,7 +511,13 @@ async fn positions_past_the_end_of_a_line_or_the_file_in_every_request() {
         // Inside 😀 (UTF-16) or inside 한 (UTF-8).
         let inside = if utf8 { json!({"line": 1, "character": 6}) } else { json!({"line": 1, "character": 1}) };
         let far = u32::MAX;
-        let positions = [json!({"line": 1, "character": 10_000}), json!({"line": 2, "character": far}), json!({"line": 9, "character": 0}), json!({"line": far, "character": far}), inside];
+        let positions = [
+            json!({"line": 1, "character": 10_000}),
+            json!({"line": 2, "character": far}),
+            json!({"line": 9, "character": 0}),
+            json!({"line": far, "character": far}),
+            inside,
+        ];
         for p in &positions {
             let d = json!({"uri": doc});
             let requests = [
@@ -498,8 +530,14 @@ async fn positions_past_the_end_of_a_line_or_the_file_in_every_request() {
                 ("textDocument/documentHighlight", json!({"textDocument": d, "position": p})),
                 ("textDocument/prepareRename", json!({"textDocument": d, "position": p})),
                 ("textDocument/rename", json!({"textDocument": d, "position": p, "newName": "x"})),
-                ("textDocument/codeAction", json!({"textDocument": d, "range": {"start": p, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": []}})),
-                ("textDocument/codeAction", json!({"textDocument": d, "range": {"start": {"line": 0, "character": 0}, "end": p}, "context": {"diagnostics": []}})),
+                (
+                    "textDocument/codeAction",
+                    json!({"textDocument": d, "range": {"start": p, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": []}}),
+                ),
+                (
+                    "textDocument/codeAction",
+                    json!({"textDocument": d, "range": {"start": {"line": 0, "character": 0}, "end": p}, "context": {"diagnostics": []}}),
+                ),
                 ("textDocument/inlayHint", json!({"textDocument": d, "range": {"start": p, "end": p}})),
                 ("textDocument/inlayHint", json!({"textDocument": d, "range": {"start": {"line": 0, "character": 0}, "end": p}})),
             ];
@@ -558,9 +596,8 @@ async fn changes_to_a_document_never_opened_and_ranges_outside_the_document() {
     let s = Session::start(&[], false).await;
     let never = s.doc("docs/never.txt");
     s.c.notify("textDocument/didChange", json!({"textDocument": {"uri": never, "version": 2}, "contentChanges": [{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "[x]{@nobody}"}]}));
-    let said = s
-        .c
-        .wait_until(Duration::from_secs(20), |inbox| {
+    let said =
+        s.c.wait_until(Duration::from_secs(20), |inbox| {
             inbox.notifications.iter().find(|n| n["method"] == "window/logMessage" && n["params"]["message"].as_str().unwrap().contains("never.txt")).cloned()
         })
         .await
@@ -584,9 +621,18 @@ async fn changes_to_a_document_never_opened_and_ranges_outside_the_document() {
         (json!({"line": 1, "character": 3}), json!({"line": 0, "character": 2}), "!", 3),
     ];
     for (version, (start, end, insert, at)) in changes.into_iter().enumerate() {
-        let at = if at == usize::MAX { text.len() } else if at == 3 { text.find("two").unwrap() + 3 } else { text.find("\r\n").unwrap() };
+        let at = if at == usize::MAX {
+            text.len()
+        } else if at == 3 {
+            text.find("two").unwrap() + 3
+        } else {
+            text.find("\r\n").unwrap()
+        };
         text.insert_str(at, insert);
-        s.c.notify("textDocument/didChange", json!({"textDocument": {"uri": doc, "version": version + 2}, "contentChanges": [{"range": {"start": start, "end": end}, "text": insert}]}));
+        s.c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": doc, "version": version + 2}, "contentChanges": [{"range": {"start": start, "end": end}, "text": insert}]}),
+        );
     }
     // A deletion from far along line 0 to far past the end: line 0's end
     // to the text's end.
@@ -651,11 +697,7 @@ async fn files_read_again_stay_confined() {
     let outside = tempfile::tempdir().unwrap();
     let secret = outside.path().canonicalize().unwrap().join("secret.toml");
     std::fs::write(&secret, "[actor.secret]\nname = \"Top Secret Name\"\n").unwrap();
-    let dir = workspace(&[
-        ("gloss.toml", &config(&["link.toml"])),
-        ("docs/normal.txt", NORMAL),
-        ("docs/s.txt", "[Secret]{@secret}\n"),
-    ]);
+    let dir = workspace(&[("gloss.toml", &config(&["link.toml"])), ("docs/normal.txt", NORMAL), ("docs/s.txt", "[Secret]{@secret}\n")]);
     std::os::unix::fs::symlink(&secret, dir.path().join("link.toml")).unwrap();
     let s = Session::in_dir(dir, false).await;
     let (link, doc) = (s.doc("link.toml"), s.doc("docs/s.txt"));

@@ -61,7 +61,11 @@ async fn diagnostics_on_open_with_conflicts_across_documents() {
     c.open(&b, B).await;
     let at = pos(B, "3,000", 0, false);
     let end = json!({"line": at["line"], "character": at["character"].as_u64().unwrap() + 5});
-    c.notify("textDocument/didChange", json!({"textDocument": {"uri": b, "version": 2}, "contentChanges": [{"range": {"start": at, "end": end}, "text": "10,000"}]})).await;
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": b, "version": 2}, "contentChanges": [{"range": {"start": at, "end": end}, "text": "10,000"}]}),
+    )
+    .await;
     assert!(c.settled_diagnostics(&a).await.is_empty());
     // Pull diagnostics agree.
     let pulled = c.request("textDocument/diagnostic", json!({"textDocument": {"uri": a}})).await;
@@ -135,7 +139,12 @@ async fn rename_completion_symbols_tokens_hints_lenses_folds_actions() {
     // The first token: `#a` on line 0, a source definition.
     assert_eq!(&data[..5], &[json!(0), json!(1), json!(2), json!(2), json!(1)]);
 
-    let hints = c.request("textDocument/inlayHint", json!({"textDocument": {"uri": a}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 9, "character": 0}}})).await;
+    let hints = c
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": a}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 9, "character": 0}}}),
+        )
+        .await;
     assert_eq!(hints[0]["label"], "≈10,000 soldiers");
     let lenses = c.request("textDocument/codeLens", json!({"textDocument": {"uri": a}})).await;
     assert_eq!(lenses[0]["command"]["title"], "2 claims on this subject · 1 conflict");

@@ -106,7 +106,8 @@ async fn a_client_that_asks_is_told_the_workspaces_numbers() {
 
     // Dropping the White House's figure ends the conflict.
     c.open(&b, B).await;
-    c.notify("textDocument/didChange", json!({"textDocument": {"uri": b, "version": 2}, "contentChanges": [{"text": "{#b date=2024-10-23}\nNothing.\n"}]})).await;
+    c.notify("textDocument/didChange", json!({"textDocument": {"uri": b, "version": 2}, "contentChanges": [{"text": "{#b date=2024-10-23}\nNothing.\n"}]}))
+        .await;
     let after = c.wait_for(|n| status(n) && n["params"]["claims"] == 1).await;
     assert_eq!(after["params"]["conflicts"], 0);
 }
@@ -209,7 +210,8 @@ async fn a_second_start_takes_unchanged_documents_from_the_cache_and_a_damaged_c
 async fn a_registry_file_turned_into_a_link_out_of_the_workspace_is_not_read_again() {
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("secret.toml"), "[actor.secret]\nname = \"Secret Person\"\n").unwrap();
-    let files = [("gloss.toml", "[workspace]\nregistry = [\"reg.toml\"]\n"), ("reg.toml", "[actor.known]\nname = \"Known Person\"\n"), ("docs/a.txt", "[x]{@known}\n")];
+    let files =
+        [("gloss.toml", "[workspace]\nregistry = [\"reg.toml\"]\n"), ("reg.toml", "[actor.known]\nname = \"Known Person\"\n"), ("docs/a.txt", "[x]{@known}\n")];
     let (mut c, _dir, root) = support::started(&files, &[], json!({})).await;
     let names = |r: &Value| r.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap().to_string()).collect::<Vec<_>>();
     assert_eq!(names(&c.request("workspace/symbol", json!({"query": "Person"})).await), ["Known Person"]);

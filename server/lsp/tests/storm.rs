@@ -21,8 +21,33 @@ const B: &str = "{#b date=2024-10-23}\n[The White House]{@white-house} says [aro
 
 /// What the storm inserts.
 const PIECES: &[&str] = &[
-    "[", "]", "{", "}", "@", "#", "=", "]{", "@putin", "#x ", "claim=nk-troops ", "src=@ua-intel", "[x]{@putin}", "10,000", "한국", "북한군",
-    "Путин", "ё", "😀", "👩‍👩‍👧", "\n", "\r\n", "\r", " ", "\n\n", "%}", "{%",
+    "[",
+    "]",
+    "{",
+    "}",
+    "@",
+    "#",
+    "=",
+    "]{",
+    "@putin",
+    "#x ",
+    "claim=nk-troops ",
+    "src=@ua-intel",
+    "[x]{@putin}",
+    "10,000",
+    "한국",
+    "북한군",
+    "Путин",
+    "ё",
+    "😀",
+    "👩‍👩‍👧",
+    "\n",
+    "\r\n",
+    "\r",
+    " ",
+    "\n\n",
+    "%}",
+    "{%",
 ];
 
 const REQUESTS: &[&str] = &["textDocument/hover", "textDocument/completion", "textDocument/documentHighlight", "textDocument/semanticTokens/full"];
@@ -251,8 +276,12 @@ async fn two_documents_edited_in_turn_end_as_a_fresh_open_of_both() {
     }
     // The workspace as a whole, too.
     let everything = |r: Value, root: &str| -> Vec<String> {
-        let mut items: Vec<String> =
-            r["items"].as_array().unwrap().iter().map(|i| format!("{} {}", i["uri"], masked(i["items"].as_array().unwrap(), root).join(";")).replace(root, "ROOT")).collect();
+        let mut items: Vec<String> = r["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| format!("{} {}", i["uri"], masked(i["items"].as_array().unwrap(), root).join(";")).replace(root, "ROOT"))
+            .collect();
         items.sort();
         items
     };

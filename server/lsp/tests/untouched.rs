@@ -34,7 +34,8 @@ name = "North Korean troops in Russia"
 unit = "soldiers"
 "#;
 
-const MORE: &str = "[actor.kremlin]\nname = \"The Kremlin\"\nkind = \"agency\"\nleader = \"@putin\"\n\n[actor.white-house]\nname = \"The White House\"\nkind = \"agency\"\n";
+const MORE: &str =
+    "[actor.kremlin]\nname = \"The Kremlin\"\nkind = \"agency\"\nleader = \"@putin\"\n\n[actor.white-house]\nname = \"The White House\"\nkind = \"agency\"\n";
 
 const A: &str = "{#a date=2024-10-17}\n[Vladimir Putin]{@putin} met [Kim]{@kim} in Vostochny. Putin said so.\n\n[Ukrainian intelligence]{@ua-intel} counted [about 10,000 soldiers]{claim=nk-troops}.\n\n[500,000 155 mm shells]{claim=shells src=@ua-intel unit=shells} went north; Putin denied 5,000 more.\n";
 
@@ -42,7 +43,11 @@ const B: &str = "{#b date=2024-10-23}\n[Putin]{@putin} again: [around 3,000]{cla
 
 /// The actions offered over a range, by title.
 async fn actions(c: &mut Client, doc: &str, range: Value) -> Vec<Value> {
-    c.request("textDocument/codeAction", json!({"textDocument": {"uri": doc}, "range": range, "context": {"diagnostics": []}})).await.as_array().unwrap().clone()
+    c.request("textDocument/codeAction", json!({"textDocument": {"uri": doc}, "range": range, "context": {"diagnostics": []}}))
+        .await
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 fn titled<'a>(list: &'a [Value], title: &str) -> &'a Value {
@@ -89,7 +94,8 @@ fn apply(edit: &Value, texts: &mut [(String, String)]) -> Vec<String> {
 async fn a_whole_session_touches_no_file_and_its_edits_give_what_they_say() {
     // The workspace, a file that is not Gloss's, and the cache folder, side
     // by side in one sandbox.
-    let files = [("gloss.toml", CONFIG), ("more.toml", MORE), ("docs/a.txt", A), ("docs/b.txt", B), ("notes/readme.md", "# notes\n"), (".gitignore", "target/\n")];
+    let files =
+        [("gloss.toml", CONFIG), ("more.toml", MORE), ("docs/a.txt", A), ("docs/b.txt", B), ("notes/readme.md", "# notes\n"), (".gitignore", "target/\n")];
     let (sandbox, ws) = sandbox_with_cache(&files);
     let root = ws.canonicalize().unwrap();
     let outside_cache = |dir: &Path| {
@@ -113,7 +119,11 @@ async fn a_whole_session_touches_no_file_and_its_edits_give_what_they_say() {
 
     // Typing, hovering, completing.
     let at = pos(A, "Vostochny", 0, false);
-    c.notify("textDocument/didChange", json!({"textDocument": {"uri": a, "version": 2}, "contentChanges": [{"range": {"start": at, "end": at}, "text": "the cosmodrome of "}]})).await;
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": a, "version": 2}, "contentChanges": [{"range": {"start": at, "end": at}, "text": "the cosmodrome of "}]}),
+    )
+    .await;
     texts[0].1 = A.replacen("Vostochny", "the cosmodrome of Vostochny", 1);
     let text = texts[0].1.clone();
     let hover = c.request("textDocument/hover", json!({"textDocument": {"uri": a}, "position": pos(&text, "@putin", 2, false)})).await;

@@ -115,8 +115,10 @@ async fn several_roots_a_root_found_on_open_and_a_file_alone() {
 #[tokio::test]
 async fn watched_files_created_changed_and_deleted() {
     let (mut c, dir, root) = started(debounce(0)).await;
-    assert!(c.server_requests.iter().any(|r| r["method"] == "client/registerCapability"
-        && r["params"]["registrations"][0]["method"] == "workspace/didChangeWatchedFiles"));
+    assert!(c
+        .server_requests
+        .iter()
+        .any(|r| r["method"] == "client/registerCapability" && r["params"]["registrations"][0]["method"] == "workspace/didChangeWatchedFiles"));
     let a = uri(&root.join("docs/a.txt"));
     c.open(&a, A).await;
     assert_eq!(codes(&c.settled_diagnostics(&a).await), ["conflicting-claim"]);
@@ -174,7 +176,11 @@ async fn an_open_gloss_toml_applies_live() {
     }
     assert!(found.is_empty(), "{found:?}");
     // A registry error in the open gloss.toml is shown on it.
-    c.notify("textDocument/didChange", json!({"textDocument": {"uri": toml, "version": 4}, "contentChanges": [{"text": "[actor.putin]\nkind = \"person\"\n"}]})).await;
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": toml, "version": 4}, "contentChanges": [{"text": "[actor.putin]\nkind = \"person\"\n"}]}),
+    )
+    .await;
     assert_eq!(codes(&c.settled_diagnostics(&toml).await), ["registry"]);
 }
 
@@ -320,9 +326,7 @@ async fn highlights_declaration_links_folds_and_fixes_with_their_diagnostics() {
     let found = c.settled_diagnostics(&r).await;
     let unsourced: Vec<Value> = found.iter().filter(|d| d["code"] == "unsourced-claim").cloned().collect();
     assert_eq!(unsourced.len(), 1, "{found:?}");
-    let actions = c
-        .request("textDocument/codeAction", json!({"textDocument": doc, "range": unsourced[0]["range"], "context": {"diagnostics": found}}))
-        .await;
+    let actions = c.request("textDocument/codeAction", json!({"textDocument": doc, "range": unsourced[0]["range"], "context": {"diagnostics": found}})).await;
     let fix = actions.as_array().unwrap().iter().find(|a| a["title"].as_str().unwrap().contains("src=@ua-intel")).expect("the quick fix");
     assert_eq!(fix["kind"], "quickfix");
     assert_eq!(fix["diagnostics"], json!(unsourced));
@@ -342,9 +346,7 @@ async fn edits_carry_versions_for_clients_that_take_them() {
     c.open(&a, A).await;
     let at = pos(A, "10,000", 0, false);
     c.notify("textDocument/didChange", change(&a, 5, at.clone(), plus(&at, 6), "10,000")).await;
-    let edit = c
-        .request("textDocument/rename", json!({"textDocument": {"uri": a}, "position": pos(A, "@putin", 2, false), "newName": "vvp"}))
-        .await;
+    let edit = c.request("textDocument/rename", json!({"textDocument": {"uri": a}, "position": pos(A, "@putin", 2, false), "newName": "vvp"})).await;
     let changes = edit["documentChanges"].as_array().expect("versioned edits");
     let version_of = |u: &str| changes.iter().find(|c| c["textDocument"]["uri"] == u).map(|c| c["textDocument"]["version"].clone());
     assert_eq!(version_of(&a), Some(json!(5)));
@@ -384,12 +386,8 @@ async fn semantic_tokens_in_either_encoding_one_per_line() {
         let root = dir.path().canonicalize().unwrap();
         let mut c = Client::start();
         let r = c.initialize(Some(&root), if utf8 { &["utf-8"] } else { &[] }, Value::Null).await;
-        let legend: Vec<String> = r["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t.as_str().unwrap().to_string())
-            .collect();
+        let legend: Vec<String> =
+            r["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()).collect();
         c.wait_indexed().await;
         let t = uri(&root.join("docs/t.txt"));
         c.open(&t, text).await;

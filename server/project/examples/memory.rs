@@ -88,7 +88,11 @@ fn main() {
             Facts::Registry(r) => r.definitions = Vec::new(),
             _ => {}
         }),
-        ("claims' text", &|f| if let Facts::Document(d) = f { d.claims.iter_mut().for_each(|c| drop(take(&mut c.text))) }),
+        ("claims' text", &|f| {
+            if let Facts::Document(d) = f {
+                d.claims.iter_mut().for_each(|c| drop(take(&mut c.text)))
+            }
+        }),
         ("claims' sources", &|f| {
             if let Facts::Document(d) = f {
                 for c in &mut d.claims {
@@ -96,14 +100,26 @@ fn main() {
                 }
             }
         }),
-        ("claims, rest", &|f| if let Facts::Document(d) = f { d.claims = Vec::new() }),
+        ("claims, rest", &|f| {
+            if let Facts::Document(d) = f {
+                d.claims = Vec::new()
+            }
+        }),
         ("problems", &|f| match f {
             Facts::Document(d) => d.problems = Vec::new(),
             Facts::Registry(r) => r.problems = Vec::new(),
             _ => {}
         }),
-        ("bare prose", &|f| if let Facts::Document(d) = f { d.bare_prose = Vec::new() }),
-        ("acks", &|f| if let Facts::Document(d) = f { d.acks = Vec::new() }),
+        ("bare prose", &|f| {
+            if let Facts::Document(d) = f {
+                d.bare_prose = Vec::new()
+            }
+        }),
+        ("acks", &|f| {
+            if let Facts::Document(d) = f {
+                d.acks = Vec::new()
+            }
+        }),
     ];
     for (name, part) in parts {
         println!("    {name:<13} {}", mb(drop_part(&mut facts, part)));

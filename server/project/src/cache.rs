@@ -185,7 +185,11 @@ impl serde::Serialize for Entries<'_> {
 
 /// The text an entry keeps: its own with a stamp, else none.
 fn stored_text<'a>(e: &Entry<'a>) -> &'a str {
-    if e.stamp.is_some() { e.text } else { "" }
+    if e.stamp.is_some() {
+        e.text
+    } else {
+        ""
+    }
 }
 
 /// Serialized as bytes (not as a sequence of numbers).
@@ -319,7 +323,15 @@ impl CacheWriter {
             // The body's checksum goes here once the body is written.
             out.write_all(&[0; 16])
         })();
-        let writer = CacheWriter { file: file.to_path_buf(), temp, version, out: Hashing { out, hasher: Xxh3::new(), written: 0 }, appended: Vec::new(), spooled: None, named: false };
+        let writer = CacheWriter {
+            file: file.to_path_buf(),
+            temp,
+            version,
+            out: Hashing { out, hasher: Xxh3::new(), written: 0 },
+            appended: Vec::new(),
+            spooled: None,
+            named: false,
+        };
         header.map(|()| Some(writer))
     }
 
@@ -454,7 +466,6 @@ fn remove_abandoned(file: &Path) {
     }
 }
 
-
 /// The bytes of a cache file, mapped rather than read: reading copies
 /// tens of MB into fresh memory, page by page, which was a third of a
 /// warm start; a mapping shares the pages the system already caches.
@@ -573,7 +584,12 @@ mod tests {
         assert_eq!(spooled, [Text::from(texts[0]), Text::from(texts[1]), Text::from(texts[2])]);
         assert!(!file.exists(), "named only once whole");
         let entry = |k: usize, relative, text, stamp| Entry { relative, hash: text_hash(texts[k]), stamp, text, facts: &all[k] };
-        let entries = [entry(0, "a.txt", &spooled[0], stamp), entry(1, "b.txt", &spooled[1], None), entry(2, "c.txt", &spooled[2], stamp), entry(3, "d.txt", texts[3], stamp)];
+        let entries = [
+            entry(0, "a.txt", &spooled[0], stamp),
+            entry(1, "b.txt", &spooled[1], None),
+            entry(2, "c.txt", &spooled[2], stamp),
+            entry(3, "d.txt", texts[3], stamp),
+        ];
         let shared = writer.finish(&entries).unwrap();
         assert_eq!(shared, [Some(Text::from(texts[0])), None, Some(Text::from(texts[2])), Some(Text::from(texts[3]))]);
         assert_eq!(spooled[1], Text::from(texts[1]), "still held from the file");

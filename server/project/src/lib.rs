@@ -14,8 +14,8 @@ pub mod cache;
 mod find;
 
 pub use cache::{CacheWriter, FactsCache};
-use find::{find_documents_relative, Found};
 pub use find::{find_documents, find_root, relative};
+use find::{find_documents_relative, Found};
 use gloss_analysis::config::Config;
 use gloss_analysis::{Facts, File, FileId, Text, Workspace};
 use rayon::prelude::*;
@@ -142,10 +142,8 @@ fn find_files(root: &Path) -> std::io::Result<(bool, Vec<ReadFile>, Found)> {
     let registry: Vec<PathBuf> = files.iter().map(|f| &f.path).chain(&listed).flat_map(|p| [Some(p.clone()), p.canonicalize().ok()]).flatten().collect();
     // The registry files are read while the documents are looked for
     // (each is a few milliseconds on the 20,000-document benchmark).
-    let (registry_files, documents) = rayon::join(
-        || listed.iter().map(|p| read_registry(root, p, false)).collect::<Vec<_>>(),
-        || find_documents_relative(root, &config.documents),
-    );
+    let (registry_files, documents) =
+        rayon::join(|| listed.iter().map(|p| read_registry(root, p, false)).collect::<Vec<_>>(), || find_documents_relative(root, &config.documents));
     files.extend(registry_files);
     let documents = documents?.into_iter().filter(|(p, _)| !registry.contains(p)).collect();
     Ok((has_config, files, documents))
@@ -271,7 +269,9 @@ impl Project {
             std::thread::spawn(move || {
                 let entries: Vec<cache::Entry> = kept
                     .iter()
-                    .filter_map(|(relative, hash, stamp, file)| Some(cache::Entry { relative, hash: *hash, stamp: *stamp, text: &file.text, facts: file.document()? }))
+                    .filter_map(|(relative, hash, stamp, file)| {
+                        Some(cache::Entry { relative, hash: *hash, stamp: *stamp, text: &file.text, facts: file.document()? })
+                    })
                     .collect();
                 FactsCache::save(&root, &entries).map(drop)
             })
@@ -331,9 +331,8 @@ fn read_text_stamped(path: &Path, now: i64) -> (Result<String, String>, Option<c
     if let Err(e) = file.by_ref().take(u64::MAX).read_to_end(&mut bytes) {
         return (Err(cannot(e)), None);
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        format!("{} is not UTF-8 (invalid byte at offset {}): save it as UTF-8", path.display(), e.utf8_error().valid_up_to())
-    });
+    let text = String::from_utf8(bytes)
+        .map_err(|e| format!("{} is not UTF-8 (invalid byte at offset {}): save it as UTF-8", path.display(), e.utf8_error().valid_up_to()));
     (text, stamp)
 }
 
@@ -370,7 +369,11 @@ mod tests {
     fn reads_a_workspace_and_reports_what_it_cannot_read() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        std::fs::write(root.join("gloss.toml"), "[workspace]\ndocuments = [\"docs/*.txt\"]\nregistry = [\"reg.toml\", \"missing.toml\", \"../outside.toml\"]\n").unwrap();
+        std::fs::write(
+            root.join("gloss.toml"),
+            "[workspace]\ndocuments = [\"docs/*.txt\"]\nregistry = [\"reg.toml\", \"missing.toml\", \"../outside.toml\"]\n",
+        )
+        .unwrap();
         std::fs::write(root.join("reg.toml"), "[actor.putin]\nname = \"Vladimir Putin\"\n").unwrap();
         std::fs::write(dir.path().parent().unwrap().join("outside.toml"), "[actor.x]\nname = \"X\"\n").ok();
         std::fs::create_dir(root.join("docs")).unwrap();
@@ -386,15 +389,11 @@ mod tests {
         let mut paths: Vec<_> = analysis.files().map(|(_, f)| f.path.clone()).collect();
         paths.sort();
         assert_eq!(paths, ["../outside.toml", "docs/a.txt", "docs/bad.txt", "gloss.toml", "missing.toml", "reg.toml"]);
-        let found: Vec<_> = workspace_diagnostics(&analysis)
-            .into_iter()
-            .map(|d| (analysis.file(d.file).unwrap().path.clone(), d.code))
-            .collect();
-        assert_eq!(found, [
-            ("../outside.toml".to_string(), Code::Registry),
-            ("docs/bad.txt".to_string(), Code::Unreadable),
-            ("missing.toml".to_string(), Code::Registry),
-        ]);
+        let found: Vec<_> = workspace_diagnostics(&analysis).into_iter().map(|d| (analysis.file(d.file).unwrap().path.clone(), d.code)).collect();
+        assert_eq!(
+            found,
+            [("../outside.toml".to_string(), Code::Registry), ("docs/bad.txt".to_string(), Code::Unreadable), ("missing.toml".to_string(), Code::Registry),]
+        );
         assert_eq!(find_root(&root.join("docs/a.txt")).unwrap(), root.canonicalize().unwrap());
     }
 
@@ -436,7 +435,8 @@ mod tests {
         let (_, _, fresh, _) = read_workspace_cached(&root, FactsCache::default).unwrap();
         assert_eq!(facts(&third), facts(&fresh));
         // Nothing was written in the workspace.
-        let mut names: Vec<_> = ignore::WalkBuilder::new(&root).hidden(false).build().flatten().map(|e| e.path().strip_prefix(&root).unwrap().display().to_string()).collect();
+        let mut names: Vec<_> =
+            ignore::WalkBuilder::new(&root).hidden(false).build().flatten().map(|e| e.path().strip_prefix(&root).unwrap().display().to_string()).collect();
         names.sort();
         assert_eq!(names, ["", "docs", "docs/a.txt", "docs/b.txt"]);
     }

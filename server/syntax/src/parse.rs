@@ -33,7 +33,6 @@ pub fn parse_tree(text: &str, old: Option<&Tree>) -> Tree {
     PARSER.with(|p| p.borrow_mut().parse(text, old)).expect("parsing has no timeout or cancellation set")
 }
 
-
 impl Markup {
     /// The typed view of a tree parsed from `text` (by [`parse_tree`]).
     pub fn from_tree(tree: &Tree, text: &str) -> Markup {
@@ -66,10 +65,7 @@ impl Markup {
                 "unclosed_comment" => {
                     markup.comments.push(node.byte_range());
                     let start = node.start_byte();
-                    markup.errors.push(SyntaxError {
-                        range: start..start + 2,
-                        message: "comment not closed before the end of its paragraph: add `%}`".into(),
-                    });
+                    markup.errors.push(SyntaxError { range: start..start + 2, message: "comment not closed before the end of its paragraph: add `%}`".into() });
                     false
                 }
                 "escape" => {
@@ -106,10 +102,7 @@ fn lower_span(node: Node, text: &str, parent: Option<usize>, markup: &mut Markup
     let (open, close, attrs) = (node.child(0)?, node.child(n.checked_sub(2)?)?, node.child(n - 1)?);
     if attrs.kind() == "unclosed_attributes" {
         let start = attrs.start_byte();
-        markup.errors.push(SyntaxError {
-            range: start..start + 1,
-            message: "attribute block not closed on its line: add `}`".into(),
-        });
+        markup.errors.push(SyntaxError { range: start..start + 1, message: "attribute block not closed on its line: add `}`".into() });
         return None;
     }
     if attrs.kind() != "attributes" || close.kind() != "]" {

@@ -466,10 +466,9 @@ impl<'a> Reader<'a> {
                         }
                         Err(end) => {
                             self.markup.comments.push(at..end);
-                            self.markup.errors.push(SyntaxError {
-                                range: at..at + 2,
-                                message: "comment not closed before the end of its paragraph: add `%}`".into(),
-                            });
+                            self.markup
+                                .errors
+                                .push(SyntaxError { range: at..at + 2, message: "comment not closed before the end of its paragraph: add `%}`".into() });
                             at = end;
                         }
                     }
@@ -488,10 +487,7 @@ impl<'a> Reader<'a> {
         let brace = bracket + 1;
         let mut cur = self.cursor(brace + 1);
         if !block_closes(&mut cur, &mut UNLIMITED.clone()) {
-            self.markup.errors.push(SyntaxError {
-                range: brace..brace + 1,
-                message: "attribute block not closed on its line: add `}`".into(),
-            });
+            self.markup.errors.push(SyntaxError { range: brace..brace + 1, message: "attribute block not closed on its line: add `}`".into() });
             return cur.at;
         }
         let (block, end) = self.block(brace);

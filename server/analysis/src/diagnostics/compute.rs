@@ -111,7 +111,12 @@ fn diagnostics_listing(analysis: &Analysis, file_id: FileId, listed: usize, kind
             for range in &doc.bare_prose {
                 for hit in names.find(&file.text, range.range()) {
                     let name = analysis.entity(hit.id).map_or(hit.name, |(_, d)| d.display_name());
-                    push(hit.range.clone(), Code::UnannotatedMention, format!("`{}` mentions {name} (@{}) without annotation", &file.text[hit.range.clone()], hit.id), NO_RELATED);
+                    push(
+                        hit.range.clone(),
+                        Code::UnannotatedMention,
+                        format!("`{}` mentions {name} (@{}) without annotation", &file.text[hit.range.clone()], hit.id),
+                        NO_RELATED,
+                    );
                 }
             }
         }
@@ -139,7 +144,12 @@ fn claim_diagnostics(
     }
     if let Some(expected) = &relations.unit_mismatch {
         let unit = relations.unit.unwrap_or("?");
-        push(range.range(), Code::UnitMismatch, format!("this figure is in {unit}, other claims on `{}` in {expected}: they are not compared", claim.subject.id), NO_RELATED);
+        push(
+            range.range(),
+            Code::UnitMismatch,
+            format!("this figure is in {unit}, other claims on `{}` in {expected}: they are not compared", claim.subject.id),
+            NO_RELATED,
+        );
     }
     // Where the ledger keeps a claim's first few conflicts only, they are
     // all that is named or listed; the rest are counted.

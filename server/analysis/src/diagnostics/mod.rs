@@ -8,8 +8,8 @@ use std::fmt;
 use std::ops::Range;
 
 pub use affected::{affected, Affected};
-pub use compute::{diagnostics, diagnostics_seeing, summary, workspace_diagnostics, workspace_diagnostics_each, workspace_diagnostics_listing, Kinds};
 pub(crate) use compute::conflicts_needed;
+pub use compute::{diagnostics, diagnostics_seeing, summary, workspace_diagnostics, workspace_diagnostics_each, workspace_diagnostics_listing, Kinds};
 
 use crate::index::ClaimId;
 use crate::{Analysis, FileId};
@@ -95,9 +95,7 @@ impl Code {
 
     pub fn severity(self) -> Severity {
         match self {
-            Code::Syntax | Code::UnknownId | Code::DuplicateId | Code::BadValue | Code::Registry | Code::Unreadable => {
-                Severity::Error
-            }
+            Code::Syntax | Code::UnknownId | Code::DuplicateId | Code::BadValue | Code::Registry | Code::Unreadable => Severity::Error,
             Code::UnsourcedClaim | Code::ConflictingClaim | Code::UnitMismatch => Severity::Warning,
             Code::AmbiguousValue => Severity::Information,
             Code::UndeclaredSubject | Code::UnannotatedMention => Severity::Hint,

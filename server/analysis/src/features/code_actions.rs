@@ -56,7 +56,13 @@ fn registry_file(analysis: &Analysis) -> Option<(FileId, usize)> {
 fn append_entry(analysis: &Analysis, entry: String) -> Option<WorkspaceEdit> {
     let (reg, end) = registry_file(analysis)?;
     let text = &analysis.file(reg)?.text;
-    let sep = if text.is_empty() || text.ends_with("\n\n") { "" } else if text.ends_with('\n') { "\n" } else { "\n\n" };
+    let sep = if text.is_empty() || text.ends_with("\n\n") {
+        ""
+    } else if text.ends_with('\n') {
+        "\n"
+    } else {
+        "\n\n"
+    };
     Some(single(reg, end..end, format!("{sep}{entry}")))
 }
 
@@ -81,13 +87,22 @@ fn add_to_registry(analysis: &Analysis, file: FileId, d: &Diagnostic, out: &mut 
     };
     for (i, (table, field)) in kinds.iter().enumerate() {
         if let Some(edit) = append_entry(analysis, format!("[{table}.{}]\n{field} = {}\n", toml_key(id), quote(&name))) {
-            out.push(CodeAction { title: format!("Add `{id}` to the registry as {} {table}", if *table == "actor" { "an" } else { "a" }), fixes: Some(Code::UnknownId), edit, preferred: i == 0 });
+            out.push(CodeAction {
+                title: format!("Add `{id}` to the registry as {} {table}", if *table == "actor" { "an" } else { "a" }),
+                fixes: Some(Code::UnknownId),
+                edit,
+                preferred: i == 0,
+            });
         }
     }
 }
 
 fn toml_key(id: &str) -> String {
-    if id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') { id.to_string() } else { quote(id) }
+    if id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+        id.to_string()
+    } else {
+        quote(id)
+    }
 }
 
 /// The text inside a span's brackets, roughly: for names only.
@@ -155,7 +170,8 @@ fn sentence_around(text: &str, range: Range<usize>) -> Range<usize> {
     let para_end = text[range.end..].find("\n\n").map_or(text.len(), |i| range.end + i);
     let ends = |c: char| matches!(c, '.' | '!' | '?');
     let start = text[para_start..range.start]
-        .char_indices().rfind(|(i, c)| ends(*c) && text[para_start + i + 1..].starts_with(char::is_whitespace))
+        .char_indices()
+        .rfind(|(i, c)| ends(*c) && text[para_start + i + 1..].starts_with(char::is_whitespace))
         .map_or(para_start, |(i, _)| para_start + i + 1);
     let end = text[range.end..para_end]
         .char_indices()
@@ -175,7 +191,12 @@ fn annotate_mentions(analysis: &Analysis, file: FileId, d: &Diagnostic, all: &[D
     };
     let mut one = WorkspaceEdit::default();
     wrap(&mut one, &d.range, &id);
-    out.push(CodeAction { title: format!("Annotate `{}` as @{id}", &f.text[d.range.clone()]), fixes: Some(Code::UnannotatedMention), edit: one, preferred: true });
+    out.push(CodeAction {
+        title: format!("Annotate `{}` as @{id}", &f.text[d.range.clone()]),
+        fixes: Some(Code::UnannotatedMention),
+        edit: one,
+        preferred: true,
+    });
     let mut every = WorkspaceEdit::default();
     let mut count = 0;
     for other in all.iter().filter(|o| o.code == Code::UnannotatedMention) {
@@ -185,7 +206,12 @@ fn annotate_mentions(analysis: &Analysis, file: FileId, d: &Diagnostic, all: &[D
         }
     }
     if count > 1 {
-        out.push(CodeAction { title: format!("Annotate all {count} unannotated mentions in this file"), fixes: Some(Code::UnannotatedMention), edit: every, preferred: false });
+        out.push(CodeAction {
+            title: format!("Annotate all {count} unannotated mentions in this file"),
+            fixes: Some(Code::UnannotatedMention),
+            edit: every,
+            preferred: false,
+        });
     }
 }
 

@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use crate::id::Id;
 use crate::entity::EntityKind;
+use crate::id::Id;
 use crate::{Analysis, FileId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -57,19 +57,8 @@ pub fn target_at(analysis: &Analysis, file: FileId, offset: usize) -> Option<Tar
     }
     // Inside a span or a registry table: the innermost construct.
     let inside = |r: &Range<usize>| r.start <= offset && offset < r.end;
-    let claims = claims
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.range.range(), Target::Claim(ClaimId { file, index: i as u32 })));
-    let mentions = references
-        .iter()
-        .filter(|r| r.role == ReferenceRole::Mention)
-        .filter_map(|r| Some((r.span()?, Target::Reference(r))));
+    let claims = claims.iter().enumerate().map(|(i, c)| (c.range.range(), Target::Claim(ClaimId { file, index: i as u32 })));
+    let mentions = references.iter().filter(|r| r.role == ReferenceRole::Mention).filter_map(|r| Some((r.span()?, Target::Reference(r))));
     let defined = definitions.iter().filter(|d| d.site != DefinitionSite::Header).map(|d| (d.range.range(), Target::Definition(d)));
-    claims
-        .chain(mentions)
-        .chain(defined)
-        .filter(|(range, _)| inside(range))
-        .min_by_key(|(range, _)| range.end - range.start)
-        .map(|(_, t)| t)
+    claims.chain(mentions).chain(defined).filter(|(range, _)| inside(range)).min_by_key(|(range, _)| range.end - range.start).map(|(_, t)| t)
 }

@@ -25,22 +25,14 @@ pub fn subject(analysis: &Analysis, file: FileId, offset: usize) -> Vec<Location
         Some(Target::Reference(r)) if r.role == ReferenceRole::Subject => r.id,
         _ => return Vec::new(),
     };
-    analysis
-        .definitions(&id)
-        .filter(|(_, d)| d.kind == EntityKind::Subject)
-        .map(|(f, d)| location(f, d))
-        .take(1)
-        .collect()
+    analysis.definitions(&id).filter(|(_, d)| d.kind == EntityKind::Subject).map(|(f, d)| location(f, d)).take(1).collect()
 }
 
 /// Where an id is defined: its `#id` span or header, else its registry
 /// table.
 pub(crate) fn entity_location(analysis: &Analysis, id: &str) -> Option<Location> {
     let defs: Vec<_> = analysis.definitions(id).collect();
-    defs.iter()
-        .find(|(_, d)| d.site != DefinitionSite::Registry)
-        .or(defs.first())
-        .map(|(f, d)| location(*f, d))
+    defs.iter().find(|(_, d)| d.site != DefinitionSite::Registry).or(defs.first()).map(|(f, d)| location(*f, d))
 }
 
 pub(crate) fn location(file: FileId, d: &Definition) -> Location {

@@ -139,13 +139,7 @@ fn claim_card(analysis: &Analysis, no: ClaimId) -> String {
         Some(f) => {
             let unit = analysis.relations(no).unit.filter(|u| f.currency.as_deref() != Some(*u)).map(|u| format!(" {u}")).unwrap_or_default();
             let how = if c.explicit_value() { "from `value=`" } else { "read from the text" };
-            let _ = writeln!(
-                md,
-                "**{}{unit}**: {}, interval {} ({how})  ",
-                f.describe(),
-                qualifier(&f.qualifier),
-                f.interval(analysis.config().claims.approx)
-            );
+            let _ = writeln!(md, "**{}{unit}**: {}, interval {} ({how})  ", f.describe(), qualifier(&f.qualifier), f.interval(analysis.config().claims.approx));
         }
         None => {
             let _ = writeln!(md, "**No figure could be read**: give it with `value=`.  ");
@@ -163,12 +157,7 @@ fn claim_card(analysis: &Analysis, no: ClaimId) -> String {
         let _ = writeln!(md, "**Via:** {}  ", who(c.via()));
     }
     if let Some(cred) = c.cred() {
-        let reliability = c
-            .sources
-            .iter()
-            .chain(c.via())
-            .find_map(|s| analysis.entity(&s.id).and_then(|(_, d)| d.field_text("reliability")))
-            .unwrap_or("?");
+        let reliability = c.sources.iter().chain(c.via()).find_map(|s| analysis.entity(&s.id).and_then(|(_, d)| d.field_text("reliability"))).unwrap_or("?");
         let _ = writeln!(md, "**Grade:** {reliability}{cred} ({}; information {})  ", reliability_word(reliability), credibility(cred));
     }
     if let Some(note) = c.note() {
@@ -296,5 +285,9 @@ fn credibility(n: u8) -> &'static str {
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { word.to_string() } else { format!("{word}s") }
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
 }

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use crate::index::ClaimId;
 use crate::entity::{Definition, DefinitionSite, EntityKind, ReferenceRole};
+use crate::index::ClaimId;
 use crate::{Analysis, FileId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,11 +121,8 @@ pub fn document_symbols(analysis: &Analysis, file: FileId) -> Vec<Symbol> {
 /// Entities and subjects whose id or name contains `query` (any case).
 pub fn workspace_symbols(analysis: &Analysis, query: &str) -> Vec<(FileId, Symbol)> {
     let query = query.to_lowercase();
-    let mut out: Vec<(FileId, Symbol)> = analysis
-        .definition_table()
-        .matching(&query)
-        .filter_map(|row| Some((row.site.file, definition_symbol(analysis.definition_at(row.site)?))))
-        .collect();
+    let mut out: Vec<(FileId, Symbol)> =
+        analysis.definition_table().matching(&query).filter_map(|row| Some((row.site.file, definition_symbol(analysis.definition_at(row.site)?)))).collect();
     out.sort_by(|a, b| (&a.1.name, a.0, a.1.range.start).cmp(&(&b.1.name, b.0, b.1.range.start)));
     out
 }
@@ -160,9 +157,8 @@ pub fn folding_ranges(analysis: &Analysis, file: FileId) -> Vec<(Range<usize>, F
     }
     let lines = |r: &Range<usize>| text[r.clone()].lines().count();
     let mut out: Vec<(Range<usize>, FoldKind)> = paragraphs.iter().filter(|p| lines(p) > 1).map(|p| (p.clone(), FoldKind::Paragraph)).collect();
-    let is_reference = |p: &Range<usize>| {
-        doc.definitions.iter().any(|d| d.site == DefinitionSite::Span && d.kind == EntityKind::Source && d.range.start() == p.start)
-    };
+    let is_reference =
+        |p: &Range<usize>| doc.definitions.iter().any(|d| d.site == DefinitionSite::Span && d.kind == EntityKind::Source && d.range.start() == p.start);
     let mut run: Option<Range<usize>> = None;
     for p in paragraphs.iter().chain(std::iter::once(&(usize::MAX..usize::MAX))) {
         if p.start != usize::MAX && is_reference(p) {
@@ -234,7 +230,12 @@ pub fn inlay_hints(analysis: &Analysis, file: FileId, range: Range<usize>) -> Ve
         .filter(|(_, c)| c.text_range.end() >= range.start && c.text_range.end() <= range.end)
         .filter_map(|(i, c)| {
             let fig = c.figure.as_ref()?;
-            let unit = analysis.relations(ClaimId { file, index: i as u32 }).unit.filter(|u| fig.currency.as_deref() != Some(*u)).map(|u| format!(" {u}")).unwrap_or_default();
+            let unit = analysis
+                .relations(ClaimId { file, index: i as u32 })
+                .unit
+                .filter(|u| fig.currency.as_deref() != Some(*u))
+                .map(|u| format!(" {u}"))
+                .unwrap_or_default();
             Some(InlayHint { offset: c.text_range.end(), label: format!("{}{unit}", fig.describe()) })
         })
         .collect()

@@ -22,10 +22,7 @@ pub fn references(analysis: &Analysis, file: FileId, offset: usize, include_decl
 
 /// Every use of an id, in file order.
 pub(crate) fn uses(analysis: &Analysis, id: &str) -> Vec<Location> {
-    analysis
-        .references(id)
-        .map(|(f, r)| Location { file: f, range: r.range.range(), full_range: r.span().unwrap_or(r.range.range()) })
-        .collect()
+    analysis.references(id).map(|(f, r)| Location { file: f, range: r.range.range(), full_range: r.span().unwrap_or(r.range.range()) }).collect()
 }
 
 /// Uses of the id under the cursor in the same file; `true` for

@@ -21,16 +21,8 @@ pub enum TokenKind {
 }
 
 impl TokenKind {
-    pub const ALL: [TokenKind; 8] = [
-        TokenKind::Actor,
-        TokenKind::Treaty,
-        TokenKind::Source,
-        TokenKind::Subject,
-        TokenKind::Claim,
-        TokenKind::Key,
-        TokenKind::Value,
-        TokenKind::Comment,
-    ];
+    pub const ALL: [TokenKind; 8] =
+        [TokenKind::Actor, TokenKind::Treaty, TokenKind::Source, TokenKind::Subject, TokenKind::Claim, TokenKind::Key, TokenKind::Value, TokenKind::Comment];
 
     /// The standard LSP token type each kind maps to, for the legend.
     pub fn lsp_name(self) -> &'static str {

@@ -63,8 +63,7 @@ pub(super) fn lex(text: &str) -> Vec<Token> {
             let mut amount = true;
             // Glued to a word before: `K2`, `G7`, `F-16`, `KN-23`, `mid-2024`.
             let before = i.checked_sub(1).and_then(ch);
-            let glued = before.is_some_and(char::is_alphabetic)
-                || (before == Some('-') && i.checked_sub(2).and_then(ch).is_some_and(char::is_alphabetic));
+            let glued = before.is_some_and(char::is_alphabetic) || (before == Some('-') && i.checked_sub(2).and_then(ch).is_some_and(char::is_alphabetic));
             if glued {
                 amount = false;
             }
@@ -105,10 +104,7 @@ pub(super) fn lex(text: &str) -> Vec<Token> {
         } else if c.is_alphabetic() {
             let mut j = i;
             // Words keep inner hyphens and apostrophes: twenty-five, Kim's.
-            while j < chars.len()
-                && (chars[j].1.is_alphabetic()
-                    || (matches!(chars[j].1, '-' | '\'' | '’') && ch(j + 1).is_some_and(char::is_alphabetic)))
-            {
+            while j < chars.len() && (chars[j].1.is_alphabetic() || (matches!(chars[j].1, '-' | '\'' | '’') && ch(j + 1).is_some_and(char::is_alphabetic))) {
                 j += 1;
             }
             let written = &text[start..end_of(j)];

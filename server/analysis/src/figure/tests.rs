@@ -286,10 +286,7 @@ fn value_attribute_forms() {
     for bad in ["", "lots", "~", ">=", "10..", "..10", "5..1", "1..2..3", "inf", "NaN", "1e400", "10 000", "ten", "$5", "+"] {
         assert!(parse_value(bad).is_err(), "{bad}");
     }
-    assert_eq!(
-        parse_value("lots").unwrap_err(),
-        "cannot read value `lots`: expected a number, ~N, >=N, >N, <=N, <N or A..B"
-    );
+    assert_eq!(parse_value("lots").unwrap_err(), "cannot read value `lots`: expected a number, ~N, >=N, >N, <=N, <N or A..B");
     assert!(parse_value("5..1").unwrap_err().contains("ends below its start"));
 }
 
@@ -347,7 +344,15 @@ fn descriptions() {
     assert_eq!(group(-1234567.0), "-1,234,567");
     assert_eq!(group(0.0), "0");
     // Whole numbers take a faster path than fractions; both keep their zeros.
-    for (x, want) in [(10.0, "10"), (2120.0, "2,120"), (100000.0, "100,000"), (-0.5, "-0.5"), (1.10, "1.1"), (1e15, "1,000,000,000,000,000"), (1e16, "10,000,000,000,000,000")] {
+    for (x, want) in [
+        (10.0, "10"),
+        (2120.0, "2,120"),
+        (100000.0, "100,000"),
+        (-0.5, "-0.5"),
+        (1.10, "1.1"),
+        (1e15, "1,000,000,000,000,000"),
+        (1e16, "10,000,000,000,000,000"),
+    ] {
         assert_eq!(group(x), want, "{x}");
     }
     assert_eq!(group(f64::INFINITY), "∞");

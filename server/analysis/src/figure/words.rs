@@ -69,14 +69,29 @@ pub(super) fn qualifier(tokens: &[Token], i: usize) -> Option<(usize, Qualifier)
 }
 
 const UNITS: [(&str, f64); 20] = [
-    ("zero", 0.0), ("one", 1.0), ("two", 2.0), ("three", 3.0), ("four", 4.0), ("five", 5.0), ("six", 6.0),
-    ("seven", 7.0), ("eight", 8.0), ("nine", 9.0), ("ten", 10.0), ("eleven", 11.0), ("twelve", 12.0),
-    ("thirteen", 13.0), ("fourteen", 14.0), ("fifteen", 15.0), ("sixteen", 16.0), ("seventeen", 17.0),
-    ("eighteen", 18.0), ("nineteen", 19.0),
+    ("zero", 0.0),
+    ("one", 1.0),
+    ("two", 2.0),
+    ("three", 3.0),
+    ("four", 4.0),
+    ("five", 5.0),
+    ("six", 6.0),
+    ("seven", 7.0),
+    ("eight", 8.0),
+    ("nine", 9.0),
+    ("ten", 10.0),
+    ("eleven", 11.0),
+    ("twelve", 12.0),
+    ("thirteen", 13.0),
+    ("fourteen", 14.0),
+    ("fifteen", 15.0),
+    ("sixteen", 16.0),
+    ("seventeen", 17.0),
+    ("eighteen", 18.0),
+    ("nineteen", 19.0),
 ];
-const TENS: [(&str, f64); 8] = [
-    ("twenty", 20.0), ("thirty", 30.0), ("forty", 40.0), ("fifty", 50.0), ("sixty", 60.0), ("seventy", 70.0), ("eighty", 80.0), ("ninety", 90.0),
-];
+const TENS: [(&str, f64); 8] =
+    [("twenty", 20.0), ("thirty", 30.0), ("forty", 40.0), ("fifty", 50.0), ("sixty", 60.0), ("seventy", 70.0), ("eighty", 80.0), ("ninety", 90.0)];
 
 fn lookup(table: &[(&str, f64)], w: &str) -> Option<f64> {
     table.iter().find(|(n, _)| *n == w).map(|(_, v)| *v)
@@ -115,8 +130,9 @@ pub(super) fn number_words(tokens: &[Token], k: usize) -> Option<(f64, usize)> {
             _ => return None,
         },
         "dozen" => return Some((12.0, k + 1)),
-        "one" if matches!(word(tokens, k + 1), Some("of" | "another"))
-            || k.checked_sub(1).and_then(|p| word(tokens, p)).is_some_and(|p| matches!(p, "no" | "every" | "each" | "any")) =>
+        "one"
+            if matches!(word(tokens, k + 1), Some("of" | "another"))
+                || k.checked_sub(1).and_then(|p| word(tokens, p)).is_some_and(|p| matches!(p, "no" | "every" | "each" | "any")) =>
         {
             return None
         }

@@ -88,11 +88,7 @@ impl Rng {
 /// of a line end.
 pub fn boundaries(text: &str) -> Vec<usize> {
     let b = text.as_bytes();
-    text.char_indices()
-        .map(|(i, _)| i)
-        .chain([text.len()])
-        .filter(|&i| !(i > 0 && b[i - 1] == b'\r' && b.get(i) == Some(&b'\n')))
-        .collect()
+    text.char_indices().map(|(i, _)| i).chain([text.len()]).filter(|&i| !(i > 0 && b[i - 1] == b'\r' && b.get(i) == Some(&b'\n'))).collect()
 }
 
 /// Semantic tokens decoded to (line, start, length, type).
@@ -128,15 +124,7 @@ impl Client {
         let (server_read, server_write) = tokio::io::split(server_end);
         let server = tokio::spawn(gloss_lsp::serve(server_read, server_write));
         let (read, write) = tokio::io::split(client_end);
-        Client {
-            write,
-            read: BufReader::new(read),
-            next_id: 1,
-            notifications: Vec::new(),
-            server_requests: Vec::new(),
-            answers: Default::default(),
-            server,
-        }
+        Client { write, read: BufReader::new(read), next_id: 1, notifications: Vec::new(), server_requests: Vec::new(), answers: Default::default(), server }
     }
 
     /// Answers a request from the server and remembers it.
@@ -544,10 +532,8 @@ pub fn apply_edits(text: &str, edits: &[Value], utf8: bool) -> String {
         assert!(units >= col, "column {col} past the end of line {line}");
         start + line_text.len()
     };
-    let mut ranged: Vec<(usize, usize, &str)> = edits
-        .iter()
-        .map(|e| (offset(&e["range"]["start"]), offset(&e["range"]["end"]), e["newText"].as_str().unwrap()))
-        .collect();
+    let mut ranged: Vec<(usize, usize, &str)> =
+        edits.iter().map(|e| (offset(&e["range"]["start"]), offset(&e["range"]["end"]), e["newText"].as_str().unwrap())).collect();
     ranged.sort_by_key(|(s, e, _)| (*s, *e));
     for w in ranged.windows(2) {
         assert!(w[0].1 <= w[1].0, "overlapping edits: {edits:?}");
