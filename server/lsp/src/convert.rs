@@ -15,13 +15,17 @@ pub fn offset(file: &File, pos: lsp::Position, enc: Encoding) -> usize {
 }
 
 pub fn position(file: &File, offset: usize, enc: Encoding) -> lsp::Position {
-    let lc = file.line_index().line_col(offset, enc);
-    lsp::Position { line: lc.line, character: lc.col }
+    at(file.line_index().line_col(offset, enc))
 }
 
 pub fn range(file: &File, r: &Range<usize>, enc: Encoding) -> lsp::Range {
     let (start, end) = file.line_index().line_cols(r, enc);
-    lsp::Range { start: lsp::Position { line: start.line, character: start.col }, end: lsp::Position { line: end.line, character: end.col } }
+    lsp::Range { start: at(start), end: at(end) }
+}
+
+/// A line and column as the protocol's position.
+fn at(lc: LineCol) -> lsp::Position {
+    lsp::Position { line: lc.line, character: lc.col }
 }
 
 pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
