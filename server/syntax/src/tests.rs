@@ -574,3 +574,22 @@ fn reading_without_a_tree_agrees_on_the_seeds_and_fixtures() {
     }
     assert!(read >= 5, "only {read} documents found");
 }
+
+/// Look-aheads that end just before, at and just after their budget of
+/// code points (two bytes each here, so a budget counted in bytes would
+/// show), read both ways: the reader skips prose a run at a time and
+/// must spend the budget as the scanner does, one code point at a time.
+#[test]
+fn reading_without_a_tree_agrees_at_the_look_ahead_limit() {
+    for n in 65_515..65_540 {
+        let prose = "é".repeat(n);
+        for text in [format!("[{prose}]{{@a}}"), format!("[a [b]{{k=\"{prose}\"}} c]{{@d}}"), format!("[a\n{prose}]{{@a}}"), format!("[{prose}\\]]{{@a}}")] {
+            assert_eq!(
+                Markup::parse(&text),
+                Markup::from_tree(&parse_tree(&text, None), &text),
+                "{n} code points: {:?}",
+                text.chars().take(8).collect::<String>()
+            );
+        }
+    }
+}

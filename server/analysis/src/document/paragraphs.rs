@@ -121,8 +121,9 @@ pub(super) fn without_blank_lines(text: &str, ranges: Vec<Range<usize>>) -> Vec<
     let mut out = Vec::with_capacity(ranges.len());
     for range in ranges {
         // Looks no further than the range: a document may be one long line
-        // with many stretches of prose on it.
-        let line_end = |at: usize| bytes[at..range.end].iter().position(|&b| is_line_end(b)).map(|i| at + i);
+        // with many stretches of prose on it. (With memchr: a byte by byte
+        // search was 4% of `gloss check`'s instructions.)
+        let line_end = |at: usize| memchr::memchr2(b'\n', b'\r', &bytes[at..range.end]).map(|i| at + i);
         let mut from = range.start;
         // Each line starting in the range: at `range.start` if a line
         // starts there, then after every line end in it.
