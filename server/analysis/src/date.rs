@@ -1,6 +1,6 @@
 //! Dates and periods of claims: `2024`, `2024-10`, `2024-10-23`, `A..B`.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 /// A closed range of days, as days since 1970-01-01.
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -39,16 +39,44 @@ impl fmt::Display for Period {
         let whole_year = m1 == 1 && d1 == 1 && m2 == 12 && d2 == 31;
         let whole_month = d1 == 1 && days_from_civil(y2, m2 + 1, 1) - 1 == self.last || d1 == 1 && m2 == 12 && d2 == 31;
         // Years in four digits, as `date=` takes them: `0026`, not `26`.
+        let day = |f: &mut fmt::Formatter<'_>, (y, m, d): (i64, i64, i64)| {
+            padded(f, y, 4)?;
+            f.write_char('-')?;
+            padded(f, m, 2)?;
+            f.write_char('-')?;
+            padded(f, d, 2)
+        };
         if y1 == y2 && whole_year {
-            write!(f, "{y1:04}")
+            padded(f, y1, 4)
         } else if y1 == y2 && m1 == m2 && whole_month {
-            write!(f, "{y1:04}-{m1:02}")
+            padded(f, y1, 4)?;
+            f.write_char('-')?;
+            padded(f, m1, 2)
         } else if self.first == self.last {
-            write!(f, "{y1:04}-{m1:02}-{d1:02}")
+            day(f, (y1, m1, d1))
         } else {
-            write!(f, "{y1:04}-{m1:02}-{d1:02}..{y2:04}-{m2:02}-{d2:02}")
+            day(f, (y1, m1, d1))?;
+            f.write_str("..")?;
+            day(f, (y2, m2, d2))
         }
     }
+}
+
+/// `n` in at least `width` characters, zeros after its sign, as `{n:0width$}`
+/// writes it (without the formatting machinery: a report writes a date in
+/// each of a hundred thousand summaries).
+fn padded(f: &mut fmt::Formatter<'_>, n: i64, width: usize) -> fmt::Result {
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(n.unsigned_abs());
+    let mut width = width;
+    if n < 0 {
+        f.write_char('-')?;
+        width = width.saturating_sub(1);
+    }
+    for _ in digits.len()..width {
+        f.write_char('0')?;
+    }
+    f.write_str(digits)
 }
 
 /// First and last day of `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
@@ -141,5 +169,43 @@ mod tests {
         assert!(!a.overlaps(b, 0) && a.overlaps(b, 3));
         let c = Period::parse("2024-12-18").unwrap();
         assert!(a.overlaps(c, 31) && !a.overlaps(c, 30));
+    }
+
+    /// Numbers padded as the formatting machinery pads them, signs included.
+    #[test]
+    fn padded_as_format_pads() {
+        struct P(i64, usize);
+        impl fmt::Display for P {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                padded(f, self.0, self.1)
+            }
+        }
+        for n in [0, 5, -5, 26, -26, 999, 1000, 2024, -2024, 12345, -123456, i64::MAX, i64::MIN] {
+            for width in [2, 4] {
+                assert_eq!(P(n, width).to_string(), format!("{n:0width$}"), "{n} in {width}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Periods print as `{:04}-{:02}-{:02}` would print them.
+        #[test]
+        fn periods_print_as_formatted(first in -800_000i64..3_000_000, length in 0i64..800) {
+            let p = Period { first, last: first + length };
+            let (y1, m1, d1) = civil_from_days(p.first);
+            let (y2, m2, d2) = civil_from_days(p.last);
+            let whole_year = m1 == 1 && d1 == 1 && m2 == 12 && d2 == 31;
+            let whole_month = d1 == 1 && days_from_civil(y2, m2 + 1, 1) - 1 == p.last || d1 == 1 && m2 == 12 && d2 == 31;
+            let want = if y1 == y2 && whole_year {
+                format!("{y1:04}")
+            } else if y1 == y2 && m1 == m2 && whole_month {
+                format!("{y1:04}-{m1:02}")
+            } else if p.first == p.last {
+                format!("{y1:04}-{m1:02}-{d1:02}")
+            } else {
+                format!("{y1:04}-{m1:02}-{d1:02}..{y2:04}-{m2:02}-{d2:02}")
+            };
+            proptest::prop_assert_eq!(p.to_string(), want);
+        }
     }
 }

@@ -12,7 +12,7 @@ mod lex;
 mod tests;
 mod words;
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use crate::byte_range::ByteRange;
 use lex::{lex, Tok, Token};
@@ -68,35 +68,52 @@ impl fmt::Display for Interval {
 
 /// `1234567` as `1,234,567`; fractions to two decimals (`1,234.5`).
 pub fn group(x: f64) -> String {
+    let mut out = String::new();
+    write_group(&mut out, x).expect("writing to a String");
+    out
+}
+
+/// [`group`], written to `out`: a report summarises claims by the hundred
+/// thousand, each with a figure or two.
+fn write_group(out: &mut impl fmt::Write, x: f64) -> fmt::Result {
     if !x.is_finite() {
-        return if x.is_nan() {
-            "NaN".into()
+        return out.write_str(if x.is_nan() {
+            "NaN"
         } else if x > 0.0 {
-            "∞".into()
+            "∞"
         } else {
-            "−∞".into()
-        };
+            "−∞"
+        });
     }
     // Whole numbers, nearly all figures, skip float formatting (slow to
     // the point of showing in `gloss check`).
-    let fixed = if x.fract() == 0.0 && x.abs() < 1e15 { (x.abs() as u64).to_string() } else { format!("{:.2}", x.abs()) };
-    let fixed = if fixed.contains('.') { fixed.trim_end_matches('0').trim_end_matches('.') } else { &fixed };
+    let mut whole = itoa::Buffer::new();
+    let decimals;
+    let fixed = if x.fract() == 0.0 && x.abs() < 1e15 {
+        whole.format(x.abs() as u64)
+    } else {
+        decimals = format!("{:.2}", x.abs());
+        decimals.trim_end_matches('0').trim_end_matches('.')
+    };
     let (int, frac) = fixed.split_once('.').map_or((fixed, None), |(i, f)| (i, Some(f)));
-    let mut out = String::new();
     if x < 0.0 && fixed != "0" {
-        out.push('-');
+        out.write_char('-')?;
     }
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
+    // Digits in threes from the right: the first group is what is left.
+    let head = match int.len() % 3 {
+        0 => int.len().min(3),
+        r => r,
+    };
+    out.write_str(&int[..head])?;
+    for at in (head..int.len()).step_by(3) {
+        out.write_char(',')?;
+        out.write_str(&int[at..at + 3])?;
     }
     if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
+        out.write_char('.')?;
+        out.write_str(f)?;
     }
-    out
+    Ok(())
 }
 
 impl Figure {
@@ -110,27 +127,52 @@ impl Figure {
         }
     }
 
-    /// In a few characters: `≈10,000`, `≥3,000`, `2,000–9,999`, `$2,000`.
+    /// In a few characters: `≈10,000`, `≥3,000`, `2,000–9,999`, `$2,000`
+    /// (as the figure displays).
     pub fn describe(&self) -> String {
-        let cur = match self.currency.as_deref() {
-            Some("USD") => "$".to_string(),
-            Some("EUR") => "€".to_string(),
-            Some("GBP") => "£".to_string(),
-            Some("KRW") => "₩".to_string(),
-            Some("RUB") => "₽".to_string(),
-            Some("JPY") => "¥".to_string(),
-            Some(c) => format!("{c} "),
-            None => String::new(),
+        self.to_string()
+    }
+}
+
+/// [`Figure::describe`], written straight to where it goes.
+impl fmt::Display for Figure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.approximate {
+            f.write_str("≈")?;
+        }
+        let (sign, only) = match self.qualifier {
+            Qualifier::AtLeast => ("≥", self.low),
+            Qualifier::MoreThan => (">", self.low),
+            Qualifier::AtMost => ("≤", self.high),
+            Qualifier::LessThan => ("<", self.high),
+            _ => ("", None),
         };
-        let n = |x: Option<f64>| x.map_or("?".into(), group);
-        let approx = if self.approximate { "≈" } else { "" };
-        match self.qualifier {
-            Qualifier::AtLeast => format!("{approx}≥{cur}{}", n(self.low)),
-            Qualifier::MoreThan => format!("{approx}>{cur}{}", n(self.low)),
-            Qualifier::AtMost => format!("{approx}≤{cur}{}", n(self.high)),
-            Qualifier::LessThan => format!("{approx}<{cur}{}", n(self.high)),
-            _ if self.low == self.high => format!("{approx}{cur}{}", n(self.low)),
-            _ => format!("{approx}{cur}{}–{}", n(self.low), n(self.high)),
+        f.write_str(sign)?;
+        match self.currency.as_deref() {
+            Some("USD") => f.write_str("$")?,
+            Some("EUR") => f.write_str("€")?,
+            Some("GBP") => f.write_str("£")?,
+            Some("KRW") => f.write_str("₩")?,
+            Some("RUB") => f.write_str("₽")?,
+            Some("JPY") => f.write_str("¥")?,
+            Some(c) => {
+                f.write_str(c)?;
+                f.write_char(' ')?;
+            }
+            None => {}
+        }
+        let bound = |f: &mut fmt::Formatter<'_>, x: Option<f64>| match x {
+            Some(x) => write_group(f, x),
+            None => f.write_char('?'),
+        };
+        if !sign.is_empty() {
+            bound(f, only)
+        } else if self.low == self.high {
+            bound(f, self.low)
+        } else {
+            bound(f, self.low)?;
+            f.write_str("–")?;
+            bound(f, self.high)
         }
     }
 }

@@ -345,7 +345,10 @@ fn descriptions() {
     assert_eq!(group(0.0), "0");
     // Whole numbers take a faster path than fractions; both keep their zeros.
     for (x, want) in [
+        (7.0, "7"),
         (10.0, "10"),
+        (123.0, "123"),
+        (-12345.0, "-12,345"),
         (2120.0, "2,120"),
         (100000.0, "100,000"),
         (-0.5, "-0.5"),
