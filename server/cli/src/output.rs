@@ -185,9 +185,10 @@ fn json_lines(l: &Loaded, file: FileId, found: &[Diagnostic]) -> Vec<u8> {
     }
     printed.reserve(found.len() * 256);
     let path = path_in(&l.project, &l.analysis, file);
+    // Looked up once: every diagnostic here is in this file.
+    let lines = l.analysis.file(file).expect("diagnostic of a known file").line_index();
     for d in found {
-        let (start, end) = ends(&l.analysis, file, &d.range);
-        json_line(&mut printed, d, &path, (start, end));
+        json_line(&mut printed, d, &path, lines.line_cols(&d.range, Encoding::Utf16));
     }
     printed
 }
