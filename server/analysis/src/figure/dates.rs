@@ -63,7 +63,7 @@ const DATE_WORDS: [&str; 24] = [
 fn is_joiner(tokens: &[Token], k: usize) -> bool {
     match tokens.get(k).map(|t| &t.tok) {
         Some(Tok::Dash | Tok::Other('/')) => true,
-        Some(Tok::Word(w)) => matches!(w.as_str(), "to" | "and" | "through" | "until" | "till"),
+        Some(Tok::Word(w)) => matches!(&**w, "to" | "and" | "through" | "until" | "till"),
         _ => false,
     }
 }
@@ -100,7 +100,7 @@ fn is_year(tokens: &[Token], k: usize) -> bool {
         return false;
     }
     let prev_is_date = before_punctuation(tokens, k).is_some_and(|p| match &tokens[p].tok {
-        Tok::Word(w) => DATE_WORDS.contains(&w.as_str()) || is_month(tokens, p),
+        Tok::Word(w) => DATE_WORDS.contains(&&**w) || is_month(tokens, p),
         // A day (`October 23, 2024`, `23rd`) or a year already read.
         Tok::Num { value, amount: false, .. } => (1.0..=31.0).contains(value) || is_date_year(tokens, p),
         _ => false,

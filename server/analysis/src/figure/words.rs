@@ -4,7 +4,7 @@
 use super::lex::{Tok, Token};
 use super::Qualifier;
 
-pub(super) fn word(tokens: &[Token], k: usize) -> Option<&str> {
+pub(super) fn word<'t>(tokens: &'t [Token], k: usize) -> Option<&'t str> {
     match &tokens.get(k)?.tok {
         Tok::Word(w) => Some(w),
         _ => None,
@@ -17,39 +17,49 @@ pub(super) fn before(tokens: &[Token], i: usize, phrase: &[&str]) -> Option<usiz
     phrase.iter().enumerate().all(|(n, w)| word(tokens, start + n) == Some(w)).then_some(start)
 }
 
-const QUALIFIERS: &[(&[&str], Qualifier)] = &[
-    (&["approximately"], Qualifier::Approximate),
-    (&["about"], Qualifier::Approximate),
-    (&["around"], Qualifier::Approximate),
-    (&["roughly"], Qualifier::Approximate),
-    (&["some"], Qualifier::Approximate),
-    (&["an", "estimated"], Qualifier::Approximate),
-    (&["estimated"], Qualifier::Approximate),
-    (&["nearly"], Qualifier::Approximate),
-    (&["almost"], Qualifier::Approximate),
-    (&["close", "to"], Qualifier::Approximate),
-    (&["circa"], Qualifier::Approximate),
-    (&["at", "least"], Qualifier::AtLeast),
-    (&["no", "fewer", "than"], Qualifier::AtLeast),
-    (&["no", "less", "than"], Qualifier::AtLeast),
-    (&["not", "less", "than"], Qualifier::AtLeast),
-    (&["a", "minimum", "of"], Qualifier::AtLeast),
-    (&["more", "than"], Qualifier::MoreThan),
-    (&["over"], Qualifier::MoreThan),
-    (&["upwards", "of"], Qualifier::MoreThan),
-    (&["upward", "of"], Qualifier::MoreThan),
-    (&["in", "excess", "of"], Qualifier::MoreThan),
-    (&["up", "to"], Qualifier::AtMost),
-    (&["at", "most"], Qualifier::AtMost),
-    (&["no", "more", "than"], Qualifier::AtMost),
-    (&["not", "more", "than"], Qualifier::AtMost),
-    (&["a", "maximum", "of"], Qualifier::AtMost),
-    (&["as", "many", "as"], Qualifier::AtMost),
-    (&["as", "much", "as"], Qualifier::AtMost),
-    (&["less", "than"], Qualifier::LessThan),
-    (&["under"], Qualifier::LessThan),
-    (&["fewer", "than"], Qualifier::LessThan),
-];
+use Qualifier::{Approximate, AtLeast, AtMost, LessThan, MoreThan};
+
+/// The qualifying phrases (`at least`, `no more than`) that end in the
+/// word `w`. Looked up by their last word, the word before a number, as a
+/// `match`: comparing that word with every phrase's last one was a fifth
+/// of reading a figure.
+fn qualifiers_ending_in(w: &str) -> &'static [(&'static [&'static str], Qualifier)] {
+    match w {
+        "approximately" => &[(&["approximately"], Approximate)],
+        "about" => &[(&["about"], Approximate)],
+        "around" => &[(&["around"], Approximate)],
+        "roughly" => &[(&["roughly"], Approximate)],
+        "some" => &[(&["some"], Approximate)],
+        "estimated" => &[(&["an", "estimated"], Approximate), (&["estimated"], Approximate)],
+        "nearly" => &[(&["nearly"], Approximate)],
+        "almost" => &[(&["almost"], Approximate)],
+        "circa" => &[(&["circa"], Approximate)],
+        "to" => &[(&["close", "to"], Approximate), (&["up", "to"], AtMost)],
+        "least" => &[(&["at", "least"], AtLeast)],
+        "most" => &[(&["at", "most"], AtMost)],
+        "than" => &[
+            (&["no", "fewer", "than"], AtLeast),
+            (&["no", "less", "than"], AtLeast),
+            (&["not", "less", "than"], AtLeast),
+            (&["more", "than"], MoreThan),
+            (&["no", "more", "than"], AtMost),
+            (&["not", "more", "than"], AtMost),
+            (&["less", "than"], LessThan),
+            (&["fewer", "than"], LessThan),
+        ],
+        "of" => &[
+            (&["a", "minimum", "of"], AtLeast),
+            (&["upwards", "of"], MoreThan),
+            (&["upward", "of"], MoreThan),
+            (&["in", "excess", "of"], MoreThan),
+            (&["a", "maximum", "of"], AtMost),
+        ],
+        "over" => &[(&["over"], MoreThan)],
+        "as" => &[(&["as", "many", "as"], AtMost), (&["as", "much", "as"], AtMost)],
+        "under" => &[(&["under"], LessThan)],
+        _ => &[],
+    }
+}
 
 /// The qualifier right before token `i`: its first token and kind. Longer
 /// phrases win (`no more than` over `more than`).
@@ -61,11 +71,7 @@ pub(super) fn qualifier(tokens: &[Token], i: usize) -> Option<(usize, Qualifier)
     }
     // Only the phrases ending in the word before are read back further.
     let last = word(tokens, i.checked_sub(1)?)?;
-    QUALIFIERS
-        .iter()
-        .filter(|(phrase, _)| phrase.last() == Some(&last))
-        .filter_map(|(phrase, q)| before(tokens, i, phrase).map(|k| (k, *q)))
-        .min_by_key(|(k, _)| *k)
+    qualifiers_ending_in(last).iter().filter_map(|(phrase, q)| before(tokens, i, phrase).map(|k| (k, *q))).min_by_key(|(k, _)| *k)
 }
 
 const UNITS: [(&str, f64); 20] = [
@@ -211,7 +217,7 @@ pub(super) fn currency_after(tokens: &[Token], k: usize, vague: bool) -> Option<
 pub(super) fn currency_before(tokens: &[Token], k: usize) -> Option<&'static str> {
     match &tokens.get(k)?.tok {
         Tok::Currency(c) => Some(c),
-        Tok::Word(w) if matches!(w.as_str(), "usd" | "eur" | "gbp" | "rub" | "krw" | "cny" | "jpy") => currency_word(w),
+        Tok::Word(w) if matches!(&**w, "usd" | "eur" | "gbp" | "rub" | "krw" | "cny" | "jpy") => currency_word(w),
         _ => None,
     }
 }
@@ -263,5 +269,30 @@ pub(super) fn vague(tokens: &[Token], k: usize) -> Option<(f64, f64, usize)> {
     match singular(word(tokens, end)).filter(|s| *s >= 1e3 && *s > top / 10.0) {
         Some(s) => Some((low * s, top * s - 1.0, end + 1)),
         None => Some((low, top - 1.0, end)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each phrase is found under its own last word, and under no other.
+    #[test]
+    fn qualifiers_are_looked_up_by_their_last_word() {
+        let words = ["approximately", "about", "around", "roughly", "some", "an", "estimated", "nearly", "almost", "close", "to", "circa", "at", "least"]
+            .into_iter()
+            .chain(["no", "fewer", "than", "less", "not", "a", "minimum", "of", "more", "over", "upwards", "upward", "in", "excess", "up", "most"])
+            .chain(["maximum", "as", "many", "much", "under", "soldiers", "thousand", "than."]);
+        let mut phrases = 0;
+        for w in words {
+            for (phrase, _) in qualifiers_ending_in(w) {
+                assert_eq!(phrase.last(), Some(&w));
+                phrases += 1;
+            }
+        }
+        assert_eq!(phrases, 31);
+        let tokens = super::super::lex::lex("no more than 5, up to 7, in excess of 9, under 2");
+        let found: Vec<_> = [3, 7, 12, 15].iter().map(|&i| qualifier(&tokens, i)).collect();
+        assert_eq!(found, [Some((0, AtMost)), Some((5, AtMost)), Some((9, MoreThan)), Some((14, LessThan))]);
     }
 }
