@@ -323,12 +323,15 @@ fn read_text_stamped(path: &Path, now: i64) -> (Result<String, String>, Option<c
     let metadata = file.metadata().ok();
     let stamp = metadata.as_ref().and_then(|m| cache::Stamp::of_metadata(m, now));
     // Sized from the metadata, as `fs::read` does, so the text is read in
-    // one go into one allocation. Read through `take`, which reads on to
-    // the end as `File`'s own reading does, without asking the system for
-    // the file's size and position again (two calls of the seven a file
-    // cost, for nothing: the size is known).
-    let mut bytes = Vec::with_capacity(metadata.map_or(0, |m| m.len() as usize));
-    if let Err(e) = file.by_ref().take(u64::MAX).read_to_end(&mut bytes) {
+    // one go into one allocation. A regular file is read up to the size
+    // its metadata gave: that is one read, where reading on to the end
+    // takes another that finds nothing (a fifth of the system calls of
+    // reading a workspace). A file that grew since is read as it was;
+    // its stamp, taken before, tells the cache it changed. Other files
+    // (with no size, or one that says nothing) are read to their end.
+    let size = metadata.as_ref().filter(|m| m.is_file() && m.len() > 0).map(std::fs::Metadata::len);
+    let mut bytes = Vec::with_capacity(size.unwrap_or(0) as usize);
+    if let Err(e) = file.by_ref().take(size.unwrap_or(u64::MAX)).read_to_end(&mut bytes) {
         return (Err(cannot(e)), None);
     }
     let text = String::from_utf8(bytes)
@@ -521,6 +524,25 @@ mod tests {
             v
         };
         assert_eq!(facts(&third), facts(&fresh));
+    }
+
+    /// A file is read whole: a regular one up to the size it has, one
+    /// whose size says nothing (as the system's own files) to its end.
+    #[test]
+    fn a_file_is_read_whole_whatever_its_size_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.txt");
+        let text = "[Putin]{@putin} said [10,000]{claim=troops}.\n".repeat(1000);
+        std::fs::write(&path, &text).unwrap();
+        assert_eq!(read_text(&path).unwrap(), text);
+        std::fs::write(&path, "").unwrap();
+        assert_eq!(read_text(&path).unwrap(), "");
+        #[cfg(target_os = "linux")]
+        {
+            let status = Path::new("/proc/self/status");
+            assert_eq!(std::fs::metadata(status).unwrap().len(), 0);
+            assert!(read_text(status).unwrap().contains("Name:"));
+        }
     }
 
     #[test]
