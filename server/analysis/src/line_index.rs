@@ -267,6 +267,15 @@ impl Scratch {
         let mut saving = 0u32;
         let mut i = 0;
         while i < bytes.len() {
+            // Thirty-two bytes, then eight, at a time: most runs of ASCII
+            // are long (a third fewer instructions than eight at a time).
+            if let Some(chunk) = bytes.get(i..i + 32) {
+                let word = |k: usize| u64::from_ne_bytes(chunk[k..k + 8].try_into().expect("eight bytes"));
+                if (word(0) | word(8) | word(16) | word(24)) & 0x8080_8080_8080_8080 == 0 {
+                    i += 32;
+                    continue;
+                }
+            }
             if let Some(word) = bytes.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
                 if u64::from_ne_bytes(word) & 0x8080_8080_8080_8080 == 0 {
                     i += 8;
@@ -411,6 +420,18 @@ mod tests {
                 }
                 let pos = LineCol { line, col };
                 proptest::prop_assert_eq!(idx.offset(&text, pos, enc), naive_offset(&text, &idx, pos, enc), "{:?} {:?}", pos, enc);
+            }
+        }
+
+        /// Long runs of ASCII between wide chars, skipped a chunk at a
+        /// time, and wide chars at every place of a chunk.
+        #[test]
+        fn wide_chars_are_found_past_long_runs_of_ascii(text in "([a-z ]{0,70}|한|ж|😀|\\r|\\n){0,12}") {
+            let idx = LineIndex::new(&text);
+            let wide: Vec<u32> = text.char_indices().filter(|(_, c)| !c.is_ascii()).map(|(i, _)| i as u32).collect();
+            proptest::prop_assert_eq!(idx.wide(), &wide[..]);
+            for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                proptest::prop_assert_eq!(idx.line_col(offset, Encoding::Utf16), naive_col(&text, &idx, offset, Encoding::Utf16));
             }
         }
 
