@@ -1,6 +1,6 @@
 //! Dates and periods of claims: `2024`, `2024-10`, `2024-10-23`, `A..B`.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 /// A closed range of days, as days since 1970-01-01.
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -34,18 +34,27 @@ impl Period {
 
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_to(f)
+    }
+}
+
+impl Period {
+    /// Writes the period as it displays, straight to `f` (a `String`, say,
+    /// without going through the formatting machinery: a report writes a
+    /// date in each of a hundred thousand summaries).
+    pub fn write_to(&self, f: &mut impl fmt::Write) -> fmt::Result {
         let (y1, m1, d1) = civil_from_days(self.first);
         let (y2, m2, d2) = civil_from_days(self.last);
         let whole_year = m1 == 1 && d1 == 1 && m2 == 12 && d2 == 31;
         let whole_month = d1 == 1 && days_from_civil(y2, m2 + 1, 1) - 1 == self.last || d1 == 1 && m2 == 12 && d2 == 31;
         // Years in four digits, as `date=` takes them: `0026`, not `26`.
-        let day = |f: &mut fmt::Formatter<'_>, (y, m, d): (i64, i64, i64)| {
+        fn day(f: &mut impl fmt::Write, (y, m, d): (i64, i64, i64)) -> fmt::Result {
             padded(f, y, 4)?;
             f.write_char('-')?;
             padded(f, m, 2)?;
             f.write_char('-')?;
             padded(f, d, 2)
-        };
+        }
         if y1 == y2 && whole_year {
             padded(f, y1, 4)
         } else if y1 == y2 && m1 == m2 && whole_month {
@@ -65,7 +74,7 @@ impl fmt::Display for Period {
 /// `n` in at least `width` characters, zeros after its sign, as `{n:0width$}`
 /// writes it (without the formatting machinery: a report writes a date in
 /// each of a hundred thousand summaries).
-fn padded(f: &mut fmt::Formatter<'_>, n: i64, width: usize) -> fmt::Result {
+fn padded(f: &mut impl fmt::Write, n: i64, width: usize) -> fmt::Result {
     let mut digits = itoa::Buffer::new();
     let digits = digits.format(n.unsigned_abs());
     let mut width = width;

@@ -12,7 +12,7 @@ mod lex;
 mod tests;
 mod words;
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 use crate::byte_range::ByteRange;
 use lex::{lex, Tok, Token};
@@ -137,6 +137,15 @@ impl Figure {
 /// [`Figure::describe`], written straight to where it goes.
 impl fmt::Display for Figure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_to(f)
+    }
+}
+
+impl Figure {
+    /// Writes the figure as it displays, straight to `f` (a `String`, say,
+    /// without going through the formatting machinery: a report writes one
+    /// in each of a hundred thousand summaries).
+    pub fn write_to(&self, f: &mut impl fmt::Write) -> fmt::Result {
         if self.approximate {
             f.write_str("≈")?;
         }
@@ -161,10 +170,12 @@ impl fmt::Display for Figure {
             }
             None => {}
         }
-        let bound = |f: &mut fmt::Formatter<'_>, x: Option<f64>| match x {
-            Some(x) => write_group(f, x),
-            None => f.write_char('?'),
-        };
+        fn bound(f: &mut impl fmt::Write, x: Option<f64>) -> fmt::Result {
+            match x {
+                Some(x) => write_group(f, x),
+                None => f.write_char('?'),
+            }
+        }
         if !sign.is_empty() {
             bound(f, only)
         } else if self.low == self.high {

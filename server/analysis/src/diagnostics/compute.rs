@@ -215,12 +215,11 @@ pub(super) fn summary_str(analysis: &Analysis, no: ClaimId) -> std::borrow::Cow<
 
 /// A claim in a few words, its figure in `unit` (its relations' unit).
 fn write_summary(c: &Claim, unit: Option<&str>) -> String {
-    use std::fmt::Write;
     // One string, written in place (a report writes one per claim in
     // conflict, a hundred thousand on the benchmark).
     let mut out = String::with_capacity(64);
     match &c.figure {
-        Some(f) => write!(out, "{f}").expect("writing to a String"),
+        Some(f) => f.write_to(&mut out).expect("writing to a String"),
         None => out.push('?'),
     }
     match unit {
@@ -241,7 +240,11 @@ fn write_summary(c: &Claim, unit: Option<&str>) -> String {
         out.push_str(&s.id);
     }
     match c.date {
-        Some(d) => write!(out, ", {d})").unwrap(),
+        Some(d) => {
+            out.push_str(", ");
+            d.write_to(&mut out).expect("writing to a String");
+            out.push(')');
+        }
         None => out.push_str(", undated)"),
     }
     out
