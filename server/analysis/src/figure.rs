@@ -95,7 +95,10 @@ fn write_group(out: &mut impl fmt::Write, x: f64) -> fmt::Result {
         decimals = format!("{:.2}", x.abs());
         decimals.trim_end_matches('0').trim_end_matches('.')
     };
-    let (int, frac) = fixed.split_once('.').map_or((fixed, None), |(i, f)| (i, Some(f)));
+    let (int, frac) = match fixed.bytes().position(|b| b == b'.') {
+        Some(point) => (&fixed[..point], Some(&fixed[point + 1..])),
+        None => (fixed, None),
+    };
     if x < 0.0 && fixed != "0" {
         out.write_char('-')?;
     }

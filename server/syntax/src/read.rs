@@ -621,7 +621,9 @@ impl<'a> Reader<'a> {
             b'@' => AttrKind::Ref(id(range.start + 1, range.end)),
             b'#' => AttrKind::Def(id(range.start + 1, range.end)),
             _ => {
-                let eq = range.start + written.find('=').unwrap_or_default();
+                // Bytes searched, not chars: a key is a few ASCII bytes, and
+                // a search for a char costs its setting up each time.
+                let eq = range.start + written.bytes().position(|b| b == b'=').unwrap_or_default();
                 let key = Key { name: self.text[range.start..eq].to_string(), range: range.start..eq };
                 let value_range = eq + 1..range.end;
                 let value = &self.text[value_range.clone()];
@@ -630,9 +632,9 @@ impl<'a> Reader<'a> {
                 } else if value.starts_with('@') {
                     // Made to size: growing it from nothing goes through
                     // reallocating, which cost more than the allocation.
-                    let mut ids = Vec::with_capacity(memchr::memchr_iter(b',', value.as_bytes()).count() + 1);
+                    let mut ids = Vec::with_capacity(value.bytes().filter(|&b| b == b',').count() + 1);
                     let mut from = value_range.start;
-                    for piece in value.split(',') {
+                    for piece in value.as_bytes().split(|&b| b == b',') {
                         ids.push(id(from + 1, from + piece.len()));
                         from += piece.len() + 1;
                     }

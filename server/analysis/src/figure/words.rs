@@ -109,8 +109,10 @@ fn digit_word(w: &str) -> Option<f64> {
 
 /// `seven`, `forty`, `twenty-five`.
 fn small_number(w: &str) -> Option<f64> {
-    if let Some((tens, unit)) = w.split_once('-') {
-        return Some(lookup(&TENS, tens)? + digit_word(unit)?);
+    // A byte searched, not a char: most words tried are no number, and a
+    // search for a char costs its setting up each time.
+    if let Some(dash) = w.bytes().position(|b| b == b'-') {
+        return Some(lookup(&TENS, &w[..dash])? + digit_word(&w[dash + 1..])?);
     }
     lookup(&UNITS, w).or_else(|| lookup(&TENS, w))
 }
