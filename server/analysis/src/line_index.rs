@@ -268,7 +268,7 @@ impl Scratch {
         let mut i = 0;
         while i < bytes.len() {
             // Thirty-two bytes, then eight, at a time: most runs of ASCII
-            // are long (a third fewer instructions than eight at a time).
+            // are long (a sixth fewer instructions than eight at a time).
             if let Some(chunk) = bytes.get(i..i + 32) {
                 let word = |k: usize| u64::from_ne_bytes(chunk[k..k + 8].try_into().expect("eight bytes"));
                 if (word(0) | word(8) | word(16) | word(24)) & 0x8080_8080_8080_8080 == 0 {

@@ -14,7 +14,7 @@ pub(super) enum Tok<'a> {
     /// years and days of dates.
     Num { value: f64, amount: bool, year_like: bool, two_digits: bool },
     /// A word, lower case: as written when it already is (most words of
-    /// a claim are; a copy of each was a tenth of reading a figure).
+    /// a claim are; a copy of each was a twentieth of reading a figure).
     Word(Cow<'a, str>),
     /// A currency symbol (or `US$`), as an ISO code.
     Currency(&'static str),
