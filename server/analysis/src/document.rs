@@ -89,7 +89,7 @@ pub fn read_document_in_runs(text: &str, size: usize) -> DocumentFacts {
 pub fn read_document(text: &str, markup: &Markup) -> DocumentFacts {
     let mut facts = DocumentFacts {
         problems: markup.errors.iter().map(|e| Problem::new(Code::Syntax, e.range.clone(), e.message.clone())).collect(),
-        bare_prose: paragraphs::without_blank_lines(text, markup.bare_prose(text)).into_iter().map(ByteRange::from).collect(),
+        bare_prose: paragraphs::without_blank_lines(text, markup.bare_prose(text)),
         ..DocumentFacts::default()
     };
     if let Some(header) = &markup.header {
@@ -122,7 +122,7 @@ fn read_paragraphs(text: &str, markup: &Markup, range: Range<usize>, date: Optio
     let bare = markup.bare_prose(&text[..range.end]).into_iter().map(|r| r.start.max(range.start)..r.end).filter(|r| !r.is_empty());
     let mut facts = DocumentFacts {
         problems: markup.errors.iter().map(|e| Problem::new(Code::Syntax, e.range.clone(), e.message.clone())).collect(),
-        bare_prose: paragraphs::without_blank_lines(text, bare.collect()).into_iter().map(ByteRange::from).collect(),
+        bare_prose: paragraphs::without_blank_lines(text, bare.collect()),
         date,
         ..DocumentFacts::default()
     };
