@@ -36,7 +36,7 @@ impl Id {
             static RECENT: RefCell<[Option<Id>; RECENT_SLOTS]> = const { RefCell::new([None; RECENT_SLOTS]) };
         }
         let slot = recent_slot(text.as_bytes());
-        if let Some(id) = RECENT.with(|recent| recent.borrow()[slot].filter(|id| id.as_str() == text)) {
+        if let Some(id) = RECENT.with(|recent| recent.borrow()[slot].filter(|id| same_text(id.as_bytes(), text.as_bytes()))) {
             return id;
         }
         let id = Id::seen(text);
@@ -83,18 +83,35 @@ impl Id {
 /// a workspace names, so that few share a slot.
 const RECENT_SLOTS: usize = 2048;
 
-/// A slot for `text` among [`RECENT_SLOTS`]: its length and its first and
-/// last eight bytes, mixed. Ids that differ only in between share a slot,
-/// which costs only a look in the map.
-fn recent_slot(text: &[u8]) -> usize {
+/// The first eight bytes of `bytes` (fewer, padded with zeros) as a
+/// number, and the last eight (none: zero).
+fn head_and_tail(bytes: &[u8]) -> (u64, u64) {
     let word = |bytes: &[u8]| {
         let mut w = [0u8; 8];
         w[..bytes.len()].copy_from_slice(bytes);
         u64::from_le_bytes(w)
     };
-    let n = text.len();
-    let (head, tail) = if n >= 8 { (word(&text[..8]), word(&text[n - 8..])) } else { (word(text), 0) };
-    let mixed = (head ^ tail.rotate_left(29) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let n = bytes.len();
+    if n >= 8 {
+        (word(&bytes[..8]), word(&bytes[n - 8..]))
+    } else {
+        (word(bytes), 0)
+    }
+}
+
+/// `a == b`, compared as two numbers each when they are ids' usual length
+/// (at most 16 bytes) rather than through the library's comparison, a call
+/// for each of hundreds of thousands of ids.
+fn same_text(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && if a.len() <= 16 { head_and_tail(a) == head_and_tail(b) } else { a == b }
+}
+
+/// A slot for `text` among [`RECENT_SLOTS`]: its length and its first and
+/// last eight bytes, mixed. Ids that differ only in between share a slot,
+/// which costs only a look in the map.
+fn recent_slot(text: &[u8]) -> usize {
+    let (head, tail) = head_and_tail(text);
+    let mixed = (head ^ tail.rotate_left(29) ^ text.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     (mixed >> (64 - RECENT_SLOTS.trailing_zeros())) as usize
 }
 
@@ -221,6 +238,15 @@ mod tests {
         let map: std::collections::HashMap<Id, u8> = [(a, 1)].into();
         assert_eq!(map.get("ua-intel"), Some(&1));
         assert_eq!(format!("{a:?} {a}"), "\"ua-intel\" ua-intel");
+    }
+
+    proptest::proptest! {
+        /// Compared as numbers, texts are equal when they are.
+        #[test]
+        fn texts_compared_as_numbers_are_equal_when_equal(a in proptest::collection::vec(0u8..3, 0..20), b in proptest::collection::vec(0u8..3, 0..20)) {
+            proptest::prop_assert_eq!(super::same_text(&a, &b), a == b);
+            proptest::prop_assert!(super::same_text(&a, &a));
+        }
     }
 
     /// Ids that share a slot among the recent ones (long ids that differ
