@@ -20,6 +20,38 @@ pub struct FileId(pub u32);
 /// Files by id; persistent, so a snapshot is a cheap clone.
 pub(crate) type Files = Vector<Option<File>>;
 
+/// Files looked up by increasing id, through the vector's leaves in turn:
+/// relating a subject's claims looks up each claim's file in workspace
+/// order, and a lookup from the vector's root each was a twentieth of
+/// relating. An id before the last one asked for is looked up from the root.
+pub(crate) struct FilesInOrder<'a> {
+    files: &'a Files,
+    leaves: imbl::vector::Chunks<'a, Option<File>, imbl::shared_ptr::DefaultSharedPtr>,
+    /// The id of the leaf's first file.
+    start: usize,
+    leaf: &'a [Option<File>],
+}
+
+impl<'a> FilesInOrder<'a> {
+    pub(crate) fn new(files: &'a Files) -> FilesInOrder<'a> {
+        FilesInOrder { files, leaves: files.leaves(), start: 0, leaf: &[] }
+    }
+
+    pub(crate) fn get(&mut self, id: FileId) -> Option<&'a File> {
+        let i = id.0 as usize;
+        if i < self.start {
+            return self.files.get(i)?.as_ref();
+        }
+        while i >= self.start + self.leaf.len() {
+            self.start += self.leaf.len();
+            // Past the last leaf: none (and nothing added to `start` again).
+            self.leaf = &[];
+            self.leaf = self.leaves.next()?;
+        }
+        self.leaf[i - self.start].as_ref()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Facts {
     Document(DocumentFacts),
@@ -521,5 +553,18 @@ mod tests {
         assert_eq!(found.len(), 150, "more than two blocks");
         assert_eq!(found, expected);
         assert_eq!(analysis.references("absent").count(), 0);
+    }
+
+    /// Files looked up in order through the leaves are those looked up
+    /// from the root: across leaves, empty slots, going back, past the end.
+    #[test]
+    fn files_in_order_are_the_files_by_id() {
+        let files: Files = (0..300).map(|n| (n % 7 != 3).then(|| File::new(&format!("{n}.txt"), "", Facts::of_document("")))).collect();
+        let path = |f: Option<&File>| f.map(|f| f.path.clone());
+        let ids = (0..300).step_by(5).chain([0, 299, 64, 63, 64, 65, 128, 300, 301, 1_000, 2, 3]).chain(0..300);
+        let mut in_order = FilesInOrder::new(&files);
+        for id in ids {
+            assert_eq!(path(in_order.get(FileId(id))), path(files.get(id as usize).and_then(Option::as_ref)), "{id}");
+        }
     }
 }

@@ -15,7 +15,7 @@ use super::{parts, ClaimId, Site};
 use crate::claim::Claim;
 use crate::config::ClaimSettings;
 use crate::conflict::{relate_conflicts_kept, relate_only, SubjectRelations, Wanted};
-use crate::workspace::Files;
+use crate::workspace::{Files, FilesInOrder};
 
 /// How one claim stands among the others on its subject: a view into its
 /// subject's ledger.
@@ -301,7 +301,9 @@ impl Ledger {
 
     /// Its claims, as `files` hold them.
     fn group<'a>(&self, files: &'a Files) -> Option<Vec<&'a Claim>> {
-        let claim = |site: Site| -> Option<&Claim> { parts(files.get(site.file.0 as usize)?.as_ref()?).2.get(site.index as usize) };
+        // The claims are in workspace order: their files are looked up in order.
+        let mut in_order = FilesInOrder::new(files);
+        let mut claim = |site: Site| -> Option<&Claim> { parts(in_order.get(site.file)?).2.get(site.index as usize) };
         let group: Vec<&Claim> = self.claims.iter().filter_map(|&s| claim(s)).collect();
         // Always so: every site in a ledger is a claim of a file.
         (group.len() == self.claims.len()).then_some(group)
