@@ -312,7 +312,7 @@ fn sweep<'a>(
         }
         // Wholly above, then wholly below (but not both: an interval
         // written upside down could be found twice).
-        let seen_above = |b: &Interval| matches!((a.high, b.low), (Some(h), Some(l)) if Bound(l) > Bound(h));
+        let seen_above = |b: &Interval| matches!((a.high, b.low), (Some(h), Some(l)) if ordered(l) > ordered(h));
         let (unit, source) = (lowered[i], sources[i]);
         // Runs of keys (a few per claim), each read as a slice.
         let above = a.high.filter(|_| find_conflicts).into_iter().flat_map(|h| by_low.runs_after((ordered(h), u32::MAX))).map(|run| (run, true));
@@ -353,33 +353,13 @@ struct Compared {
     sources: u32,
 }
 
-/// An interval as a key of ordered maps.
-type IntervalKey = (Option<Bound>, Option<Bound>);
+/// An interval as a key of ordered maps: its bounds' bits, ordered as
+/// the bounds are ([`ordered`]; figures are never NaN; were one, the exact
+/// test after the ordered lookup would drop it).
+type IntervalKey = (Option<u64>, Option<u64>);
 
 fn key(i: &Interval) -> IntervalKey {
-    (i.low.map(Bound), i.high.map(Bound))
-}
-
-/// A bound of an interval, ordered totally (figures are never NaN; were
-/// one, the exact test after the ordered lookup would drop it).
-#[derive(Debug, Clone, Copy)]
-struct Bound(f64);
-
-impl PartialEq for Bound {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.total_cmp(&other.0).is_eq()
-    }
-}
-impl Eq for Bound {}
-impl PartialOrd for Bound {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Bound {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
-    }
+    (i.low.map(ordered), i.high.map(ordered))
 }
 
 type Prepared<'a, S, E> = (SubjectRelations<'a>, Vec<u32>, Vec<Option<Interval>>, Vec<u32>, Vec<Option<Period>>, Vec<usize>, S, E);

@@ -5,8 +5,9 @@
 /// order as `f64::total_cmp` orders bounds, then the claim.
 pub(super) type Key = (u64, u32);
 
-/// `x`'s bits, ordered as [`f64::total_cmp`] orders `x`: negatives (sign
-/// bit set) flipped whole, the others with the sign bit set.
+/// `x`'s bits, ordered as [`f64::total_cmp`] orders `x` (the sweep's one
+/// order of bounds): negatives (sign bit set) flipped whole, the others
+/// with the sign bit set.
 pub(super) fn ordered(x: f64) -> u64 {
     let bits = x.to_bits();
     if bits >> 63 == 1 {
