@@ -263,8 +263,8 @@ fn sweep<'a>(
     let (rel, lowered, intervals, sources, dates, order, start, end) = prepare(claims, subject_unit, settings);
     let comparable = |i: usize, j: usize| lowered[i] == NONE || lowered[j] == NONE || lowered[i] == lowered[j];
     // What a conflict is decided on, side by side for each claim: a claim's
-    // candidates come in no order, and reading them from three lists was
-    // three cache misses each (millions of pairs on a busy subject).
+    // candidates come in no order, and reading them from three lists went
+    // to three places in memory each (millions of pairs on a busy subject).
     let compared: Vec<Compared> = (0..claims.len())
         .map(|k| Compared { interval: intervals[k].unwrap_or(Interval { low: None, high: None }), unit: lowered[k], sources: sources[k] })
         .collect();
