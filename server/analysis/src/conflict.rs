@@ -261,7 +261,6 @@ fn sweep<'a>(
 ) -> SubjectRelations<'a> {
     let (find_conflicts, find_revisions) = (wanted != Wanted::Revisions, wanted != Wanted::Conflicts);
     let (rel, lowered, intervals, sources, dates, order, start, end) = prepare(claims, subject_unit, settings);
-    let comparable = |i: usize, j: usize| lowered[i] == NONE || lowered[j] == NONE || lowered[i] == lowered[j];
     // What a conflict is decided on, side by side for each claim: a claim's
     // candidates come in no order, and reading them from three lists went
     // to three places in memory each (millions of pairs on a busy subject).
@@ -302,7 +301,7 @@ fn sweep<'a>(
             let others = group.iter().filter(|(k, _)| **k != key(a)).flat_map(|(_, same)| same);
             for &j in others {
                 let b = intervals[j].as_ref().expect("in the sweep");
-                if !comparable(i, j) || a == b {
+                if !comparable_units(lowered[i], lowered[j]) || a == b {
                     continue;
                 }
                 if let Some((older, newer)) = revision(&dates, &sources, i, j) {
@@ -324,9 +323,8 @@ fn sweep<'a>(
                 if !from_above && seen_above(b) {
                     continue;
                 }
-                let comparable = unit == NONE || other.unit == NONE || unit == other.unit;
                 let same_sources = source != NONE && source == other.sources;
-                if comparable && a != b && !(same_sources && revision(&dates, &sources, i, j as usize).is_some()) && disjoint(a, b) {
+                if comparable_units(unit, other.unit) && a != b && !(same_sources && revision(&dates, &sources, i, j as usize).is_some()) && disjoint(a, b) {
                     conflict(i as u32, j);
                 }
             }
@@ -366,6 +364,12 @@ type Prepared<'a, S, E> = (SubjectRelations<'a>, Vec<u32>, Vec<Option<Interval>>
 
 /// No unit, or no sources, in the numbering [`prepare`] gives them.
 const NONE: u32 = u32::MAX;
+
+/// Whether two claims' units, numbered by [`numbered_units`], may be
+/// compared: the same, or one of them none.
+fn comparable_units(a: u32, b: u32) -> bool {
+    a == NONE || b == NONE || a == b
+}
 
 /// Units compared without case: each claim's unit lowered and numbered
 /// ([`NONE`] for none), so pairs compare numbers. Most claims share their
@@ -458,9 +462,8 @@ pub(crate) fn relate_pairwise<'a>(claims: &[&'a Claim], subject_unit: Option<&'a
     for &i in &order {
         active.retain(|&j| end(j) >= start(i));
         for &j in &active {
-            let comparable = lowered[i] == NONE || lowered[j] == NONE || lowered[i] == lowered[j];
             let (Some(a), Some(b)) = (&intervals[i], &intervals[j]) else { continue };
-            if !comparable || a == b {
+            if !comparable_units(lowered[i], lowered[j]) || a == b {
                 continue;
             }
             if let Some((older, newer)) = revision(&dates, &sources, i, j) {
