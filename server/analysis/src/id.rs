@@ -28,20 +28,16 @@ fn table() -> &'static Mutex<HashSet<Id>> {
 impl Id {
     /// The id for `text`, added to the table if it is new.
     pub fn new(text: &str) -> Id {
-        thread_local! {
-            /// The ids this thread asked for last, one per slot of a hash
-            /// of their text: documents read side by side ask for the same
-            /// few hundred ids hundreds of thousands of times, and a look
-            /// here costs about half a look in a map (then in `SEEN`).
-            static RECENT: RefCell<[Option<Id>; RECENT_SLOTS]> = const { RefCell::new([None; RECENT_SLOTS]) };
-        }
         let slot = recent_slot(text.as_bytes());
-        if let Some(id) = RECENT.with(|recent| recent.borrow()[slot].filter(|id| same_text(id.as_bytes(), text.as_bytes()))) {
-            return id;
-        }
-        let id = Id::seen(text);
-        RECENT.with(|recent| recent.borrow_mut()[slot] = Some(id));
-        id
+        recent(slot, text.as_bytes()).unwrap_or_else(|| remember(slot, Id::seen(text)))
+    }
+
+    /// The id whose text is `bytes`, if they are UTF-8. Bytes that are a
+    /// recent id's text are not checked again: reading the facts cache
+    /// took as long to check each id's bytes as to look the id up.
+    pub fn from_utf8(bytes: &[u8]) -> Option<Id> {
+        let slot = recent_slot(bytes);
+        recent(slot, bytes).or_else(|| Some(remember(slot, Id::seen(std::str::from_utf8(bytes).ok()?))))
     }
 
     /// [`Id::new`] past the thread's recent ids.
@@ -77,6 +73,25 @@ impl Id {
     pub fn key(self) -> usize {
         std::ptr::from_ref::<Box<str>>(self.0) as usize
     }
+}
+
+thread_local! {
+    /// The ids this thread asked for last, one per slot of a hash of their
+    /// text: documents read side by side ask for the same few hundred ids
+    /// hundreds of thousands of times, and a look here costs about half a
+    /// look in a map (then in `SEEN`).
+    static RECENT: RefCell<[Option<Id>; RECENT_SLOTS]> = const { RefCell::new([None; RECENT_SLOTS]) };
+}
+
+/// The recent id in `slot`, if its text is `bytes`.
+fn recent(slot: usize, bytes: &[u8]) -> Option<Id> {
+    RECENT.with(|recent| recent.borrow()[slot].filter(|id| same_text(id.as_bytes(), bytes)))
+}
+
+/// Keeps `id` as the recent id of `slot`.
+fn remember(slot: usize, id: Id) -> Id {
+    RECENT.with(|recent| recent.borrow_mut()[slot] = Some(id));
+    id
 }
 
 /// How many recent ids each thread keeps (16 KB): a few times more than
@@ -219,8 +234,14 @@ impl<'de> serde::Deserialize<'de> for Id {
             fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Id, E> {
                 Ok(Id::new(text))
             }
+            fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Id, E> {
+                Id::from_utf8(bytes).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Bytes(bytes), &self))
+            }
         }
-        d.deserialize_str(Visit)
+        // Asked for as bytes, which formats that write a string as its
+        // bytes (postcard, the facts cache's) hand over unchecked: see
+        // `Id::from_utf8`. Others hand over a string, or its bytes.
+        d.deserialize_bytes(Visit)
     }
 }
 
@@ -247,6 +268,39 @@ mod tests {
             proptest::prop_assert_eq!(super::same_text(&a, &b), a == b);
             proptest::prop_assert!(super::same_text(&a, &a));
         }
+    }
+
+    proptest::proptest! {
+        /// Bytes are the id of their text when they are UTF-8, and no id
+        /// otherwise, whether or not a recent id has a text that close
+        /// (asked again, and after ids of the same bytes but one).
+        #[test]
+        fn ids_from_bytes_are_ids_of_their_text(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..24)) {
+            let text = std::str::from_utf8(&bytes).ok();
+            for _ in 0..2 {
+                proptest::prop_assert_eq!(Id::from_utf8(&bytes), text.map(Id::new));
+            }
+            if let Some((last, head)) = bytes.split_last() {
+                let near: Vec<u8> = head.iter().copied().chain([last ^ 0x80]).collect();
+                let near_text = std::str::from_utf8(&near).ok();
+                proptest::prop_assert_eq!(Id::from_utf8(&near), near_text.map(Id::new));
+                proptest::prop_assert_eq!(Id::from_utf8(&bytes), text.map(Id::new));
+            }
+        }
+    }
+
+    /// Formats that hand an id over as bytes (postcard, which the facts
+    /// cache is written in) and those that hand over a string both read it;
+    /// bytes that are not UTF-8 are an error, not an id.
+    #[test]
+    fn ids_are_read_from_strings_and_from_bytes() {
+        use serde::de::value::{BorrowedBytesDeserializer, BorrowedStrDeserializer, Error};
+        use serde::Deserialize;
+        let from_bytes = |b: &[u8]| Id::deserialize(BorrowedBytesDeserializer::<Error>::new(b));
+        assert_eq!(from_bytes("ua-intel".as_bytes()).ok(), Some(Id::new("ua-intel")));
+        assert_eq!(from_bytes("séoul".as_bytes()).ok(), Some(Id::new("séoul")));
+        assert!(from_bytes(&[b'a', 0xC3]).is_err());
+        assert_eq!(Id::deserialize(BorrowedStrDeserializer::<Error>::new("putin")).ok(), Some(Id::new("putin")));
     }
 
     /// Ids that share a slot among the recent ones (long ids that differ
