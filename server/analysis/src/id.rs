@@ -20,8 +20,11 @@ use std::sync::{Mutex, OnceLock};
 #[allow(clippy::borrowed_box)]
 pub struct Id(&'static Box<str>);
 
-fn table() -> &'static Mutex<HashSet<Id>> {
-    static TABLE: OnceLock<Mutex<HashSet<Id>>> = OnceLock::new();
+/// Every id asked for, in any thread.
+type Table = HashSet<Id, foldhash::fast::RandomState>;
+
+fn table() -> &'static Mutex<Table> {
+    static TABLE: OnceLock<Mutex<Table>> = OnceLock::new();
     TABLE.get_or_init(Default::default)
 }
 

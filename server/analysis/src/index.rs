@@ -50,9 +50,9 @@ impl Usage {
     }
 }
 
-/// A persistent map by id, hashed with foldhash (ids are short; SipHash
-/// was a tenth of taking a workspace in).
-type HashMap<K, V> = imbl::GenericHashMap<K, V, foldhash::fast::RandomState, imbl::shared_ptr::DefaultSharedPtr>;
+/// A persistent map by id or path, hashed with foldhash (ids are short;
+/// SipHash was a tenth of taking a workspace in).
+pub(crate) type HashMap<K, V> = imbl::GenericHashMap<K, V, foldhash::fast::RandomState, imbl::shared_ptr::DefaultSharedPtr>;
 
 #[derive(Debug, Clone, Default)]
 pub struct Index {

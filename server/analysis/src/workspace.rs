@@ -3,13 +3,13 @@
 
 use std::sync::{Arc, OnceLock};
 
-use imbl::{HashMap, Vector};
+use imbl::Vector;
 
 use crate::claim::Claim;
 use crate::config::{ClaimOverrides, Config};
 use crate::document::{read_document_text, reread_document, DocumentFacts};
 use crate::entity::{Definition, Reference};
-use crate::index::{ClaimId, Index, Relations, Site};
+use crate::index::{ClaimId, HashMap, Index, Relations, Site};
 use crate::line_index::LineIndex;
 use crate::registry::{read_registry, RegistryFacts};
 use crate::text::Text;

@@ -228,7 +228,14 @@ fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::Re
     let globs = config_open.then(|| ws.snapshot().config().documents.clone());
     let wanted = |f: &gloss_project::ReadyFile| f.registry || globs.as_ref().is_none_or(|g| crate::state::matches_globs(g, &f.relative));
     let files: Vec<gloss_project::ReadyFile> = files.into_iter().filter(wanted).collect();
-    let read: HashSet<String> = files.iter().map(|f| f.relative.clone()).collect();
+    // What is gone from the folder: nothing to look for when it was empty
+    // (its first index), and otherwise the paths read are borrowed, not
+    // copied. This runs on one thread while the others wait.
+    let mut gone = before;
+    if !gone.is_empty() {
+        let read: std::collections::HashSet<&str, foldhash::fast::RandomState> = files.iter().map(|f| f.relative.as_str()).collect();
+        gone.retain(|k| !read.contains(k.as_str()) && !open.contains(k));
+    }
     let mut readable = Vec::with_capacity(files.len());
     for f in files.into_iter().filter(|f| !open.contains(&f.relative)) {
         match f.file {
@@ -245,7 +252,7 @@ fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::Re
     }
     // Taken into the index at once.
     ws.set_files(readable);
-    for gone in before.iter().filter(|k| !read.contains(*k) && !open.contains(*k)) {
+    for gone in &gone {
         ws.remove(gone);
     }
     // A registry file opened before its gloss.toml was read is one now

@@ -152,6 +152,37 @@ async fn watched_files_created_changed_and_deleted() {
     assert!(md.contains("V. V. Putin"), "{md}");
 }
 
+/// A gloss.toml saved on disk reads its folder again: documents its globs
+/// no longer match are dropped, and with them their claims' conflicts,
+/// while the open document stays; widened again, they come back.
+#[tokio::test]
+async fn a_saved_gloss_toml_drops_the_documents_it_no_longer_matches() {
+    let (mut c, dir, root) = started(debounce(0)).await;
+    let a = uri(&root.join("docs/a.txt"));
+    c.open(&a, A).await;
+    assert_eq!(codes(&c.settled_diagnostics(&a).await), ["conflicting-claim"]);
+    let toml = json!({"changes": [{"uri": uri(&root.join("gloss.toml")), "type": 2}]});
+    std::fs::write(dir.path().join("gloss.toml"), format!("[workspace]\ndocuments = [\"docs/a.txt\"]\n\n{REGISTRY}")).unwrap();
+    c.notify("workspace/didChangeWatchedFiles", toml.clone()).await;
+    assert!(codes_until(&mut c, &a, &[]).await.is_empty());
+    std::fs::write(dir.path().join("gloss.toml"), REGISTRY).unwrap();
+    c.notify("workspace/didChangeWatchedFiles", toml).await;
+    assert_eq!(codes_until(&mut c, &a, &["conflicting-claim"]).await, ["conflicting-claim"]);
+}
+
+/// The codes of a document's diagnostics once they are `wanted`, or as
+/// they are after some tries.
+async fn codes_until(c: &mut Client, uri: &str, wanted: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    for _ in 0..50 {
+        found = codes(&c.settled_diagnostics(uri).await);
+        if found == wanted {
+            break;
+        }
+    }
+    found
+}
+
 #[tokio::test]
 async fn an_open_gloss_toml_applies_live() {
     let (mut c, _dir, root) = started(debounce(0)).await;

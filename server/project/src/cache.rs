@@ -16,7 +16,6 @@
 //! empty and is written again; it is written to a temporary file and
 //! renamed, so a reader never sees half of one.
 
-use std::collections::HashMap;
 use std::io::{Seek, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -25,6 +24,10 @@ use bytes::Bytes;
 use gloss_analysis::document::DocumentFacts;
 use gloss_analysis::Text;
 use xxhash_rust::xxh3::{xxh3_128, Xxh3};
+
+/// Documents by workspace-relative path, hashed with foldhash rather than
+/// SipHash (20,000 paths put in at start and taken out one by one).
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Changes whenever the cached facts change shape (or the file's layout:
 /// each document's facts are bytes of their own, decoded when taken).
@@ -499,7 +502,7 @@ fn read(file: &Path) -> Option<HashMap<String, Cached>> {
         start..start + blob.len()
     };
     let texts_end = BODY_AT + table_at;
-    let mut entries = HashMap::with_capacity(stored.entries.len());
+    let mut entries = HashMap::with_capacity_and_hasher(stored.entries.len(), Default::default());
     for (k, hash, stamp, at, len, blob) in stored.entries {
         let start = usize::try_from(at).ok()?;
         let text = start..start.checked_add(usize::try_from(len).ok()?)?;
