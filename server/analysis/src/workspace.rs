@@ -497,8 +497,13 @@ impl Analysis {
     /// only reads their facts, lets the processor wait for a block's
     /// misses at once, not one after another.
     pub fn references<'a>(&'a self, id: &str) -> impl Iterator<Item = (FileId, &'a Reference)> + 'a {
+        self.references_at(self.index.reference_sites(id))
+    }
+
+    /// The uses at these sites of the index, as [`Analysis::references`]
+    /// reads them.
+    pub(crate) fn references_at<'a>(&'a self, mut sites: impl Iterator<Item = Site> + 'a) -> impl Iterator<Item = (FileId, &'a Reference)> + 'a {
         const BLOCK: usize = 64;
-        let mut sites = self.index.reference_sites(id);
         std::iter::from_fn(move || {
             let block: Vec<Site> = sites.by_ref().take(BLOCK).collect();
             if block.is_empty() {

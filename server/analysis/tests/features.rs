@@ -147,6 +147,44 @@ fn references_across_documents_and_registry() {
     assert_eq!(hl.len(), 2);
 }
 
+/// A long answer read in parts (side by side, by the server): the parts'
+/// locations one after the other are the whole answer, and no file is in
+/// two parts.
+#[test]
+fn references_read_in_parts_are_the_whole_answer() {
+    let mut fixture = format!("{WORLD}//- a.txt\n[him]{{@bert$0rand}} [him]{{@bertrand}}\n");
+    for (name, uses) in [("b", 5), ("c", 1), ("d", 3), ("e", 7), ("f", 2)] {
+        fixture.push_str(&format!("//- {name}.txt\n{}\n", "[Bertrand]{@bertrand} ".repeat(uses)));
+        // The definition in a file that starts a part (four uses a part: a b, c d, e, f).
+        if name == "e" {
+            fixture.push_str("[Bertrand 2024]{#bertrand kind=source}\n");
+        }
+    }
+    let fixture = Fixture::parse(&fixture);
+    let analysis = fixture.analysis();
+    let (i, offset) = fixture.cursor.unwrap();
+    let file = analysis.files().find(|(_, f)| f.path == fixture.files[i].path).unwrap().0;
+    for include_declaration in [true, false] {
+        let whole = references::references(&analysis, file, offset, include_declaration);
+        assert_eq!(whole.len(), 20 + usize::from(include_declaration));
+        let found = references::found(&analysis, file, offset, include_declaration);
+        for n in 1..=8 {
+            let parts = found.parts(n);
+            assert!(parts.len() <= n && parts.iter().all(|p| !p.is_empty()), "{n}: {} parts", parts.len());
+            let read: Vec<Vec<_>> = parts.iter().map(|p| p.locations(&analysis)).collect();
+            assert_eq!(read.concat(), whole, "{n} parts");
+            let files: Vec<Vec<FileId>> = read.iter().map(|r| r.iter().map(|l| l.file).collect()).collect();
+            for (a, b) in files.iter().zip(files.iter().skip(1)) {
+                assert!(a.last() < b.first(), "{n} parts: a file in two of them");
+            }
+        }
+        assert_eq!(found.parts(3).len(), 3, "six files are enough for three parts");
+    }
+    // Between the two spans: nothing.
+    let nothing = references::found(&analysis, file, "[him]{@bertrand}".len(), true);
+    assert!(nothing.is_empty() && nothing.parts(2).iter().all(|p| p.locations(&analysis).is_empty()));
+}
+
 #[test]
 fn rename_updates_spans_and_registry_and_refuses_bad_names() {
     let w = world("[Russia]{@rus$0sia} [x]{claim=nk-troops src=@russia}\n");

@@ -2,42 +2,40 @@
 
 use std::collections::HashMap;
 
-use gloss_analysis::features::{code_actions, completion, outline, tokens, Location, WorkspaceEdit};
+use gloss_analysis::features::{code_actions, completion, outline, references, tokens, Location, WorkspaceEdit};
 use gloss_analysis::line_index::{Encoding, LineIndex};
 use gloss_analysis::{Analysis, File};
 use tower_lsp_server::ls_types as lsp;
 
-use crate::convert;
 use crate::state::Folder;
+use crate::{convert, helpers};
 
 pub fn location(folder: &Folder, analysis: &Analysis, l: &Location, enc: Encoding) -> Option<lsp::Location> {
     let file = analysis.file(l.file)?;
     Some(lsp::Location { uri: folder.uri(&file.path)?, range: convert::range(file, &l.range, enc) })
 }
 
-/// Locations as the JSON of a list of LSP `Location`s, written directly
+/// References as the JSON of a list of LSP `Location`s, written directly
 /// (see `answers`): the same as serializing [`location`]s, without a copy
-/// of each URI. A long list is written in parts side by side: each
-/// location reads its file's line index and URI, some cache misses each,
-/// which for thousands of files was most of a references answer.
-pub fn locations_json(folder: &Folder, analysis: &Analysis, found: &[Location], enc: Encoding) -> Vec<u8> {
-    // Scoped threads, not rayon's: relating in the background may hold
-    // rayon's threads for tens of ms, and an answer would wait for them.
+/// of each URI. A long list is read and written in parts side by side
+/// (`helpers`): each location is in a file of its own, whose facts, line
+/// index and URI are each a cache miss, most of a long answer's time.
+pub fn references_json(folder: &Folder, analysis: &Analysis, found: &references::Found, enc: Encoding) -> Vec<u8> {
     const LONG: usize = 1024;
-    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    let threads = *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()).min(4));
-    let parts: Vec<Vec<u8>> = if found.len() < LONG || threads == 1 {
-        vec![write_locations(folder, analysis, found, enc)]
-    } else {
-        let mut chunks = found.chunks(found.len().div_ceil(threads));
-        let first = chunks.next().unwrap_or_default();
-        std::thread::scope(|s| {
-            let others: Vec<_> = chunks.map(|chunk| s.spawn(move || write_locations(folder, analysis, chunk, enc))).collect();
-            let mut parts = vec![write_locations(folder, analysis, first, enc)];
-            parts.extend(others.into_iter().map(|t| t.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))));
-            parts
-        })
-    };
+    let parts = if found.len() < LONG { vec![found.whole()] } else { found.parts(helpers::parts()) };
+    let written = helpers::side_by_side(parts.iter().map(|part| move || write_locations(folder, analysis, &part.locations(analysis), enc)).collect());
+    list(&written)
+}
+
+/// Locations as the JSON of a list of LSP `Location`s ([`references_json`]
+/// for locations already read).
+#[cfg(test)]
+pub fn locations_json(folder: &Folder, analysis: &Analysis, found: &[Location], enc: Encoding) -> Vec<u8> {
+    list(&[write_locations(folder, analysis, found, enc)])
+}
+
+/// A JSON list of parts, each a run of comma-separated items.
+fn list(parts: &[Vec<u8>]) -> Vec<u8> {
     let mut out = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + 2);
     out.push(b'[');
     for part in parts.iter().filter(|p| !p.is_empty()) {
@@ -276,24 +274,23 @@ mod tests {
         assert_eq!(locations_json(&folder, &analysis, &[], Encoding::Utf16), b"[]");
     }
 
-    /// A long list is written in parts: the same bytes as one serialized
-    /// list of the protocol's locations.
+    /// A long list is read and written in parts: the same bytes as one
+    /// serialized list of the protocol's locations.
     #[test]
-    fn a_long_list_of_locations_is_written_whole_and_in_order() {
-        let mut ws = Workspace::new();
+    fn a_long_list_of_references_is_written_whole_and_in_order() {
         let text = "é [Putin]{@putin}\n".repeat(60);
-        for n in 0..30 {
-            let path = format!("docs/{n:02} ü.txt");
-            ws.set_file(File::new(&path, &text, Facts::of_document(&text)));
-        }
-        let analysis = ws.snapshot();
-        let found: Vec<Location> =
-            analysis.references("putin").map(|(f, r)| Location { file: f, range: r.range.range(), full_range: r.range.range() }).collect();
-        assert_eq!(found.len(), 1800);
+        let at = text.find("putin").unwrap();
         let folder = Folder::new(Place::Root(PathBuf::from("/ws")));
-        for n in [1800, 1025, 1024, 1023, 3] {
-            let each: Vec<lsp::Location> = found[..n].iter().filter_map(|l| location(&folder, &analysis, l, Encoding::Utf16)).collect();
-            assert_eq!(locations_json(&folder, &analysis, &found[..n], Encoding::Utf16), serde_json::to_vec(&each).unwrap(), "{n} locations");
+        // 60 uses a file: over `LONG` from 18 files.
+        for files in [30, 18, 17, 1] {
+            let mut ws = Workspace::new();
+            let ids: Vec<_> = (0..files).map(|n| ws.set_file(File::new(&format!("docs/{n:02} ü.txt"), &text, Facts::of_document(&text)))).collect();
+            let analysis = ws.snapshot();
+            let found = references::found(&analysis, ids[0], at, true);
+            assert_eq!(found.len(), files * 60);
+            let each: Vec<lsp::Location> = found.locations(&analysis).iter().filter_map(|l| location(&folder, &analysis, l, Encoding::Utf16)).collect();
+            assert_eq!(each.len(), files * 60);
+            assert_eq!(references_json(&folder, &analysis, &found, Encoding::Utf16), serde_json::to_vec(&each).unwrap(), "{files} files");
         }
     }
 }

@@ -12,6 +12,7 @@ mod disk;
 mod documents;
 mod features;
 mod framing;
+mod helpers;
 mod indexing;
 mod json;
 mod priority;

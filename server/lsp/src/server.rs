@@ -21,9 +21,9 @@ use crate::state::{ClientSupport, DiagnosticsOn, FileRole, Folder, State};
 use crate::{convert, features, publish, pulled};
 
 /// The uses of the id at a position (its definitions too when asked).
-fn references_of(a: &Analysis, id: FileId, file: &File, enc: Encoding, params: &ReferenceParams) -> Vec<gloss_analysis::features::Location> {
+fn references_of(a: &Analysis, id: FileId, file: &File, enc: Encoding, params: &ReferenceParams) -> references::Found {
     let at = convert::offset(file, params.text_document_position.position, enc);
-    references::references(a, id, at, params.context.include_declaration)
+    references::found(a, id, at, params.context.include_declaration)
 }
 
 /// How long a pulled diagnostic waits for its folder's first read.
@@ -45,7 +45,7 @@ impl Backend {
     pub async fn written_references(&self, params: ReferenceParams) -> Result<Option<Written>> {
         let json = self.on_file(params.text_document_position.text_document.uri.clone(), move |a, scope, id, file, enc| {
             let found = references_of(a, id, file, enc, &params);
-            Some(features::locations_json(scope.folder, a, &found, enc))
+            Some(features::references_json(scope.folder, a, &found, enc))
         });
         // Kept for sending only once this request is answered: a request
         // cancelled meanwhile drops its JSON with it.
@@ -475,7 +475,7 @@ impl LanguageServer for Backend {
     /// routes these requests to [`Backend::written_references`]).
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<lsp::Location>>> {
         self.on_file(params.text_document_position.text_document.uri.clone(), move |a, scope, id, file, enc| {
-            Some(references_of(a, id, file, enc, &params).iter().filter_map(|l| features::location(scope.folder, a, l, enc)).collect())
+            Some(references_of(a, id, file, enc, &params).locations(a).iter().filter_map(|l| features::location(scope.folder, a, l, enc)).collect())
         })
         .await
     }
