@@ -53,8 +53,7 @@ impl Backend {
                     files.iter().filter_map(|f| Some((f.relative.clone(), f.hash?, f.stamp, f.content.as_ref().ok()?.text.clone()))).collect::<Vec<_>>()
                 });
                 let count = files.len();
-                let hashes: HashMap<String, u128> = files.iter().filter_map(|f| Some((f.relative.clone(), f.hash?))).collect();
-                apply_index(&apply_state, &apply_folder, gloss_project::ready(files));
+                let hashes = apply_index(&apply_state, &apply_folder, gloss_project::ready(files));
                 Ok::<_, std::io::Error>((count, stats, save.map(|read| (read, writer)), hashes))
             });
             let token = NumberOrString::String(format!("gloss/index/{}", root.display()));
@@ -67,7 +66,7 @@ impl Backend {
             };
             let read = read.await;
             let mut saving = None;
-            let mut hashes = HashMap::new();
+            let mut hashes = ReadHashes::default();
             let count = match read {
                 Ok(Ok((count, stats, save, read_hashes))) => {
                     hashes = read_hashes;
@@ -141,7 +140,7 @@ impl Backend {
     /// files touched since `since` (with a margin for coarse file times)
     /// whose text is not the one read, documents not read, files read and
     /// now gone.
-    fn watch_and_recheck(&self, folder: &Arc<Folder>, since: std::time::SystemTime, hashes: HashMap<String, u128>) {
+    fn watch_and_recheck(&self, folder: &Arc<Folder>, since: std::time::SystemTime, hashes: ReadHashes) {
         if !self.state.watch_self.load(std::sync::atomic::Ordering::SeqCst) {
             return; // the client watches
         }
@@ -154,6 +153,7 @@ impl Backend {
             if backend.state.watcher.get().is_none() {
                 return; // the system cannot watch
             }
+            let hashes: HashMap<&str, u128, foldhash::fast::RandomState> = hashes.iter().map(|(path, hash)| (path.as_str(), *hash)).collect();
             let read = |path: &str, text: &Text| match hashes.get(path) {
                 Some(&hash) => Read::Hash(hash),
                 None => Read::Text(text.clone()),
@@ -215,10 +215,18 @@ fn save_cache(
     })
 }
 
+/// The hash of each document's text as read from disk, with its path: what
+/// the watch compares a file with when it was touched while being read.
+/// A list, not yet a map: putting 20,000 paths just read into a map took 7
+/// to 8 ms of a 250 ms warm start, on one thread while the others waited;
+/// the watch makes the map, later, in the background.
+type ReadHashes = Vec<(String, u128)>;
+
 /// Puts what an index read into the folder's workspace (open documents
 /// keep their text), drops what is gone, and settles the role of every
 /// open document of the folder under the settings just read.
-fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::ReadyFile>) {
+/// Returns the hashes of the documents read.
+fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::ReadyFile>) -> ReadHashes {
     let mut ws = folder.edit();
     let open: HashSet<String> = state.documents.iter().filter(|d| Arc::ptr_eq(&d.folder, folder) && d.role != FileRole::Other).map(|d| d.key.clone()).collect();
     let before: Vec<String> = ws.snapshot().files().map(|(_, f)| f.path.clone()).collect();
@@ -237,18 +245,25 @@ fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::Re
         gone.retain(|k| !read.contains(k.as_str()) && !open.contains(k));
     }
     let mut readable = Vec::with_capacity(files.len());
-    for f in files.into_iter().filter(|f| !open.contains(&f.relative)) {
-        match f.file {
-            Ok(file) => {
-                if f.relative == gloss_project::CONFIG_FILE && !config_open {
-                    *folder.layout.lock().unwrap_or_else(|e| e.into_inner()) = layout_of(&file.facts);
+    // With the paths read, which are not needed any more (moved, not copied).
+    let mut hashes = ReadHashes::with_capacity(files.len());
+    for f in files {
+        if !open.contains(&f.relative) {
+            match f.file {
+                Ok(file) => {
+                    if f.relative == gloss_project::CONFIG_FILE && !config_open {
+                        *folder.layout.lock().unwrap_or_else(|e| e.into_inner()) = layout_of(&file.facts);
+                    }
+                    readable.push(file);
                 }
-                readable.push(file);
-            }
-            Err(why) => {
-                ws.set_unreadable(&f.relative, &why, f.registry);
-            }
-        };
+                Err(why) => {
+                    ws.set_unreadable(&f.relative, &why, f.registry);
+                }
+            };
+        }
+        if let Some(hash) = f.hash {
+            hashes.push((f.relative, hash));
+        }
     }
     // Taken into the index at once.
     ws.set_files(readable);
@@ -273,4 +288,5 @@ fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::Re
             _ => ws.remove(&doc.key),
         }
     }
+    hashes
 }

@@ -58,12 +58,14 @@ pub struct ReadyFile {
     pub relative: String,
     pub registry: bool,
     pub file: Result<File, String>,
+    /// A document's text hash, as [`ReadFile::hash`].
+    pub hash: Option<u128>,
 }
 
 /// Read files as files to set: what is left to do under the workspace's
 /// lock is taking them into the index.
 pub fn ready(files: Vec<ReadFile>) -> Vec<ReadyFile> {
-    files.into_iter().map(|f| ReadyFile { file: f.content, path: f.path, relative: f.relative, registry: f.registry }).collect()
+    files.into_iter().map(|f| ReadyFile { file: f.content, path: f.path, relative: f.relative, registry: f.registry, hash: f.hash }).collect()
 }
 
 /// How a read went: documents parsed, and found in the facts cache.
