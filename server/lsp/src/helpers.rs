@@ -42,7 +42,8 @@ fn helpers() -> Option<&'static rayon::ThreadPool> {
 pub fn side_by_side<T: Send, F: FnOnce() -> T + Send>(jobs: Vec<F>) -> Vec<T> {
     let mut jobs = jobs.into_iter();
     let Some(first) = jobs.next() else { return Vec::new() };
-    let Some(helpers) = helpers().filter(|_| jobs.len() > 0) else {
+    // The kept threads are started by the first answer that needs them.
+    let Some(helpers) = (jobs.len() > 0).then(helpers).flatten() else {
         return std::iter::once(first).chain(jobs).map(|job| job()).collect();
     };
     let mut others: Vec<Option<T>> = jobs.as_slice().iter().map(|_| None).collect();
