@@ -11,7 +11,9 @@
 //! puts the JSON back in place of the mark. Diagnostics are published, and
 //! pulled (`textDocument/diagnostic` and `workspace/diagnostic`, routed to
 //! [`DIAGNOSTIC`] and [`WORKSPACE_DIAGNOSTIC`]), the same way (a 1 MB
-//! document's list, 1.2 MB of JSON, was a 9 MB tree).
+//! document's list, 1.2 MB of JSON, was a 9 MB tree). So are completions
+//! (`textDocument/completion`, routed to [`COMPLETION`]): two hundred
+//! items, 60 KB, whose tree took two thirds of working out the answer.
 //!
 //! The mark holds a random number drawn for each session, never shown to
 //! the client otherwise, so no text of a document can pass for one. The
@@ -29,6 +31,9 @@ use crate::framing::{read_frame, write_frame};
 
 /// The method `textDocument/references` requests are routed to.
 pub const REFERENCES: &str = "gloss/references";
+
+/// The method `textDocument/completion` requests are routed to.
+pub const COMPLETION: &str = "gloss/completion";
 
 /// The method `textDocument/diagnostic` requests are routed to.
 pub const DIAGNOSTIC: &str = "gloss/diagnostic";

@@ -150,18 +150,30 @@ pub fn workspace_symbol(folder: &Folder, file: &File, s: &outline::Symbol, enc: 
 
 /// Ids carry where they were completed, so that `completionItem/resolve`
 /// can add the entity's card.
-pub fn completion_item(file: &File, item: &completion::CompletionItem, enc: Encoding, uri: &lsp::Uri) -> lsp::CompletionItem {
-    let is_id = matches!(item.kind, completion::CompletionKind::Actor | completion::CompletionKind::Treaty | completion::CompletionKind::Source);
-    let kind = match item.kind {
+/// The protocol's kind of a completion item.
+pub fn completion_kind(kind: completion::CompletionKind) -> lsp::CompletionItemKind {
+    match kind {
         completion::CompletionKind::Actor => lsp::CompletionItemKind::VARIABLE,
         completion::CompletionKind::Treaty => lsp::CompletionItemKind::CLASS,
         completion::CompletionKind::Source => lsp::CompletionItemKind::REFERENCE,
         completion::CompletionKind::Subject => lsp::CompletionItemKind::STRUCT,
         completion::CompletionKind::Key => lsp::CompletionItemKind::PROPERTY,
-    };
+    }
+}
+
+/// Whether an item is an entity's id, whose card `completionItem/resolve`
+/// adds (found again from the item's `data`).
+pub fn resolves_to_card(kind: completion::CompletionKind) -> bool {
+    matches!(kind, completion::CompletionKind::Actor | completion::CompletionKind::Treaty | completion::CompletionKind::Source)
+}
+
+/// A completion item in protocol form (`json::completion_list` writes the
+/// same as JSON).
+pub fn completion_item(file: &File, item: &completion::CompletionItem, enc: Encoding, uri: &lsp::Uri) -> lsp::CompletionItem {
+    let is_id = resolves_to_card(item.kind);
     lsp::CompletionItem {
         label: item.label.clone(),
-        kind: Some(kind),
+        kind: Some(completion_kind(item.kind)),
         detail: Some(item.detail.clone()),
         documentation: item.documentation.clone().map(|d| lsp::Documentation::MarkupContent(lsp::MarkupContent { kind: lsp::MarkupKind::Markdown, value: d })),
         sort_text: Some(item.sort_text.clone()),

@@ -66,14 +66,16 @@ fn checked(body: Vec<u8>) -> Vec<u8> {
 
 /// Requests whose answers the server writes as JSON itself, and the
 /// methods they are routed to.
-const ROUTES: [(&str, &str); 3] = [
+const ROUTES: [(&str, &str); 4] = [
     ("textDocument/references", crate::answers::REFERENCES),
+    ("textDocument/completion", crate::answers::COMPLETION),
     ("textDocument/diagnostic", crate::answers::DIAGNOSTIC),
     ("workspace/diagnostic", crate::answers::WORKSPACE_DIAGNOSTIC),
 ];
 
-/// A `textDocument/references`, `textDocument/diagnostic` or
-/// `workspace/diagnostic` request goes to its method of [`ROUTES`], whose answer is written as JSON by the
+/// A `textDocument/references`, `textDocument/completion`,
+/// `textDocument/diagnostic` or `workspace/diagnostic` request goes to its
+/// method of [`ROUTES`], whose answer is written as JSON by the
 /// server itself; other messages pass as they are (read as JSON only if
 /// they hold one of those names).
 fn routed(body: Vec<u8>) -> Vec<u8> {
@@ -186,7 +188,7 @@ mod tests {
     }
 
     #[test]
-    fn references_and_diagnostic_requests_are_routed_to_written_answers_and_nothing_else() {
+    fn references_completion_and_diagnostic_requests_are_routed_to_written_answers_and_nothing_else() {
         let as_json = |b: Vec<u8>| serde_json::from_slice::<Value>(&b).unwrap();
         let request = json!({"jsonrpc": "2.0", "id": 5, "method": "textDocument/references", "params": {"context": {"includeDeclaration": true}}});
         let routed_request = as_json(routed(serde_json::to_vec(&request).unwrap()));
@@ -195,6 +197,10 @@ mod tests {
         let pull = json!({"jsonrpc": "2.0", "id": "p1", "method": "textDocument/diagnostic", "params": {"textDocument": {"uri": "file:///w/a.txt"}}});
         let routed_pull = as_json(routed(serde_json::to_vec(&pull).unwrap()));
         assert_eq!(routed_pull["method"], crate::answers::DIAGNOSTIC);
+        let complete = json!({"jsonrpc": "2.0", "id": 3, "method": "textDocument/completion", "params": {"position": {"line": 0, "character": 2}}});
+        let routed_completion = as_json(routed(serde_json::to_vec(&complete).unwrap()));
+        assert_eq!(routed_completion["method"], crate::answers::COMPLETION);
+        assert_eq!((routed_completion["id"].clone(), routed_completion["params"].clone()), (complete["id"].clone(), complete["params"].clone()));
         let all = json!({"jsonrpc": "2.0", "id": 9, "method": "workspace/diagnostic", "params": {"previousResultIds": []}});
         assert_eq!(as_json(routed(serde_json::to_vec(&all).unwrap()))["method"], crate::answers::WORKSPACE_DIAGNOSTIC);
         assert_eq!((routed_pull["id"].clone(), routed_pull["params"].clone()), (pull["id"].clone(), pull["params"].clone()));
@@ -204,6 +210,7 @@ mod tests {
             json!({"jsonrpc": "2.0", "id": 6, "method": "textDocument/hover", "params": {"note": "textDocument/references"}}),
             json!({"jsonrpc": "2.0", "id": 7, "result": "textDocument/references"}),
             json!({"jsonrpc": "2.0", "id": 8, "method": "workspace/symbol", "params": {"query": "textDocument/diagnostic"}}),
+            json!({"jsonrpc": "2.0", "id": 10, "method": "completionItem/resolve", "params": {"label": "textDocument/completion"}}),
         ] {
             let body = serde_json::to_vec(&other).unwrap();
             assert_eq!(routed(body.clone()), body);

@@ -8,6 +8,7 @@
 use std::ops::Range;
 
 use gloss_analysis::diagnostics::{About, Diagnostic as Found, Related};
+use gloss_analysis::features::completion;
 use gloss_analysis::index::ClaimId;
 use gloss_analysis::line_index::Encoding;
 use gloss_analysis::{Analysis, File};
@@ -47,6 +48,53 @@ pub fn location(out: &mut Vec<u8>, folder: &Folder, file: &File, at: &Range<usiz
     range(out, convert::range(file, at, enc));
     out.push(b'}');
     true
+}
+
+/// A completion list, as serde writes the `CompletionResponse::List` of
+/// the items `features::completion_item` makes (the tests compare):
+/// `{"isIncomplete":…,"items":[…]}`, incomplete when the items reach
+/// [`completion::LIMIT`] (the client asks again as the annotator types).
+pub fn completion_list(file: &File, items: &[completion::CompletionItem], enc: Encoding, uri: &lsp::Uri) -> Vec<u8> {
+    let mut out = Vec::with_capacity(32 + items.len() * 320);
+    out.extend_from_slice(b"{\"isIncomplete\":");
+    out.extend_from_slice(if items.len() >= completion::LIMIT { b"true" } else { b"false" });
+    out.extend_from_slice(b",\"items\":[");
+    for (n, item) in items.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"label\":");
+        string(&mut out, &item.label);
+        out.extend_from_slice(b",\"kind\":");
+        let _ = serde_json::to_writer(&mut out, &crate::features::completion_kind(item.kind));
+        out.extend_from_slice(b",\"detail\":");
+        string(&mut out, &item.detail);
+        if let Some(markdown) = &item.documentation {
+            out.extend_from_slice(b",\"documentation\":{\"kind\":\"markdown\",\"value\":");
+            string(&mut out, markdown);
+            out.push(b'}');
+        }
+        out.extend_from_slice(b",\"sortText\":");
+        string(&mut out, &item.sort_text);
+        out.extend_from_slice(b",\"filterText\":");
+        string(&mut out, &item.label);
+        out.extend_from_slice(b",\"textEdit\":{\"range\":");
+        range(&mut out, convert::range(file, &item.replace, enc));
+        out.extend_from_slice(b",\"newText\":");
+        string(&mut out, &item.insert_text);
+        out.push(b'}');
+        if crate::features::resolves_to_card(item.kind) {
+            // Read back by `features::completion_data`.
+            out.extend_from_slice(b",\"data\":{\"uri\":");
+            string(&mut out, uri.as_str());
+            out.extend_from_slice(b",\"id\":");
+            string(&mut out, &item.label);
+            out.push(b'}');
+        }
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"]}");
+    out
 }
 
 /// Related places already written, for one snapshot of one folder in one
@@ -233,6 +281,42 @@ fn report(out: &mut Vec<u8>, file: Option<(&str, Option<i64>)>, result_id: Optio
 mod tests {
     use super::*;
     use lsp::{DocumentDiagnosticReport as Report, DocumentDiagnosticReportResult as Result};
+
+    #[test]
+    fn completion_lists_are_what_serde_writes_for_the_protocols_lists() {
+        use completion::{CompletionItem, CompletionKind};
+        let text = "한국 😀 [x]{@pu} and more";
+        let file = File::new("docs/été.txt", text, gloss_analysis::Facts::of_document(text));
+        let uri: lsp::Uri = "file:///w/docs/%C3%A9t%C3%A9.txt".parse().unwrap();
+        let at = text.find("pu}").unwrap();
+        let item = |label: &str, kind, documentation: Option<&str>| CompletionItem {
+            label: label.to_string(),
+            kind,
+            detail: format!("«{label}» \"quoted\"\n"),
+            documentation: documentation.map(str::to_string),
+            insert_text: format!("{label}="),
+            replace: at..at + 2,
+            sort_text: "0007".to_string(),
+        };
+        let kinds = [CompletionKind::Actor, CompletionKind::Treaty, CompletionKind::Source, CompletionKind::Subject, CompletionKind::Key];
+        let some: Vec<CompletionItem> =
+            kinds.iter().enumerate().map(|(n, &k)| item(&format!("putin-{n}"), k, (n % 2 == 0).then_some("**card** \\ `x`"))).collect();
+        let full: Vec<CompletionItem> = (0..completion::LIMIT).map(|n| item(&format!("id-{n}"), kinds[n % kinds.len()], None)).collect();
+        for items in [&some[..], &full[..], &[]] {
+            for enc in [Encoding::Utf16, Encoding::Utf8] {
+                let list = lsp::CompletionResponse::List(lsp::CompletionList {
+                    is_incomplete: items.len() >= completion::LIMIT,
+                    items: items.iter().map(|i| crate::features::completion_item(&file, i, enc, &uri)).collect(),
+                });
+                assert_eq!(
+                    String::from_utf8(completion_list(&file, items, enc, &uri)).unwrap(),
+                    serde_json::to_string(&list).unwrap(),
+                    "{} items",
+                    items.len()
+                );
+            }
+        }
+    }
 
     #[test]
     fn reports_are_what_serde_writes_for_the_protocols_reports() {

@@ -47,6 +47,7 @@ where
     let (service, socket) = LspService::build(move |client| server::Backend::new(client, flag.clone(), kept.clone()))
         .custom_method(framing::INVALID, framing::invalid_message::<server::Backend>)
         .custom_method(answers::REFERENCES, server::Backend::written_references)
+        .custom_method(answers::COMPLETION, server::Backend::written_completion)
         .custom_method(answers::DIAGNOSTIC, server::Backend::written_diagnostic)
         .custom_method(answers::WORKSPACE_DIAGNOSTIC, server::Backend::written_workspace_diagnostic)
         .finish();

@@ -52,6 +52,17 @@ impl Backend {
         Ok(json.await?.map(|json| self.state.answers.put(json)))
     }
 
+    /// `textDocument/completion`, as routed by `framing::pump`: the list
+    /// written as JSON here (see `answers`).
+    pub async fn written_completion(&self, params: CompletionParams) -> Result<Option<Written>> {
+        let p = params.text_document_position;
+        let json = self.on_file(p.text_document.uri.clone(), move |a, _, id, file, enc| {
+            let items = completion::complete(a, id, convert::offset(file, p.position, enc));
+            Some(crate::json::completion_list(file, &items, enc, &p.text_document.uri))
+        });
+        Ok(json.await?.map(|json| self.state.answers.put(json)))
+    }
+
     /// `textDocument/diagnostic`, as routed by `framing::pump`: the report
     /// written as JSON here (see `answers`).
     pub async fn written_diagnostic(&self, params: DocumentDiagnosticParams) -> Result<Written> {
@@ -517,6 +528,8 @@ impl LanguageServer for Backend {
         }
     }
 
+    /// Reached only by a client that bypasses `framing::pump` (which
+    /// routes these requests to [`Backend::written_completion`]).
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let p = params.text_document_position;
         self.on_file(p.text_document.uri.clone(), move |a, _, id, file, enc| {
