@@ -174,8 +174,8 @@ fn references_read_in_parts_are_the_whole_answer() {
             let read: Vec<Vec<_>> = parts.iter().map(|p| p.locations(&analysis)).collect();
             assert_eq!(read.concat(), whole, "{n} parts");
             let files: Vec<Vec<FileId>> = read.iter().map(|r| r.iter().map(|l| l.file).collect()).collect();
-            for (a, b) in files.iter().zip(files.iter().skip(1)) {
-                assert!(a.last() < b.first(), "{n} parts: a file in two of them");
+            for pair in files.windows(2) {
+                assert!(pair[0].last() < pair[1].first(), "{n} parts: a file in two of them");
             }
         }
         assert_eq!(found.parts(3).len(), 3, "six files are enough for three parts");
