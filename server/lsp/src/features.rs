@@ -27,13 +27,6 @@ pub fn references_json(folder: &Folder, analysis: &Analysis, found: &references:
     list(&written)
 }
 
-/// Locations as the JSON of a list of LSP `Location`s ([`references_json`]
-/// for locations already read).
-#[cfg(test)]
-pub fn locations_json(folder: &Folder, analysis: &Analysis, found: &[Location], enc: Encoding) -> Vec<u8> {
-    list(&[write_locations(folder, analysis, found, enc)])
-}
-
 /// A JSON list of parts, each a run of comma-separated items.
 fn list(parts: &[Vec<u8>]) -> Vec<u8> {
     let mut out = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + 2);
@@ -167,6 +160,14 @@ pub fn resolves_to_card(kind: completion::CompletionKind) -> bool {
     matches!(kind, completion::CompletionKind::Actor | completion::CompletionKind::Treaty | completion::CompletionKind::Source)
 }
 
+/// The protocol's list of completions, as the ordinary handler answers.
+pub fn completion_list(file: &File, items: &[completion::CompletionItem], enc: Encoding, uri: &lsp::Uri) -> lsp::CompletionResponse {
+    lsp::CompletionResponse::List(lsp::CompletionList {
+        is_incomplete: completion::is_incomplete(items),
+        items: items.iter().map(|i| completion_item(file, i, enc, uri)).collect(),
+    })
+}
+
 /// A completion item in protocol form (`json::completion_list` writes the
 /// same as JSON).
 pub fn completion_item(file: &File, item: &completion::CompletionItem, enc: Encoding, uri: &lsp::Uri) -> lsp::CompletionItem {
@@ -273,17 +274,20 @@ mod tests {
             [("docs/été 1.txt", "한국 😀 [Putin]{@putin}\r\nnext [him]{@putin}"), ("docs/b.txt", "[Putin]{@putin}"), ("docs//\"odd\".txt", "[Putin]{@putin}")];
         let ids: Vec<_> = texts.iter().map(|(path, text)| ws.set_file(File::new(path, text, Facts::of_document(text)))).collect();
         let analysis = ws.snapshot();
-        let found: Vec<Location> =
-            analysis.references("putin").map(|(f, r)| Location { file: f, range: r.range.range(), full_range: r.range.range() }).collect();
-        assert_eq!(found.len(), 4);
-        assert!(ids.iter().all(|id| found.iter().any(|l| l.file == *id)));
+        let found = references::found(&analysis, ids[0], texts[0].1.find("putin").unwrap(), true);
+        let locations = found.locations(&analysis);
+        assert_eq!(locations.len(), 4);
+        assert!(ids.iter().all(|id| locations.iter().any(|l| l.file == *id)));
         let folder = Folder::new(Place::Root(PathBuf::from("/ws")));
         for enc in [Encoding::Utf16, Encoding::Utf8] {
-            let each: Vec<lsp::Location> = found.iter().filter_map(|l| location(&folder, &analysis, l, enc)).collect();
+            let each: Vec<lsp::Location> = locations.iter().filter_map(|l| location(&folder, &analysis, l, enc)).collect();
             assert_eq!(each.len(), 4);
-            assert_eq!(String::from_utf8(locations_json(&folder, &analysis, &found, enc)).unwrap(), serde_json::to_string(&each).unwrap());
+            assert_eq!(String::from_utf8(references_json(&folder, &analysis, &found, enc)).unwrap(), serde_json::to_string(&each).unwrap());
         }
-        assert_eq!(locations_json(&folder, &analysis, &[], Encoding::Utf16), b"[]");
+        // Plain text names nothing: an empty list.
+        let nothing = references::found(&analysis, ids[0], texts[0].1.find("next").unwrap(), true);
+        assert!(nothing.is_empty());
+        assert_eq!(references_json(&folder, &analysis, &nothing, Encoding::Utf16), b"[]");
     }
 
     /// A long list is read and written in parts: the same bytes as one

@@ -52,12 +52,11 @@ pub fn location(out: &mut Vec<u8>, folder: &Folder, file: &File, at: &Range<usiz
 
 /// A completion list, as serde writes the `CompletionResponse::List` of
 /// the items `features::completion_item` makes (the tests compare):
-/// `{"isIncomplete":…,"items":[…]}`, incomplete when the items reach
-/// [`completion::LIMIT`] (the client asks again as the annotator types).
+/// `{"isIncomplete":…,"items":[…]}` ([`completion::is_incomplete`]).
 pub fn completion_list(file: &File, items: &[completion::CompletionItem], enc: Encoding, uri: &lsp::Uri) -> Vec<u8> {
     let mut out = Vec::with_capacity(32 + items.len() * 320);
     out.extend_from_slice(b"{\"isIncomplete\":");
-    out.extend_from_slice(if items.len() >= completion::LIMIT { b"true" } else { b"false" });
+    out.extend_from_slice(if completion::is_incomplete(items) { b"true" } else { b"false" });
     out.extend_from_slice(b",\"items\":[");
     for (n, item) in items.iter().enumerate() {
         if n > 0 {
@@ -304,10 +303,7 @@ mod tests {
         let full: Vec<CompletionItem> = (0..completion::LIMIT).map(|n| item(&format!("id-{n}"), kinds[n % kinds.len()], None)).collect();
         for items in [&some[..], &full[..], &[]] {
             for enc in [Encoding::Utf16, Encoding::Utf8] {
-                let list = lsp::CompletionResponse::List(lsp::CompletionList {
-                    is_incomplete: items.len() >= completion::LIMIT,
-                    items: items.iter().map(|i| crate::features::completion_item(&file, i, enc, &uri)).collect(),
-                });
+                let list = crate::features::completion_list(&file, items, enc, &uri);
                 assert_eq!(
                     String::from_utf8(completion_list(&file, items, enc, &uri)).unwrap(),
                     serde_json::to_string(&list).unwrap(),

@@ -534,9 +534,7 @@ impl LanguageServer for Backend {
         let p = params.text_document_position;
         self.on_file(p.text_document.uri.clone(), move |a, _, id, file, enc| {
             let items = completion::complete(a, id, convert::offset(file, p.position, enc));
-            let is_incomplete = items.len() >= completion::LIMIT;
-            let items = items.iter().map(|i| features::completion_item(file, i, enc, &p.text_document.uri)).collect();
-            Some(CompletionResponse::List(CompletionList { is_incomplete, items }))
+            Some(features::completion_list(file, &items, enc, &p.text_document.uri))
         })
         .await
     }

@@ -123,6 +123,12 @@ fn context(text: &str, offset: usize) -> Option<Context> {
 /// the client to ask again as the annotator types.
 pub const LIMIT: usize = 200;
 
+/// Whether a list is cut at [`LIMIT`]: the client is told to ask again as
+/// the annotator types.
+pub fn is_incomplete(items: &[CompletionItem]) -> bool {
+    items.len() >= LIMIT
+}
+
 /// Whether `typed` can still become `id`: its characters in order, as
 /// editors filter completions (so no item the editor would show is held
 /// back).
