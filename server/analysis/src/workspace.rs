@@ -458,6 +458,13 @@ impl Analysis {
     }
 
     /// The claims on a subject with their relations, in workspace order.
+    /// Whether the claims on a subject are related (their conflicts and
+    /// revisions worked out), so that answers about them relate nothing.
+    /// A subject without claims has nothing to relate.
+    pub fn is_related(&self, subject: &str) -> bool {
+        self.index.ledger(subject).is_none_or(|l| l.is_related() == (true, true))
+    }
+
     pub(crate) fn ledger_entries(&self, subject: &str) -> Option<impl Iterator<Item = (ClaimId, Relations<'_>)>> {
         Some(self.index.ledger(subject)?.entries(&self.files))
     }

@@ -434,3 +434,43 @@ fn a_hover_shows_the_claim_it_revises() {
     let md = hover::hover(&analysis, y, 2).unwrap().markdown;
     assert!(md.contains("| revises this | 5,000 | @s | 2024-11 | z.txt:1 |"), "{md}");
 }
+
+/// `hover::needs_relating` says, at every place in every file, whether the
+/// hover there relates the claims of a subject first: the server answers
+/// the others without a hop to another thread.
+#[test]
+fn a_hover_needs_relating_exactly_when_it_relates_a_subject() {
+    use gloss_analysis::Workspace;
+    let registry = "[subject.x]\nname = \"X\"\nunit = \"u\"\n[subject.quiet]\nname = \"Q\"\n[actor.s]\nname = \"S\"\n[actor.t]\nname = \"T\"\n";
+    let texts = [
+        ("gloss.toml", registry),
+        ("a.txt", "[S]{@s} said [3,000 u]{claim=x src=@s}; [T]{@t} met [the agency]{#agency kind=source}.\n"),
+        ("b.txt", "[10 u]{claim=x src=@agency} and [5 ships]{claim=undeclared src=@t}, [Q]{@quiet}\n"),
+    ];
+    let fresh = || {
+        let mut ws = Workspace::new();
+        let mut ids = vec![ws.set_registry("gloss.toml", registry, true)];
+        ids.extend(texts[1..].iter().map(|(path, text)| ws.set_document(path, text)));
+        (ws.snapshot(), ids)
+    };
+    let related = |a: &Analysis| a.index().subjects().map(|(id, l)| (id.to_string(), l.is_related())).collect::<Vec<_>>();
+    let (mut needing, mut not) = (0, 0);
+    for (n, (path, text)) in texts.iter().enumerate() {
+        for offset in 0..=text.len() {
+            let (analysis, ids) = fresh();
+            let before = related(&analysis);
+            let needs = hover::needs_relating(&analysis, ids[n], offset);
+            let _ = hover::hover(&analysis, ids[n], offset);
+            assert_eq!(needs, related(&analysis) != before, "{path}:{offset}: {:?}", &text[offset..]);
+            *if needs { &mut needing } else { &mut not } += 1;
+        }
+    }
+    // Claims, claims' subjects and the sources' cards need it; the rest not.
+    assert!(needing > 30 && not > 30, "{needing} needing, {not} not");
+    // Once every subject is related, no hover needs it.
+    let (analysis, ids) = fresh();
+    analysis.relate_all();
+    for (n, (_, text)) in texts.iter().enumerate() {
+        assert!((0..=text.len()).all(|offset| !hover::needs_relating(&analysis, ids[n], offset)));
+    }
+}

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use std::ops::Range;
 
 use super::cursor::{target_at, Target};
-use crate::entity::{Definition, EntityKind, FieldValue, ReferenceRole};
+use crate::entity::{Definition, EntityKind, FieldValue, Reference, ReferenceRole};
 use crate::figure::Qualifier;
 use crate::index::ClaimId;
 use crate::{Analysis, FileId};
@@ -30,6 +30,28 @@ pub fn hover(analysis: &Analysis, file: FileId, offset: usize) -> Option<Hover> 
         Target::Definition(d) => entity_card(analysis, d),
     };
     Some(Hover { range: target.range(analysis), markdown })
+}
+
+/// Whether [`hover`] at `offset` would first relate the claims of a
+/// subject, which takes milliseconds for a busy one: the claims its card
+/// lists (a claim's, a subject's, those an entity is the source of) are on
+/// a subject not related yet. The server answers the other hovers on the
+/// thread that read the request, without a hop to another thread.
+pub fn needs_relating(analysis: &Analysis, file: FileId, offset: usize) -> bool {
+    let Some(target) = target_at(analysis, file, offset) else { return false };
+    let claim_unrelated = |no: ClaimId| !analysis.is_related(&analysis.claim(no).1.subject.id);
+    match target {
+        Target::Claim(no) => claim_unrelated(no),
+        Target::Reference(r) if r.role == ReferenceRole::Subject => !analysis.is_related(&r.id),
+        Target::Definition(d) if d.kind == EntityKind::Subject => !analysis.is_related(&d.id),
+        // An entity's card (or none, for an id not defined: asking is harmless).
+        Target::Reference(Reference { id, .. }) | Target::Definition(Definition { id, .. }) => sourced_claims(analysis, id).any(claim_unrelated),
+    }
+}
+
+/// The claims an entity's card lists as sourced from it.
+fn sourced_claims<'a>(analysis: &'a Analysis, id: &str) -> impl Iterator<Item = ClaimId> + 'a {
+    analysis.index().citations(id).take(SOURCED_ROWS)
 }
 
 /// `Name (@id)` for a reference written in a field.
@@ -101,7 +123,7 @@ pub(crate) fn entity_card(analysis: &Analysis, d: &Definition) -> String {
     let sourced = index.citation_count(&d.id);
     if sourced > 0 {
         let _ = writeln!(md, "\n**Source of {sourced} {}:**", plural(sourced, "claim"));
-        for no in index.citations(&d.id).take(SOURCED_ROWS) {
+        for no in sourced_claims(analysis, &d.id) {
             let (_, c) = analysis.claim(no);
             let _ = writeln!(md, "- {} on `{}`", crate::diagnostics::summary(analysis, no), c.subject.id);
         }
