@@ -145,6 +145,13 @@ fn references_across_documents_and_registry() {
     assert_eq!(found, ["a.txt", "a.txt", "registry.toml", "registry.toml", "registry.toml"]);
     let hl = references::highlights(&w.analysis, w.file, w.offset);
     assert_eq!(hl.len(), 2);
+    assert!(hl.iter().all(|(_, definition)| !definition));
+    // In the registry, in order: putin's country, the table, the treaty's
+    // parties; nothing of a.txt.
+    let registry = w.analysis.files().find(|(_, f)| f.path == "registry.toml").unwrap().0;
+    let at = w.analysis.file(registry).unwrap().text.find("\"@russia\"").unwrap() + 2;
+    let hl = references::highlights(&w.analysis, registry, at);
+    assert_eq!(hl.iter().map(|(_, definition)| *definition).collect::<Vec<_>>(), [false, true, false], "{hl:?}");
 }
 
 /// A long answer read in parts (side by side, by the server): the parts'

@@ -216,6 +216,13 @@ fn all_folders(state: &State) -> Vec<Arc<Folder>> {
 
 /// Runs an analysis call; a panic in it becomes an internal-error response
 /// to this request (and a line in the log), not a dead server.
+/// For [`Backend::on_file_at_once_if`]: answers that look only at the
+/// index and the file at hand (definitions, highlights, what a rename
+/// would change) are always quick.
+fn always(_: &Analysis, _: FileId, _: &File, _: Encoding) -> bool {
+    true
+}
+
 fn guarded<T>(client: &Client, what: &str, f: impl FnOnce() -> T) -> Result<T> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|panic| {
         let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
@@ -480,16 +487,11 @@ impl LanguageServer for Backend {
 
     async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
         let p = params.text_document_position_params;
-        // An id's definitions, found in the index: always quick.
-        self.on_file_at_once_if(
-            p.text_document.uri.clone(),
-            |_, _, _, _| true,
-            move |a, scope, id, file, enc| {
-                let found = goto::definition(a, id, convert::offset(file, p.position, enc));
-                let list: Vec<lsp::Location> = found.iter().filter_map(|l| features::location(scope.folder, a, l, enc)).collect();
-                (!list.is_empty()).then_some(GotoDefinitionResponse::Array(list))
-            },
-        )
+        self.on_file_at_once_if(p.text_document.uri.clone(), always, move |a, scope, id, file, enc| {
+            let found = goto::definition(a, id, convert::offset(file, p.position, enc));
+            let list: Vec<lsp::Location> = found.iter().filter_map(|l| features::location(scope.folder, a, l, enc)).collect();
+            (!list.is_empty()).then_some(GotoDefinitionResponse::Array(list))
+        })
         .await
     }
 
@@ -499,7 +501,7 @@ impl LanguageServer for Backend {
 
     async fn goto_type_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
         let p = params.text_document_position_params;
-        self.on_file(p.text_document.uri.clone(), move |a, scope, id, file, enc| {
+        self.on_file_at_once_if(p.text_document.uri.clone(), always, move |a, scope, id, file, enc| {
             let found = goto::subject(a, id, convert::offset(file, p.position, enc));
             let list: Vec<lsp::Location> = found.iter().filter_map(|l| features::location(scope.folder, a, l, enc)).collect();
             (!list.is_empty()).then_some(GotoDefinitionResponse::Array(list))
@@ -518,7 +520,8 @@ impl LanguageServer for Backend {
 
     async fn document_highlight(&self, params: DocumentHighlightParams) -> Result<Option<Vec<DocumentHighlight>>> {
         let p = params.text_document_position_params;
-        self.on_file(p.text_document.uri.clone(), move |a, _, id, file, enc| {
+        // Sent as the cursor moves: only this file's uses are read.
+        self.on_file_at_once_if(p.text_document.uri.clone(), always, move |a, _, id, file, enc| {
             let found = references::highlights(a, id, convert::offset(file, p.position, enc));
             let kind = |def: bool| if def { DocumentHighlightKind::WRITE } else { DocumentHighlightKind::READ };
             Some(found.iter().map(|(r, def)| DocumentHighlight { range: convert::range(file, r, enc), kind: Some(kind(*def)) }).collect())
@@ -528,7 +531,7 @@ impl LanguageServer for Backend {
 
     async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {
         let outcome = self
-            .on_file(params.text_document.uri.clone(), move |a, _, id, file, enc| {
+            .on_file_at_once_if(params.text_document.uri.clone(), always, move |a, _, id, file, enc| {
                 Some(rename::prepare(a, id, convert::offset(file, params.position, enc)).map(|r| convert::range(file, &r, enc)))
             })
             .await?;

@@ -128,9 +128,11 @@ fn use_location((file, r): (FileId, &Reference)) -> Location {
 /// definitions.
 pub fn highlights(analysis: &Analysis, file: FileId, offset: usize) -> Vec<(Range<usize>, bool)> {
     let Some(id) = id_at(analysis, file, offset) else { return Vec::new() };
+    // The sites in this file first: a source cited 5,000 times has its
+    // uses in 5,000 files, each a few cache misses to read.
+    let here = analysis.index().reference_sites(&id).filter(|s| s.file == file);
     let mut out: Vec<(Range<usize>, bool)> = analysis
-        .references(&id)
-        .filter(|(f, _)| *f == file)
+        .references_at(here)
         .map(|(_, r)| (r.range.range(), false))
         .chain(analysis.definitions(&id).filter(|(f, _)| *f == file).map(|(_, d)| (d.id_range.range(), true)))
         .collect();
