@@ -105,8 +105,9 @@ impl Backend {
 
     /// [`Backend::on_file`], but answered at once, on this thread, when
     /// `quick` says the answer costs microseconds (no claims to relate
-    /// first): the hop to a blocking thread and back cost a third of a
-    /// hover's time, and more when the cores are busy.
+    /// first): the hop to a blocking thread and back cost as much as such
+    /// an answer, on this VM, and more when its cores are idle (waking
+    /// one) or busy (waiting for one). See `docs/decisions.md`.
     async fn on_file_at_once_if<T: Send + 'static>(
         &self,
         uri: Uri,
@@ -214,8 +215,6 @@ fn all_folders(state: &State) -> Vec<Arc<Folder>> {
     all
 }
 
-/// Runs an analysis call; a panic in it becomes an internal-error response
-/// to this request (and a line in the log), not a dead server.
 /// For [`Backend::on_file_at_once_if`]: answers that look only at the
 /// index and the file at hand (definitions, highlights, what a rename
 /// would change) are always quick.
@@ -223,6 +222,8 @@ fn always(_: &Analysis, _: FileId, _: &File, _: Encoding) -> bool {
     true
 }
 
+/// Runs an analysis call; a panic in it becomes an internal-error response
+/// to this request (and a line in the log), not a dead server.
 fn guarded<T>(client: &Client, what: &str, f: impl FnOnce() -> T) -> Result<T> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|panic| {
         let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
