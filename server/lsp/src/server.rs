@@ -218,8 +218,9 @@ fn all_folders(state: &State) -> Vec<Arc<Folder>> {
 /// For [`Backend::on_file_at_once_if`]: answers that look only at the
 /// index and the file at hand (definitions, highlights, whether an id can
 /// be renamed there) are always quick. (The first position asked for in a
-/// document read from the cache builds its line index: a millisecond for
-/// 1 MB, once.)
+/// document read from the cache builds its line index, once: 12 ms for
+/// the benchmark's 34 MB of documents, so well under a millisecond for
+/// 1 MB.)
 fn always(_: &Analysis, _: FileId, _: &File, _: Encoding) -> bool {
     true
 }
