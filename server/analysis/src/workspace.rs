@@ -14,6 +14,8 @@ use crate::line_index::LineIndex;
 use crate::registry::{read_registry, RegistryFacts};
 use crate::text::Text;
 
+mod draft;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub u32);
 
@@ -154,7 +156,9 @@ fn edit_of(old: &str, new: &str, changed: &std::ops::Range<usize>) -> bool {
 
 /// The mutable side: files come and go; [`Workspace::snapshot`] gives an
 /// immutable [`Analysis`] to answer questions from.
-#[derive(Debug, Default)]
+/// Cloned, it is a copy to change on the side: cheap, as a snapshot is
+/// (see [`Workspace::carry_over`]).
+#[derive(Debug, Default, Clone)]
 pub struct Workspace {
     files: Files,
     by_path: HashMap<String, FileId>,

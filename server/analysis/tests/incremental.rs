@@ -204,6 +204,84 @@ proptest! {
     }
 }
 
+/// The path a change sets or removes, if any.
+fn path_of(change: &Change) -> Option<&'static str> {
+    match *change {
+        Change::Document(p, _) | Change::Registry(p, _) | Change::Remove(p) => Some(PATHS[p]),
+        Change::Config(_) => Some("gloss.toml"),
+        Change::Overrides(_) => None,
+    }
+}
+
+/// Each file's path, kind and text, in path order.
+fn files_of(a: &Analysis) -> Vec<(String, bool, String)> {
+    let mut files: Vec<_> = a.files().map(|(_, f)| (f.path.clone(), f.registry().is_some(), f.text.to_string())).collect();
+    files.sort();
+    files
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// A copy of a workspace changed on the side (as a folder's files are
+    /// taken in, off the lock), while the workspace itself takes other
+    /// changes, then given those: each path as the workspace's last change
+    /// left it, else as the copy's did, and an index that says what one
+    /// built from scratch says.
+    #[test]
+    fn a_draft_given_the_changes_made_meanwhile_has_them_all(
+        setup in prop::collection::vec(change(), 0..12),
+        drafted in prop::collection::vec(change(), 0..8),
+        taken_in in prop::collection::vec((0..4usize, 0..DOCUMENTS.len()), 0..4),
+        meanwhile in prop::collection::vec(change(), 0..8),
+    ) {
+        let mut live = Workspace::new();
+        live.set_registry("gloss.toml", CONFIGS[0], true);
+        for change in &setup {
+            apply(&mut live, change);
+        }
+        let _ = live.snapshot();
+        let base = live.clone();
+        let mut draft = base.clone();
+        for change in &drafted {
+            apply(&mut draft, change);
+        }
+        let read: Vec<File> = taken_in.iter().map(|&(p, d)| File::new(PATHS[p], DOCUMENTS[d], gloss_analysis::Facts::of_document(DOCUMENTS[d]))).collect();
+        draft.set_files(read);
+        for change in &meanwhile {
+            apply(&mut live, change);
+        }
+        let (live_now, draft_now, base_now) = (live.snapshot(), draft.clone().snapshot(), base.clone().snapshot());
+        let drafted_overrides = draft.claim_overrides();
+        draft.carry_over(&base, &live);
+        let result = draft.snapshot();
+
+        // Each path as the live workspace's last change left it; a path
+        // it set and then removed, which the base did not have, as the
+        // draft left it; every other path as the draft left it.
+        let mut expected: Vec<(String, bool, String)> = files_of(&draft_now);
+        let mut last: Vec<(&str, &Change)> = Vec::new();
+        for change in &meanwhile {
+            if let Some(path) = path_of(change) {
+                last.retain(|(p, _)| *p != path);
+                last.push((path, change));
+            }
+        }
+        for (path, change) in last {
+            if matches!(change, Change::Remove(_)) && base_now.file_id(path).is_none() {
+                continue;
+            }
+            expected.retain(|(p, _, _)| p != path);
+            expected.extend(files_of(&live_now).into_iter().filter(|(p, _, _)| p == path));
+        }
+        expected.sort();
+        prop_assert_eq!(files_of(&result), expected);
+        let overrides = if live.claim_overrides() != base.claim_overrides() { live.claim_overrides() } else { drafted_overrides };
+        prop_assert_eq!(draft.claim_overrides(), overrides);
+        prop_assert_eq!(answers(&result), answers(&fresh(&result, overrides).snapshot()));
+    }
+}
+
 proptest! {
     // Enough cases that leaving out any one kind of change it counts
     // (subjects, definitions) fails it in every run tried.

@@ -227,7 +227,12 @@ type ReadHashes = Vec<(String, u128)>;
 /// open document of the folder under the settings just read.
 /// Returns the hashes of the documents read.
 fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::ReadyFile>) -> ReadHashes {
-    let mut ws = folder.edit();
+    // On a copy, off the workspace's lock: requests and edits meanwhile
+    // are not held back, and the edits are carried over when it is put in
+    // place. (Documents opened meanwhile too: the copy may have set their
+    // text from disk, the editor's wins.)
+    let base = folder.draft();
+    let mut ws = base.clone();
     let open: HashSet<String> = state.documents.iter().filter(|d| Arc::ptr_eq(&d.folder, folder) && d.role != FileRole::Other).map(|d| d.key.clone()).collect();
     let before: Vec<String> = ws.snapshot().files().map(|(_, f)| f.path.clone()).collect();
     let config_open = open.contains(gloss_project::CONFIG_FILE);
@@ -238,7 +243,7 @@ fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::Re
     let files: Vec<gloss_project::ReadyFile> = files.into_iter().filter(wanted).collect();
     // What is gone from the folder: nothing to look for when it was empty
     // (its first index), and otherwise the paths read are borrowed, not
-    // copied. This runs on one thread while the others wait.
+    // copied.
     let mut gone = before;
     if !gone.is_empty() {
         let read: std::collections::HashSet<&str, foldhash::fast::RandomState> = files.iter().map(|f| f.relative.as_str()).collect();
@@ -270,6 +275,11 @@ fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::Re
     for gone in &gone {
         ws.remove(gone);
     }
+    // Settled here too (the names of the registry, the subjects to relate
+    // again): the first snapshot under the lock takes it as it is, unless
+    // an edit came meanwhile.
+    let _ = ws.snapshot();
+    let (mut ws, replaced) = folder.install(ws, &base);
     // A registry file opened before its gloss.toml was read is one now
     // (or no longer one).
     let config = ws.snapshot().config().clone();
@@ -288,5 +298,8 @@ fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::Re
             _ => ws.remove(&doc.key),
         }
     }
+    drop(ws);
+    // Its files, and the base's, freed with the lock let go.
+    drop((replaced, base));
     hashes
 }
