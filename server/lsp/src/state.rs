@@ -214,11 +214,11 @@ impl Folder {
 
     /// Puts `draft`, changed from `base` (a [`Folder::draft`]), in place of
     /// the workspace, with the changes made to it since `base` carried over
-    /// (edits, files read again: newer than the draft's). Returns the
-    /// lock, for more changes, and the workspace replaced, to drop once the
-    /// lock is let go.
-    pub fn install(&self, mut draft: Workspace, base: &Workspace) -> (MutexGuard<'_, Workspace>, Workspace) {
-        let mut ws = self.edit();
+    /// (edits, files read again: newer than the draft's); as an edit if the
+    /// draft's own changes may change answers. Returns the lock, for more
+    /// changes, and the workspace replaced, to drop once the lock is let go.
+    pub fn install(&self, mut draft: Workspace, base: &Workspace, changes_answers: bool) -> (MutexGuard<'_, Workspace>, Workspace) {
+        let mut ws = if changes_answers { self.edit() } else { self.lock() };
         draft.carry_over(base, &ws);
         let replaced = std::mem::replace(&mut *ws, draft);
         (ws, replaced)
@@ -599,7 +599,7 @@ mod tests {
         f.edit().set_document("open.txt", "[Putin]{@putin} spoke again.");
         f.edit().remove("gone.txt");
         let (_, before) = f.snapshot_with_id();
-        let (ws, replaced) = f.install(draft, &base);
+        let (ws, replaced) = f.install(draft, &base, true);
         drop(ws);
         assert!(replaced.file_id("gone.txt").is_none(), "the workspace replaced is the one edited");
         assert_ne!(f.snapshot_with_id().1, before, "pulled diagnostics see a change");

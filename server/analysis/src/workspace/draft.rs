@@ -22,10 +22,11 @@ impl Workspace {
         if live.files.ptr_eq(&base.files) {
             return;
         }
-        // A path keeps its id until it is removed, and new paths take the
-        // next ids: an id names the same path in both, or a slot emptied
-        // in one of them. Removals come first (by id, old slots before
-        // new ones), so that a path removed and set again ends up set.
+        // A path keeps its id until it is removed, and a path set anew
+        // takes the next id, never an emptied one: an id is the same path
+        // in both, or a slot emptied since. Walked in order of id, a path
+        // removed and set again is removed (its old slot) before it is
+        // set (its new one).
         let (mut was, mut is) = (base.files.iter(), live.files.iter());
         loop {
             match (was.next(), is.next()) {
