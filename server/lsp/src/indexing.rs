@@ -207,16 +207,15 @@ fn save_cache(
         // already; those of the old cache move to the new one). On a
         // draft, off the lock (20,000 files took 13 to 23 ms, which
         // requests waited for). Answers do not change: not an edit.
-        let base = folder.draft();
-        let mut ws = base.clone();
+        let mut draft = folder.draft();
         for (entry, text) in documents.iter().zip(shared) {
             if let Some(text) = text {
-                ws.share_text(entry.relative, entry.text, text);
+                draft.workspace.share_text(entry.relative, entry.text, text);
             }
         }
-        let (ws, replaced) = folder.install(ws, &base, false);
+        let (ws, replaced) = folder.install(draft, false);
         drop(ws);
-        drop((replaced, base));
+        drop(replaced);
     })
 }
 
@@ -236,8 +235,8 @@ fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::Re
     // are not held back, and the edits are carried over when it is put in
     // place. (Documents opened meanwhile too: the copy may have set their
     // text from disk, the editor's wins.)
-    let base = folder.draft();
-    let mut ws = base.clone();
+    let mut draft = folder.draft();
+    let ws = &mut draft.workspace;
     let open: HashSet<String> = state.documents.iter().filter(|d| Arc::ptr_eq(&d.folder, folder) && d.role != FileRole::Other).map(|d| d.key.clone()).collect();
     let before: Vec<String> = ws.snapshot().files().map(|(_, f)| f.path.clone()).collect();
     let config_open = open.contains(gloss_project::CONFIG_FILE);
@@ -284,7 +283,7 @@ fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::Re
     // again): the first snapshot under the lock takes it as it is, unless
     // an edit came meanwhile.
     let _ = ws.snapshot();
-    let (mut ws, replaced) = folder.install(ws, &base, true);
+    let (mut ws, replaced) = folder.install(draft, true);
     // A registry file opened before its gloss.toml was read is one now
     // (or no longer one).
     let config = ws.snapshot().config().clone();
@@ -304,7 +303,7 @@ fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::Re
         }
     }
     drop(ws);
-    // Its files, and the base's, freed with the lock let go.
-    drop((replaced, base));
+    // The files no longer held, freed with the lock let go.
+    drop(replaced);
     hashes
 }

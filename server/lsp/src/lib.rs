@@ -10,6 +10,7 @@ mod answers;
 mod convert;
 mod disk;
 mod documents;
+mod draft;
 mod features;
 mod framing;
 mod helpers;
