@@ -204,6 +204,16 @@ proptest! {
     }
 }
 
+/// A workspace with the first settings file, after `changes`.
+fn set_up(changes: &[Change]) -> Workspace {
+    let mut ws = Workspace::new();
+    ws.set_registry("gloss.toml", CONFIGS[0], true);
+    for change in changes {
+        apply(&mut ws, change);
+    }
+    ws
+}
+
 /// The path a change sets or removes, if any.
 fn path_of(change: &Change) -> Option<&'static str> {
     match *change {
@@ -235,11 +245,7 @@ proptest! {
         taken_in in prop::collection::vec((0..4usize, 0..DOCUMENTS.len()), 0..4),
         meanwhile in prop::collection::vec(change(), 0..8),
     ) {
-        let mut live = Workspace::new();
-        live.set_registry("gloss.toml", CONFIGS[0], true);
-        for change in &setup {
-            apply(&mut live, change);
-        }
+        let mut live = set_up(&setup);
         let _ = live.snapshot();
         let base = live.clone();
         let mut draft = base.clone();
@@ -294,11 +300,7 @@ proptest! {
         setup in prop::collection::vec(change(), 1..12),
         changes in prop::collection::vec(change(), 1..4),
     ) {
-        let mut ws = Workspace::new();
-        ws.set_registry("gloss.toml", CONFIGS[0], true);
-        for change in &setup {
-            apply(&mut ws, change);
-        }
+        let mut ws = set_up(&setup);
         let then = ws.snapshot();
         for change in &changes {
             apply(&mut ws, change);
