@@ -28,6 +28,6 @@ mod workspace;
 pub use byte_range::ByteRange;
 pub use id::Id;
 pub use text::Text;
-pub use workspace::{Analysis, Facts, File, FileId, FilesVersion, Workspace};
+pub use workspace::{Analysis, Facts, File, FileId, FilesInOrder, FilesVersion, Workspace};
 pub mod features;
 pub mod fixture;

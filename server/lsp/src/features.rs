@@ -52,9 +52,11 @@ fn write_locations(folder: &Folder, analysis: &Analysis, found: &[Location], enc
     const BLOCK: usize = 64;
     let mut out = Vec::with_capacity(found.len() * 128);
     let mut files: Vec<Option<&File>> = Vec::with_capacity(BLOCK);
+    // The locations are in file order.
+    let mut in_order = analysis.files_in_order();
     for block in found.chunks(BLOCK) {
         files.clear();
-        files.extend(block.iter().map(|l| analysis.file(l.file)));
+        files.extend(block.iter().map(|l| in_order.get(l.file)));
         let lines: Vec<Option<&LineIndex>> = files.iter().map(|f| f.map(File::line_index)).collect();
         let touched = files.iter().zip(&lines).fold(0u32, |sum, (f, lines)| {
             sum.wrapping_add(f.map_or(0, |f| f.path.bytes().next().unwrap_or(0).into())).wrapping_add(lines.map_or(0, LineIndex::touch))
