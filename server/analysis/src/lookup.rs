@@ -7,9 +7,10 @@
 
 use std::sync::{Arc, OnceLock};
 
-use crate::entity::{Definition, EntityKind};
+use crate::entity::EntityKind;
 use crate::index::{parts, Index, Site};
-use crate::workspace::Files;
+use crate::workspace::{Files, FilesInOrder};
+use crate::Id;
 
 /// A row an id resolves to, in the order of use.
 #[derive(Debug, Clone)]
@@ -30,7 +31,7 @@ pub struct Row {
     /// How often the id was used when the table was built: a ranking hint
     /// that may lag behind by the mentions typed since.
     pub uses: u32,
-    pub id: Box<str>,
+    pub id: Id,
 }
 
 #[derive(Debug, Default)]
@@ -57,19 +58,27 @@ pub(crate) type SharedTable = Arc<OnceLock<Arc<DefinitionTable>>>;
 
 impl DefinitionTable {
     pub(crate) fn build(index: &Index, files: &Files) -> DefinitionTable {
-        let definition = |site: Site| -> Option<&Definition> { parts(files.get(site.file.0 as usize)?.as_ref()?).0.get(site.index as usize) };
-        let mut table = DefinitionTable::default();
+        // Each definition with its id's uses, then read in file order: the
+        // files are looked up leaf by leaf, not each from the root in the
+        // order of the ids' map (at 20,000 documents, with a definition in
+        // each, a build took half as long). Lowercased in place, ids kept
+        // interned: no string of their own for each row.
+        let mut found: Vec<(Site, Id, u32, bool)> = Vec::new();
         for (id, sites) in index.definitions_by_id() {
             let uses = index.use_count(id).min(u32::MAX as usize) as u32;
-            for (k, &site) in sites.iter().enumerate() {
-                let Some(d) = definition(site) else { continue };
-                table.starts.push(table.haystack.len());
-                table.haystack.push_str(&d.id.to_lowercase());
-                table.haystack.push('\u{1}');
-                table.haystack.push_str(&d.display_name().to_lowercase());
-                table.haystack.push('\n');
-                table.rows.push(Row { site, kind: d.kind, resolves: k == 0, uses, id: id.as_str().into() });
-            }
+            found.extend(sites.iter().enumerate().map(|(k, &site)| (site, *id, uses, k == 0)));
+        }
+        found.sort_unstable_by_key(|&(site, ..)| site);
+        let mut in_order = FilesInOrder::new(files);
+        let mut table = DefinitionTable::default();
+        for (site, id, uses, resolves) in found {
+            let Some(d) = in_order.get(site.file).and_then(|f| parts(f).0.get(site.index as usize)) else { continue };
+            table.starts.push(table.haystack.len());
+            push_lowercase(&mut table.haystack, &d.id);
+            table.haystack.push('\u{1}');
+            push_lowercase(&mut table.haystack, d.display_name());
+            table.haystack.push('\n');
+            table.rows.push(Row { site, kind: d.kind, resolves, uses, id });
         }
         let rows = &table.rows;
         let mut order: Vec<u32> = (0..rows.len() as u32).filter(|&i| rows[i as usize].resolves).collect();
@@ -82,7 +91,7 @@ impl DefinitionTable {
             let row = &rows[i as usize];
             table.per_kind[row.kind as usize] += 1;
             by_use.push(ByUse { row: i, kind: row.kind, uses: row.uses, id_at: by_use_ids.len() as u32 });
-            by_use_ids.push_str(&row.id.to_lowercase());
+            push_lowercase(&mut by_use_ids, &row.id);
         }
         (table.by_use, table.by_use_ids) = (by_use, by_use_ids);
         table
@@ -110,5 +119,31 @@ impl DefinitionTable {
             // A row once, however many times it matches.
             (last.replace(row) != Some(row)).then(|| &self.rows[row])
         }))
+    }
+}
+
+/// `text` lowercased, at the end of `out`: as `str::to_lowercase` gives it,
+/// without a string of its own when it is ASCII (as ids and most names are).
+fn push_lowercase(out: &mut String, text: &str) {
+    if text.is_ascii() {
+        let start = out.len();
+        out.push_str(text);
+        out[start..].make_ascii_lowercase();
+    } else {
+        out.push_str(&text.to_lowercase());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lowercased_as_the_library_lowercases() {
+        for text in ["", "putin", "UA-Intel", "Kim Jong Un", "ÉLYSÉE", "Σ-ΣΑΣ", "Шойгу", "북한", "İstanbul", "x😀Y"] {
+            let mut out = String::from("before|");
+            push_lowercase(&mut out, text);
+            assert_eq!(out, format!("before|{}", text.to_lowercase()));
+        }
     }
 }
