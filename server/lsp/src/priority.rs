@@ -72,13 +72,25 @@ pub fn answer_promptly() -> bool {
 /// returns, or an error if it panicked. Threads a lowered thread starts
 /// are lowered too (the file watcher's, when it starts it).
 pub fn spawn_lowered<T: Send + 'static>(name: &str, f: impl FnOnce() -> T + Send + 'static) -> tokio::sync::oneshot::Receiver<T> {
+    spawn(name, true, f)
+}
+
+/// [`spawn_lowered`], the thread not lowered: for work that requests may
+/// wait for, as soon as it starts (it may lower itself after that part).
+pub fn spawn_unlowered<T: Send + 'static>(name: &str, f: impl FnOnce() -> T + Send + 'static) -> tokio::sync::oneshot::Receiver<T> {
+    spawn(name, false, f)
+}
+
+fn spawn<T: Send + 'static>(name: &str, lowered: bool, f: impl FnOnce() -> T + Send + 'static) -> tokio::sync::oneshot::Receiver<T> {
     let (sender, receiver) = tokio::sync::oneshot::channel();
     let runtime = tokio::runtime::Handle::try_current().ok();
     // If no thread can be started, `f` and the sender are dropped: the
     // receiver gets an error.
     let _ = std::thread::Builder::new().name(name.to_string()).spawn(move || {
         let _context = runtime.as_ref().map(|r| r.enter());
-        lower_this_thread();
+        if lowered {
+            lower_this_thread();
+        }
         let _ = sender.send(f());
     });
     receiver
@@ -120,6 +132,19 @@ mod tests {
         assert_eq!(job.await, Ok(42));
         let failed = spawn_lowered("test-lowered-panic", || -> u8 { panic!("a failing job") });
         assert!(failed.await.is_err(), "a panic is an error, not a hang");
+    }
+
+    #[tokio::test]
+    async fn an_unlowered_job_keeps_the_priority_of_the_thread_that_starts_it() {
+        #[cfg(target_os = "linux")]
+        let nice = this_thread().0;
+        let job = spawn_unlowered("test-unlowered", move || {
+            #[cfg(target_os = "linux")]
+            assert_eq!(this_thread().0, nice);
+            tokio::runtime::Handle::current();
+            6 * 7
+        });
+        assert_eq!(job.await, Ok(42));
     }
 
     #[test]
