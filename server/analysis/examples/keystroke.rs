@@ -52,7 +52,7 @@ fn main() {
             }
             println!("{what}: first {:?}, best {:?} ({n} items)", times[0], times[1..].iter().min().unwrap());
         };
-        best("completion after @", &|| gloss_analysis::features::completion::complete(&a, id, at).len());
+        best("completion after @", &|| gloss_analysis::features::completion::complete(&a, id, at).items.len());
         best("workspace symbols", &|| gloss_analysis::features::outline::workspace_symbols(&a, "Number12").len());
     }
     for round in 0..3 {

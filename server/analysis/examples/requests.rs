@@ -36,16 +36,16 @@ fn main() {
             times.push((if kind == "claim" { "references source" } else { "references mention" }, t.elapsed(), found.len()));
             // After the id's first letter: the ids that may become it.
             let t = Instant::now();
-            let offered = complete(&analysis, file, id + 1);
+            let offered = complete(&analysis, file, id + 1).items;
             times.push(("completion", t.elapsed(), offered.len()));
             // Right after the `@`: every id may follow.
             let t = Instant::now();
-            let offered = complete(&analysis, file, id);
+            let offered = complete(&analysis, file, id).items;
             times.push(("completion after @", t.elapsed(), offered.len()));
             if kind == "claim" {
                 // After the subject's first letter.
                 let t = Instant::now();
-                let offered = complete(&analysis, file, brace + "]{claim=".len() + 1);
+                let offered = complete(&analysis, file, brace + "]{claim=".len() + 1).items;
                 times.push(("completion subject", t.elapsed(), offered.len()));
             }
         }

@@ -75,7 +75,7 @@ pub struct Index {
     /// [`Index::settle`].
     stale_subjects: BTreeSet<Id>,
     stale_names: bool,
-    /// Every definition, flat, for searches; emptied when one changes.
+    /// Every definition, flat, for searches; a new one when one changes.
     pub(crate) table: SharedTable,
     /// Only what diagnostics need is taken in (see
     /// [`crate::Workspace::for_diagnostics`]).
@@ -120,7 +120,7 @@ impl Index {
         // The same definitions as a search sees them, at the same sites.
         let table_same = od.len() == nd.len() && od.iter().zip(nd).all(|(a, b)| a.id == b.id && a.kind == b.kind && a.display_name() == b.display_name());
         if !table_same {
-            self.table = SharedTable::default();
+            self.table = self.table.after();
         }
         if !defs_same || !refs_same || !ledgers_same || registry {
             let table = table_same.then(|| self.table.clone());
@@ -235,7 +235,7 @@ impl Index {
     /// table, the subjects defined or claimed about, the registry names.
     fn changed(&mut self, g: &Gathering) {
         if g.any_definitions {
-            self.table = SharedTable::default();
+            self.table = self.table.after();
         }
         // A subject's unit, or which definition comes first, may change.
         self.stale_subjects.extend(g.subject_definitions.iter().copied());

@@ -5,7 +5,8 @@
 //! definition changes, which typing prose or mentions never does; a search
 //! is then a scan of contiguous memory.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use crate::entity::EntityKind;
 use crate::index::{parts, Index, Site};
@@ -52,9 +53,120 @@ pub struct DefinitionTable {
     starts: Vec<usize>,
 }
 
-/// A table shared by the index and its snapshots: built by whichever asks
-/// first, dropped (a new empty cell) when a definition changes.
-pub(crate) type SharedTable = Arc<OnceLock<Arc<DefinitionTable>>>;
+/// The table of one state of the definitions, shared by the index and its
+/// snapshots: built by whichever search asks first. A change to a
+/// definition starts a new cell ([`TableCell::after`]), which keeps the
+/// last table built until its own is built: a search that comes while
+/// another thread builds it may answer from that one rather than wait
+/// (20 ms or so at 20,000 documents, as a new index is put in place).
+#[derive(Debug, Default)]
+pub(crate) struct TableCell {
+    built: OnceLock<Arc<DefinitionTable>>,
+    /// Whether some thread has started to build `built`.
+    building: AtomicBool,
+    /// The table of the definitions before the change, until this one is
+    /// built (then dropped: its memory back).
+    earlier: Mutex<Option<Arc<DefinitionTable>>>,
+}
+
+pub(crate) type SharedTable = Arc<TableCell>;
+
+/// A table to search: the one of the definitions as they are, or an
+/// earlier one ([`crate::Analysis::definitions_known_now`]).
+#[derive(Debug)]
+pub enum KnownTable<'a> {
+    Current(&'a DefinitionTable),
+    /// Built before the latest change to a definition: its rows' sites
+    /// may point elsewhere now, its ids be gone, and new ids missing.
+    Earlier(Arc<DefinitionTable>),
+}
+
+impl KnownTable<'_> {
+    pub fn is_current(&self) -> bool {
+        matches!(self, KnownTable::Current(_))
+    }
+}
+
+impl std::ops::Deref for KnownTable<'_> {
+    type Target = DefinitionTable;
+
+    fn deref(&self) -> &DefinitionTable {
+        match self {
+            KnownTable::Current(table) => table,
+            KnownTable::Earlier(table) => table,
+        }
+    }
+}
+
+impl TableCell {
+    /// A cell for definitions that changed, keeping the last table built.
+    pub(crate) fn after(&self) -> SharedTable {
+        let earlier = self.built.get().cloned().or_else(|| self.earlier().clone());
+        Arc::new(TableCell { earlier: Mutex::new(earlier), ..TableCell::default() })
+    }
+
+    pub(crate) fn get_or_build(&self, build: impl FnOnce() -> DefinitionTable) -> &DefinitionTable {
+        if let Some(table) = self.built.get() {
+            return table;
+        }
+        self.building.store(true, Ordering::Release);
+        let table = self.built.get_or_init(|| Arc::new(build()));
+        self.earlier().take();
+        table
+    }
+
+    /// The table if built; the earlier one while another thread builds it;
+    /// `None` when the caller should build it (nobody is, or there is no
+    /// earlier table).
+    pub(crate) fn known_now(&self) -> Option<KnownTable<'_>> {
+        if let Some(table) = self.built.get() {
+            return Some(KnownTable::Current(table));
+        }
+        if !self.building.load(Ordering::Acquire) {
+            return None;
+        }
+        // Built meanwhile: the earlier table was just dropped.
+        let earlier = self.earlier().clone();
+        match self.built.get() {
+            Some(table) => Some(KnownTable::Current(table)),
+            None => earlier.map(KnownTable::Earlier),
+        }
+    }
+
+    fn earlier(&self) -> std::sync::MutexGuard<'_, Option<Arc<DefinitionTable>>> {
+        // Nothing is left half done under this lock: a panic elsewhere
+        // leaves a value as good as any.
+        self.earlier.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The table of definitions of an analysis, to be built on another
+/// thread: from now on, searches that come before it is built answer from
+/// the table built before the latest change rather than wait for it (see
+/// [`KnownTable`]). Dropped unbuilt, searches build it again themselves.
+#[derive(Debug)]
+pub struct TableToBuild(crate::Analysis);
+
+impl TableToBuild {
+    pub fn new(analysis: crate::Analysis) -> TableToBuild {
+        analysis.index().table.building.store(true, Ordering::Release);
+        TableToBuild(analysis)
+    }
+
+    /// Builds the table, unless a search has built it already.
+    pub fn build(self) {
+        self.0.definition_table();
+    }
+}
+
+impl Drop for TableToBuild {
+    fn drop(&mut self) {
+        let cell = &self.0.index().table;
+        if cell.built.get().is_none() {
+            cell.building.store(false, Ordering::Release);
+        }
+    }
+}
 
 impl DefinitionTable {
     pub(crate) fn build(index: &Index, files: &Files) -> DefinitionTable {
@@ -137,6 +249,40 @@ fn push_lowercase(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn table_of(ids: &[&str]) -> DefinitionTable {
+        let rows = ids
+            .iter()
+            .map(|id| Row { site: Site { file: crate::FileId(0), index: 0 }, kind: EntityKind::Actor, resolves: true, uses: 0, id: Id::new(id) })
+            .collect();
+        DefinitionTable { rows, ..DefinitionTable::default() }
+    }
+
+    fn ids(known: Option<KnownTable>) -> Option<(bool, Vec<String>)> {
+        known.map(|t| (t.is_current(), t.rows.iter().map(|r| r.id.to_string()).collect()))
+    }
+
+    #[test]
+    fn a_new_cell_offers_the_last_table_built_only_while_its_own_is_built() {
+        let first = TableCell::default();
+        assert!(first.known_now().is_none(), "nothing built: the caller builds");
+        first.get_or_build(|| table_of(&["a"]));
+        assert_eq!(ids(first.known_now()), Some((true, vec!["a".into()])));
+        // Two changes in a row, the second before anything was built: the
+        // earlier table is still the first's.
+        let second = first.after();
+        assert!(second.known_now().is_none(), "nobody building: the caller builds");
+        let third = second.after();
+        third.building.store(true, Ordering::Release); // as another thread would
+        assert_eq!(ids(third.known_now()), Some((false, vec!["a".into()])));
+        third.get_or_build(|| table_of(&["b"]));
+        assert_eq!(ids(third.known_now()), Some((true, vec!["b".into()])));
+        assert!(third.earlier().is_none(), "the earlier table is dropped once this one is built");
+        // No table ever built: nothing earlier to offer, even while building.
+        let fresh = TableCell::default().after();
+        fresh.building.store(true, Ordering::Release);
+        assert!(fresh.known_now().is_none());
+    }
 
     #[test]
     fn lowercased_as_the_library_lowercases() {

@@ -494,7 +494,17 @@ impl Analysis {
     /// Every definition in one flat table, for searching through them all;
     /// built by the first search after a definition changed.
     pub fn definition_table(&self) -> &crate::lookup::DefinitionTable {
-        self.index.table.get_or_init(|| Arc::new(crate::lookup::DefinitionTable::build(&self.index, &self.files)))
+        self.index.table.get_or_build(|| crate::lookup::DefinitionTable::build(&self.index, &self.files))
+    }
+
+    /// [`Analysis::definition_table`], or, while another thread builds it,
+    /// the table built before the latest change to a definition: for the
+    /// searches that would rather answer from what was known than wait.
+    pub fn definitions_known_now(&self) -> crate::lookup::KnownTable<'_> {
+        match self.index.table.known_now() {
+            Some(known) => known,
+            None => crate::lookup::KnownTable::Current(self.definition_table()),
+        }
     }
 
     /// The definition at a site of the index.

@@ -211,33 +211,33 @@ fn rename_updates_spans_and_registry_and_refuses_bad_names() {
 #[test]
 fn completion_of_ids_subjects_and_keys() {
     let w = world("[Putin]{@pu$0}\n");
-    let items = completion::complete(&w.analysis, w.file, w.offset);
+    let items = completion::complete(&w.analysis, w.file, w.offset).items;
     assert_eq!(items[0].kind, completion::CompletionKind::Actor);
     assert!(items.iter().any(|i| i.label == "putin" && i.detail == "actor (person): Vladimir Putin"));
     assert!(items.iter().all(|i| i.label != "nk-troops"), "subjects are not mentioned with @");
     assert_eq!(&w.fixture.files.last().unwrap().text[items[0].replace.clone()], "pu");
 
     let w = world("[10,000]{claim=nk$0}\n");
-    let items = completion::complete(&w.analysis, w.file, w.offset);
+    let items = completion::complete(&w.analysis, w.file, w.offset).items;
     assert_eq!(items.iter().map(|i| i.label.as_str()).collect::<Vec<_>>(), ["nk-troops"]);
     // Declared subjects first, then those only claimed about.
     let w = world("[$5]{claim=nk-pay}\n[10,000]{claim=nk$0}\n");
-    let items = completion::complete(&w.analysis, w.file, w.offset);
+    let items = completion::complete(&w.analysis, w.file, w.offset).items;
     let found: Vec<_> = items.iter().map(|i| (i.label.as_str(), i.detail.as_str())).collect();
     assert_eq!(found[1], ("nk-pay", "subject: not declared (1 claims)"), "{found:?}");
     assert_eq!(found[0].0, "nk-troops");
     assert!(found[0].1.starts_with("subject: ") && found[0].1.ends_with("(0 claims)"), "{found:?}");
 
     let w = world("[10,000]{claim=nk-troops src=@$0}\n");
-    let items = completion::complete(&w.analysis, w.file, w.offset);
+    let items = completion::complete(&w.analysis, w.file, w.offset).items;
     assert!(items.iter().position(|i| i.label == "isw").unwrap() < items.iter().position(|i| i.label == "csp-treaty").unwrap());
 
     let w = world("[10,000]{claim=nk-troops $0}\n");
-    let labels: Vec<_> = completion::complete(&w.analysis, w.file, w.offset).into_iter().map(|i| i.label).collect();
+    let labels: Vec<_> = completion::complete(&w.analysis, w.file, w.offset).items.into_iter().map(|i| i.label).collect();
     assert!(labels.contains(&"src".to_string()) && labels.contains(&"date".to_string()));
 
     let w = world("plain prose @$0\n");
-    assert!(completion::complete(&w.analysis, w.file, w.offset).is_empty());
+    assert!(completion::complete(&w.analysis, w.file, w.offset).items.is_empty());
 }
 
 #[test]
@@ -252,7 +252,9 @@ fn completion_offers_the_most_likely_ids_first_and_no_more_than_the_limit() {
     let analysis = f.analysis();
     let (i, offset) = f.cursor.unwrap();
     let file = analysis.files().find(|(_, x)| x.path == f.files[i].path).unwrap().0;
-    let items = completion::complete(&analysis, file, offset);
+    let offered = completion::complete(&analysis, file, offset);
+    assert!(offered.incomplete, "a list cut at the limit asks to be asked again");
+    let items = offered.items;
     assert_eq!(items.len(), completion::LIMIT);
     // Actors first, the most used first.
     assert_eq!(items[0].label, "putin");
@@ -263,7 +265,7 @@ fn completion_offers_the_most_likely_ids_first_and_no_more_than_the_limit() {
     let analysis = f.analysis();
     let (i, offset) = f.cursor.unwrap();
     let file = analysis.files().find(|(_, x)| x.path == f.files[i].path).unwrap().0;
-    let labels: Vec<String> = completion::complete(&analysis, file, offset).into_iter().map(|i| i.label).collect();
+    let labels: Vec<String> = completion::complete(&analysis, file, offset).items.into_iter().map(|i| i.label).collect();
     // doc-29, doc-290..299, and doc-129, doc-209, doc-219...doc-289 (d, c, 2, 9 in order).
     assert_eq!(labels.len(), 21, "{labels:?}");
     assert!(["doc-29", "doc-299", "doc-129", "doc-209"].iter().all(|l| labels.iter().any(|x| x == l)), "{labels:?}");
@@ -357,7 +359,7 @@ fn searches_follow_changed_definitions() {
     let ids = |ws: &mut Workspace| {
         let analysis = ws.snapshot();
         let at = analysis.file(a).unwrap().text.len();
-        let mut ids: Vec<String> = completion::complete(&analysis, a, at).into_iter().map(|i| i.label).collect();
+        let mut ids: Vec<String> = completion::complete(&analysis, a, at).items.into_iter().map(|i| i.label).collect();
         ids.sort();
         ids
     };

@@ -50,7 +50,7 @@ fn exercise(text: &str) {
         let _ = goto::subject(&a, id, offset);
         let _ = references::references(&a, id, offset, true);
         let _ = references::highlights(&a, id, offset);
-        let _ = completion::complete(&a, id, offset);
+        let _ = completion::complete(&a, id, offset).items;
         if let Ok(edit) = rename::rename(&a, id, offset, "renamed") {
             let _ = edit.apply(id, text);
         }

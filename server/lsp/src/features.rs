@@ -163,10 +163,10 @@ pub fn resolves_to_card(kind: completion::CompletionKind) -> bool {
 }
 
 /// The protocol's list of completions, as the ordinary handler answers.
-pub fn completion_list(file: &File, items: &[completion::CompletionItem], enc: Encoding, uri: &lsp::Uri) -> lsp::CompletionResponse {
+pub fn completion_list(file: &File, offered: &completion::Completions, enc: Encoding, uri: &lsp::Uri) -> lsp::CompletionResponse {
     lsp::CompletionResponse::List(lsp::CompletionList {
-        is_incomplete: completion::is_incomplete(items),
-        items: items.iter().map(|i| completion_item(file, i, enc, uri)).collect(),
+        is_incomplete: offered.incomplete,
+        items: offered.items.iter().map(|i| completion_item(file, i, enc, uri)).collect(),
     })
 }
 

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use gloss_analysis::lookup::TableToBuild;
 use gloss_analysis::{Facts, Text};
 use gloss_project::cache::{Entry, Stamp};
 use tower_lsp_server::ls_types::*;
@@ -53,8 +54,8 @@ impl Backend {
                     files.iter().filter_map(|f| Some((f.relative.clone(), f.hash?, f.stamp, f.content.as_ref().ok()?.text.clone()))).collect::<Vec<_>>()
                 });
                 let count = files.len();
-                let hashes = apply_index(&apply_state, &apply_folder, gloss_project::ready(files));
-                Ok::<_, std::io::Error>((count, stats, save.map(|read| (read, writer)), hashes))
+                let (hashes, to_build) = apply_index(&apply_state, &apply_folder, gloss_project::ready(files));
+                Ok::<_, std::io::Error>((count, stats, save.map(|read| (read, writer)), hashes, to_build))
             });
             let token = NumberOrString::String(format!("gloss/index/{}", root.display()));
             // Never waiting long for the client: indexing does not depend on it.
@@ -67,9 +68,11 @@ impl Backend {
             let read = read.await;
             let mut saving = None;
             let mut hashes = ReadHashes::default();
+            let mut to_build = None;
             let count = match read {
-                Ok(Ok((count, stats, save, read_hashes))) => {
+                Ok(Ok((count, stats, save, read_hashes, table))) => {
                     hashes = read_hashes;
+                    to_build = Some(table);
                     let ms = started.elapsed().as_millis();
                     let cached = if stats.cached > 0 { format!(" ({} from the cache)", stats.cached) } else { String::new() };
                     log(&state, &client, MessageType::INFO, format!("indexed {count} files of {} in {ms} ms{cached}", root.display()));
@@ -93,16 +96,18 @@ impl Backend {
             // Relating waits for the cache to be written: writing it
             // encodes every document's facts, and the two side by side made
             // the server's peak.
-            let analysis = folder.snapshot();
+            let to_build = to_build.unwrap_or_else(|| TableToBuild::new(folder.snapshot()));
             let (warm_state, warm_client, warm_root, warm_folder) = (state.clone(), client.clone(), root.clone(), folder.clone());
             tokio::spawn(async move {
                 let _ = crate::priority::spawn_unlowered("gloss-definitions", move || {
-                    // First, and not lowered: the first completion or
-                    // symbol search waits for it. Built after giving memory
-                    // back, at the background's priority, it kept one that
-                    // came as the index ended waiting 40 to 75 ms at 20,000
+                    // First, and not lowered: until it is built, completions
+                    // offer the ids known before the index (or, if none
+                    // were asked for then, wait for it) and symbol searches
+                    // wait. Built after giving memory back, at the
+                    // background's priority, it kept a completion that came
+                    // as the index ended waiting 40 to 75 ms at 20,000
                     // documents (it takes 20).
-                    analysis.definition_table();
+                    to_build.build();
                     crate::priority::lower_this_thread();
                     // Reading freed tens of MB (texts moved to the cache
                     // file, markup): given back before relating and writing
@@ -236,7 +241,7 @@ type ReadHashes = Vec<(String, u128)>;
 /// keep their text), drops what is gone, and settles the role of every
 /// open document of the folder under the settings just read.
 /// Returns the hashes of the documents read.
-fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::ReadyFile>) -> ReadHashes {
+fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::ReadyFile>) -> (ReadHashes, TableToBuild) {
     // On a copy, off the workspace's lock: requests and edits meanwhile
     // are not held back, and the edits are carried over when it is put in
     // place. (Documents opened meanwhile too: the copy may have set their
@@ -308,8 +313,12 @@ fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::Re
             _ => ws.remove(&doc.key),
         }
     }
+    // Completions and symbol searches from now on answer from the table
+    // built before rather than build this one (or wait for it): the
+    // caller has it built on a thread of its own.
+    let to_build = TableToBuild::new(ws.snapshot());
     drop(ws);
     // The files no longer held, freed with the lock let go.
     drop(replaced);
-    hashes
+    (hashes, to_build)
 }

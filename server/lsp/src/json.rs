@@ -52,11 +52,12 @@ pub fn location(out: &mut Vec<u8>, folder: &Folder, file: &File, at: &Range<usiz
 
 /// A completion list, as serde writes the `CompletionResponse::List` of
 /// the items `features::completion_item` makes (the tests compare):
-/// `{"isIncomplete":…,"items":[…]}` ([`completion::is_incomplete`]).
-pub fn completion_list(file: &File, items: &[completion::CompletionItem], enc: Encoding, uri: &lsp::Uri) -> Vec<u8> {
+/// `{"isIncomplete":…,"items":[…]}`.
+pub fn completion_list(file: &File, offered: &completion::Completions, enc: Encoding, uri: &lsp::Uri) -> Vec<u8> {
+    let items = &offered.items;
     let mut out = Vec::with_capacity(32 + items.len() * 320);
     out.extend_from_slice(b"{\"isIncomplete\":");
-    out.extend_from_slice(if completion::is_incomplete(items) { b"true" } else { b"false" });
+    out.extend_from_slice(if offered.incomplete { b"true" } else { b"false" });
     out.extend_from_slice(b",\"items\":[");
     for (n, item) in items.iter().enumerate() {
         if n > 0 {
@@ -300,15 +301,19 @@ mod tests {
         let kinds = [CompletionKind::Actor, CompletionKind::Treaty, CompletionKind::Source, CompletionKind::Subject, CompletionKind::Key];
         let some: Vec<CompletionItem> =
             kinds.iter().enumerate().map(|(n, &k)| item(&format!("putin-{n}"), k, (n % 2 == 0).then_some("**card** \\ `x`"))).collect();
+        // A short list made from the definitions known earlier is
+        // incomplete too.
+        let some_again = some.clone();
         let full: Vec<CompletionItem> = (0..completion::LIMIT).map(|n| item(&format!("id-{n}"), kinds[n % kinds.len()], None)).collect();
-        for items in [&some[..], &full[..], &[]] {
+        for (items, incomplete) in [(some, false), (full, true), (some_again, true), (vec![], false)] {
+            let offered = completion::Completions { items, incomplete };
             for enc in [Encoding::Utf16, Encoding::Utf8] {
-                let list = crate::features::completion_list(&file, items, enc, &uri);
+                let list = crate::features::completion_list(&file, &offered, enc, &uri);
                 assert_eq!(
-                    String::from_utf8(completion_list(&file, items, enc, &uri)).unwrap(),
+                    String::from_utf8(completion_list(&file, &offered, enc, &uri)).unwrap(),
                     serde_json::to_string(&list).unwrap(),
                     "{} items",
-                    items.len()
+                    offered.items.len()
                 );
             }
         }

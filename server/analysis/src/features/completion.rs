@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use crate::entity::EntityKind;
 use crate::id::Id;
+use crate::lookup::KnownTable;
 use crate::{Analysis, FileId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,29 +55,49 @@ enum Context {
     Key { prefix: Range<usize> },
 }
 
-pub fn complete(analysis: &Analysis, file: FileId, offset: usize) -> Vec<CompletionItem> {
-    let Some(f) = analysis.file(file) else { return Vec::new() };
+/// What completion offers at a place.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Completions {
+    pub items: Vec<CompletionItem>,
+    /// Whether the client should ask again as the annotator types: the
+    /// list is cut at [`LIMIT`], or made from the definitions known before
+    /// the latest change (while the new ones are taken in).
+    pub incomplete: bool,
+}
+
+pub fn complete(analysis: &Analysis, file: FileId, offset: usize) -> Completions {
+    let Some(f) = analysis.file(file) else { return Completions::default() };
     if f.document().is_none() {
-        return Vec::new();
+        return Completions::default();
     }
-    match context(&f.text, offset) {
-        Some(Context::Id { key, prefix }) => ids(analysis, key.as_deref(), &f.text, prefix),
-        Some(Context::Subject { prefix }) => subjects(analysis, &f.text, prefix),
-        Some(Context::Key { prefix }) => KEYS
-            .iter()
-            .enumerate()
-            .map(|(i, (k, doc))| CompletionItem {
-                label: k.to_string(),
-                kind: CompletionKind::Key,
-                detail: doc.to_string(),
-                documentation: None,
-                insert_text: format!("{k}="),
-                replace: prefix.clone(),
-                sort_text: format!("{i:02}"),
-            })
-            .collect(),
-        None => Vec::new(),
-    }
+    let (items, current) = match context(&f.text, offset) {
+        Some(Context::Id { key, prefix }) => {
+            let table = analysis.definitions_known_now();
+            (ids(analysis, &table, key.as_deref(), &f.text, prefix), table.is_current())
+        }
+        Some(Context::Subject { prefix }) => {
+            let table = analysis.definitions_known_now();
+            (subjects(analysis, &table, &f.text, prefix), table.is_current())
+        }
+        Some(Context::Key { prefix }) => (
+            KEYS.iter()
+                .enumerate()
+                .map(|(i, (k, doc))| CompletionItem {
+                    label: k.to_string(),
+                    kind: CompletionKind::Key,
+                    detail: doc.to_string(),
+                    documentation: None,
+                    insert_text: format!("{k}="),
+                    replace: prefix.clone(),
+                    sort_text: format!("{i:02}"),
+                })
+                .collect(),
+            true,
+        ),
+        None => return Completions::default(),
+    };
+    let incomplete = items.len() >= LIMIT || !current;
+    Completions { items, incomplete }
 }
 
 /// Reads the attribute being typed: the text from the block's `{` on this
@@ -122,12 +143,6 @@ fn context(text: &str, offset: usize) -> Option<Context> {
 /// of thousands of documents defines thousands of ids. A full list tells
 /// the client to ask again as the annotator types.
 pub const LIMIT: usize = 200;
-
-/// Whether a list is cut at [`LIMIT`]: the client is told to ask again as
-/// the annotator types.
-pub fn is_incomplete(items: &[CompletionItem]) -> bool {
-    items.len() >= LIMIT
-}
 
 /// Whether `typed` can still become `id`: its characters in order, as
 /// editors filter completions (so no item the editor would show is held
@@ -177,10 +192,9 @@ fn known<T>(ranked: &[Vec<T>; 3], left: &[usize; 3]) -> bool {
     false
 }
 
-fn ids(analysis: &Analysis, key: Option<&str>, text: &str, prefix: Range<usize>) -> Vec<CompletionItem> {
+fn ids(analysis: &Analysis, table: &KnownTable, key: Option<&str>, text: &str, prefix: Range<usize>) -> Vec<CompletionItem> {
     let typed = &text[prefix.clone()];
     let typed_lower: String = typed.chars().flat_map(char::to_lowercase).collect();
-    let table = analysis.definition_table();
     // Ranked first without building any item: ids in order of use, each
     // rank in a list of its own, until the first LIMIT are known (see
     // `known`): a workspace of 100,000 documents is not walked to the end
@@ -217,7 +231,15 @@ fn ids(analysis: &Analysis, key: Option<&str>, text: &str, prefix: Range<usize>)
         .enumerate()
         .flat_map(|(rank, list)| list.into_iter().map(move |(uses, id, site)| (rank, uses, id, site)))
         .take(LIMIT)
-        .filter_map(|(rank, uses, id, site)| Some((rank, uses, id, analysis.definition_at(site)?)))
+        .filter_map(|(rank, uses, id, site)| {
+            let d = match table.is_current() {
+                true => analysis.definition_at(site)?,
+                // An earlier table's site may be another definition's now:
+                // the id is looked up (and offered only if still defined).
+                false => analysis.entity(id).map(|(_, d)| d).filter(|d| d.kind != EntityKind::Subject)?,
+            };
+            Some((rank, uses, id, d))
+        })
         .map(|(rank, uses, id, d)| {
             let kind = match d.kind {
                 EntityKind::Actor => CompletionKind::Actor,
@@ -246,14 +268,17 @@ pub fn documentation(analysis: &Analysis, id: &str) -> Option<String> {
     Some(super::hover::entity_card(analysis, d))
 }
 
-fn subjects(analysis: &Analysis, text: &str, prefix: Range<usize>) -> Vec<CompletionItem> {
+fn subjects(analysis: &Analysis, table: &KnownTable, text: &str, prefix: Range<usize>) -> Vec<CompletionItem> {
     let index = analysis.index();
     // The subject being typed is itself a subject of one claim: skip it.
     let typed = &text[prefix.clone()];
     let mut ids: BTreeSet<Id> = index.subjects().filter(|(id, ledger)| !(id.as_str() == typed && ledger.claims.len() == 1)).map(|(id, _)| *id).collect();
     // Declared subjects from the flat table of definitions: a scan of its
     // rows, not a lookup for each of the workspace's 100,000 ids.
-    ids.extend(analysis.definition_table().rows.iter().filter(|r| r.resolves && r.kind == EntityKind::Subject).map(|r| Id::new(&r.id)));
+    // (An earlier table's may be declared no longer.)
+    let declared = table.rows.iter().filter(|r| r.resolves && r.kind == EntityKind::Subject);
+    let still = |r: &&crate::lookup::Row| table.is_current() || analysis.entity(&r.id).is_some_and(|(_, d)| d.kind == EntityKind::Subject);
+    ids.extend(declared.filter(still).map(|r| r.id));
     let mut items: Vec<CompletionItem> = ids
         .into_iter()
         .map(|id| {
@@ -298,10 +323,45 @@ mod tests {
                     .collect();
                 every.sort();
                 let expected: Vec<String> = every.into_iter().take(LIMIT).map(|(_, _, id)| id).collect();
-                let offered: Vec<String> = ids(&analysis, key, typed, 0..typed.len()).into_iter().map(|i| i.label).collect();
+                let offered: Vec<String> = ids(&analysis, &KnownTable::Current(table), key, typed, 0..typed.len()).into_iter().map(|i| i.label).collect();
                 assert_eq!(offered, expected, "typed {typed:?} after {key:?}");
             }
         }
+    }
+
+    /// While another thread builds the table of definitions that changed
+    /// (or is about to),
+    /// ids and subjects come from the table built before, each looked up
+    /// as it is defined now (a site of the earlier table is another
+    /// definition's now), and the list asks to be asked again.
+    #[test]
+    fn while_changed_definitions_are_taken_in_the_earlier_ones_are_offered() {
+        let before = "[actor.kim]\nname = \"Kim Jong Un\"\n[actor.putin]\nname = \"Vladimir Putin\"\n[subject.nk-pay]\nname = \"Pay\"\n";
+        let fixture = crate::fixture::Fixture::parse(&format!("//- gloss.toml\n{before}//- a.txt\n[x]{{@$0}}\n[10]{{claim=}}\n"));
+        let mut ws = fixture.workspace();
+        let (at_id, at_subject) = (fixture.cursor.unwrap().1, fixture.files[1].text.find("claim=").unwrap() + "claim=".len());
+        let offered = |analysis: &Analysis, at: usize| {
+            let file = analysis.file_id("a.txt").unwrap();
+            let offered = complete(analysis, file, at);
+            (offered.items.into_iter().map(|i| format!("{} {}", i.label, i.detail)).collect::<Vec<_>>(), offered.incomplete)
+        };
+        let analysis = ws.snapshot();
+        assert_eq!(offered(&analysis, at_id).0, ["kim actor: Kim Jong Un", "putin actor: Vladimir Putin"]);
+        // Kim and the subject gone, Shoigu new where Putin was.
+        ws.set_registry("gloss.toml", "[actor.putin]\nname = \"Vladimir Putin\"\n[actor.shoigu]\nname = \"Sergei Shoigu\"\n", true);
+        let to_build = crate::lookup::TableToBuild::new(ws.snapshot());
+        let analysis = ws.snapshot();
+        assert_eq!(offered(&analysis, at_id), (vec!["putin actor: Vladimir Putin".to_string()], true));
+        assert_eq!(offered(&analysis, at_subject), (vec![], true));
+        // Once built, the table of the definitions as they are.
+        to_build.build();
+        assert_eq!(offered(&analysis, at_id), (vec!["putin actor: Vladimir Putin".to_string(), "shoigu actor: Sergei Shoigu".to_string()], false));
+        // Nobody building it (or no longer): the request builds it, as it
+        // always did.
+        ws.set_registry("gloss.toml", before, true);
+        drop(crate::lookup::TableToBuild::new(ws.snapshot()));
+        let analysis = ws.snapshot();
+        assert_eq!(offered(&analysis, at_subject), (vec!["nk-pay subject: Pay (0 claims)".to_string()], false));
     }
 
     proptest::proptest! {
