@@ -7,6 +7,7 @@
 //! takes its snapshot before it awaits, so it answers for the text it saw.
 
 mod answers;
+mod capabilities;
 mod convert;
 mod disk;
 mod documents;
@@ -19,6 +20,7 @@ mod json;
 mod priority;
 mod publish;
 mod pulled;
+mod requests;
 mod server;
 mod state;
 #[cfg(unix)]

@@ -1,7 +1,6 @@
 //! The protocol: lifecycle, documents, the workspace index, and each
 //! request routed to its analysis feature.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,9 +13,10 @@ use tower_lsp_server::ls_types::{self as lsp, *};
 use tower_lsp_server::{Client, LanguageServer};
 
 use crate::answers::{Answers, Written};
+use crate::capabilities::capabilities;
 use crate::documents::OpenDocument;
-use crate::features::Scope;
 use crate::indexing::layout_of;
+use crate::requests::{always, guarded};
 use crate::state::{ClientSupport, DiagnosticsOn, FileRole, Folder, State};
 use crate::{convert, features, publish, pulled};
 
@@ -87,57 +87,6 @@ impl Backend {
 
     pub(crate) fn log(&self, level: MessageType, message: String) {
         log(&self.state, &self.client, level, message);
-    }
-
-    /// Runs a feature on a snapshot of the folder of the file at `uri`, on
-    /// a blocking thread so that the server reads the next messages (and
-    /// a `$/cancelRequest` drops this answer) meanwhile. The snapshot is
-    /// taken before the first await: the answer is for the text as it was
-    /// when the request arrived. A panic becomes an error response for
-    /// this request, not a dead server.
-    async fn on_file<T: Send + 'static>(
-        &self,
-        uri: Uri,
-        f: impl FnOnce(&Analysis, &Scope, FileId, &File, Encoding) -> Option<T> + Send + 'static,
-    ) -> Result<Option<T>> {
-        self.on_file_at_once_if(uri, |_, _, _, _| false, f).await
-    }
-
-    /// [`Backend::on_file`], but answered at once, on this thread, when
-    /// `quick` says the answer costs microseconds (no claims to relate
-    /// first): the hop to a blocking thread and back cost as much as such
-    /// an answer, on this VM, and more when its cores are idle (waking
-    /// one) or busy (waiting for one). See `docs/decisions.md`.
-    async fn on_file_at_once_if<T: Send + 'static>(
-        &self,
-        uri: Uri,
-        quick: impl FnOnce(&Analysis, FileId, &File, Encoding) -> bool,
-        f: impl FnOnce(&Analysis, &Scope, FileId, &File, Encoding) -> Option<T> + Send + 'static,
-    ) -> Result<Option<T>> {
-        let Some((folder, key)) = self.state.locate(&uri) else { return Ok(None) };
-        let (analysis, versions) = match self.state.support().document_changes {
-            true => {
-                let (analysis, versions) = self.state.snapshot_with_versions(&folder);
-                (analysis, Some(versions))
-            }
-            false => (folder.snapshot(), None),
-        };
-        let enc = self.state.encoding();
-        let Some(id) = analysis.file_id(&key) else { return Ok(None) };
-        let Some(file) = analysis.file(id) else { return Ok(None) };
-        if quick(&analysis, id, file, enc) {
-            let scope = Scope { folder: &folder, versions };
-            return guarded(&self.client, uri.as_str(), || f(&analysis, &scope, id, file, enc));
-        }
-        let client = self.client.clone();
-        let answer = tokio::task::spawn_blocking(move || {
-            let scope = Scope { folder: &folder, versions };
-            let Some(file) = analysis.file(id) else { return Ok(None) };
-            guarded(&client, uri.as_str(), || f(&analysis, &scope, id, file, enc))
-        });
-        answer
-            .await
-            .unwrap_or_else(|e| Err(Error { code: tower_lsp_server::jsonrpc::ErrorCode::InternalError, message: format!("gloss: {e}").into(), data: None }))
     }
 
     /// Puts an open document's current text into its folder's workspace.
@@ -215,26 +164,6 @@ fn all_folders(state: &State) -> Vec<Arc<Folder>> {
     all
 }
 
-/// For [`Backend::on_file_at_once_if`]: answers that look only at the
-/// index and the file at hand (definitions, highlights, whether an id can
-/// be renamed there) are always quick. (The first position asked for in a
-/// document read from the cache builds its line index, once: 12 ms for
-/// the benchmark's 34 MB of documents, so well under a millisecond for
-/// 1 MB.)
-fn always(_: &Analysis, _: FileId, _: &File, _: Encoding) -> bool {
-    true
-}
-
-/// Runs an analysis call; a panic in it becomes an internal-error response
-/// to this request (and a line in the log), not a dead server.
-fn guarded<T>(client: &Client, what: &str, f: impl FnOnce() -> T) -> Result<T> {
-    catch_unwind(AssertUnwindSafe(f)).map_err(|panic| {
-        let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
-        send_log(client, MessageType::ERROR, format!("internal error answering for {what}: {why}"));
-        Error { code: tower_lsp_server::jsonrpc::ErrorCode::InternalError, message: format!("gloss: internal error: {why}").into(), data: None }
-    })
-}
-
 /// Logs to stderr and to the client, if the level the client set lets
 /// this message through.
 pub(crate) fn log(state: &State, client: &Client, level: MessageType, message: String) {
@@ -249,64 +178,10 @@ fn message_rank(level: MessageType) -> i32 {
     serde_json::to_value(level).ok().and_then(|v| v.as_i64()).unwrap_or(4) as i32
 }
 
-fn send_log(client: &Client, level: MessageType, message: String) {
+pub(crate) fn send_log(client: &Client, level: MessageType, message: String) {
     eprintln!("gloss: {message}");
     let client = client.clone();
     tokio::spawn(async move { client.log_message(level, message).await });
-}
-
-fn capabilities(enc: Encoding) -> ServerCapabilities {
-    ServerCapabilities {
-        position_encoding: Some(match enc {
-            Encoding::Utf8 => PositionEncodingKind::UTF8,
-            Encoding::Utf16 => PositionEncodingKind::UTF16,
-        }),
-        text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
-            open_close: Some(true),
-            change: Some(TextDocumentSyncKind::INCREMENTAL),
-            save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions { include_text: Some(false) })),
-            ..TextDocumentSyncOptions::default()
-        })),
-        hover_provider: Some(HoverProviderCapability::Simple(true)),
-        definition_provider: Some(OneOf::Left(true)),
-        declaration_provider: Some(DeclarationCapability::Simple(true)),
-        type_definition_provider: Some(TypeDefinitionProviderCapability::Simple(true)),
-        references_provider: Some(OneOf::Left(true)),
-        document_highlight_provider: Some(OneOf::Left(true)),
-        rename_provider: Some(OneOf::Right(RenameOptions { prepare_provider: Some(true), work_done_progress_options: WorkDoneProgressOptions::default() })),
-        completion_provider: Some(CompletionOptions {
-            trigger_characters: Some(vec!["@".into(), "=".into(), "{".into(), " ".into()]),
-            resolve_provider: Some(true),
-            ..CompletionOptions::default()
-        }),
-        document_symbol_provider: Some(OneOf::Left(true)),
-        workspace_symbol_provider: Some(OneOf::Left(true)),
-        semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(SemanticTokensOptions {
-            legend: features::legend(),
-            full: Some(SemanticTokensFullOptions::Bool(true)),
-            range: None,
-            work_done_progress_options: WorkDoneProgressOptions::default(),
-        })),
-        inlay_hint_provider: Some(OneOf::Left(true)),
-        code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
-        folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
-        document_link_provider: Some(DocumentLinkOptions { resolve_provider: Some(false), work_done_progress_options: WorkDoneProgressOptions::default() }),
-        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::REFACTOR_REWRITE]),
-            ..CodeActionOptions::default()
-        })),
-        diagnostic_provider: Some(DiagnosticServerCapabilities::Options(DiagnosticOptions {
-            identifier: Some("gloss".into()),
-            inter_file_dependencies: true,
-            workspace_diagnostics: true,
-            work_done_progress_options: WorkDoneProgressOptions::default(),
-        })),
-        workspace: Some(WorkspaceServerCapabilities {
-            workspace_folders: Some(WorkspaceFoldersServerCapabilities { supported: Some(true), change_notifications: Some(OneOf::Left(true)) }),
-            file_operations: None,
-        }),
-        ..ServerCapabilities::default()
-    }
 }
 
 impl LanguageServer for Backend {
@@ -714,23 +589,5 @@ impl LanguageServer for Backend {
     async fn workspace_diagnostic(&self, params: WorkspaceDiagnosticParams) -> Result<WorkspaceDiagnosticReportResult> {
         let json = self.workspace_diagnostic_json(params).await?;
         serde_json::from_slice(&json).map_err(|_| Error::internal_error())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn a_panic_in_the_analysis_is_an_error_response() {
-        let (service, _socket) = tower_lsp_server::LspService::new(|client| {
-            let answer: Result<u32> = guarded(&client, "file:///x.txt", || panic!("index out of bounds"));
-            let error = answer.unwrap_err();
-            assert_eq!(error.code, tower_lsp_server::jsonrpc::ErrorCode::InternalError);
-            assert!(error.message.contains("index out of bounds"), "{}", error.message);
-            assert_eq!(guarded(&client, "x", || 7).unwrap(), 7);
-            Backend::new(client, Arc::new(AtomicBool::new(false)), Arc::default())
-        });
-        drop(service);
     }
 }
