@@ -153,6 +153,12 @@ impl TableToBuild {
         TableToBuild(analysis)
     }
 
+    /// Whether completions would wait for this build: no table was built
+    /// before the change, so there is none to answer from meanwhile.
+    pub fn completions_wait(&self) -> bool {
+        self.0.index().table.earlier().is_none()
+    }
+
     /// Builds the table, unless a search has built it already.
     pub fn build(self) {
         self.0.definition_table();

@@ -99,14 +99,17 @@ impl Backend {
             let to_build = to_build.unwrap_or_else(|| TableToBuild::new(folder.snapshot()));
             let (warm_state, warm_client, warm_root, warm_folder) = (state.clone(), client.clone(), root.clone(), folder.clone());
             tokio::spawn(async move {
-                let _ = crate::priority::spawn_unlowered("gloss-definitions", move || {
-                    // First, and not lowered: until it is built, completions
-                    // offer the ids known before the index (or, if none
-                    // were asked for then, wait for it) and symbol searches
-                    // wait. Built after giving memory back, at the
-                    // background's priority, it kept a completion that came
-                    // as the index ended waiting 40 to 75 ms at 20,000
-                    // documents (it takes 20).
+                // Completions that come before the table is built answer
+                // from the one built before the index was put in place, if
+                // one was: then the table is built at the background's
+                // priority, leaving the cores to requests and to the open
+                // documents' diagnostics. If none was, they wait for it,
+                // and it is built first at the priority of requests: built
+                // lowered, behind giving memory back, it kept a completion
+                // that came as the index ended waiting 40 to 75 ms at
+                // 20,000 documents (it takes 20).
+                let completions_wait = to_build.completions_wait();
+                let work = move || {
                     to_build.build();
                     crate::priority::lower_this_thread();
                     // Reading freed tens of MB (texts moved to the cache
@@ -115,7 +118,11 @@ impl Backend {
                     // cold index's peak at 20,000 documents: 154-159 MB to
                     // 139-144 MB).
                     crate::release_freed();
-                })
+                };
+                let _ = match completions_wait {
+                    true => crate::priority::spawn_unlowered("gloss-definitions", work),
+                    false => crate::priority::spawn_lowered("gloss-definitions", work),
+                }
                 .await;
                 if let Some(saving) = saving {
                     let _ = saving.await;

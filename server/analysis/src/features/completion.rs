@@ -339,6 +339,7 @@ mod tests {
         let before = "[actor.kim]\nname = \"Kim Jong Un\"\n[actor.putin]\nname = \"Vladimir Putin\"\n[subject.nk-pay]\nname = \"Pay\"\n";
         let fixture = crate::fixture::Fixture::parse(&format!("//- gloss.toml\n{before}//- a.txt\n[x]{{@$0}}\n[10]{{claim=}}\n"));
         let mut ws = fixture.workspace();
+        assert!(crate::lookup::TableToBuild::new(ws.snapshot()).completions_wait(), "no table built before: completions would wait");
         let (at_id, at_subject) = (fixture.cursor.unwrap().1, fixture.files[1].text.find("claim=").unwrap() + "claim=".len());
         let offered = |analysis: &Analysis, at: usize| {
             let file = analysis.file_id("a.txt").unwrap();
@@ -350,6 +351,7 @@ mod tests {
         // Kim and the subject gone, Shoigu new where Putin was.
         ws.set_registry("gloss.toml", "[actor.putin]\nname = \"Vladimir Putin\"\n[actor.shoigu]\nname = \"Sergei Shoigu\"\n", true);
         let to_build = crate::lookup::TableToBuild::new(ws.snapshot());
+        assert!(!to_build.completions_wait());
         let analysis = ws.snapshot();
         assert_eq!(offered(&analysis, at_id), (vec!["putin actor: Vladimir Putin".to_string()], true));
         assert_eq!(offered(&analysis, at_subject), (vec![], true));
