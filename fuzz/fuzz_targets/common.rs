@@ -129,7 +129,7 @@ pub fn exercise(a: &Analysis, file: FileId, offsets: &[usize]) {
         if let Some(h) = hover::hover(a, file, at) {
             range_ok(&text, &h.range, "hover");
         }
-        for c in completion::complete(a, file, at) {
+        for c in completion::complete(a, file, at).items {
             range_ok(&text, &c.replace, "completion");
         }
         for l in goto::definition(a, file, at).into_iter().chain(goto::subject(a, file, at)) {
