@@ -247,7 +247,8 @@ type ReadHashes = Vec<(String, u128)>;
 /// Puts what an index read into the folder's workspace (open documents
 /// keep their text), drops what is gone, and settles the role of every
 /// open document of the folder under the settings just read.
-/// Returns the hashes of the documents read.
+/// Returns the hashes of the documents read, and the table of
+/// definitions to build.
 fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::ReadyFile>) -> (ReadHashes, TableToBuild) {
     // On a copy, off the workspace's lock: requests and edits meanwhile
     // are not held back, and the edits are carried over when it is put in
@@ -320,9 +321,9 @@ fn apply_index(state: &State, folder: &Arc<Folder>, files: Vec<gloss_project::Re
             _ => ws.remove(&doc.key),
         }
     }
-    // Completions and symbol searches from now on answer from the table
-    // built before rather than build this one (or wait for it): the
-    // caller has it built on a thread of its own.
+    // From now on completions answer from the table built before, if
+    // there is one, rather than build this one or wait for it: the caller
+    // has it built on a thread of its own. (Symbol searches still do.)
     let to_build = TableToBuild::new(ws.snapshot());
     drop(ws);
     // The files no longer held, freed with the lock let go.
