@@ -206,6 +206,43 @@ async fn a_second_start_takes_unchanged_documents_from_the_cache_and_a_damaged_c
     wait_written(whole.len() as u64 - 1).await;
 }
 
+/// A document open as the workspace is read (an editor restoring its
+/// tabs) is written to the cache as it is on disk, though the editor's
+/// text differs: the next start takes it from the cache (and, finding the
+/// cache whole, does not write it again) rather than parse it.
+#[tokio::test]
+async fn a_document_open_at_the_start_goes_into_the_cache_as_it_is_on_disk() {
+    let dir = files();
+    let root = dir.path().canonicalize().unwrap();
+    let cache = gloss_project::FactsCache::location(&root).unwrap();
+    let (a, b) = (uri(&root.join("docs/a.txt")), uri(&root.join("docs/b.txt")));
+    let indexed = |n: &Value| n["method"] == "window/logMessage" && n["params"]["message"].as_str().unwrap().contains("indexed 3 files");
+
+    // Opened before `initialized`, so before the folder is read: the
+    // workspace never holds a.txt's disk text.
+    let mut first = Client::start();
+    let folders = json!([{"uri": uri(&root), "name": "ws"}]);
+    first.request("initialize", json!({"processId": null, "workspaceFolders": folders, "capabilities": {"window": {"workDoneProgress": true}}})).await;
+    first.open(&a, &A.replace("10,000", "3,000")).await;
+    first.notify("initialized", json!({})).await;
+    first.wait_for(indexed).await;
+    assert_eq!(codes(&first.settled_diagnostics(&a).await), Vec::<String>::new(), "the editor's text: no conflict");
+    for _ in 0..200 {
+        if std::fs::metadata(&cache).is_ok_and(|m| m.len() > 16) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+
+    let mut second = Client::start();
+    second.initialize(Some(&root), &[], json!({})).await;
+    let said = second.wait_for(indexed).await;
+    assert!(said["params"]["message"].as_str().unwrap().contains("(2 from the cache)"), "{said}");
+    // a.txt as on disk: 10,000 against b.txt's 3,000.
+    second.open(&b, B).await;
+    assert_eq!(codes(&second.settled_diagnostics(&b).await), ["conflicting-claim"]);
+}
+
 #[tokio::test]
 async fn a_registry_file_turned_into_a_link_out_of_the_workspace_is_not_read_again() {
     let outside = tempfile::tempdir().unwrap();
