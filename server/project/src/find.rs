@@ -57,21 +57,16 @@ fn is_plain(s: &str) -> bool {
 /// least byte are compared instead. (Comparing 20,000 paths by component,
 /// or sorting each folder while walking it, took 20 ms of a 250 ms start.)
 fn sort_paths<T>(paths: &mut Vec<(PathBuf, T)>) {
-    sort_by_path(paths, |p| &p.0);
-}
-
-/// [`sort_paths`] for items that hold their path.
-pub(crate) fn sort_by_path<T>(items: &mut Vec<T>, path: impl Fn(&T) -> &Path) {
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
-        let key = |p: &Path| p.as_os_str().as_bytes().iter().map(|&b| if b == b'/' { 0 } else { b }).collect::<Vec<u8>>();
-        let mut keyed: Vec<(Vec<u8>, T)> = items.drain(..).map(|item| (key(path(&item)), item)).collect();
+        let key = |p: &PathBuf| p.as_os_str().as_bytes().iter().map(|&b| if b == b'/' { 0 } else { b }).collect::<Vec<u8>>();
+        let mut keyed: Vec<(Vec<u8>, (PathBuf, T))> = paths.drain(..).map(|p| (key(&p.0), p)).collect();
         keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        items.extend(keyed.into_iter().map(|(_, item)| item));
+        paths.extend(keyed.into_iter().map(|(_, p)| p));
     }
     #[cfg(not(unix))]
-    items.sort_by(|a, b| path(a).cmp(path(b)));
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
 }
 
 fn globs(patterns: &[String]) -> std::io::Result<GlobSet> {
@@ -95,28 +90,24 @@ pub(crate) type Found = Vec<(PathBuf, String)>;
 
 /// [`find_documents`], each with its relative path.
 pub(crate) fn find_documents_relative(root: &Path, patterns: &[String]) -> std::io::Result<Found> {
-    let mut found: Found = walk_documents(root, patterns)?.collect();
-    sort_paths(&mut found);
-    debug_assert!(found.is_sorted_by(|a, b| a.0 <= b.0));
-    Ok(found)
-}
-
-/// Each document under `root` matching the globs, with its relative path,
-/// as the walk finds it (in no particular order).
-pub(crate) fn walk_documents<'a>(root: &'a Path, patterns: &[String]) -> std::io::Result<impl Iterator<Item = (PathBuf, String)> + 'a> {
     let set = globs(patterns)?;
-    let walk = ignore::WalkBuilder::new(root).require_git(false).build().flatten();
-    Ok(walk.filter_map(move |entry| {
+    let mut found = Vec::new();
+    for entry in ignore::WalkBuilder::new(root).require_git(false).build().flatten() {
         if !entry.file_type().is_some_and(|t| t.is_file()) {
-            return None;
+            continue;
         }
         let path = entry.path();
         let rel = relative(root, path);
         // The walk follows no links, so a file it finds is under the root;
         // a link is checked all the same, should that ever change.
         let inside = !entry.path_is_symlink() || path.canonicalize().is_ok_and(|p| p.starts_with(root));
-        (set.is_match(&rel) && inside).then(|| (entry.into_path(), rel))
-    }))
+        if set.is_match(&rel) && inside {
+            found.push((entry.into_path(), rel));
+        }
+    }
+    sort_paths(&mut found);
+    debug_assert!(found.is_sorted_by(|a, b| a.0 <= b.0));
+    Ok(found)
 }
 
 #[cfg(test)]
