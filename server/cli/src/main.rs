@@ -5,6 +5,7 @@
 mod check;
 mod export;
 mod output;
+mod shown;
 
 /// jemalloc: a cold index, a warm one and `gloss check` took 10-20% less
 /// time than with glibc's allocator at the same peak memory (see

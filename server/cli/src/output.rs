@@ -3,7 +3,7 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+use annotate_snippets::Renderer;
 use gloss_analysis::diagnostics::{workspace_diagnostics_each, Code, Diagnostic, Severity};
 use gloss_analysis::line_index::{Encoding, LineCol};
 use gloss_analysis::{Analysis, FileId};
@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use serde_json::{json, Value};
 
 use crate::check::Loaded;
+use crate::shown::{self, Place, Shown};
 use crate::{CheckArgs, Format};
 
 pub type Report = (Project, Analysis, Vec<Diagnostic>);
@@ -38,8 +39,7 @@ pub fn text(reports: &[Report], args: &CheckArgs) -> io::Result<()> {
         "never" => false,
         _ => std::env::var_os("NO_COLOR").is_none() && io::stdout().is_terminal(),
     };
-    // Prose lines are long: lines are cut around the annotation to fit.
-    let renderer = if colour { Renderer::styled() } else { Renderer::plain() }.term_width(120);
+    let renderer = shown::renderer(colour);
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut counts = [0usize; 4];
     let mut documents = 0;
@@ -52,7 +52,7 @@ pub fn text(reports: &[Report], args: &CheckArgs) -> io::Result<()> {
         // Rendering is most of the time on a big workspace: batches are
         // rendered side by side and written in order.
         for batch in shown.chunks(1024) {
-            let rendered: Vec<String> = batch.par_iter().map(|d| render(&renderer, analysis, d)).collect();
+            let rendered: Vec<String> = batch.par_iter().map(|d| render(&renderer, colour, analysis, d)).collect();
             for r in rendered {
                 writeln!(out, "{r}\n")?;
             }
@@ -90,32 +90,17 @@ fn path_of(analysis: &Analysis, file: FileId) -> &str {
 
 /// One diagnostic with its line and the lines of the related places its
 /// message names.
-fn render(renderer: &Renderer, analysis: &Analysis, d: &Diagnostic) -> String {
-    let level = match d.severity {
-        Severity::Error => Level::ERROR,
-        Severity::Warning => Level::WARNING,
-        Severity::Information => Level::INFO,
-        Severity::Hint => Level::HELP,
+fn render(renderer: &Renderer, colour: bool, analysis: &Analysis, d: &Diagnostic) -> String {
+    let place = |file: FileId, range: &std::ops::Range<usize>, label: Option<String>| {
+        let (source, line, span) = excerpt(analysis, file, range);
+        Place { path: path_of(analysis, file), line, source, span, label }
     };
     let shown = &d.related[..d.related.len().min(RELATED_SHOWN)];
-    let labels: Vec<String> = shown.iter().map(|r| r.message(analysis)).collect();
-    let (source, line, span) = excerpt(analysis, d.file, &d.range);
-    let mut group = level
-        .primary_title(d.message.as_str())
-        .id(d.code.as_str())
-        .element(Snippet::source(source).line_start(line).path(path_of(analysis, d.file)).annotation(AnnotationKind::Primary.span(span)));
-    for (r, label) in shown.iter().zip(&labels) {
-        let (source, line, span) = excerpt(analysis, r.file, &r.range);
-        group = group.element(
-            Snippet::source(source).line_start(line).path(path_of(analysis, r.file)).annotation(AnnotationKind::Context.span(span).label(label.as_str())),
-        );
-    }
+    let mut places = vec![place(d.file, &d.range, None)];
+    places.extend(shown.iter().map(|r| place(r.file, &r.range, Some(r.message(analysis)))));
     let hidden = d.related.len() - shown.len() + d.unlisted_related;
     let note = (hidden > 0).then(|| format!("{} not shown: `--format sarif` lists them", plural_of(hidden, "more related place", "more related places")));
-    if let Some(note) = &note {
-        group = group.element(Level::NOTE.message(note.as_str()));
-    }
-    renderer.render(&[group])
+    shown::render(renderer, colour, &Shown { severity: d.severity, code: d.code.as_str(), message: d.message.as_str(), places, note })
 }
 
 fn plural_of(n: usize, one: &str, many: &str) -> String {

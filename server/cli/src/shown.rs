@@ -1,0 +1,332 @@
+//! One diagnostic as `gloss check` prints it in text: a title, then the
+//! line of each place it shows, the place underlined, in the layout of
+//! rustc's diagnostics (the annotate-snippets crate's).
+//!
+//! annotate-snippets lays each diagnostic out in a grid of styled
+//! characters, some 30 µs a diagnostic: printing the 70,000 diagnostics of
+//! the 20,000-document benchmark took 2 s, against 0.3 s for the whole
+//! check in JSON. So the shape nearly every diagnostic has, plain text with
+//! each place on one line and no tab or control character in sight, is laid
+//! out here, to the very bytes annotate-snippets would print (the tests
+//! hold the two together on random diagnostics). Anything else, colour
+//! included, is left to annotate-snippets.
+
+use std::ops::Range;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use gloss_analysis::diagnostics::Severity;
+use unicode_width::UnicodeWidthChar;
+
+/// How wide the report is laid out: prose lines are long, so each is cut
+/// around its place to fit.
+pub const WIDTH: usize = 120;
+
+/// What a diagnostic shows.
+pub struct Shown<'a> {
+    pub severity: Severity,
+    pub code: &'a str,
+    pub message: &'a str,
+    /// The diagnostic's own place, then the related places shown.
+    pub places: Vec<Place<'a>>,
+    pub note: Option<String>,
+}
+
+/// One place: its line (or lines) and where it is on them.
+pub struct Place<'a> {
+    pub path: &'a str,
+    /// The number of `source`'s first line, from 1.
+    pub line: usize,
+    /// The lines the place is on, without the last one's line end.
+    pub source: &'a str,
+    /// The place, in `source`.
+    pub span: Range<usize>,
+    /// What the place is to the diagnostic (none for its own).
+    pub label: Option<String>,
+}
+
+/// The diagnostic as text, in colour or not, without a final line end.
+pub fn render(renderer: &Renderer, colour: bool, shown: &Shown) -> String {
+    (!colour).then(|| lay_out(shown)).flatten().unwrap_or_else(|| with_annotate_snippets(renderer, shown))
+}
+
+/// A renderer for [`render`].
+pub fn renderer(colour: bool) -> Renderer {
+    if colour { Renderer::styled() } else { Renderer::plain() }.term_width(WIDTH)
+}
+
+fn with_annotate_snippets(renderer: &Renderer, shown: &Shown) -> String {
+    let level = match shown.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Information => Level::INFO,
+        Severity::Hint => Level::HELP,
+    };
+    let mut group = Group::with_title(level.primary_title(shown.message).id(shown.code));
+    for (i, place) in shown.places.iter().enumerate() {
+        let kind = if i == 0 { AnnotationKind::Primary } else { AnnotationKind::Context };
+        let mut annotation = kind.span(place.span.clone());
+        if let Some(label) = &place.label {
+            annotation = annotation.label(label.as_str());
+        }
+        group = group.element(Snippet::source(place.source).line_start(place.line).path(place.path).annotation(annotation));
+    }
+    if let Some(note) = &shown.note {
+        group = group.element(Level::NOTE.message(note.as_str()));
+    }
+    renderer.render(&[group])
+}
+
+fn level_name(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Information => "info",
+        Severity::Hint => "help",
+    }
+}
+
+/// The plain layout of a diagnostic whose places are each on one line and
+/// whose texts hold nothing annotate-snippets would replace (tabs, control
+/// characters, the joiner, text direction marks); `None` for any other.
+fn lay_out(shown: &Shown) -> Option<String> {
+    let texts = [shown.code, shown.message].into_iter().chain(shown.note.as_deref());
+    if !texts.chain(shown.places.iter().map(|p| p.path)).all(printable) {
+        return None;
+    }
+    // The line numbers' column, as wide as the widest.
+    let numbers = shown.places.iter().map(|p| digits(p.line)).max()?;
+    let mut out = String::with_capacity(512);
+    out.push_str(level_name(shown.severity));
+    out.push('[');
+    out.push_str(shown.code);
+    out.push_str("]: ");
+    out.push_str(shown.message);
+    for (i, place) in shown.places.iter().enumerate() {
+        out.push('\n');
+        lay_out_place(&mut out, place, numbers, i == 0)?;
+    }
+    if let Some(note) = &shown.note {
+        out.push('\n');
+        gutter(&mut out, numbers);
+        out.push('\n');
+        pad(&mut out, numbers + 1);
+        out.push_str("= note: ");
+        out.push_str(note);
+    }
+    Some(out)
+}
+
+/// The text before the code on a source line: the line number, then ` | `.
+const BEFORE_CODE: usize = 3;
+
+/// Where `...` stands for what is cut of a line.
+const ELLIPSIS: &str = "...";
+
+/// A place's path and position, its line and the line underlining it.
+fn lay_out_place(out: &mut String, place: &Place, numbers: usize, primary: bool) -> Option<()> {
+    let source = place.source;
+    let span = place.span.clone();
+    if !printable(source)
+        || !place.label.as_deref().is_none_or(printable)
+        || span.start >= span.end
+        || !source.is_char_boundary(span.start)
+        || !source.is_char_boundary(span.end)
+    {
+        return None;
+    }
+    // Columns as a terminal shows them, from the line's start.
+    let start = str_width(&source[..span.start]);
+    let end = start + str_width(&source[span.clone()]);
+    let line_width = end + str_width(&source[span.end..]);
+    if end == start {
+        return None;
+    }
+    let code_at = numbers + BEFORE_CODE;
+    let leading_blanks = if source.chars().any(|c| !c.is_whitespace()) { source.chars().take_while(|c| c.is_whitespace()).count() } else { 0 };
+    let label_width = place.label.as_deref().map_or(0, |l| str_width(l) + 1);
+    let window = Window::new(leading_blanks, start, end, end + label_width, WIDTH.saturating_sub(code_at), line_width);
+    if end - start > 2 * window.width {
+        // annotate-snippets cuts the middle out of a place this long.
+        return None;
+    }
+
+    // The part of the line shown: whole characters from `left` on, as many
+    // as fit before `right`.
+    let mut left = window.left.min(line_width);
+    let right = if line_width.saturating_sub(window.left) <= window.width { line_width } else { line_width.min(window.right) };
+    let (mut skipped, mut taken) = (0, 0);
+    let mut chars = source.char_indices().peekable();
+    while let Some(&(_, c)) = chars.peek().filter(|_| skipped < left) {
+        skipped += char_width(c);
+        chars.next();
+    }
+    let from = chars.peek().map_or(source.len(), |&(i, _)| i);
+    let to = chars.find(|&(_, c)| {
+        taken += char_width(c);
+        taken > right - left
+    });
+    let shown = &source[from..to.map_or(source.len(), |(i, _)| i)];
+    left = left.max(skipped);
+    if left > start {
+        return None;
+    }
+
+    if !primary {
+        gutter(out, numbers);
+        out.push('\n');
+    }
+    pad(out, numbers);
+    out.push_str(if primary { "--> " } else { "::: " });
+    out.push_str(place.path);
+    out.push(':');
+    out.push_str(itoa::Buffer::new().format(place.line));
+    out.push(':');
+    out.push_str(itoa::Buffer::new().format(source[..span.start].chars().count() + 1));
+    out.push('\n');
+    gutter(out, numbers);
+    out.push('\n');
+
+    let number = itoa::Buffer::new().format(place.line).len();
+    pad(out, numbers - number);
+    out.push_str(itoa::Buffer::new().format(place.line));
+    out.push_str(" | ");
+    let mut rest = shown;
+    if window.left > 0 {
+        // `...` over the first characters shown, as many as it covers.
+        let mut width = 0;
+        let cut = rest.find(|c| {
+            width += char_width(c);
+            width >= ELLIPSIS.len()
+        })?;
+        let cut = cut + rest[cut..].chars().next()?.len_utf8();
+        rest = &rest[cut..];
+        out.push_str(ELLIPSIS);
+        pad(out, width - ELLIPSIS.len());
+    }
+    if line_width > right {
+        // And over the last ones: annotate-snippets writes `...` over as
+        // many characters as it covers (counted from the end of all that is
+        // shown), and past them.
+        let (mut width, mut chars) = (0, 0);
+        let cut = shown.rfind(|c| {
+            width += char_width(c);
+            chars += 1;
+            width >= ELLIPSIS.len()
+        })?;
+        if chars > ELLIPSIS.len() || cut < shown.len() - rest.len() {
+            return None;
+        }
+        out.push_str(&shown[shown.len() - rest.len()..cut]);
+        out.push_str(ELLIPSIS);
+    } else {
+        out.push_str(rest);
+    }
+    out.push('\n');
+
+    gutter(out, numbers);
+    pad(out, start - left + 1);
+    out.extend(std::iter::repeat_n(if primary { '^' } else { '-' }, end - start));
+    if let Some(label) = place.label.as_deref().filter(|l| !l.is_empty()) {
+        out.push(' ');
+        out.push_str(label);
+    }
+    Some(())
+}
+
+/// The columns of a line shown: where it starts and ends, cut to fit
+/// `width` around the place and its label (rustc's margin, as
+/// annotate-snippets computes it).
+struct Window {
+    left: usize,
+    right: usize,
+    width: usize,
+}
+
+/// Room kept for `...` beside what must show.
+const ROOM: usize = 6;
+
+impl Window {
+    fn new(leading_blanks: usize, start: usize, end: usize, label_end: usize, width: usize, line_width: usize) -> Window {
+        let blanks = leading_blanks.min(start).saturating_sub(ROOM);
+        let (start, end, label_end) = (start.saturating_sub(ROOM), end + ROOM, label_end + ROOM);
+        // Long indentation is cut, some kept.
+        let mut left = if blanks > 20 { blanks - 16 } else { 0 };
+        let mut right = line_width.max(left);
+        if right - left > width {
+            if label_end.saturating_sub(blanks) <= width && label_end >= blanks {
+                // Cutting the indentation is enough.
+                left = blanks;
+                right = left + width;
+            } else if label_end - start <= width {
+                // The place and its label, centred.
+                left = start.saturating_sub((width - (label_end - start)) / 2);
+                right = left + width;
+            } else if end - start <= width {
+                // The place, two fifths of the room before it.
+                left = start.saturating_sub((width - (end - start)) / 5 * 2);
+                right = left + width;
+            } else {
+                left = start;
+                right = end;
+            }
+        }
+        Window { left, right, width }
+    }
+}
+
+fn gutter(out: &mut String, numbers: usize) {
+    pad(out, numbers + 1);
+    out.push('|');
+}
+
+fn pad(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
+}
+
+fn digits(n: usize) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+/// No character annotate-snippets would print otherwise (it replaces
+/// control characters with symbols, tabs with spaces, and drops the zero
+/// width joiner and text direction marks).
+fn printable(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    // Those above U+007F all start with the byte E2 (as do ≈, … and —).
+    while let Some(at) = bytes[from..].iter().position(|&b| b < b' ' || b == 0x7f || b == 0xe2) {
+        let at = from + at;
+        let replaced = match bytes[at..] {
+            [0xe2, 0x80, 0x8d | 0xaa..=0xae, ..] | [0xe2, 0x81, 0xa6..=0xa9, ..] => true,
+            [0xe2, ..] => false,
+            _ => true,
+        };
+        if replaced {
+            return false;
+        }
+        from = at + 1;
+    }
+    true
+}
+
+/// How many columns a terminal gives a character (annotate-snippets' count,
+/// for the characters laid out here).
+#[inline]
+fn char_width(c: char) -> usize {
+    if c.is_ascii() {
+        1
+    } else {
+        c.width().unwrap_or(1)
+    }
+}
+
+fn str_width(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().map(char_width).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests;
