@@ -46,7 +46,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let (failed, printed) = match args.format {
         // Printed as they are worked out, file by file.
         Format::Json => output::json(&loaded, fails),
-        Format::Text | Format::Sarif => {
+        Format::Text => output::text(&loaded, args, fails),
+        Format::Sarif => {
             let reports: Vec<Report> = loaded
                 .drain(..)
                 .map(|l| {
@@ -55,7 +56,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                 })
                 .collect();
             let failed = reports.iter().flat_map(|(_, _, d)| d).any(fails);
-            let printed = if args.format == Format::Text { output::text(&reports, args) } else { output::sarif(&reports) };
+            let printed = output::sarif(&reports);
             std::mem::forget(reports);
             (failed, printed)
         }

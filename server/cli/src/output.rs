@@ -33,41 +33,66 @@ pub fn related_listed(format: Format) -> usize {
     }
 }
 
-pub fn text(reports: &[Report], args: &CheckArgs) -> io::Result<()> {
+/// The text report: each diagnostic with its lines, then the counts. Each
+/// file's diagnostics are laid out as they are worked out (side by side, in
+/// order), as in [`json`]. Whether any `fails`, and how printing went.
+pub fn text(loaded: &[Loaded], args: &CheckArgs, fails: impl Fn(&Diagnostic) -> bool + Sync) -> (bool, io::Result<()>) {
     let colour = match args.color.as_str() {
         "always" => true,
         "never" => false,
         _ => std::env::var_os("NO_COLOR").is_none() && io::stdout().is_terminal(),
     };
     let renderer = shown::renderer(colour);
-    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut out = io::BufWriter::with_capacity(256 * 1024, io::stdout());
+    let (mut failed, mut printed) = (false, Ok(()));
     let mut counts = [0usize; 4];
     let mut documents = 0;
-    for (_, analysis, diagnostics) in reports {
-        documents += analysis.files().filter(|(_, f)| f.document().is_some()).count();
-        for d in diagnostics {
-            counts[d.severity as usize] += 1;
-        }
-        let shown: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.severity != Severity::Hint || args.hints).collect();
-        // Rendering is most of the time on a big workspace: batches are
-        // rendered side by side and written in order.
-        for batch in shown.chunks(1024) {
-            let rendered: Vec<String> = batch.par_iter().map(|d| render(&renderer, colour, analysis, d)).collect();
-            for r in rendered {
-                writeln!(out, "{r}\n")?;
+    for l in loaded {
+        documents += l.analysis.files().filter(|(_, f)| f.document().is_some()).count();
+        let each = |_, found: Vec<Diagnostic>| {
+            let mut counts = [0usize; 4];
+            for d in &found {
+                counts[d.severity as usize] += 1;
             }
-        }
+            let shown: Vec<&Diagnostic> = found.iter().filter(|d| d.severity != Severity::Hint || args.hints).collect();
+            // A file can have thousands (a long one, with claims on every subject).
+            let rendered: Vec<String> = shown.par_iter().with_min_len(64).map(|d| render(&renderer, colour, &l.analysis, d)).collect();
+            let mut lines = String::with_capacity(rendered.iter().map(|r| r.len() + 2).sum());
+            for r in rendered {
+                lines.push_str(&r);
+                lines.push_str("\n\n");
+            }
+            (found.iter().any(&fails), counts, lines)
+        };
+        workspace_diagnostics_each(
+            &l.analysis,
+            related_listed(Format::Text),
+            |id| l.wants(id),
+            each,
+            |(fails, found, lines)| {
+                failed |= fails;
+                for (all, n) in counts.iter_mut().zip(found) {
+                    *all += n;
+                }
+                if printed.is_ok() {
+                    printed = out.write_all(lines.as_bytes());
+                }
+            },
+        );
     }
     let [errors, warnings, infos, hints] = counts;
     let hidden = if args.hints || hints == 0 { String::new() } else { format!(" ({hints} hints not shown: --hints shows them)") };
-    writeln!(
-        out,
-        "{}: {errors} {}, {warnings} {}, {infos} information{hidden}",
-        plural_of(documents, "document", "documents"),
-        plural(errors, "error"),
-        plural(warnings, "warning")
-    )?;
-    out.flush()
+    let printed = printed.and_then(|()| {
+        writeln!(
+            out,
+            "{}: {errors} {}, {warnings} {}, {infos} information{hidden}",
+            plural_of(documents, "document", "documents"),
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        )?;
+        out.flush()
+    });
+    (failed, printed)
 }
 
 /// The lines a range is on, their 1-based number and the range within them.

@@ -85,6 +85,53 @@ fn text_output_shows_the_conflicts_its_message_names_and_counts_the_rest() {
     assert_eq!(sarif["runs"][0]["results"][0]["relatedLocations"].as_array().map(Vec::len), Some(5), "{sarif:#}");
 }
 
+/// The text report is printed file by file as it is worked out: the same
+/// diagnostics as the JSON lines, in the same order (by path), counted in
+/// the last line; hints left out unless asked for.
+#[test]
+fn text_output_lists_what_json_lists_in_path_order_and_counts_it() {
+    let mut files = vec![("gloss.toml".to_string(), REGISTRY.to_string())];
+    for n in 0..40 {
+        // Unsourced figures (warnings), unknown ids (errors), undeclared
+        // subjects and a registry name unmarked (hints); some with none.
+        let text = match n % 4 {
+            0 => format!("[{n},000 soldiers]{{claim=troops}} and [someone]{{@nobody-{n}}}.\n"),
+            1 => format!("Reports of [{n}00 soldiers]{{claim=troops src=@ua-intel}}.\n"),
+            2 => "Nothing marked here.\n".to_string(),
+            _ => format!("Ukrainian intelligence: [{n} shells]{{claim=shells-{n} src=@ua-intel}}\n\n[Them]{{@them}}\n"),
+        };
+        files.push((format!("docs/{}/{n:02}.txt", ["b", "a"][n % 2]), text));
+    }
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let ws = workspace(&files);
+    let json = String::from_utf8(gloss(&["check", "--format", "json"], ws.path()).stdout).unwrap();
+    let listed: Vec<serde_json::Value> = json.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    for hints in [false, true] {
+        let args: &[&str] = if hints { &["check", "--hints"] } else { &["check"] };
+        let text = String::from_utf8(gloss(args, ws.path()).stdout).unwrap();
+        let shown: Vec<&serde_json::Value> = listed.iter().filter(|d| hints || d["severity"] != "hint").collect();
+        // Each diagnostic's first place, as the text shows it.
+        let places: Vec<String> = text.lines().filter_map(|l| l.trim_start().strip_prefix("--> ")).map(str::to_string).collect();
+        let expected: Vec<String> = shown
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}:{}:{}",
+                    d["path"].as_str().unwrap(),
+                    d["range"]["start"]["line"].as_u64().unwrap() + 1,
+                    d["range"]["start"]["character"].as_u64().unwrap() + 1
+                )
+            })
+            .collect();
+        assert_eq!(places, expected, "{text}");
+        let count = |severity: &str| listed.iter().filter(|d| d["severity"] == severity).count();
+        let summary = text.lines().last().unwrap();
+        assert!(summary.starts_with(&format!("40 documents: {} errors, {} warnings, 0 information", count("error"), count("warning"))), "{summary}");
+        assert!(count("error") > 0 && count("warning") > 0 && count("hint") > 0, "{json}");
+        assert_eq!(summary.contains(&format!("({} hints not shown", count("hint"))), !hints, "{summary}");
+    }
+}
+
 #[test]
 fn exit_codes() {
     let warn = workspace(&[("gloss.toml", REGISTRY), ("a.txt", "[10,000 soldiers]{claim=troops}\n")]);
