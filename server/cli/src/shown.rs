@@ -3,7 +3,7 @@
 //! rustc's diagnostics (the annotate-snippets crate's).
 //!
 //! annotate-snippets lays each diagnostic out in a grid of styled
-//! characters, some 30 µs a diagnostic: printing the 70,000 diagnostics of
+//! characters, some 50 µs a diagnostic: printing the 70,000 diagnostics of
 //! the 20,000-document benchmark took 2 s, against 0.3 s for the whole
 //! check in JSON. So the shape nearly every diagnostic has, plain text with
 //! each place on one line and no tab or control character in sight, is laid
