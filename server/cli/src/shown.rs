@@ -5,14 +5,19 @@
 //! annotate-snippets lays each diagnostic out in a grid of styled
 //! characters, some 50 µs a diagnostic: printing the 70,000 diagnostics of
 //! the 20,000-document benchmark took 2 s, against 0.3 s for the whole
-//! check in JSON. So the shape nearly every diagnostic has, plain text with
-//! each place on one line and no tab or control character in sight, is laid
-//! out here, to the very bytes annotate-snippets would print (the tests
-//! hold the two together on random diagnostics). Anything else, colour
-//! included, is left to annotate-snippets.
+//! check in JSON. So the shape nearly every diagnostic has, each place on
+//! one line and no tab or control character in sight, is laid out here, in
+//! colour or not, to the very bytes annotate-snippets would print (the
+//! tests hold the two together on random diagnostics). Anything else is
+//! left to annotate-snippets.
 
+use std::fmt::Write;
 use std::ops::Range;
 
+use annotate_snippets::renderer::{
+    Style, DEFAULT_CONTEXT_STYLE, DEFAULT_EMPHASIS_STYLE, DEFAULT_ERROR_STYLE, DEFAULT_HELP_STYLE, DEFAULT_INFO_STYLE, DEFAULT_LINE_NUM_STYLE,
+    DEFAULT_WARNING_STYLE,
+};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use gloss_analysis::diagnostics::Severity;
 use unicode_width::UnicodeWidthChar;
@@ -46,7 +51,7 @@ pub struct Place<'a> {
 
 /// The diagnostic as text, in colour or not, without a final line end.
 pub fn render(renderer: &Renderer, colour: bool, shown: &Shown) -> String {
-    (!colour).then(|| lay_out(shown)).flatten().unwrap_or_else(|| with_annotate_snippets(renderer, shown))
+    lay_out(shown, colour).unwrap_or_else(|| with_annotate_snippets(renderer, shown))
 }
 
 /// A renderer for [`render`].
@@ -76,6 +81,16 @@ fn with_annotate_snippets(renderer: &Renderer, shown: &Shown) -> String {
     renderer.render(&[group])
 }
 
+/// The style of a diagnostic's level, its own place's underline and label.
+fn level_style(severity: Severity) -> Style {
+    match severity {
+        Severity::Error => DEFAULT_ERROR_STYLE,
+        Severity::Warning => DEFAULT_WARNING_STYLE,
+        Severity::Information => DEFAULT_INFO_STYLE,
+        Severity::Hint => DEFAULT_HELP_STYLE,
+    }
+}
+
 fn level_name(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
@@ -85,35 +100,39 @@ fn level_name(severity: Severity) -> &'static str {
     }
 }
 
-/// The plain layout of a diagnostic whose places are each on one line and
-/// whose texts hold nothing annotate-snippets would replace (tabs, control
+/// The layout of a diagnostic whose places are each on one line and whose
+/// texts hold nothing annotate-snippets would replace (tabs, control
 /// characters, the joiner, text direction marks); `None` for any other.
-fn lay_out(shown: &Shown) -> Option<String> {
+fn lay_out(shown: &Shown, colour: bool) -> Option<String> {
     let texts = [shown.code, shown.message].into_iter().chain(shown.note.as_deref());
     if !texts.chain(shown.places.iter().map(|p| p.path)).all(printable) {
         return None;
     }
     // The line numbers' column, as wide as the widest.
     let numbers = shown.places.iter().map(|p| digits(p.line)).max()?;
-    let mut out = String::with_capacity(512);
-    out.push_str(level_name(shown.severity));
-    out.push('[');
-    out.push_str(shown.code);
-    out.push_str("]: ");
-    out.push_str(shown.message);
+    let mut out = Lines { text: String::with_capacity(512), colour, style: NONE };
+    let level = level_style(shown.severity);
+    out.push(level, level_name(shown.severity));
+    out.push(level, "[");
+    out.push(level, shown.code);
+    out.push(level, "]");
+    out.push(DEFAULT_EMPHASIS_STYLE, ": ");
+    out.push(DEFAULT_EMPHASIS_STYLE, shown.message);
     for (i, place) in shown.places.iter().enumerate() {
-        out.push('\n');
-        lay_out_place(&mut out, place, numbers, i == 0)?;
+        out.end_line();
+        lay_out_place(&mut out, place, numbers, (i == 0).then_some(level))?;
     }
     if let Some(note) = &shown.note {
-        out.push('\n');
-        gutter(&mut out, numbers);
-        out.push('\n');
-        pad(&mut out, numbers + 1);
-        out.push_str("= note: ");
-        out.push_str(note);
+        out.end_line();
+        out.gutter(numbers);
+        out.end_line();
+        out.pad(numbers + 1);
+        out.push(DEFAULT_LINE_NUM_STYLE, "= ");
+        out.push(DEFAULT_EMPHASIS_STYLE, "note");
+        out.push(NONE, ": ");
+        out.push(NONE, note);
     }
-    Some(out)
+    Some(out.finish())
 }
 
 /// The text before the code on a source line: the line number, then ` | `.
@@ -122,8 +141,9 @@ const BEFORE_CODE: usize = 3;
 /// Where `...` stands for what is cut of a line.
 const ELLIPSIS: &str = "...";
 
-/// A place's path and position, its line and the line underlining it.
-fn lay_out_place(out: &mut String, place: &Place, numbers: usize, primary: bool) -> Option<()> {
+/// A place's path and position, its line and the line underlining it;
+/// `primary`, in the diagnostic's style, for the diagnostic's own place.
+fn lay_out_place(out: &mut Lines, place: &Place, numbers: usize, primary: Option<Style>) -> Option<()> {
     let source = place.source;
     let span = place.span.clone();
     if !printable(source)
@@ -171,25 +191,29 @@ fn lay_out_place(out: &mut String, place: &Place, numbers: usize, primary: bool)
         return None;
     }
 
-    if !primary {
-        gutter(out, numbers);
-        out.push('\n');
+    if primary.is_none() {
+        out.gutter(numbers);
+        out.end_line();
     }
-    pad(out, numbers);
-    out.push_str(if primary { "--> " } else { "::: " });
-    out.push_str(place.path);
-    out.push(':');
-    out.push_str(itoa::Buffer::new().format(place.line));
-    out.push(':');
-    out.push_str(itoa::Buffer::new().format(source[..span.start].chars().count() + 1));
-    out.push('\n');
-    gutter(out, numbers);
-    out.push('\n');
+    out.pad(numbers);
+    out.push(DEFAULT_LINE_NUM_STYLE, if primary.is_some() { "--> " } else { "::: " });
+    out.push(NONE, place.path);
+    out.push(NONE, ":");
+    out.push(NONE, itoa::Buffer::new().format(place.line));
+    out.push(NONE, ":");
+    out.push(NONE, itoa::Buffer::new().format(source[..span.start].chars().count() + 1));
+    out.end_line();
+    out.gutter(numbers);
+    out.end_line();
 
-    let number = itoa::Buffer::new().format(place.line).len();
-    pad(out, numbers - number);
-    out.push_str(itoa::Buffer::new().format(place.line));
-    out.push_str(" | ");
+    let mut number = itoa::Buffer::new();
+    let number = number.format(place.line);
+    // Right-aligned, the spaces in the number's style.
+    out.repeat(DEFAULT_LINE_NUM_STYLE, SPACES, numbers - number.len());
+    out.push(DEFAULT_LINE_NUM_STYLE, number);
+    out.push(NONE, " ");
+    out.push(DEFAULT_LINE_NUM_STYLE, "|");
+    out.push(NONE, " ");
     let mut rest = shown;
     if window.left > 0 {
         // `...` over the first characters shown, as many as it covers.
@@ -200,8 +224,8 @@ fn lay_out_place(out: &mut String, place: &Place, numbers: usize, primary: bool)
         })?;
         let cut = cut + rest[cut..].chars().next()?.len_utf8();
         rest = &rest[cut..];
-        out.push_str(ELLIPSIS);
-        pad(out, width - ELLIPSIS.len());
+        out.push(DEFAULT_LINE_NUM_STYLE, ELLIPSIS);
+        out.pad(width - ELLIPSIS.len());
     }
     if line_width > right {
         // And over the last ones: annotate-snippets writes `...` over as
@@ -216,19 +240,20 @@ fn lay_out_place(out: &mut String, place: &Place, numbers: usize, primary: bool)
         if chars > ELLIPSIS.len() || cut < shown.len() - rest.len() {
             return None;
         }
-        out.push_str(&shown[shown.len() - rest.len()..cut]);
-        out.push_str(ELLIPSIS);
+        out.push(NONE, &shown[shown.len() - rest.len()..cut]);
+        out.push(DEFAULT_LINE_NUM_STYLE, ELLIPSIS);
     } else {
-        out.push_str(rest);
+        out.push(NONE, rest);
     }
-    out.push('\n');
+    out.end_line();
 
-    gutter(out, numbers);
-    pad(out, start - left + 1);
-    repeat(out, if primary { CARETS } else { DASHES }, end - start);
+    out.gutter(numbers);
+    out.pad(start - left + 1);
+    let style = primary.unwrap_or(DEFAULT_CONTEXT_STYLE);
+    out.repeat(style, if primary.is_some() { CARETS } else { DASHES }, end - start);
     if let Some(label) = place.label.as_deref().filter(|l| !l.is_empty()) {
-        out.push(' ');
-        out.push_str(label);
+        out.push(NONE, " ");
+        out.push(style, label);
     }
     Some(())
 }
@@ -274,28 +299,74 @@ impl Window {
     }
 }
 
-fn gutter(out: &mut String, numbers: usize) {
-    pad(out, numbers + 1);
-    out.push('|');
+/// The report's lines as they are laid out: text pushed in runs of one
+/// style, each run's escape codes where the style changes and a reset
+/// where a styled run ends, as annotate-snippets prints them (no codes
+/// without colour).
+struct Lines {
+    text: String,
+    colour: bool,
+    /// The style of the run being pushed.
+    style: Style,
 }
 
-fn pad(out: &mut String, n: usize) {
-    repeat(out, SPACES, n);
+/// No style: plain text.
+const NONE: Style = Style::new();
+
+impl Lines {
+    fn push(&mut self, style: Style, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        if self.colour && style != self.style {
+            let _ = write!(self.text, "{:#}{style}", self.style);
+            self.style = style;
+        }
+        self.text.push_str(text);
+    }
+
+    fn end_line(&mut self) {
+        self.end_run();
+        self.text.push('\n');
+    }
+
+    fn end_run(&mut self) {
+        if self.colour {
+            let _ = write!(self.text, "{:#}", self.style);
+            self.style = NONE;
+        }
+    }
+
+    fn finish(mut self) -> String {
+        self.end_run();
+        self.text
+    }
+
+    /// The column of line numbers, then `|`.
+    fn gutter(&mut self, numbers: usize) {
+        self.pad(numbers + 1);
+        self.push(DEFAULT_LINE_NUM_STYLE, "|");
+    }
+
+    fn pad(&mut self, n: usize) {
+        self.repeat(NONE, SPACES, n);
+    }
+
+    /// `n` times the one character `run` is made of, pushed a run at a
+    /// time (pushed one by one, the spaces were a twentieth of the
+    /// report's time).
+    fn repeat(&mut self, style: Style, run: &str, mut n: usize) {
+        while n > 0 {
+            let k = n.min(run.len());
+            self.push(style, &run[..k]);
+            n -= k;
+        }
+    }
 }
 
 const SPACES: &str = "                                ";
 const CARETS: &str = "^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^";
 const DASHES: &str = "--------------------------------";
-
-/// `n` times the one character `run` is made of, pushed a run at a time
-/// (pushed one by one, the spaces were a twentieth of the report's time).
-fn repeat(out: &mut String, run: &str, mut n: usize) {
-    while n > 0 {
-        let k = n.min(run.len());
-        out.push_str(&run[..k]);
-        n -= k;
-    }
-}
 
 fn digits(n: usize) -> usize {
     n.checked_ilog10().map_or(1, |d| d as usize + 1)

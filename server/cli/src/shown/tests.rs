@@ -9,9 +9,12 @@ fn place<'a>(path: &'a str, line: usize, source: &'a str, annotated: &str, label
     Place { path, line, source, span: start..start + annotated.len(), label: label.map(str::to_string) }
 }
 
-/// Laid out by hand, and the same bytes as annotate-snippets prints.
+/// Laid out by hand, and the same bytes as annotate-snippets prints, in
+/// colour too.
 fn laid_out(shown: &Shown) -> String {
-    let by_hand = lay_out(shown).expect("laid out by hand");
+    let in_colour = lay_out(shown, true).expect("laid out by hand");
+    assert_eq!(in_colour, with_annotate_snippets(&renderer(true), shown));
+    let by_hand = lay_out(shown, false).expect("laid out by hand");
     assert_eq!(by_hand, with_annotate_snippets(&renderer(false), shown));
     by_hand
 }
@@ -68,9 +71,9 @@ fn wide_characters_are_two_columns_and_the_cut_falls_between_characters() {
 #[test]
 fn what_is_not_laid_out_by_hand_goes_to_annotate_snippets() {
     let tab = Shown { severity: Severity::Hint, code: "c", message: "m", places: vec![place("t.txt", 1, "a\t[b]{@x}", "[b]", None)], note: None };
-    assert!(lay_out(&tab).is_none());
+    assert!(lay_out(&tab, false).is_none());
     let two_lines = Shown { severity: Severity::Hint, code: "c", message: "m", places: vec![place("t.txt", 1, "a [b\nc]{@x}", "[b\nc]", None)], note: None };
-    assert!(lay_out(&two_lines).is_none());
+    assert!(lay_out(&two_lines, false).is_none());
     let empty = Shown {
         severity: Severity::Hint,
         code: "c",
@@ -78,9 +81,11 @@ fn what_is_not_laid_out_by_hand_goes_to_annotate_snippets() {
         places: vec![Place { path: "t.txt", line: 1, source: "ab", span: 1..1, label: None }],
         note: None,
     };
-    assert!(lay_out(&empty).is_none());
+    assert!(lay_out(&empty, false).is_none());
     for shown in [tab, two_lines, empty] {
-        assert_eq!(render(&renderer(false), false, &shown), with_annotate_snippets(&renderer(false), &shown));
+        for colour in [false, true] {
+            assert_eq!(render(&renderer(colour), colour, &shown), with_annotate_snippets(&renderer(colour), &shown));
+        }
     }
 }
 
@@ -138,12 +143,14 @@ proptest! {
         let no_width = |p: &Place| p.source.chars().any(|c| char_width(c) == 0);
         let by_hand = shown.places.iter().all(|p| (1..=widest).contains(&str_width(&p.source[p.span.clone()])));
         if shown.places.iter().any(no_width) {
-            prop_assert!(by_hand || lay_out(&shown).is_none());
+            prop_assert!(by_hand || lay_out(&shown, false).is_none());
         } else {
-            prop_assert_eq!(lay_out(&shown).is_some(), by_hand);
+            prop_assert_eq!(lay_out(&shown, false).is_some(), by_hand);
         }
-        if let Some(laid_out) = lay_out(&shown) {
-            prop_assert_eq!(laid_out, with_annotate_snippets(&renderer(false), &shown));
+        for colour in [false, true] {
+            if let Some(laid_out) = lay_out(&shown, colour) {
+                prop_assert_eq!(laid_out, with_annotate_snippets(&renderer(colour), &shown));
+            }
         }
     }
 }
