@@ -3,7 +3,6 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use annotate_snippets::Renderer;
 use gloss_analysis::diagnostics::{workspace_diagnostics_each, Code, Diagnostic, Severity};
 use gloss_analysis::line_index::{Encoding, LineCol};
 use gloss_analysis::{Analysis, FileId};
@@ -42,7 +41,7 @@ pub fn text(loaded: &[Loaded], args: &CheckArgs, fails: impl Fn(&Diagnostic) -> 
         "never" => false,
         _ => std::env::var_os("NO_COLOR").is_none() && io::stdout().is_terminal(),
     };
-    let renderer = shown::renderer(colour);
+    let layout = shown::Layout::new(colour);
     let mut out = io::BufWriter::with_capacity(256 * 1024, io::stdout());
     let (mut failed, mut printed) = (false, Ok(()));
     let mut counts = [0usize; 4];
@@ -56,7 +55,7 @@ pub fn text(loaded: &[Loaded], args: &CheckArgs, fails: impl Fn(&Diagnostic) -> 
             }
             let shown: Vec<&Diagnostic> = found.iter().filter(|d| d.severity != Severity::Hint || args.hints).collect();
             // A file can have thousands (a long one, with claims on every subject).
-            let rendered: Vec<String> = shown.par_iter().with_min_len(64).map(|d| render(&renderer, colour, &l.analysis, d)).collect();
+            let rendered: Vec<String> = shown.par_iter().with_min_len(64).map(|d| render(&layout, &l.analysis, d)).collect();
             let mut lines = String::with_capacity(rendered.iter().map(|r| r.len() + 2).sum());
             for r in rendered {
                 lines.push_str(&r);
@@ -115,7 +114,7 @@ fn path_of(analysis: &Analysis, file: FileId) -> &str {
 
 /// One diagnostic with its line and the lines of the related places its
 /// message names.
-fn render(renderer: &Renderer, colour: bool, analysis: &Analysis, d: &Diagnostic) -> String {
+fn render(layout: &shown::Layout, analysis: &Analysis, d: &Diagnostic) -> String {
     let place = |file: FileId, range: &std::ops::Range<usize>, label: Option<String>| {
         let (source, line, span) = excerpt(analysis, file, range);
         Place { path: path_of(analysis, file), line, source, span, label }
@@ -125,7 +124,7 @@ fn render(renderer: &Renderer, colour: bool, analysis: &Analysis, d: &Diagnostic
     places.extend(shown.iter().map(|r| place(r.file, &r.range, Some(r.message(analysis)))));
     let hidden = d.related.len() - shown.len() + d.unlisted_related;
     let note = (hidden > 0).then(|| format!("{} not shown: `--format sarif` lists them", plural_of(hidden, "more related place", "more related places")));
-    shown::render(renderer, colour, &Shown { severity: d.severity, code: d.code.as_str(), message: d.message.as_str(), places, note })
+    layout.render(&Shown { severity: d.severity, code: d.code.as_str(), message: d.message.as_str(), places, note })
 }
 
 fn plural_of(n: usize, one: &str, many: &str) -> String {

@@ -49,13 +49,25 @@ pub struct Place<'a> {
     pub label: Option<String>,
 }
 
-/// The diagnostic as text, in colour or not, without a final line end.
-pub fn render(renderer: &Renderer, colour: bool, shown: &Shown) -> String {
-    lay_out(shown, colour).unwrap_or_else(|| with_annotate_snippets(renderer, shown))
+/// How diagnostics are shown: in colour or not, laid out here or, for the
+/// shapes this module leaves, by annotate-snippets' renderer.
+pub struct Layout {
+    colour: bool,
+    renderer: Renderer,
 }
 
-/// A renderer for [`render`].
-pub fn renderer(colour: bool) -> Renderer {
+impl Layout {
+    pub fn new(colour: bool) -> Layout {
+        Layout { colour, renderer: renderer(colour) }
+    }
+
+    /// The diagnostic as text, without a final line end.
+    pub fn render(&self, shown: &Shown) -> String {
+        lay_out(shown, self.colour).unwrap_or_else(|| with_annotate_snippets(&self.renderer, shown))
+    }
+}
+
+fn renderer(colour: bool) -> Renderer {
     if colour { Renderer::styled() } else { Renderer::plain() }.term_width(WIDTH)
 }
 

@@ -84,7 +84,7 @@ fn what_is_not_laid_out_by_hand_goes_to_annotate_snippets() {
     assert!(lay_out(&empty, false).is_none());
     for shown in [tab, two_lines, empty] {
         for colour in [false, true] {
-            assert_eq!(render(&renderer(colour), colour, &shown), with_annotate_snippets(&renderer(colour), &shown));
+            assert_eq!(Layout::new(colour).render(&shown), with_annotate_snippets(&renderer(colour), &shown));
         }
     }
 }
