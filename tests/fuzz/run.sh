@@ -59,7 +59,7 @@ for target in "${targets[@]}"; do
     # -timeout: an input that takes a minute is a hang, and fails the run.
     if cargo ${toolchain[@]+"${toolchain[@]}"} fuzz run ${sanitizer[@]+"${sanitizer[@]}"} "$target" "$scratch/$target" "corpus/$target" -- \
         -max_total_time="$seconds" -timeout=60 -print_final_stats=1 >"$log" 2>&1; then
-        runs=$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}')
+        runs=$(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
         say "$target: no crash in ${runs:-?} runs"
     else
         failed+=("$target")
