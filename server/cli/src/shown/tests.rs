@@ -169,3 +169,31 @@ proptest! {
         prop_assert_eq!(printable(&text), !text.chars().any(replaced));
     }
 }
+
+proptest! {
+    /// The walks over columns that jump over ASCII runs stop where a walk a
+    /// character at a time stops.
+    #[test]
+    fn column_walks_stop_where_a_walk_by_character_stops(line in line(), columns in 0usize..500) {
+        let mut at = 0;
+        let mut width = 0;
+        for c in line.chars() {
+            if width >= columns {
+                break;
+            }
+            (at, width) = (at + c.len_utf8(), width + char_width(c));
+        }
+        prop_assert_eq!(skip_columns(&line, columns), (at, width));
+        let mut at = 0;
+        let mut width = 0;
+        for c in line.chars() {
+            if width + char_width(c) > columns {
+                break;
+            }
+            (at, width) = (at + c.len_utf8(), width + char_width(c));
+        }
+        prop_assert_eq!(fit_columns(&line, columns), at);
+        prop_assert_eq!(chars(&line), line.chars().count());
+        prop_assert_eq!(str_width(&line), line.chars().map(char_width).sum::<usize>());
+    }
+}
