@@ -158,7 +158,8 @@ const ELLIPSIS: &str = "...";
 fn lay_out_place(out: &mut Lines, place: &Place, numbers: usize, primary: Option<Style>) -> Option<()> {
     let source = place.source;
     let span = place.span.clone();
-    if !printable(source)
+    let line = Line::new(source);
+    if !line.printable()
         || !place.label.as_deref().is_none_or(printable)
         || span.start >= span.end
         || !source.is_char_boundary(span.start)
@@ -167,9 +168,9 @@ fn lay_out_place(out: &mut Lines, place: &Place, numbers: usize, primary: Option
         return None;
     }
     // Columns as a terminal shows them, from the line's start.
-    let start = str_width(&source[..span.start]);
-    let end = start + str_width(&source[span.clone()]);
-    let line_width = end + str_width(&source[span.end..]);
+    let start = line.width(0..span.start);
+    let end = start + line.width(span.clone());
+    let line_width = end + line.width(span.end..source.len());
     if end == start {
         return None;
     }
@@ -186,8 +187,8 @@ fn lay_out_place(out: &mut Lines, place: &Place, numbers: usize, primary: Option
     // as fit before `right`.
     let mut left = window.left.min(line_width);
     let right = if line_width.saturating_sub(window.left) <= window.width { line_width } else { line_width.min(window.right) };
-    let (from, skipped) = skip_columns(source, left);
-    let shown = &source[from..from + fit_columns(&source[from..], right - left)];
+    let (from, skipped) = line.skip_columns(left);
+    let shown = &source[from..line.fit_columns(from, right - left)];
     left = left.max(skipped);
     if left > start {
         return None;
@@ -203,7 +204,7 @@ fn lay_out_place(out: &mut Lines, place: &Place, numbers: usize, primary: Option
     out.push(NONE, ":");
     out.push(NONE, itoa::Buffer::new().format(place.line));
     out.push(NONE, ":");
-    out.push(NONE, itoa::Buffer::new().format(chars(&source[..span.start]) + 1));
+    out.push(NONE, itoa::Buffer::new().format(line.chars(span.start) + 1));
     out.end_line();
     out.gutter(numbers);
     out.end_line();
@@ -258,6 +259,71 @@ fn lay_out_place(out: &mut Lines, place: &Place, numbers: usize, primary: Option
         out.push(style, label);
     }
     Some(())
+}
+
+/// A source line, and whether it is all printable ASCII, as most prose
+/// lines are: then a column is a byte and a character, and the line need
+/// not be walked for them.
+struct Line<'a> {
+    text: &'a str,
+    ascii: bool,
+}
+
+impl<'a> Line<'a> {
+    fn new(text: &'a str) -> Line<'a> {
+        Line { text, ascii: plain_ascii(text) }
+    }
+
+    fn printable(&self) -> bool {
+        self.ascii || printable(self.text)
+    }
+
+    /// The columns of the text in `bytes`.
+    fn width(&self, bytes: Range<usize>) -> usize {
+        if self.ascii {
+            bytes.len()
+        } else {
+            str_width(&self.text[bytes])
+        }
+    }
+
+    /// Where the line's first characters of at least `columns` columns end
+    /// (or the line), and their columns.
+    fn skip_columns(&self, columns: usize) -> (usize, usize) {
+        if self.ascii {
+            let at = columns.min(self.text.len());
+            (at, at)
+        } else {
+            skip_columns(self.text, columns)
+        }
+    }
+
+    /// Where the characters from `from` on that fit in `columns` end.
+    fn fit_columns(&self, from: usize, columns: usize) -> usize {
+        if self.ascii {
+            from + columns.min(self.text.len() - from)
+        } else {
+            from + fit_columns(&self.text[from..], columns)
+        }
+    }
+
+    /// How many characters come before byte `at`.
+    fn chars(&self, at: usize) -> usize {
+        if self.ascii {
+            at
+        } else {
+            chars(&self.text[..at])
+        }
+    }
+}
+
+/// Whether every byte of `text` is printable ASCII (a space to `~`),
+/// looked at 16 at a time.
+fn plain_ascii(text: &str) -> bool {
+    let plain = |b: u8| (b' '..=b'~').contains(&b);
+    let sixteens = text.as_bytes().chunks_exact(16);
+    let rest = sixteens.remainder();
+    sixteens.into_iter().all(|sixteen| sixteen.iter().fold(true, |all, &b| all & plain(b))) && rest.iter().all(|&b| plain(b))
 }
 
 /// The columns of a line shown: where it starts and ends, cut to fit

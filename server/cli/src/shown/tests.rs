@@ -197,3 +197,27 @@ proptest! {
         prop_assert_eq!(str_width(&line), line.chars().map(char_width).sum::<usize>());
     }
 }
+
+proptest! {
+    /// A line of printable ASCII, taken a column a byte, gives what the
+    /// walks give.
+    #[test]
+    fn an_ascii_line_is_measured_as_walked(line in "[ -~]{0,300}", columns in 0usize..400, at in 0usize..300) {
+        let plain = Line::new(&line);
+        prop_assert!(plain.ascii);
+        let at = at.min(line.len());
+        prop_assert_eq!(plain.width(at..line.len()), str_width(&line[at..]));
+        prop_assert_eq!(plain.skip_columns(columns), skip_columns(&line, columns));
+        prop_assert_eq!(plain.fit_columns(at, columns), at + fit_columns(&line[at..], columns));
+        prop_assert_eq!(plain.chars(at), chars(&line[..at]));
+        prop_assert!(plain.printable());
+    }
+}
+
+#[test]
+fn a_line_with_anything_but_printable_ascii_is_walked() {
+    for line in ["tab\there", "é", "nul\0", "del\u{7f}", "a line of sixteen bytes and then a ≈"] {
+        assert!(!Line::new(line).ascii, "{line:?}");
+    }
+    assert!(Line::new("").ascii && Line::new("[10,000 soldiers]{claim=x src=@y} ~").ascii);
+}
