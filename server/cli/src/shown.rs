@@ -477,27 +477,30 @@ fn char_width(c: char) -> usize {
 /// Where `text`'s first characters of at least `columns` columns end (or
 /// its end), and how many columns they are.
 fn skip_columns(text: &str, columns: usize) -> (usize, usize) {
-    let (mut at, mut width) = (0, 0);
-    while width < columns {
-        let run = ascii_run(&text[at..], columns - width);
-        (at, width) = (at + run, width + run);
-        match text[at..].chars().next() {
-            Some(c) if width < columns => (at, width) = (at + c.len_utf8(), width + char_width(c)),
-            _ => break,
-        }
-    }
-    (at, width)
+    walk(text, columns, |width, _| width < columns)
 }
 
 /// Where `text`'s first characters end that fit in `columns` columns.
 fn fit_columns(text: &str, columns: usize) -> usize {
+    walk(text, columns, |width, next| width + next <= columns).0
+}
+
+fn str_width(text: &str) -> usize {
+    walk(text, usize::MAX, |_, _| true).1
+}
+
+/// Walks `text` from its start, whole characters at a time while
+/// `further(columns walked, the next character's columns)` holds, runs of
+/// ASCII (up to `limit` columns) at once: where it stopped, and the
+/// columns walked.
+fn walk(text: &str, limit: usize, further: impl Fn(usize, usize) -> bool) -> (usize, usize) {
     let (mut at, mut width) = (0, 0);
     loop {
-        let run = ascii_run(&text[at..], columns - width);
+        let run = ascii_run(&text[at..], limit.saturating_sub(width));
         (at, width) = (at + run, width + run);
         match text[at..].chars().next() {
-            Some(c) if width + char_width(c) <= columns => (at, width) = (at + c.len_utf8(), width + char_width(c)),
-            _ => return at,
+            Some(c) if further(width, char_width(c)) => (at, width) = (at + c.len_utf8(), width + char_width(c)),
+            _ => return (at, width),
         }
     }
 }
@@ -516,19 +519,6 @@ fn ascii_run(text: &str, most: usize) -> usize {
 /// How many characters `text` has: its bytes that do not continue one.
 fn chars(text: &str) -> usize {
     text.bytes().filter(|&b| (b as i8) >= -0x40).count()
-}
-
-fn str_width(text: &str) -> usize {
-    // Runs of ASCII a column a byte, the rest a character at a time.
-    let (mut at, mut width) = (0, 0);
-    loop {
-        let run = ascii_run(&text[at..], usize::MAX);
-        (at, width) = (at + run, width + run);
-        match text[at..].chars().next() {
-            Some(c) => (at, width) = (at + c.len_utf8(), width + char_width(c)),
-            None => return width,
-        }
-    }
 }
 
 #[cfg(test)]
