@@ -17,11 +17,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 documents="${PERF_DOCUMENTS:-20000}"
 command -v valgrind > /dev/null || { echo "instructions.sh: valgrind is needed (apt-get install valgrind)" >&2; exit 2; }
-cargo build --release --locked -p gloss -p gloss-bench
-gloss="$(realpath "${PERF_GLOSS:-target/release/gloss}")"
+cargo build --profile dist --locked -p gloss -p gloss-bench
+gloss="$(realpath "${PERF_GLOSS:-target/dist/gloss}")"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-target/release/gloss-bench --corpus "$work/corpus" --documents "$documents" 2> /dev/null
+target/dist/gloss-bench --corpus "$work/corpus" --documents "$documents" 2> /dev/null
 # gloss check exits 1 when it finds errors (the corpus has conflicts on
 # purpose); 2 is a failure to run.
 status=0

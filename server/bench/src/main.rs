@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! gloss-bench [--documents 20000] [--references 20] [--samples 300]
-//!             [--gloss target/release/gloss] [--write docs/performance.md]
+//!             [--gloss target/dist/gloss] [--write docs/performance.md]
 //! gloss-bench --corpus DIR [--documents N] [--references N]
 //! ```
 //!
@@ -114,7 +114,7 @@ fn main() {
         return;
     }
     if !o.gloss.exists() {
-        usage(&format!("no gloss binary at {} (build it: cargo build --release -p gloss)", o.gloss.display()));
+        usage(&format!("no gloss binary at {} (build it: cargo build --profile dist -p gloss)", o.gloss.display()));
     }
     eprintln!("gloss-bench: generating {} documents × {} references", o.documents, o.references);
     let dir = tempfile::Builder::new().prefix("gloss-bench-").tempdir().expect("a temporary folder");
