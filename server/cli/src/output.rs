@@ -1,9 +1,11 @@
 //! Printing diagnostics: text with the source line and a caret, JSON lines,
 //! SARIF 2.1.0.
 
+use std::collections::HashMap;
 use std::io::{self, IsTerminal, Write};
+use std::sync::{Arc, Mutex};
 
-use gloss_analysis::diagnostics::{workspace_diagnostics_each, Code, Diagnostic, Severity};
+use gloss_analysis::diagnostics::{workspace_diagnostics_each, Code, Diagnostic, Related, Severity};
 use gloss_analysis::line_index::{Encoding, LineCol};
 use gloss_analysis::{Analysis, FileId};
 use gloss_project::Project;
@@ -48,6 +50,8 @@ pub fn text(loaded: &[Loaded], args: &CheckArgs, fails: impl Fn(&Diagnostic) -> 
     let mut documents = 0;
     for l in loaded {
         documents += l.analysis.files().filter(|(_, f)| f.document().is_some()).count();
+        // Of this workspace's files: ids are a workspace's own.
+        let related = RelatedLines::new();
         let each = |_, found: Vec<Diagnostic>| {
             let mut counts = [0usize; 4];
             for d in &found {
@@ -55,7 +59,7 @@ pub fn text(loaded: &[Loaded], args: &CheckArgs, fails: impl Fn(&Diagnostic) -> 
             }
             let shown: Vec<&Diagnostic> = found.iter().filter(|d| d.severity != Severity::Hint || args.hints).collect();
             // A file can have thousands (a long one, with claims on every subject).
-            let rendered: Vec<String> = shown.par_iter().with_min_len(64).map(|d| render(&layout, &l.analysis, d)).collect();
+            let rendered: Vec<String> = shown.par_iter().with_min_len(64).map(|d| render(&layout, &related, &l.analysis, d)).collect();
             let mut lines = String::with_capacity(rendered.iter().map(|r| r.len() + 2).sum());
             for r in rendered {
                 lines.push_str(&r);
@@ -112,19 +116,73 @@ fn path_of(analysis: &Analysis, file: FileId) -> &str {
     analysis.file(file).expect("diagnostic of a known file").path.as_str()
 }
 
+/// The lines of related places as laid out for a diagnostic whose line
+/// numbers are so wide (`None`: left to annotate-snippets), kept while a
+/// report is printed, a table per thread.
+struct RelatedLines {
+    tables: Vec<Mutex<HashMap<Related, ByNumbers, foldhash::fast::RandomState>>>,
+}
+
+/// A related place's lines by the width of the line numbers they were
+/// laid out for.
+type ByNumbers = Vec<(usize, Option<Arc<str>>)>;
+
+/// How many related places a thread keeps laid out: a report shows the
+/// same few again and again, but a workspace whose every diagnostic
+/// names places of its own must not keep them all.
+const RELATED_KEPT: usize = 4096;
+
+impl RelatedLines {
+    fn new() -> RelatedLines {
+        RelatedLines { tables: (0..rayon::current_num_threads()).map(|_| Mutex::default()).collect() }
+    }
+
+    /// The lines of `related` for line numbers `numbers` wide, laid out by
+    /// `lay_out` if this thread has not laid them out yet.
+    fn get(&self, related: &Related, numbers: usize, lay_out: impl FnOnce() -> Option<String>) -> Option<Arc<str>> {
+        let mine = rayon::current_thread_index().unwrap_or(0) % self.tables.len();
+        let mut table = self.tables[mine].lock().unwrap_or_else(|e| e.into_inner());
+        let widths = table.get(related).map_or(&[][..], Vec::as_slice);
+        if let Some((_, lines)) = widths.iter().find(|(n, _)| *n == numbers) {
+            return lines.clone();
+        }
+        let lines: Option<Arc<str>> = lay_out().map(Arc::from);
+        if table.len() == RELATED_KEPT {
+            table.clear();
+        }
+        table.entry(related.clone()).or_default().push((numbers, lines.clone()));
+        lines
+    }
+}
+
 /// One diagnostic with its line and the lines of the related places its
-/// message names.
-fn render(layout: &shown::Layout, analysis: &Analysis, d: &Diagnostic) -> String {
+/// message names, those laid out before taken from `related`.
+fn render(layout: &shown::Layout, related: &RelatedLines, analysis: &Analysis, d: &Diagnostic) -> String {
     let place = |file: FileId, range: &std::ops::Range<usize>, label: Option<String>| {
         let (source, line, span) = excerpt(analysis, file, range);
         Place { path: path_of(analysis, file), line, source, span, label }
     };
     let shown = &d.related[..d.related.len().min(RELATED_SHOWN)];
-    let mut places = vec![place(d.file, &d.range, None)];
-    places.extend(shown.iter().map(|r| place(r.file, &r.range, Some(r.message(analysis)))));
     let hidden = d.related.len() - shown.len() + d.unlisted_related;
     let note = (hidden > 0).then(|| format!("{} not shown: `--format sarif` lists them", plural_of(hidden, "more related place", "more related places")));
-    layout.render(&Shown { severity: d.severity, code: d.code.as_str(), message: d.message.as_str(), places, note })
+    let mut shown_as = Shown { severity: d.severity, code: d.code.as_str(), message: d.message.as_str(), places: vec![place(d.file, &d.range, None)], note };
+    let numbers = shown::numbers(std::iter::once(shown_as.places[0].line).chain(shown.iter().map(|r| first_line(analysis, r.file, &r.range))));
+    let laid_out: Option<Vec<Arc<str>>> =
+        shown.iter().map(|r| related.get(r, numbers, || layout.related_lines(&place(r.file, &r.range, Some(r.message(analysis))), numbers))).collect();
+    if let Some(laid_out) = laid_out {
+        let lines: Vec<&str> = laid_out.iter().map(|l| &**l).collect();
+        if let Some(text) = layout.render_laid_out(&shown_as, &lines, numbers) {
+            return text;
+        }
+    }
+    shown_as.places.extend(shown.iter().map(|r| place(r.file, &r.range, Some(r.message(analysis)))));
+    layout.render(&shown_as)
+}
+
+/// The number, from 1, of the line a range starts on ([`excerpt`]'s).
+fn first_line(analysis: &Analysis, file: FileId, range: &std::ops::Range<usize>) -> usize {
+    let f = analysis.file(file).expect("diagnostic of a known file");
+    f.line_index().line_col(range.start, Encoding::Utf8).line as usize + 1
 }
 
 fn plural_of(n: usize, one: &str, many: &str) -> String {
@@ -388,5 +446,27 @@ mod tests {
                 assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(by_serde(&d, path, ends)).unwrap());
             }
         }
+    }
+
+    /// Related places are laid out once each, for each width of line
+    /// numbers, and a thread keeps at most RELATED_KEPT of them.
+    #[test]
+    fn related_lines_are_laid_out_once_and_kept_bounded() {
+        use gloss_analysis::diagnostics::About;
+        let kept = RelatedLines::new();
+        let place = |n: usize| Related { file: FileId(0), range: n..n + 1, about: About::AlsoDefined("x".to_string()) };
+        let laid_out = std::cell::Cell::new(0);
+        let lay_out = |n: usize, numbers: usize| {
+            laid_out.set(laid_out.get() + 1);
+            Some(format!("{n} in {numbers}"))
+        };
+        assert_eq!(kept.get(&place(7), 1, || lay_out(7, 1)).as_deref(), Some("7 in 1"));
+        assert_eq!(kept.get(&place(7), 1, || lay_out(7, 1)).as_deref(), Some("7 in 1"));
+        assert_eq!(kept.get(&place(7), 3, || lay_out(7, 3)).as_deref(), Some("7 in 3"));
+        assert_eq!(laid_out.get(), 2);
+        for n in 0..2 * RELATED_KEPT + 1 {
+            kept.get(&place(n), 1, || lay_out(n, 1));
+        }
+        assert!(kept.tables.iter().all(|t| t.lock().unwrap().len() <= RELATED_KEPT));
     }
 }

@@ -65,6 +65,44 @@ impl Layout {
     pub fn render(&self, shown: &Shown) -> String {
         lay_out(shown, self.colour).unwrap_or_else(|| with_annotate_snippets(&self.renderer, shown))
     }
+
+    /// The lines of a related place (from `::: path:line:column` to its
+    /// underline and label) as [`Layout::render`] lays them out in a
+    /// diagnostic whose line numbers are `numbers` wide ([`numbers`]); `None`
+    /// if such a diagnostic is left to annotate-snippets. A report shows
+    /// the same few related places again and again (on the
+    /// 20,000-document benchmark, 1,629 places 204,628 times), so they are
+    /// laid out once each ([`Layout::render_laid_out`]).
+    pub fn related_lines(&self, place: &Place, numbers: usize) -> Option<String> {
+        if !printable(place.path) {
+            return None;
+        }
+        let mut out = Lines { text: String::with_capacity(256), colour: self.colour, style: NONE };
+        lay_out_place(&mut out, place, numbers, None)?;
+        // Its style reset at its end: the next line starts unstyled, as it
+        // would after the place laid out in place.
+        Some(out.finish())
+    }
+
+    /// [`Layout::render`] of a diagnostic whose related places are laid out
+    /// already, by [`Layout::related_lines`] with the `numbers` of all its
+    /// places: `shown.places` is its own place only. `None` if it is left
+    /// to annotate-snippets: the caller renders it with all its places.
+    pub fn render_laid_out(&self, shown: &Shown, related: &[&str], numbers: usize) -> Option<String> {
+        lay_out_with(shown, self.colour, numbers, |out| {
+            for lines in related {
+                out.end_line();
+                out.text.push_str(lines);
+            }
+            Some(())
+        })
+    }
+}
+
+/// How wide the column of line numbers is for places on these lines (as
+/// wide as the widest number).
+pub fn numbers(lines: impl IntoIterator<Item = usize>) -> usize {
+    lines.into_iter().map(digits).max().unwrap_or(1)
 }
 
 fn renderer(colour: bool) -> Renderer {
@@ -116,12 +154,29 @@ fn level_name(severity: Severity) -> &'static str {
 /// texts hold nothing annotate-snippets would replace (tabs, control
 /// characters, the joiner, text direction marks); `None` for any other.
 fn lay_out(shown: &Shown, colour: bool) -> Option<String> {
-    let texts = [shown.code, shown.message].into_iter().chain(shown.note.as_deref());
-    if !texts.chain(shown.places.iter().map(|p| p.path)).all(printable) {
+    if !shown.places.iter().all(|p| printable(p.path)) {
         return None;
     }
     // The line numbers' column, as wide as the widest.
     let numbers = shown.places.iter().map(|p| digits(p.line)).max()?;
+    lay_out_with(shown, colour, numbers, |out| {
+        for place in &shown.places[1..] {
+            out.end_line();
+            lay_out_place(out, place, numbers, None)?;
+        }
+        Some(())
+    })
+}
+
+/// [`lay_out`], the related places laid out by `related` after the
+/// diagnostic's own place (the first of `shown.places`, the others left
+/// to `related`).
+fn lay_out_with(shown: &Shown, colour: bool, numbers: usize, related: impl FnOnce(&mut Lines) -> Option<()>) -> Option<String> {
+    let texts = [shown.code, shown.message].into_iter().chain(shown.note.as_deref());
+    let own = shown.places.first()?;
+    if !texts.chain([own.path]).all(printable) {
+        return None;
+    }
     let mut out = Lines { text: String::with_capacity(512), colour, style: NONE };
     let level = level_style(shown.severity);
     out.push(level, level_name(shown.severity));
@@ -130,10 +185,9 @@ fn lay_out(shown: &Shown, colour: bool) -> Option<String> {
     out.push(level, "]");
     out.push(DEFAULT_EMPHASIS_STYLE, ": ");
     out.push(DEFAULT_EMPHASIS_STYLE, shown.message);
-    for (i, place) in shown.places.iter().enumerate() {
-        out.end_line();
-        lay_out_place(&mut out, place, numbers, (i == 0).then_some(level))?;
-    }
+    out.end_line();
+    lay_out_place(&mut out, own, numbers, Some(level))?;
+    related(&mut out)?;
     if let Some(note) = &shown.note {
         out.end_line();
         out.gutter(numbers);

@@ -85,6 +85,30 @@ fn text_output_shows_the_conflicts_its_message_names_and_counts_the_rest() {
     assert_eq!(sarif["runs"][0]["results"][0]["relatedLocations"].as_array().map(Vec::len), Some(5), "{sarif:#}");
 }
 
+/// Two workspaces checked at once, files for files alike but for what
+/// they say: each conflict shows the other claim of its own workspace (a
+/// related place laid out for one is not shown for the other).
+#[test]
+fn text_output_of_two_workspaces_shows_each_its_own_related_places() {
+    let mut files = Vec::new();
+    for (root, figure) in [("one", "20,000"), ("two", "90,000")] {
+        files.push((format!("{root}/gloss.toml"), REGISTRY.to_string()));
+        files.push((format!("{root}/a.txt"), "Here [100 soldiers]{claim=troops src=@ua-intel}.\n".to_string()));
+        files.push((format!("{root}/b.txt"), format!("In {root}, [{figure} soldiers]{{claim=troops src=@ua-intel}}.\n")));
+    }
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let ws = workspace(&files);
+    let text = String::from_utf8(gloss(&["check", "one", "two"], ws.path()).stdout).unwrap();
+    // Paths are relative to each workspace's root: the reports tell the
+    // workspaces apart by their lines, in the order they were given.
+    let reports: Vec<&str> = text.split("\n\n").filter(|r| r.contains("conflicting-claim")).collect();
+    assert_eq!(reports.len(), 4, "{text}");
+    for (n, report) in reports.iter().enumerate() {
+        let (own, other) = if n < 2 { ("one", "two") } else { ("two", "one") };
+        assert!(report.contains(&format!("| In {own}, [")) && !report.contains(&format!("In {other},")), "{report}");
+    }
+}
+
 /// The text report is printed file by file as it is worked out: the same
 /// diagnostics as the JSON lines, in the same order (by path), counted in
 /// the last line; hints left out unless asked for.

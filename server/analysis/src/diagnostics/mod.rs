@@ -138,7 +138,7 @@ pub struct Diagnostic {
 }
 
 /// Another place that explains a diagnostic.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Related {
     pub file: FileId,
     pub range: Range<usize>,
@@ -148,7 +148,7 @@ pub struct Related {
 /// What a related place is; its message is worked out when it is shown
 /// (`gloss check` finds millions of these in a corpus thick with
 /// conflicts, and its JSON shows none).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum About {
     ConflictingClaim(ClaimId),
     /// Another definition of this id.

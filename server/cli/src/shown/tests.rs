@@ -156,6 +156,38 @@ proptest! {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// A diagnostic laid out with its related places' lines laid out
+    /// apart, as a report keeps them, is the diagnostic laid out whole,
+    /// or left to annotate-snippets as it is.
+    #[test]
+    fn related_places_laid_out_apart_as_in_place(
+        message in text(80),
+        places in prop::collection::vec(arb_place(), 1..5),
+        note in prop::option::of(text(40)),
+    ) {
+        let places_of = || -> Vec<Place> {
+            places
+                .iter()
+                .map(|(path, line, source, (start, length), label)| Place { path, line: *line, source, span: characters(source, *start, *length), label: label.clone() })
+                .collect()
+        };
+        let whole = Shown { severity: Severity::Warning, code: "conflicting-claim", message: &message, places: places_of(), note: note.clone() };
+        let numbers = numbers(whole.places.iter().map(|p| p.line));
+        let mut own = places_of();
+        own.truncate(1);
+        let own = Shown { severity: Severity::Warning, code: "conflicting-claim", message: &message, places: own, note };
+        for colour in [false, true] {
+            let layout = Layout::new(colour);
+            let related: Option<Vec<String>> = whole.places[1..].iter().map(|p| layout.related_lines(p, numbers)).collect();
+            let apart = related.and_then(|r| layout.render_laid_out(&own, &r.iter().map(String::as_str).collect::<Vec<_>>(), numbers));
+            prop_assert_eq!(apart, lay_out(&whole, colour));
+        }
+    }
+}
+
+proptest! {
     /// Read byte by byte, as the characters say: next to each character
     /// replaced are others of the same first bytes that are not.
     #[test]
