@@ -118,7 +118,7 @@ fn path_of(analysis: &Analysis, file: FileId) -> &str {
 
 /// The lines of related places as laid out for a diagnostic whose line
 /// numbers are so wide (`None`: left to annotate-snippets), kept while a
-/// report is printed, a table per thread.
+/// workspace's report is printed, a table per thread.
 struct RelatedLines {
     tables: Vec<Mutex<HashMap<Related, ByNumbers, foldhash::fast::RandomState>>>,
 }
@@ -162,20 +162,20 @@ fn render(layout: &shown::Layout, related: &RelatedLines, analysis: &Analysis, d
         let (source, line, span) = excerpt(analysis, file, range);
         Place { path: path_of(analysis, file), line, source, span, label }
     };
+    let related_place = |r: &Related| place(r.file, &r.range, Some(r.message(analysis)));
     let shown = &d.related[..d.related.len().min(RELATED_SHOWN)];
     let hidden = d.related.len() - shown.len() + d.unlisted_related;
     let note = (hidden > 0).then(|| format!("{} not shown: `--format sarif` lists them", plural_of(hidden, "more related place", "more related places")));
     let mut shown_as = Shown { severity: d.severity, code: d.code.as_str(), message: d.message.as_str(), places: vec![place(d.file, &d.range, None)], note };
     let numbers = shown::numbers(std::iter::once(shown_as.places[0].line).chain(shown.iter().map(|r| first_line(analysis, r.file, &r.range))));
-    let laid_out: Option<Vec<Arc<str>>> =
-        shown.iter().map(|r| related.get(r, numbers, || layout.related_lines(&place(r.file, &r.range, Some(r.message(analysis))), numbers))).collect();
+    let laid_out: Option<Vec<Arc<str>>> = shown.iter().map(|r| related.get(r, numbers, || layout.related_lines(&related_place(r), numbers))).collect();
     if let Some(laid_out) = laid_out {
         let lines: Vec<&str> = laid_out.iter().map(|l| &**l).collect();
         if let Some(text) = layout.render_laid_out(&shown_as, &lines, numbers) {
             return text;
         }
     }
-    shown_as.places.extend(shown.iter().map(|r| place(r.file, &r.range, Some(r.message(analysis)))));
+    shown_as.places.extend(shown.iter().map(related_place));
     layout.render(&shown_as)
 }
 
