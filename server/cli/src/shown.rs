@@ -157,10 +157,11 @@ fn lay_out(shown: &Shown, colour: bool) -> Option<String> {
     if !shown.places.iter().all(|p| printable(p.path)) {
         return None;
     }
-    // The line numbers' column, as wide as the widest.
-    let numbers = shown.places.iter().map(|p| digits(p.line)).max()?;
+    // A diagnostic without a place is left to annotate-snippets by
+    // `lay_out_with`.
+    let numbers = numbers(shown.places.iter().map(|p| p.line));
     lay_out_with(shown, colour, numbers, |out| {
-        for place in &shown.places[1..] {
+        for place in shown.places.iter().skip(1) {
             out.end_line();
             lay_out_place(out, place, numbers, None)?;
         }
